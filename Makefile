@@ -1,0 +1,62 @@
+# Gongzhi: `make run` serves the demo street; `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup run test test-sqlite test-postgres lint fmt check seed bench clean
+
+setup: $(VENV)/.installed node_modules/.installed locale/.compiled
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+locale/.compiled: $(VENV)/.installed $(wildcard locale/*/LC_MESSAGES/*.po)
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
+	touch $@
+
+run: setup
+	$(MANAGE) migrate --no-input -v 0
+	$(MANAGE) seed_demo
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+seed: setup
+	$(MANAGE) migrate --no-input -v 0
+	$(MANAGE) seed_demo
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run -v 1
+	$(MANAGE) check
+
+fmt: setup
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# The whole suite on SQLite, then on PostgreSQL (skipped with a message when none answers,
+# unless REQUIRE_POSTGRES=1 as in .ci/run).
+test: lint test-sqlite test-postgres
+
+test-sqlite: setup
+	$(PY) -m pytest -n 2 --dist loadfile
+
+test-postgres: setup
+	@scripts/with-postgres.sh $(PY) -m pytest -n 2 --dist loadfile
+
+check: setup
+	GONGZHI_PRODUCTION=1 SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=gongzhi.example.cn \
+		$(MANAGE) check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) node_modules var staticfiles locale/.compiled

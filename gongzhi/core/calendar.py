@@ -1,0 +1,62 @@
+"""Working days on the Chinese official calendar, with administrator overrides.
+
+The statutory holidays and make-up workdays (调休) come from the maintained `chinese_calendar`
+library; `CalendarOverride` rows (edited in the admin) win over it. Outside the years the
+library knows, weekends are rest days and weekdays are workdays.
+"""
+
+import datetime as dt
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import chinese_calendar
+from django.conf import settings
+
+from gongzhi.core.models import CalendarOverride
+
+
+def local_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+@lru_cache(maxsize=4096)
+def _official_workday(day: dt.date) -> bool:
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:  # a year the library does not cover yet
+        return day.weekday() < 5
+
+
+class WorkingCalendar:
+    """Answers "is this a working day?" with the overrides loaded once per use."""
+
+    def __init__(self, overrides: dict[dt.date, bool] | None = None) -> None:
+        if overrides is None:
+            overrides = dict(CalendarOverride.objects.values_list("date", "is_workday"))
+        self.overrides = overrides
+
+    def is_workday(self, day: dt.date) -> bool:
+        if day in self.overrides:
+            return self.overrides[day]
+        return _official_workday(day)
+
+    def add_working_days(self, start: dt.datetime, days: int) -> dt.datetime:
+        """End of the N-th working day after `start`'s local date (the start day not counted),
+        at 23:59:59 local time, returned timezone-aware."""
+        if days < 1:
+            raise ValueError("工作日数必须为正整数")
+        zone = local_zone()
+        day = start.astimezone(zone).date()
+        counted = 0
+        while counted < days:
+            day += dt.timedelta(days=1)
+            if self.is_workday(day):
+                counted += 1
+        return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=zone)
+
+
+def add_clock_hours(start: dt.datetime, hours: float) -> dt.datetime:
+    """Clock hours count every hour of every day (7×24)."""
+    if hours <= 0:
+        raise ValueError("小时数必须为正数")
+    return start + dt.timedelta(hours=hours)

@@ -1,0 +1,149 @@
+"""Walk every URL the project defines and check each persona's outcome.
+
+A new URL without an entry in EXPECTATIONS fails `test_every_url_has_an_expectation`: whoever
+adds a page decides, here, who may open it. Out-of-scope objects answer 404 (not 403), and
+anonymous visitors are sent to the login page.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from gongzhi.org.testing import PASSWORD, Personas
+
+PERSONAS = [
+    "anonymous",
+    "outsider",
+    "resident_a",
+    "property_a",
+    "property_b",
+    "committee_a",
+    "party_a",
+    "community_worker",
+    "grid_worker",
+    "street_officer",
+]
+LOGIN = 302  # anonymous users are redirected to the login page
+
+
+@dataclass
+class Expect:
+    """Who gets what for one named URL. `ok` personas get `ok_status`; the rest get `other`."""
+
+    kwargs: Callable[[Personas], dict[str, Any]] = lambda p: {}
+    ok: set[str] = field(default_factory=set)
+    ok_status: int = 200
+    other: int = 404
+    anonymous: int = LOGIN
+    method: str = "get"
+    data: Callable[[Personas], dict[str, Any]] = lambda p: {}
+
+
+EVERYONE_SIGNED_IN = set(PERSONAS) - {"anonymous"}
+STAFF_OF_A = {
+    "property_a",
+    "committee_a",
+    "party_a",
+    "community_worker",
+    "grid_worker",
+    "street_officer",
+}
+
+EXPECTATIONS: dict[str, Expect] = {
+    "home": Expect(ok=EVERYONE_SIGNED_IN),
+    "healthz": Expect(ok=set(PERSONAS), anonymous=200),
+    "login": Expect(ok=set(PERSONAS), anonymous=200),
+    "logout": Expect(method="post", ok=set(PERSONAS), ok_status=302, anonymous=302),
+    "set_language": Expect(
+        method="post",
+        ok=set(PERSONAS),
+        ok_status=302,
+        anonymous=302,
+        data=lambda p: {"language": "en", "next": "/"},
+    ),
+    "public:index": Expect(ok=set(PERSONAS), anonymous=200),
+    "org:community": Expect(
+        kwargs=lambda p: {"pk": p.community1.pk},
+        ok={
+            "community_worker",
+            "grid_worker",
+            "street_officer",
+            "resident_a",
+            "property_a",
+            "property_b",
+            "committee_a",
+            "party_a",
+        },
+    ),
+    "org:compound": Expect(
+        kwargs=lambda p: {"pk": p.compound_a.pk}, ok=STAFF_OF_A | {"resident_a"}
+    ),
+    "org:building": Expect(
+        kwargs=lambda p: {"pk": p.building_a.pk}, ok=STAFF_OF_A | {"resident_a"}
+    ),
+    "org:unit": Expect(kwargs=lambda p: {"pk": p.unit_a.pk}, ok=STAFF_OF_A | {"resident_a"}),
+}
+
+# URL namespaces with their own permission system, checked separately below.
+SEPARATELY_CHECKED = ("admin:",)
+
+
+def _walk(patterns: list[Any], namespace: str = "") -> list[str]:
+    names: list[str] = []
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            names += _walk(entry.url_patterns, ns)
+        elif isinstance(entry, URLPattern):
+            names.append(
+                f"{namespace}{entry.name}"
+                if entry.name
+                else f"{namespace}<unnamed {entry.pattern}>"
+            )
+    return names
+
+
+def all_url_names() -> list[str]:
+    return sorted(
+        n for n in set(_walk(get_resolver().url_patterns)) if not n.startswith(SEPARATELY_CHECKED)
+    )
+
+
+def test_every_url_has_an_expectation() -> None:
+    missing = [name for name in all_url_names() if name not in EXPECTATIONS]
+    assert not missing, f"URLs without a permission expectation: {missing}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(EXPECTATIONS))
+def test_each_persona_gets_the_expected_outcome(personas: Personas, name: str) -> None:
+    expect = EXPECTATIONS[name]
+    url = reverse(name, kwargs=expect.kwargs(personas))
+    users = personas.all_users()
+    mismatches = []
+    for persona in PERSONAS:
+        client = Client()
+        if users[persona] is not None:
+            assert client.login(username=users[persona].username, password=PASSWORD)
+        response = getattr(client, expect.method)(url, expect.data(personas))
+        if persona == "anonymous":
+            wanted = expect.anonymous
+        else:
+            wanted = expect.ok_status if persona in expect.ok else expect.other
+        if response.status_code != wanted:
+            mismatches.append(f"{persona}: {response.status_code} (expected {wanted})")
+    assert not mismatches, f"{name} {url}: " + "; ".join(mismatches)
+
+
+@pytest.mark.django_db
+def test_admin_is_for_superusers_only(personas: Personas) -> None:
+    for persona, user in personas.all_users().items():
+        client = Client()
+        if user is not None:
+            client.login(username=user.username, password=PASSWORD)
+        response = client.get("/admin/")
+        assert response.status_code == 302, persona  # to the admin login
