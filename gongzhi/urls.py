@@ -19,6 +19,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("gongzhi.org.urls")),
+    path("cases/", include("gongzhi.cases.urls")),
+    path("api/v1/", include("gongzhi.api.urls")),
     path("public/", include("gongzhi.insights.urls")),
     path("admin/", admin.site.urls),
 ]

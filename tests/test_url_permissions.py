@@ -1,12 +1,11 @@
 """Walk every URL the project defines and check each persona's outcome.
 
-A new URL without an entry in EXPECTATIONS fails `test_every_url_has_an_expectation`: whoever
-adds a page decides, here, who may open it. Out-of-scope objects answer 404 (not 403), and
-anonymous visitors are sent to the login page.
+A new URL without an expectation fails `test_every_url_has_an_expectation`: whoever adds a
+page decides who may open it, in `gongzhi/<app>/tests/url_expectations.py` (or here for the
+project's own URLs). Out-of-scope objects answer 404 (not 403); anonymous visitors are sent to
+the login page.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -14,44 +13,12 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from gongzhi.org.testing import PASSWORD, Personas
-
-PERSONAS = [
-    "anonymous",
-    "outsider",
-    "resident_a",
-    "property_a",
-    "property_b",
-    "committee_a",
-    "party_a",
-    "community_worker",
-    "grid_worker",
-    "street_officer",
-]
-LOGIN = 302  # anonymous users are redirected to the login page
-
-
-@dataclass
-class Expect:
-    """Who gets what for one named URL. `ok` personas get `ok_status`; the rest get `other`."""
-
-    kwargs: Callable[[Personas], dict[str, Any]] = lambda p: {}
-    ok: set[str] = field(default_factory=set)
-    ok_status: int = 200
-    other: int = 404
-    anonymous: int = LOGIN
-    method: str = "get"
-    data: Callable[[Personas], dict[str, Any]] = lambda p: {}
-
-
-EVERYONE_SIGNED_IN = set(PERSONAS) - {"anonymous"}
-STAFF_OF_A = {
-    "property_a",
-    "committee_a",
-    "party_a",
-    "community_worker",
-    "grid_worker",
-    "street_officer",
-}
+from gongzhi.org.url_expectations import (
+    EVERYONE_SIGNED_IN,
+    PERSONAS,
+    STAFF_OF_A,
+    Expect,
+)
 
 EXPECTATIONS: dict[str, Expect] = {
     "home": Expect(ok=EVERYONE_SIGNED_IN),
@@ -87,6 +54,27 @@ EXPECTATIONS: dict[str, Expect] = {
     ),
     "org:unit": Expect(kwargs=lambda p: {"pk": p.unit_a.pk}, ok=STAFF_OF_A | {"resident_a"}),
 }
+
+
+def _collect_app_expectations() -> None:
+    """Each app declares its URLs' expectations in `gongzhi/<app>/tests/url_expectations.py`
+    as `EXPECTATIONS: dict[str, Expect]`; they are merged here."""
+    import importlib
+    import pkgutil
+
+    import gongzhi
+
+    for info in pkgutil.iter_modules(gongzhi.__path__):
+        try:
+            module = importlib.import_module(f"gongzhi.{info.name}.tests.url_expectations")
+        except ModuleNotFoundError:
+            continue
+        for name, expect in module.EXPECTATIONS.items():
+            assert name not in EXPECTATIONS, f"{name} declared twice"
+            EXPECTATIONS[name] = expect
+
+
+_collect_app_expectations()
 
 # URL namespaces with their own permission system, checked separately below.
 SEPARATELY_CHECKED = ("admin:",)
