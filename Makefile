@@ -22,7 +22,8 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 locale/.compiled: $(VENV)/.installed $(wildcard locale/*/LC_MESSAGES/*.po)
-	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
+	mkdir -p locale
+	$(if $(wildcard locale/*/LC_MESSAGES/*.po),$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0)
 	touch $@
 
 run: setup
