@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Sum
 
+from gongzhi.core import quantities
+
 from gongzhi.org.models import Community, Compound, Unit
 
 
@@ -31,7 +33,7 @@ def public_street_statistics() -> list[CommunityRow]:
             c.name,
             compounds.get(c.pk, 0),
             per_community.get(c.pk, {}).get("n", 0),
-            per_community.get(c.pk, {}).get("area", 0),
+            quantities.area(per_community.get(c.pk, {}).get("area")),
         )
         for c in Community.objects.order_by("id")
     ]

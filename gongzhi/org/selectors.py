@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import Count, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
-from gongzhi.core import audit
+from gongzhi.core import audit, quantities
 from gongzhi.core.masking import mask_id_number, mask_name, mask_phone
 from gongzhi.org import policies
 from gongzhi.org.models import (
@@ -69,7 +69,7 @@ def compound_figures(compound: Compound) -> CompoundFigures:
     return CompoundFigures(
         buildings=compound.buildings.count(),
         units=totals["units"] or 0,
-        total_area=totals["area"] or 0,
+        total_area=quantities.area(totals["area"]),
     )
 
 

@@ -122,7 +122,7 @@ def build_personas() -> Personas:
             fee_per_m2=Decimal("1.80"),
         )
 
-    resident_a = _resident(unit_a, "resident_a", "张三", "13812341234", "420106198001011234")
+    resident_a = _resident(unit_a, "resident_a", "张三", "13812341234", "420106198001011237")
     resident_b = _resident(unit_b, "resident_b", "李四", "13912345678", "42010619850202567X")
     property_a = _user("property_a", "物业X员工")
     services.role_grant(actor=None, user=property_a, role=Role.PROPERTY_STAFF, company=x)

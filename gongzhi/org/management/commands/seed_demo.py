@@ -1,0 +1,25 @@
+import time
+
+from django.core.management.base import BaseCommand
+
+from gongzhi.org import demo
+from gongzhi.org.demo_data import PASSWORD
+
+
+class Command(BaseCommand):
+    help = (
+        "载入演示街道（武昌区南湖街道）：社区、小区、楼栋、房屋、业主、三方组织、网格与"
+        "演示账号。可重复运行：已载入时不做任何更改。"
+    )
+
+    def handle(self, *args: object, **options: object) -> None:
+        started = time.monotonic()
+        result = demo.seed()
+        seconds = time.monotonic() - started
+        if result.created:
+            self.stdout.write(self.style.SUCCESS(f"演示街道已载入（{seconds:.1f} 秒）。"))
+        else:
+            self.stdout.write("演示街道已存在，未做任何更改。")
+        self.stdout.write(f"\n演示账号（密码均为 {PASSWORD}）：")
+        for account in result.accounts:
+            self.stdout.write(f"  {account.username:<14} {account.role} · {account.scope}")
