@@ -28,11 +28,13 @@ locale/.compiled: $(VENV)/.installed $(wildcard locale/*/LC_MESSAGES/*.po)
 
 run: setup
 	$(MANAGE) migrate --no-input -v 0
+	$(MANAGE) createcachetable
 	$(MANAGE) seed_demo
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 seed: setup
 	$(MANAGE) migrate --no-input -v 0
+	$(MANAGE) createcachetable
 	$(MANAGE) seed_demo
 
 lint: setup

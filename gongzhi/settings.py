@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # serves its Swagger UI from its own static files (no CDN) at /api/v1/docs
     "gongzhi.core",
     "gongzhi.org",
     "gongzhi.cases",
@@ -83,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gongzhi.org.context_processors.scope",
+                "gongzhi.core.context_processors.notifications",
             ],
         },
     },
@@ -164,6 +166,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12
 if _env_bool("GONGZHI_PRODUCTION", False):
     SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -185,3 +188,23 @@ LOGGING = {
 # Uploaded roster files and photos: bounded so that one request cannot exhaust memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Notifications and the scheduler (gongzhi.core.notifications) ---------------------------
+GONGZHI_SITE_URL = os.environ.get("GONGZHI_SITE_URL", "")  # absolute links in emails
+GONGZHI_SMS_BACKEND = os.environ.get(
+    "GONGZHI_SMS_BACKEND", "gongzhi.core.notifications.sms.ConsoleSmsBackend"
+)
+GONGZHI_SMS_OUTBOX = Path(os.environ.get("GONGZHI_SMS_OUTBOX", VAR_DIR / "sms-outbox.log"))
+GONGZHI_SMS_ALIYUN = {
+    "endpoint": os.environ.get("GONGZHI_SMS_ALIYUN_ENDPOINT", "https://dysmsapi.aliyuncs.com/"),
+    "access_key_id": os.environ.get("GONGZHI_SMS_ALIYUN_KEY", ""),
+    "access_key_secret": os.environ.get("GONGZHI_SMS_ALIYUN_SECRET", ""),
+    "sign_name": os.environ.get("GONGZHI_SMS_ALIYUN_SIGN_NAME", ""),
+    "template_code": os.environ.get("GONGZHI_SMS_ALIYUN_TEMPLATE", ""),
+    "region": os.environ.get("GONGZHI_SMS_ALIYUN_REGION", "cn-hangzhou"),
+}
+# Periodic sweeps run by `manage.py run_scheduler`: dotted paths to `f(now) -> int`.
+GONGZHI_SWEEPS = [
+    "gongzhi.core.notifications.sweeps.deliver_pending",
+    "gongzhi.cases.sweeps.run_all",
+]

@@ -21,3 +21,4 @@ DATABASES["default"]["TEST"] = {  # noqa: F405
         else f"test_gongzhi_{os.getpid()}"
     )
 }
+GONGZHI_SMS_OUTBOX = VAR_DIR / f"test-sms-{os.getpid()}.log"  # noqa: F405

@@ -20,7 +20,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("gongzhi.org.urls")),
     path("cases/", include("gongzhi.cases.urls")),
+    path("me/", include("gongzhi.core.urls")),
     path("api/v1/", include("gongzhi.api.urls")),
+    path("open311/v2/", include("gongzhi.api.open311.urls")),
     path("public/", include("gongzhi.insights.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401 - routes are added as the capability lands
+"""/api/v1/: the native REST API (django-ninja), with its OpenAPI document and local docs."""
+
+from django.urls import path
+
+from gongzhi.api.v1.api import api
 
 app_name = "api"
 
-urlpatterns: list = []
+urlpatterns = [path("", api.urls)]

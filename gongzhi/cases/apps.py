@@ -1,6 +1,24 @@
 from django.apps import AppConfig
 
+# Notification kinds the cases app sends besides the initial ones of the notifications API.
+EXTRA_KINDS = {
+    "case.closed": "诉求已办结",
+    "case.not_accepted": "诉求不予受理",
+    "case.repeated": "重复诉求已并入",
+    "case.terminated": "诉求已终止",
+    "case.termination_requested": "诉求申请终止",
+}
+
 
 class CasesConfig(AppConfig):
     name = "gongzhi.cases"
     label = "cases"
+    verbose_name = "诉求"
+
+    def ready(self) -> None:
+        try:
+            from gongzhi.core.notifications import register_kind
+        except ImportError:  # the notifications package is optional for the domain layer
+            return
+        for kind, label in EXTRA_KINDS.items():
+            register_kind(kind, label)

@@ -1,5 +1,21 @@
-from django.urls import path  # noqa: F401 - routes are added as the capability lands
+from django.urls import path
+
+from gongzhi.cases.views import detail, imports, metrics, resident, staff
+from gongzhi.cases.views.actions import ENDPOINTS
 
 app_name = "cases"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", staff.queue, name="queue"),
+    path("new/", resident.report, name="report"),
+    path("mine/", resident.mine, name="mine"),
+    path("intake/", staff.intake, name="intake"),
+    path("bulk-dispatch", staff.bulk_dispatch, name="bulk_dispatch"),
+    path("import/", imports.hotline_import, name="import"),
+    path("metrics/", metrics.metrics_page, name="metrics"),
+    path("files/<int:pk>", staff.attachment, name="attachment"),
+    path("<int:pk>/", detail.detail, name="detail"),
+    path("<int:pk>/rate", resident.rate, name="rate"),
+    # One POST endpoint per operation of the closed loop: /cases/<id>/<action>.
+    *(path(f"<int:pk>/{action}", view, name=action) for action, view in ENDPOINTS.items()),
+]

@@ -1,5 +1,7 @@
 """Cross-cutting data: the audit chain and the working-day calendar overrides."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 
@@ -65,3 +67,133 @@ class CalendarOverride(models.Model):
     def __str__(self) -> str:
         kind = "工作日" if self.is_workday else "休息日"
         return f"{self.date} {kind}"
+
+
+# --- Notifications (gongzhi.core.notifications) ----------------------------------------------
+
+
+class NotificationQuerySet(models.QuerySet):
+    def visible_to(self, user: object) -> "NotificationQuerySet":
+        """A notification is its recipient's alone: scoping is by recipient, not by the tree."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(recipient=user)
+
+    def unread(self) -> "NotificationQuerySet":
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """One in-app message to one user. External deliveries (email, SMS) hang off it."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField("类型", max_length=64)
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("内容", blank=True)
+    link = models.CharField("链接", max_length=500, blank=True)
+    dedupe_key = models.CharField(max_length=200, blank=True)
+    urgent = models.BooleanField(default=False)  # may reach staff in quiet hours
+    created_at = models.DateTimeField(db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = verbose_name_plural = "通知"
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_inbox_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="notification_dedupe",
+                violation_error_message="同一通知已发送过。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient_id}: {self.title}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class NotificationPreference(models.Model):
+    """How a user wants to be told. In-app is always on; email and SMS are optional.
+
+    Quiet hours are local wall-clock times (settings.TIME_ZONE); start > end wraps midnight.
+    Muted kinds silence the external channels only; the inbox still gets the message.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email_enabled = models.BooleanField("邮件通知", default=True)
+    sms_enabled = models.BooleanField("短信通知", default=True)
+    muted_kinds = models.JSONField("不接收外部通知的类型", default=list, blank=True)
+    quiet_hours_enabled = models.BooleanField("启用免打扰时段", default=True)
+    quiet_start = models.TimeField("免打扰开始", default=dt.time(22, 0))
+    quiet_end = models.TimeField("免打扰结束", default=dt.time(7, 0))
+    urgent_bypasses_quiet_hours = models.BooleanField("紧急事项不受免打扰限制", default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "通知偏好"
+
+    def __str__(self) -> str:
+        return f"通知偏好 · {self.user_id}"
+
+
+class Delivery(models.Model):
+    """One external send of a notification on one channel; the database is the queue.
+
+    Rows are claimed with compare-and-swap (pending → sending), so a row is sent at most once.
+    """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "邮件"
+        SMS = "sms", "短信"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待发送"
+        SENDING = "sending", "发送中"
+        SENT = "sent", "已发送"
+        FAILED = "failed", "失败"
+        CANCELLED = "cancelled", "已取消"
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    provider_message_id = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "通知投递"
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notification", "channel"], name="delivery_one_per_channel"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(channel__in=["email", "sms"]), name="delivery_channel_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    status__in=["pending", "sending", "sent", "failed", "cancelled"]
+                ),
+                name="delivery_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} #{self.notification_id} {self.status}"

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from django.db.models import Count, Sum
 
 from gongzhi.core import quantities
-
 from gongzhi.org.models import Community, Compound, Unit
 
 

@@ -132,17 +132,22 @@ def unit_people(user: Any, unit: Unit, *, reveal: bool = False) -> list[PersonCa
     """Owners and residents of a unit. `reveal=True` shows full contacts to a role allowed to
     see them, and writes that view to the audit log (domain rule G2)."""
     reveal = reveal and policies.can_view_contacts(user, unit)
-    cards: list[PersonCard] = []
+    # One line per person: an owner who lives in the unit is shown once, as "业主 · 自住".
+    relations: dict[int, tuple[Person, list[str]]] = {}
     if unit.owner_id:
-        members = unit.owner.members.select_related("person")
-        for member in members:
+        for member in unit.owner.members.select_related("person"):
             relation = "业主（指定投票人）" if member.is_designated_voter else "共有人"
-            cards.append(_card(member.person, relation, reveal))
+            relations[member.person_id] = (member.person, [relation])
     residencies = Residency.objects.filter(unit=unit, moved_out__isnull=True).select_related(
         "person"
     )
     for residency in residencies:
-        cards.append(_card(residency.person, residency.get_kind_display(), reveal))
+        if residency.person_id in relations:
+            if residency.kind == Residency.Kind.OWNER_OCCUPIER:
+                relations[residency.person_id][1].append("自住")
+            continue
+        relations[residency.person_id] = (residency.person, [residency.get_kind_display()])
+    cards = [_card(person, " · ".join(labels), reveal) for person, labels in relations.values()]
     if reveal:
         audit.record(
             action="pii.view",

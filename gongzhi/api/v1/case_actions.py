@@ -1,0 +1,240 @@
+"""One endpoint per workflow action (`POST /cases/{id}/{action}`), each one cases service.
+
+Every body takes an optional `expected_version` (the case's `version` the client last saw);
+a stale one is 409 `case_changed`, exactly like a stale form on the web page.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.decorators import decorate_view
+from pydantic import Field
+
+from gongzhi.api.idempotency import idempotent
+from gongzhi.api.inputs import Id, Text
+from gongzhi.api.v1.schemas import Error
+from gongzhi.cases import selectors, services
+from gongzhi.cases.choices import (
+    CaseType,
+    Category,
+    Level,
+    NotAcceptedReason,
+    RatingLevel,
+    RatingVia,
+    SlaClass,
+    Urgency,
+)
+from gongzhi.cases.workflow import Status
+
+router = Router()
+RESPONSES = {403: Error, 404: Error, 409: Error, 422: Error}
+
+
+class Versioned(Schema):
+    expected_version: int | None = Field(None, ge=1, le=2**31)
+
+
+class ActionResult(Schema):
+    id: int
+    number: str
+    status: str
+    status_label: str
+    version: int
+
+
+def _run(
+    request: HttpRequest, case_id: int, service: Callable[..., Any], body: Schema, **kwargs: Any
+) -> dict[str, Any]:
+    case = selectors.case_get(request.user, case_id)
+    case = service(case=case, actor=request.user, expected_version=body.expected_version, **kwargs)
+    return {
+        "id": case.pk,
+        "number": case.number,
+        "status": case.status,
+        "status_label": Status(case.status).label,
+        "version": case.version,
+    }
+
+
+def _action(name: str, summary: str):  # noqa: ANN202 - returns a decorator
+    def register(view: Callable[..., Any]) -> Callable[..., Any]:
+        view.__doc__ = summary
+        view = decorate_view(idempotent)(view)
+        return router.post(
+            f"/{{case_id}}/{name}",
+            response={200: ActionResult, **RESPONSES},
+            url_name=f"case_{name}",
+            summary=summary,
+        )(view)
+
+    return register
+
+
+class AssessIn(Versioned):
+    category: Category
+    sla_class: SlaClass
+    urgency: Urgency = Urgency.NORMAL
+    type: CaseType | None = None
+    note: Text(500) = ""  # type: ignore[valid-type]
+
+
+@_action("assess", "研判：确定类别、时限类别和紧急程度")
+def case_assess(request: HttpRequest, case_id: Id, body: AssessIn):
+    return _run(
+        request,
+        case_id,
+        services.case_assess,
+        body,
+        category=body.category,
+        sla_class=body.sla_class,
+        urgency=body.urgency,
+        type=body.type,
+        note=body.note,
+    )
+
+
+class DispatchIn(Versioned):
+    level: Level
+    company_id: Id | None = None
+    department: Text(60) = ""  # type: ignore[valid-type]
+    due_at: dt.datetime | None = None
+    note: Text(500) = ""  # type: ignore[valid-type]
+
+
+@_action("dispatch", "交办：指定责任方和办理期限")
+def case_dispatch(request: HttpRequest, case_id: Id, body: DispatchIn):
+    company = None
+    if body.company_id is not None:
+        case = selectors.case_get(request.user, case_id)
+        options = selectors.dispatch_options(case)["companies"]
+        company = next((c for c in options if c.pk == body.company_id), None)
+        if company is None:
+            raise ValidationError({"company_id": ["该物业企业不能承办此诉求"]})
+    return _run(
+        request,
+        case_id,
+        services.case_dispatch,
+        body,
+        level=body.level,
+        company=company,
+        department=body.department,
+        due_at=body.due_at,
+        note=body.note,
+    )
+
+
+@_action("accept", "签收")
+def case_accept(request: HttpRequest, case_id: Id, body: Versioned):
+    return _run(request, case_id, services.case_accept, body)
+
+
+class NoteIn(Versioned):
+    note: Text(500) = ""  # type: ignore[valid-type]
+
+
+@_action("start", "开始办理")
+def case_start(request: HttpRequest, case_id: Id, body: NoteIn):
+    return _run(request, case_id, services.case_start, body, note=body.note)
+
+
+class ResolveIn(Versioned):
+    public_reply: Text(2000)  # type: ignore[valid-type]
+    resolution_note: Text(2000) = ""  # type: ignore[valid-type]
+
+
+@_action("resolve", "处置完毕（须已上传处置凭证，并填写不含个人信息的公开答复）")
+def case_resolve(request: HttpRequest, case_id: Id, body: ResolveIn):
+    return _run(
+        request,
+        case_id,
+        services.case_resolve,
+        body,
+        public_reply=body.public_reply,
+        resolution_note=body.resolution_note,
+    )
+
+
+class ReasonIn(Versioned):
+    reason: Text(500)  # type: ignore[valid-type]
+
+
+@_action("return", "退单（仅限“非本单位职责”，须说明理由）")
+def case_return(request: HttpRequest, case_id: Id, body: ReasonIn):
+    return _run(request, case_id, services.case_return, body, reason=body.reason)
+
+
+class ExtendIn(ReasonIn):
+    until: dt.datetime
+
+
+@_action("extend", "延期（须说明理由，诉求人会收到通知）")
+def case_extend(request: HttpRequest, case_id: Id, body: ExtendIn):
+    return _run(request, case_id, services.case_extend, body, reason=body.reason, until=body.until)
+
+
+@_action("supervise", "督办")
+def case_supervise(request: HttpRequest, case_id: Id, body: ReasonIn):
+    return _run(request, case_id, services.case_supervise, body, reason=body.reason)
+
+
+class AnswerIn(Versioned):
+    reply: Text(2000)  # type: ignore[valid-type]
+
+
+@_action("answer", "直接答复办结（仅限咨询）")
+def case_answer(request: HttpRequest, case_id: Id, body: AnswerIn):
+    return _run(request, case_id, services.case_answer, body, reply=body.reply)
+
+
+class NotAcceptIn(Versioned):
+    reason: NotAcceptedReason
+    note: Text(500) = ""  # type: ignore[valid-type]
+
+
+@_action("not_accept", "不予受理（告知正确渠道）")
+def case_not_accept(request: HttpRequest, case_id: Id, body: NotAcceptIn):
+    return _run(
+        request, case_id, services.case_not_accept, body, reason=body.reason, note=body.note
+    )
+
+
+class VisitIn(Versioned):
+    resolved: bool
+    level: RatingLevel
+    via: RatingVia = RatingVia.ONLINE
+    note: Text(500) = ""  # type: ignore[valid-type]
+    exception_reason: Text(500) = ""  # type: ignore[valid-type]
+
+
+@_action("visit", "回访评价")
+def case_visit(request: HttpRequest, case_id: Id, body: VisitIn):
+    return _run(
+        request,
+        case_id,
+        services.case_visit,
+        body,
+        resolved=body.resolved,
+        level=body.level,
+        via=body.via,
+        note=body.note,
+        exception_reason=body.exception_reason,
+    )
+
+
+@_action("close_exception", "例外办结（重办中的诉求，须说明理由）")
+def case_close_exception(request: HttpRequest, case_id: Id, body: ReasonIn):
+    return _run(request, case_id, services.case_close_with_exception, body, reason=body.reason)
+
+
+@_action("request_termination", "申请终止")
+def case_request_termination(request: HttpRequest, case_id: Id, body: ReasonIn):
+    return _run(request, case_id, services.case_request_termination, body, reason=body.reason)
+
+
+@_action("terminate", "终止（社区或街道批准）")
+def case_terminate(request: HttpRequest, case_id: Id, body: ReasonIn):
+    return _run(request, case_id, services.case_terminate, body, reason=body.reason)

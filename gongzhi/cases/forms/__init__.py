@@ -1,0 +1,45 @@
+"""Forms check shape only; the services check meaning (and the files' content)."""
+
+from gongzhi.cases.forms.actions import (
+    ActionForm,
+    AnswerForm,
+    AssessForm,
+    DispatchForm,
+    EmptyActionForm,
+    ExtendForm,
+    NotAcceptForm,
+    NoteForm,
+    RateForm,
+    ReasonForm,
+    ResolveForm,
+    VisitForm,
+)
+from gongzhi.cases.forms.filing import (
+    BulkDispatchForm,
+    ImportForm,
+    IntakeForm,
+    MetricsFilterForm,
+    QueueFilterForm,
+    ReportForm,
+)
+
+__all__ = [
+    "ActionForm",
+    "AnswerForm",
+    "AssessForm",
+    "BulkDispatchForm",
+    "DispatchForm",
+    "EmptyActionForm",
+    "ExtendForm",
+    "ImportForm",
+    "IntakeForm",
+    "MetricsFilterForm",
+    "NoteForm",
+    "NotAcceptForm",
+    "QueueFilterForm",
+    "RateForm",
+    "ReasonForm",
+    "ReportForm",
+    "ResolveForm",
+    "VisitForm",
+]

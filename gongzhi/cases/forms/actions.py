@@ -1,0 +1,188 @@
+"""Forms of the actions on one case. Each carries the case `version` it was rendered with;
+the services compare it (`expected_version`) so that a stale form changes nothing."""
+
+from typing import Any
+
+from django import forms
+
+from gongzhi.cases.choices import (
+    DEFAULT_SLA_CLASS,
+    CaseType,
+    Category,
+    Level,
+    NotAcceptedReason,
+    RatingLevel,
+    RatingVia,
+    SlaClass,
+    Urgency,
+)
+from gongzhi.cases.forms.fields import MAX_CONTENT, MultipleFileField, StyledForm
+
+# --- Actions on one case ------------------------------------------------------------------------
+
+
+class ActionForm(StyledForm):
+    """Base of every action form: the hidden version, and the service's keyword arguments."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, case: Any = None, **kwargs: Any) -> None:
+        self.case = case
+        super().__init__(*args, **kwargs)
+        if case is not None and not self.is_bound:
+            self.fields["version"].initial = case.version
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+class NoteForm(ActionForm):
+    note = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReasonForm(ActionForm):
+    reason = forms.CharField(
+        label="理由",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请填写理由"},
+    )
+
+
+class EmptyActionForm(ActionForm):
+    pass
+
+
+class AssessForm(ActionForm):
+    category = forms.ChoiceField(label="类别", choices=[("", "请选择"), *Category.choices])
+    sla_class = forms.ChoiceField(label="时限类别", choices=[("", "请选择"), *SlaClass.choices])
+    urgency = forms.ChoiceField(label="紧急程度", choices=Urgency.choices, initial=Urgency.NORMAL)
+    type = forms.ChoiceField(label="诉求类型", choices=CaseType.choices)
+    note = forms.CharField(
+        label="研判意见（内部）", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, case: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        if case is not None and not self.is_bound:
+            suggested = (case.suggestion or {}).get("category", "")
+            category = case.category or (suggested if suggested in Category.values else "")
+            self.initial.update(
+                category=category,
+                sla_class=case.sla_class or DEFAULT_SLA_CLASS.get(category, SlaClass.GENERAL),
+                urgency=case.urgency,
+                type=case.type,
+            )
+
+
+class DispatchForm(ActionForm):
+    level = forms.ChoiceField(label="责任层级", choices=Level.choices)
+    company = forms.TypedChoiceField(label="物业企业", coerce=int, required=False, empty_value=None)
+    department = forms.CharField(label="职能部门（吹哨）", max_length=60, required=False)
+    note = forms.CharField(
+        label="交办说明", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(
+        self, *args: Any, case: Any = None, options: dict | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        options = options or {"companies": [], "suggestion": None}
+        self.companies = {c.pk: c for c in options["companies"]}
+        self.fields["company"].choices = [
+            ("", "—"),
+            *((c.pk, c.name) for c in self.companies.values()),
+        ]
+        suggestion = options.get("suggestion")
+        if suggestion is not None and not self.is_bound:
+            self.initial.update(
+                level=suggestion.level,
+                company=suggestion.company.pk if suggestion.company else None,
+                department=suggestion.department,
+            )
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = super().service_kwargs()
+        data["company"] = self.companies.get(data.get("company"))
+        return data
+
+
+class ResolveForm(ActionForm):
+    public_reply = forms.CharField(
+        label="公开答复（将告知诉求人，不得含个人信息）",
+        max_length=MAX_CONTENT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "请填写公开答复"},
+    )
+    resolution_note = forms.CharField(
+        label="处置说明（内部）", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    evidence = MultipleFileField(label="处置凭证（照片或 PDF，每个不超过 5 MB）")
+
+
+class ExtendForm(ReasonForm):
+    until = forms.DateTimeField(
+        label="延期至",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        error_messages={"required": "请选择延期后的期限", "invalid": "请填写正确的日期时间"},
+    )
+
+
+class AnswerForm(ActionForm):
+    reply = forms.CharField(
+        label="答复内容（公开）",
+        max_length=MAX_CONTENT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "请填写答复内容"},
+    )
+
+
+class NotAcceptForm(ActionForm):
+    reason = forms.ChoiceField(label="不予受理原因", choices=NotAcceptedReason.choices)
+    note = forms.CharField(
+        label="补充说明", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+RESOLVED_CHOICES = [("1", "已解决"), ("0", "未解决")]
+
+
+class RateForm(ActionForm):
+    """The requester's own rating (via online); one per round."""
+
+    resolved = forms.TypedChoiceField(
+        label="问题是否解决",
+        choices=RESOLVED_CHOICES,
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择问题是否解决"},
+    )
+    level = forms.ChoiceField(
+        label="满意度",
+        choices=RatingLevel.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择满意度"},
+    )
+    note = forms.CharField(
+        label="意见（可不填）", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {**super().service_kwargs(), "via": RatingVia.ONLINE}
+
+
+class VisitForm(RateForm):
+    """Staff record a phone or in-person return visit (S5)."""
+
+    via = forms.ChoiceField(
+        label="回访方式", choices=[c for c in RatingVia.choices if c[0] != RatingVia.ONLINE]
+    )
+    exception_reason = forms.CharField(
+        label="例外办结理由（仅社区/街道，未解决或不满意时填写则直接办结）",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}

@@ -1,0 +1,247 @@
+"""Filing, the work queue, imports and metrics filters. Forms check shape; services meaning."""
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from gongzhi.cases.choices import (
+    CaseType,
+    Channel,
+    Level,
+    SlaClass,
+)
+from gongzhi.cases.forms.fields import (
+    MAX_CONTENT,
+    MultipleFileField,
+    StyledForm,
+    title_from,
+)
+from gongzhi.cases.workflow import Status
+from gongzhi.core.calendar import local_zone
+
+# --- Filing -----------------------------------------------------------------------------------
+
+
+class ReportForm(StyledForm):
+    """我要反映: the resident's phone form."""
+
+    type = forms.ChoiceField(
+        label="诉求类型",
+        choices=[(v, label) for v, label in CaseType.choices if v != CaseType.OTHER],
+        initial=CaseType.HELP,
+    )
+    title = forms.CharField(label="标题（可不填）", max_length=200, required=False)
+    content = forms.CharField(
+        label="反映内容",
+        max_length=MAX_CONTENT,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={
+            "required": "请填写反映内容",
+            "max_length": f"反映内容不能超过 {MAX_CONTENT} 字",
+        },
+    )
+    place = forms.ChoiceField(
+        label="涉及位置",
+        error_messages={"invalid_choice": "请选择您所在小区的房屋、楼栋或公共区域"},
+    )
+    photos = MultipleFileField(label="照片（可多张，每张不超过 5 MB）", image_only=True)
+    is_public = forms.BooleanField(label="可以公开（隐去个人信息后在透明小区展示）", required=False)
+
+    def __init__(self, *args: Any, places: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["place"].choices = places
+        if places:
+            self.fields["place"].initial = places[0][0]
+
+    def clean_content(self) -> str:
+        content = self.cleaned_data["content"].strip()
+        if not content:
+            raise ValidationError("请填写反映内容")
+        return content
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("content") and not (data.get("title") or "").strip():
+            data["title"] = title_from(data["content"])
+        return data
+
+
+class IntakeForm(StyledForm):
+    """Staff record a demand from any channel (S1)."""
+
+    channel = forms.ChoiceField(
+        label="来源渠道", choices=[c for c in Channel.choices if c[0] != Channel.ONLINE]
+    )
+    type = forms.ChoiceField(label="诉求类型", choices=CaseType.choices, initial=CaseType.HELP)
+    compound = forms.TypedChoiceField(label="小区", coerce=int)
+    address = forms.CharField(label="楼栋/房号/位置", max_length=200, required=False)
+    title = forms.CharField(label="标题", max_length=200, required=False)
+    content = forms.CharField(
+        label="诉求内容",
+        max_length=MAX_CONTENT,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"max_length": f"诉求内容不能超过 {MAX_CONTENT} 字"},
+    )
+    requester_name = forms.CharField(label="诉求人姓名", max_length=50, required=False)
+    requester_phone = forms.CharField(label="联系电话", max_length=20, required=False)
+    is_public = forms.BooleanField(label="诉求人同意公开", required=False)
+    photos = MultipleFileField(label="现场照片")
+
+    def __init__(self, *args: Any, compounds: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.compounds = {c.pk: c for c in compounds}
+        self.fields["compound"].choices = [(c.pk, c.name) for c in compounds]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("compound") is not None:
+            data["compound"] = self.compounds[data["compound"]]
+        if data.get("content") and not (data.get("title") or "").strip():
+            data["title"] = title_from(data["content"])
+        return data
+
+
+# --- Work queue ---------------------------------------------------------------------------------
+
+BUCKET_CHOICES = [
+    ("open", "未办结"),
+    ("todo", "待我处理"),
+    ("warning", "即将超时"),
+    ("resolved", "待回访"),
+    ("closed", "已结束"),
+    ("all", "全部"),
+]
+
+
+class QueueFilterForm(StyledForm):
+    bucket = forms.ChoiceField(choices=BUCKET_CHOICES, required=False)
+    q = forms.CharField(label="搜索", max_length=100, required=False)
+    status = forms.ChoiceField(
+        label="状态", choices=[("", "全部状态"), *Status.choices], required=False
+    )
+    sla_class = forms.ChoiceField(
+        label="时限类别", choices=[("", "全部时限类别"), *SlaClass.choices], required=False
+    )
+    channel = forms.ChoiceField(
+        label="来源渠道", choices=[("", "全部渠道"), *Channel.choices], required=False
+    )
+    compound = forms.TypedChoiceField(label="小区", coerce=int, required=False, empty_value=None)
+    overdue = forms.BooleanField(label="仅看已超时", required=False)
+
+    def __init__(self, *args: Any, compounds: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["compound"].choices = [("", "全部小区"), *((c.pk, c.name) for c in compounds)]
+
+    def queue_filters(self) -> dict[str, Any]:
+        """Keyword arguments for `ui_selectors.work_queue` (invalid filters are dropped)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        bucket = data.get("bucket") or "open"
+        return {
+            "bucket": None if bucket == "all" else bucket,
+            "q": data.get("q", ""),
+            "status": data.get("status") or None,
+            "sla_class": data.get("sla_class", ""),
+            "channel": data.get("channel") or None,
+            "compound_id": data.get("compound"),
+            "overdue": bool(data.get("overdue")),
+        }
+
+
+class BulkDispatchForm(StyledForm):
+    """Select several cases → one party. `cases` values are "pk:version" (stale-safe)."""
+
+    cases = forms.MultipleChoiceField(
+        error_messages={"required": "请至少选择一件诉求"}, widget=forms.CheckboxSelectMultiple
+    )
+    target = forms.ChoiceField(label="交办给", error_messages={"required": "请选择承办单位"})
+
+    def __init__(self, *args: Any, companies: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.companies = {c.pk: c for c in companies}
+        self.fields["target"].choices = [
+            ("", "请选择承办单位"),
+            *((f"company:{c.pk}", f"物业：{c.name}") for c in companies),
+            ("community", "社区"),
+            ("street", "街道"),
+        ]
+        # Any "pk:version" pair is acceptable shape; the selector decides visibility.
+        self.fields["cases"].choices = (
+            [(v, v) for v in self.data.getlist("cases")] if self.data else []
+        )
+
+    def clean_cases(self) -> list[tuple[int, int]]:
+        pairs = []
+        for value in self.cleaned_data["cases"]:
+            pk, _, version = value.partition(":")
+            if not (pk.isdigit() and version.isdigit()):
+                raise ValidationError("所选诉求无效，请刷新后重试")
+            pairs.append((int(pk), int(version)))
+        return pairs
+
+    def assignee(self) -> dict[str, Any]:
+        target = self.cleaned_data["target"]
+        if target.startswith("company:"):
+            return {"level": Level.COMPOUND, "company": self.companies[int(target[8:])]}
+        return {"level": target}
+
+
+# --- Imports and metrics ------------------------------------------------------------------------
+
+
+class ImportForm(StyledForm):
+    file = forms.FileField(
+        label="12345 工单 Excel 文件（.xlsx）",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+        error_messages={"required": "请选择要导入的 Excel 文件"},
+    )
+
+    def clean_file(self) -> Any:
+        file = self.cleaned_data["file"]
+        if not file.name.lower().endswith(".xlsx"):
+            raise ValidationError("仅支持 .xlsx 格式的 Excel 文件")
+        if file.size > 10 * 1024 * 1024:
+            raise ValidationError("文件不能超过 10 MB")
+        return file
+
+
+class MetricsFilterForm(StyledForm):
+    start = forms.DateField(
+        label="开始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label="结束日期（含）", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    community = forms.TypedChoiceField(label="社区", coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args: Any, communities: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.communities = {c.pk: c for c in communities}
+        self.fields["community"].choices = [
+            ("", "全部社区"),
+            *((c.pk, f"{c.name}社区") for c in communities),
+        ]
+
+        today = timezone.localdate()
+        self.fields["start"].initial = today.replace(day=1)
+        self.fields["end"].initial = today
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise ValidationError("结束日期不能早于开始日期")
+        return data
+
+    def filters(self) -> dict[str, Any]:
+        """[start, end + 1 day) in local time and the community; this month by default."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        start = data.get("start") or self.fields["start"].initial
+        end = data.get("end") or self.fields["end"].initial
+        zone = local_zone()
+        return {
+            "start": dt.datetime.combine(start, dt.time(0, 0), tzinfo=zone),
+            "end": dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0, 0), tzinfo=zone),
+            "community": self.communities.get(data.get("community")),
+        }

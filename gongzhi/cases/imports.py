@@ -1,0 +1,253 @@
+"""Hotline work-order import (12345 exports): validate every row, write all or nothing.
+
+Columns: 工单编号, 受理时间, 来源渠道, 诉求类型, 诉求内容, 诉求地址, 诉求人, 联系电话, 办理时限.
+The compound is the one whose name the address contains. Idempotent on 工单编号.
+"""
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from gongzhi.cases.choices import CaseType, Channel
+from gongzhi.cases.models import Case
+from gongzhi.cases.services.intake import create_case
+from gongzhi.core import audit
+from gongzhi.core.calendar import local_zone
+from gongzhi.org.models import Compound
+
+COLUMNS = (
+    "工单编号",
+    "受理时间",
+    "来源渠道",
+    "诉求类型",
+    "诉求内容",
+    "诉求地址",
+    "诉求人",
+    "联系电话",
+    "办理时限",
+)
+REQUIRED = ("工单编号", "受理时间", "来源渠道", "诉求类型", "诉求内容", "诉求地址")
+_PHONE = re.compile(r"^[0-9+\- ]{7,20}$")
+_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M")
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d")
+
+
+class ImportFailed(Exception):
+    """Some rows are bad; nothing was written. `errors` are Chinese lines for the user."""
+
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    existing: int = 0
+    numbers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Row:
+    line: int
+    order_no: str
+    received_at: dt.datetime
+    channel: str
+    type: str
+    content: str
+    address: str
+    name: str
+    phone: str
+    due_at: dt.datetime | None
+    compound: Compound
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _when(value: Any, *, end_of_day: bool = False) -> dt.datetime:
+    """A datetime cell or text, read as local time; a bare date is the start (or end) of it."""
+    zone = local_zone()
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=zone)
+    if isinstance(value, dt.date):
+        moment = dt.time(23, 59, 59) if end_of_day else dt.time(0, 0)
+        return dt.datetime.combine(value, moment, tzinfo=zone)
+    text = _text(value)
+    for fmt in _FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).replace(tzinfo=zone)
+        except ValueError:
+            continue
+    for fmt in _DATE_FORMATS:
+        try:
+            day = dt.datetime.strptime(text, fmt).replace(tzinfo=zone).date()
+            return _when(day, end_of_day=end_of_day)
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def _choice(text: str, choices: type) -> str | None:
+    """Accept the Chinese label (as exported) or the stored value."""
+    for value, label in choices.choices:
+        if text in (label, value):
+            return value
+    return None
+
+
+def _compound_for(address: str, compounds: list[Compound]) -> Compound | list[Compound] | None:
+    """The compound whose name the address contains; the longest name wins (B小区 ⊂ 南B小区)."""
+    hits = [c for c in compounds if c.name and c.name in address]
+    if not hits:
+        return None
+    longest = max(len(c.name) for c in hits)
+    best = [c for c in hits if len(c.name) == longest]
+    return best[0] if len(best) == 1 else best
+
+
+def _parse_row(
+    line: int, cells: dict[str, Any], compounds: list[Compound]
+) -> tuple[_Row | None, list[str]]:
+    errors: list[str] = []
+
+    def bad(column: str, problem: str) -> None:
+        errors.append(f"第 {line} 行「{column}」：{problem}")
+
+    values = {column: _text(cells.get(column)) for column in COLUMNS}
+    for column in REQUIRED:
+        if not values[column]:
+            bad(column, "不能为空")
+    received_at = due_at = None
+    if values["受理时间"]:
+        try:
+            received_at = _when(cells["受理时间"])
+        except ValueError:
+            bad("受理时间", "时间格式应为 2026-11-29 09:30")
+    if values["办理时限"]:
+        try:
+            due_at = _when(cells["办理时限"], end_of_day=True)
+        except ValueError:
+            bad("办理时限", "时间格式应为 2026-12-05 或 2026-12-05 18:00")
+    channel = _choice(values["来源渠道"], Channel) if values["来源渠道"] else None
+    if values["来源渠道"] and channel is None:
+        bad("来源渠道", f"无法识别的渠道「{values['来源渠道']}」")
+    case_type = _choice(values["诉求类型"], CaseType) if values["诉求类型"] else None
+    if values["诉求类型"] and case_type is None:
+        bad("诉求类型", f"无法识别的类型「{values['诉求类型']}」")
+    if values["联系电话"] and not _PHONE.match(values["联系电话"]):
+        bad("联系电话", "格式不正确")
+    if len(values["工单编号"]) > 40:
+        bad("工单编号", "长度不能超过 40")
+    compound = _compound_for(values["诉求地址"], compounds) if values["诉求地址"] else None
+    if values["诉求地址"] and compound is None:
+        bad("诉求地址", "未匹配到小区（地址中应包含小区名称）")
+    elif isinstance(compound, list):
+        names = "、".join(c.name for c in compound)
+        bad("诉求地址", f"匹配到多个小区：{names}")
+    if errors:
+        return None, errors
+    row = _Row(
+        line=line,
+        order_no=values["工单编号"],
+        received_at=received_at,
+        channel=channel,
+        type=case_type,
+        content=values["诉求内容"],
+        address=values["诉求地址"],
+        name=values["诉求人"],
+        phone=values["联系电话"],
+        due_at=due_at,
+        compound=compound,
+    )
+    return row, []
+
+
+def read_rows(stream: BinaryIO) -> list[tuple[int, dict[str, Any]]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(stream, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises several unrelated types for a non-xlsx file
+        raise ImportFailed(["文件无法读取，请上传 .xlsx 格式的工单导出文件"]) from exc
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = [_text(cell) for cell in next(rows, ())]
+    missing = [column for column in COLUMNS if column not in header]
+    if missing:
+        raise ImportFailed([f"第 1 行（表头）缺少列：{'、'.join(missing)}"])
+    index = {column: header.index(column) for column in COLUMNS}
+    result = []
+    for line, values in enumerate(rows, start=2):
+        if not any(_text(v) for v in values):
+            continue  # blank lines at the end of an export
+        cells = {c: values[i] if i < len(values) else None for c, i in index.items()}
+        result.append((line, cells))
+    workbook.close()
+    return result
+
+
+def import_hotline(stream: BinaryIO, *, actor: Any = None) -> ImportResult:
+    """Validate every row, then create the new cases in one transaction."""
+    compounds = list(Compound.objects.all())
+    parsed: list[_Row] = []
+    errors: list[str] = []
+    seen: dict[str, int] = {}
+    for line, cells in read_rows(stream):
+        row, row_errors = _parse_row(line, cells, compounds)
+        errors += row_errors
+        if row is None:
+            continue
+        if row.order_no in seen:
+            errors.append(f"第 {line} 行「工单编号」：与第 {seen[row.order_no]} 行重复")
+            continue
+        seen[row.order_no] = line
+        parsed.append(row)
+    if errors:
+        raise ImportFailed(errors)
+    existing = set(
+        Case.objects.filter(external_order_no__in=list(seen)).values_list(
+            "external_order_no", flat=True
+        )
+    )
+    result = ImportResult(existing=len(existing))
+    try:
+        with transaction.atomic():
+            for row in parsed:
+                if row.order_no in existing:
+                    continue
+                case = create_case(
+                    notify_desk=False,
+                    actor=actor,
+                    compound=row.compound,
+                    channel=row.channel,
+                    type=row.type,
+                    title=row.content[:30],
+                    content=row.content,
+                    requester_name=row.name,
+                    requester_phone=row.phone,
+                    address=row.address,
+                    external_order_no=row.order_no,
+                    external_due_at=row.due_at,
+                    created_at=row.received_at,
+                )
+                result.created += 1
+                result.numbers.append(case.number)
+            audit.record(
+                action="case.import",
+                actor=actor,
+                object_type="cases.case",
+                detail={"created": result.created, "existing": result.existing},
+            )
+    except ValidationError as exc:  # e.g. a concurrent import took an order number
+        raise ImportFailed([f"导入失败：{'；'.join(exc.messages)}"]) from exc
+    return result

@@ -1,0 +1,411 @@
+"""Resident demands (诉求): the case, its event timeline, attachments, ratings and SLA config.
+
+Every write goes through `gongzhi.cases.services`; the models hold data and invariants only.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from gongzhi.cases.choices import (
+    AttachmentKind,
+    CaseType,
+    Category,
+    Channel,
+    Level,
+    NotAcceptedReason,
+    RatingLevel,
+    RatingVia,
+    SlaClass,
+    Urgency,
+)
+from gongzhi.cases.querysets import CaseQuerySet
+from gongzhi.cases.workflow import CLOCK_STATUSES, OPEN_STATUSES, Status
+
+CASE_NUMBER_PREFIX = "NH"  # 南湖; numbers look like NH202611290001
+
+
+def _values(choices: type[models.TextChoices]) -> list[str]:
+    return list(choices.values)
+
+
+class SlaPolicy(models.Model):
+    """S3: the deadlines of one SLA class (street-editable; defaults from a data migration)."""
+
+    class Clock(models.TextChoices):
+        HOURS = "hours", "自然小时（7×24）"
+        WORKING_DAYS = "working_days", "工作日"
+
+    code = models.CharField("类别", max_length=20, choices=SlaClass.choices, unique=True)
+    name = models.CharField("名称", max_length=50)
+    respond_minutes = models.PositiveIntegerField("响应时限（分钟）")
+    clock = models.CharField("计时方式", max_length=15, choices=Clock.choices)
+    resolve_hours = models.PositiveIntegerField("处置时限（小时）", null=True, blank=True)
+    resolve_working_days = models.PositiveIntegerField("处置时限（工作日）", null=True, blank=True)
+    escalation_hours = models.PositiveIntegerField("升级后上一级处置时限（小时）", default=24)
+    warn_percent = models.PositiveSmallIntegerField(
+        "到期预警（剩余时限百分比）", default=20, help_text="剩余时间少于时限的该比例时预警"
+    )
+    max_extensions = models.PositiveSmallIntegerField("最多延期次数", default=1)
+    extension_days = models.PositiveIntegerField("每次最多延期（自然日）", default=5)
+    auto_close_days = models.PositiveSmallIntegerField("处置后无评价自动办结（天）", default=7)
+    source = models.CharField("依据", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "办理时限规则"
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(clock="hours", resolve_hours__gt=0)
+                    | Q(clock="working_days", resolve_working_days__gt=0)
+                ),
+                name="sla_policy_resolve_matches_clock",
+                violation_error_message="按小时计时须填写处置小时数，按工作日计时须填写工作日数",
+            ),
+            models.CheckConstraint(
+                condition=Q(warn_percent__lte=90), name="sla_policy_warn_percent_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoutingRule(models.Model):
+    """Category → responsible party. A rule without compound is the street's default."""
+
+    compound = models.ForeignKey(
+        "org.Compound", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    category = models.CharField("类别", max_length=20, choices=Category.choices)
+    level = models.CharField("责任层级", max_length=12, choices=Level.choices)
+    company = models.ForeignKey(
+        "org.PropertyCompany", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    department = models.CharField("职能部门", max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "派单规则"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["compound", "category"],
+                name="routing_rule_unique",
+                violation_error_message="该小区此类别已有派单规则",
+            ),
+            models.UniqueConstraint(
+                fields=["category"],
+                condition=Q(compound__isnull=True),
+                name="routing_rule_default_unique",
+                violation_error_message="此类别已有街道默认派单规则",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} → {self.get_level_display()}"
+
+
+class Case(models.Model):
+    number = models.CharField("编号", max_length=20, unique=True)
+    channel = models.CharField("来源渠道", max_length=20, choices=Channel.choices)
+    type = models.CharField("诉求类型", max_length=15, choices=CaseType.choices)
+    title = models.CharField("标题", max_length=200)
+    content = models.TextField("诉求内容")
+    compound = models.ForeignKey("org.Compound", on_delete=models.PROTECT, related_name="cases")
+    building = models.ForeignKey(
+        "org.Building", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "org.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    address = models.CharField("地址", max_length=200, blank=True)
+
+    # The requester, stored once; shown masked per S9 (selectors.case_requester).
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="requested_cases",
+    )
+    requester_name = models.CharField("诉求人", max_length=50, blank=True)
+    requester_phone = models.CharField("联系电话", max_length=20, blank=True)
+    is_public = models.BooleanField("同意公开诉求内容", default=False)
+    respondent_company = models.ForeignKey(
+        "org.PropertyCompany",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="被反映物业企业",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    # 研判
+    category = models.CharField("类别", max_length=20, choices=Category.choices, blank=True)
+    sla_class = models.CharField("时限类别", max_length=12, choices=SlaClass.choices, blank=True)
+    urgency = models.CharField(
+        "紧急程度", max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    suggestion = models.JSONField("AI研判建议", default=dict, blank=True)  # G3: advice only
+    assessed_at = models.DateTimeField(null=True, blank=True)
+
+    status = models.CharField(
+        "状态", max_length=15, choices=Status.choices, default=Status.RECEIVED, db_index=True
+    )
+    version = models.PositiveIntegerField(default=1)  # bumped by every human change (stale forms)
+    round = models.PositiveSmallIntegerField("办理轮次", default=1)
+
+    # 交办: the responsible party
+    assigned_level = models.CharField("责任层级", max_length=12, choices=Level.choices, blank=True)
+    assigned_company = models.ForeignKey(
+        "org.PropertyCompany",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_cases",
+        verbose_name="承办物业企业",
+    )
+    assigned_department = models.CharField("承办部门", max_length=60, blank=True)
+    assigned_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_cases",
+        verbose_name="承办人",
+    )
+    dispatched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    designated_by_street = models.BooleanField("街道指定承办", default=False)
+    escalation_level = models.PositiveSmallIntegerField("升级次数", default=0)
+
+    # SLA clock (S3/S4)
+    dispatched_at = models.DateTimeField("首次交办时间", null=True, blank=True)
+    respond_due_at = models.DateTimeField("响应期限", null=True, blank=True)
+    clock_started_at = models.DateTimeField(null=True, blank=True)  # start of the current window
+    due_at = models.DateTimeField("办理期限", null=True, blank=True)
+    warn_at = models.DateTimeField(null=True, blank=True)
+    warned_at = models.DateTimeField(null=True, blank=True)
+    breached_at = models.DateTimeField("超时时间", null=True, blank=True)  # of the current due_at
+    breach_count = models.PositiveSmallIntegerField(default=0)
+    extension_count = models.PositiveSmallIntegerField("本轮延期次数", default=0)
+    return_count = models.PositiveSmallIntegerField("退单次数", default=0)
+    responded_at = models.DateTimeField("签收时间", null=True, blank=True)
+    resolved_at = models.DateTimeField("处置时间", null=True, blank=True)
+    visit_due_at = models.DateTimeField("回访期限", null=True, blank=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+
+    supervised = models.BooleanField("督办", default=False)
+    supervised_at = models.DateTimeField(null=True, blank=True)
+    termination_requested = models.BooleanField("已申请终止", default=False)
+    not_accepted_reason = models.CharField(
+        "不予受理原因", max_length=15, choices=NotAcceptedReason.choices, blank=True
+    )
+
+    duplicate_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="repeats",
+        verbose_name="重复诉求所并入的诉求",
+    )
+    external_order_no = models.CharField("外部工单编号", max_length=40, blank=True)
+    # A deadline set by the hotline or a superior; a dispatch never goes past it.
+    external_due_at = models.DateTimeField("上级规定办理时限", null=True, blank=True)
+    public_reply = models.TextField("公开答复", blank=True)  # S9: free of personal data
+    resolution_note = models.TextField("处置说明", blank=True)
+    created_at = models.DateTimeField("受理时间", default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = CaseQuerySet.as_manager()
+    scope_path_field = "compound__path"
+
+    class Meta:
+        verbose_name = verbose_name_plural = "诉求"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The SLA sweeps scan only open cases near or past their deadline.
+            models.Index(
+                fields=["due_at"],
+                condition=Q(status__in=sorted(CLOCK_STATUSES), breached_at__isnull=True),
+                name="case_open_due_idx",
+            ),
+            models.Index(
+                fields=["warn_at"],
+                condition=Q(status__in=sorted(CLOCK_STATUSES), warned_at__isnull=True),
+                name="case_open_warn_idx",
+            ),
+            models.Index(
+                fields=["visit_due_at"], condition=Q(status="resolved"), name="case_visit_due_idx"
+            ),
+            models.Index(fields=["compound", "created_at"], name="case_compound_created_idx"),
+            models.Index(fields=["assigned_company", "status"], name="case_company_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=_values(Status)), name="case_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(channel__in=_values(Channel)), name="case_channel_valid"
+            ),
+            models.CheckConstraint(condition=Q(type__in=_values(CaseType)), name="case_type_valid"),
+            models.CheckConstraint(
+                condition=Q(category__in=[*_values(Category), ""]), name="case_category_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(sla_class__in=[*_values(SlaClass), ""]), name="case_sla_class_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(urgency__in=_values(Urgency)), name="case_urgency_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(assigned_level__in=[*_values(Level), ""]), name="case_level_valid"
+            ),
+            models.CheckConstraint(condition=Q(round__gte=1), name="case_round_positive"),
+            models.CheckConstraint(
+                condition=Q(duplicate_of__isnull=True) | Q(status="merged"),
+                name="case_duplicate_is_merged",
+            ),
+            models.UniqueConstraint(
+                fields=["external_order_no"],
+                condition=~Q(external_order_no=""),
+                name="case_unique_external_order_no",
+                violation_error_message="外部工单编号已存在",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_consultation(self) -> bool:
+        return self.type == CaseType.CONSULTATION
+
+
+class EventKind(models.TextChoices):
+    FILED = "filed", "受理"
+    ASSESSED = "assessed", "研判"
+    DISPATCHED = "dispatched", "交办"
+    ACCEPTED = "accepted", "签收"
+    STARTED = "started", "开始办理"
+    RESOLVED = "resolved", "处置完毕"
+    RETURNED = "returned", "退单"
+    EXTENDED = "extended", "延期"
+    SUPERVISED = "supervised", "督办"
+    ANSWERED = "answered", "答复办结"
+    NOT_ACCEPTED = "not_accepted", "不予受理"
+    VISITED = "visited", "回访评价"
+    REOPENED = "reopened", "重办"
+    CLOSED = "closed", "办结"
+    EXCEPTION = "exception", "例外办结"
+    TERMINATION_REQUESTED = "termination_requested", "申请终止"
+    TERMINATED = "terminated", "终止"
+    REPEATED = "repeated", "重复反映"
+    SLA_WARNED = "sla_warned", "即将超时"
+    SLA_BREACHED = "sla_breached", "超时"
+    ESCALATED = "escalated", "升级"
+    AUTO_CLOSED = "auto_closed", "自动办结"
+    ATTACHMENT = "attachment", "上传附件"
+    IMPORTED = "imported", "导入"
+
+
+class CaseEvent(models.Model):
+    """One row per change: the timeline, the SLA clock history and the case's audit trail."""
+
+    Kind = EventKind
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField("事件", max_length=25, choices=EventKind.choices)
+    old_status = models.CharField(max_length=15, blank=True)
+    new_status = models.CharField(max_length=15, blank=True)
+    note = models.TextField("说明", blank=True)
+    # Internal notes are shown to staff only, never to the requester or the public.
+    internal = models.BooleanField(default=False)
+    payload = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "诉求事件"
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["case", "created_at"], name="case_event_case_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=_values(EventKind)), name="case_event_kind_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.get_kind_display()}"
+
+
+def _attachment_path(instance: "CaseAttachment", filename: str) -> str:
+    # Never keep the uploader's file name in the path (it may contain a name or phone).
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"cases/{timezone.now():%Y/%m}/{instance.case_id}-{timezone.now():%H%M%S%f}.{suffix}"
+
+
+class CaseAttachment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField("类型", max_length=10, choices=AttachmentKind.choices)
+    file = models.FileField("文件", upload_to=_attachment_path)
+    content_type = models.CharField(max_length=40, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    round = models.PositiveSmallIntegerField(default=1)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "诉求附件"
+        ordering = ["uploaded_at", "id"]
+
+
+class CaseRating(models.Model):
+    """S5: the return visit of one round: resolved or not, and a 5-level rating."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="ratings")
+    round = models.PositiveSmallIntegerField("轮次")
+    resolved = models.BooleanField("问题是否解决")
+    level = models.CharField("满意度", max_length=20, choices=RatingLevel.choices)
+    via = models.CharField("方式", max_length=10, choices=RatingVia.choices)
+    note = models.TextField("回访记录", blank=True)
+    exception_reason = models.TextField("例外办结理由", blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "回访评价"
+        ordering = ["case_id", "round"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "round"],
+                name="case_rating_once_per_round",
+                violation_error_message="本轮已回访评价",
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=_values(RatingLevel)), name="case_rating_level_valid"
+            ),
+        ]
+
+
+class CaseCounter(models.Model):
+    """The last case number issued on one local day."""
+
+    day = models.DateField(primary_key=True)
+    value = models.PositiveIntegerField(default=0)

@@ -1,0 +1,137 @@
+"""Who may do what with a case. One condition per line; scope comes from `org.scopes`.
+
+The assigned party of a case (S2 交办) is whoever works at its `assigned_level`:
+compound → the assigned property company's staff; community → community workers;
+street and department (吹哨, the street liaises with the department) → street officers.
+Staff of the assigned company keep working on a case escalated above them.
+"""
+
+from typing import Any
+
+from gongzhi.cases.choices import ACCUSING_TYPES, Level
+from gongzhi.cases.models import Case
+from gongzhi.org.models import Compound, Role
+from gongzhi.org.scopes import scope_for
+
+# Who files cases on a resident's behalf (hotline, grid, sentinel, visit, patrol, property line).
+INTAKE_ROLES = frozenset(
+    {
+        Role.STREET_OFFICER,
+        Role.COMMUNITY_WORKER,
+        Role.GRID_WORKER,
+        Role.PARTY_MEMBER,
+        Role.PROPERTY_STAFF,
+    }
+)
+# 研判/交办/督办/审批: the community and the street.
+DISPATCH_ROLES = frozenset({Role.STREET_OFFICER, Role.COMMUNITY_WORKER})
+SUPERVISOR_ROLES = DISPATCH_ROLES
+# Return visits by phone or in person (回访).
+VISIT_ROLES = frozenset({Role.STREET_OFFICER, Role.COMMUNITY_WORKER, Role.GRID_WORKER})
+# Roles that may read a requester's name and phone (G2), subject to `can_view_requester`.
+CONTACT_ROLES = frozenset({Role.STREET_OFFICER, Role.COMMUNITY_WORKER, Role.GRID_WORKER})
+LEVEL_ROLES: dict[str, frozenset[str]] = {
+    Level.COMMUNITY: frozenset({Role.COMMUNITY_WORKER}),
+    Level.STREET: frozenset({Role.STREET_OFFICER}),
+    Level.DEPARTMENT: frozenset({Role.STREET_OFFICER}),
+}
+
+
+def _is_resident_of(user: Any, compound: Compound) -> bool:
+    scope = scope_for(user)
+    return any(path.startswith(compound.path) for path in scope.paths({Role.RESIDENT}))
+
+
+def can_file(user: Any, compound: Compound) -> bool:
+    """A resident files for their own compound; intake staff for any compound in scope."""
+    scope = scope_for(user)
+    if scope.everything:
+        return True
+    if scope.covers(compound.path, INTAKE_ROLES):
+        return True
+    return _is_resident_of(user, compound)
+
+
+def is_intake_staff(user: Any, compound: Compound) -> bool:
+    """Files on someone's behalf, from any channel (otherwise: a resident filing online)."""
+    scope = scope_for(user)
+    return scope.everything or scope.covers(compound.path, INTAKE_ROLES)
+
+
+def can_dispatch(user: Any, case: Case) -> bool:
+    """研判, 交办, 不予受理, 咨询答复: community workers and street officers in scope."""
+    return scope_for(user).covers(case.compound.path, DISPATCH_ROLES)
+
+
+def can_dispatch_to(user: Any, case: Case, level: str) -> bool:
+    """Only the street designates a street-level unit or blows the whistle to a department."""
+    if level in (Level.STREET, Level.DEPARTMENT):
+        return scope_for(user).covers(case.compound.path, {Role.STREET_OFFICER})
+    return can_dispatch(user, case)
+
+
+def is_street_officer_for(user: Any, case: Case) -> bool:
+    return scope_for(user).covers(case.compound.path, {Role.STREET_OFFICER})
+
+
+def can_handle(user: Any, case: Case) -> bool:
+    """签收, 办理, 处置, 退单, 延期: the assigned party."""
+    scope = scope_for(user)
+    if scope.everything:
+        return True
+    if case.assigned_company_id and case.assigned_company_id in scope.company_ids:
+        if scope.covers(case.compound.path, {Role.PROPERTY_STAFF}):
+            return True
+    roles = LEVEL_ROLES.get(case.assigned_level)
+    return bool(roles) and scope.covers(case.compound.path, roles)
+
+
+def can_supervise(user: Any, case: Case) -> bool:
+    """督办, 审批终止, 例外办结."""
+    return scope_for(user).covers(case.compound.path, SUPERVISOR_ROLES)
+
+
+def can_request_termination(user: Any, case: Case) -> bool:
+    return can_handle(user, case) or can_dispatch(user, case)
+
+
+def can_visit(user: Any, case: Case) -> bool:
+    """回访评价: the requester online, or visit staff by phone or in person."""
+    if case.requester_id is not None and case.requester_id == getattr(user, "pk", None):
+        return True
+    return scope_for(user).covers(case.compound.path, VISIT_ROLES)
+
+
+def can_attach(user: Any, case: Case) -> bool:
+    """Photos from the requester; evidence from whoever works on the case."""
+    if case.requester_id is not None and case.requester_id == getattr(user, "pk", None):
+        return True
+    return can_handle(user, case) or can_dispatch(user, case) or can_visit(user, case)
+
+
+def can_view_requester(user: Any, case: Case) -> bool:
+    """S9: unmasked requester name and phone.
+
+    The requester; community, grid and street staff in scope; property staff of the assigned
+    company only for service requests (a repair needs a phone number) that are not
+    accusations and not about their own company. Never anyone else, never the public.
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if case.requester_id is not None and case.requester_id == user.pk:
+        return True
+    scope = scope_for(user)
+    if scope.everything:
+        return True
+    if scope.covers(case.compound.path, CONTACT_ROLES):
+        return True
+    if case.type in ACCUSING_TYPES:
+        return False
+    if case.respondent_company_id and case.respondent_company_id in scope.company_ids:
+        return False
+    return bool(case.assigned_company_id) and can_handle(user, case)
+
+
+def can_view_metrics(user: Any) -> bool:
+    scope = scope_for(user)
+    return scope.everything or bool(scope.roles & (DISPATCH_ROLES | {Role.PARTY_MEMBER}))

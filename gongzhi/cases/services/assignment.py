@@ -1,0 +1,283 @@
+"""研判 assess, 交办 dispatch, 退单 return, 督办 supervise (S2)."""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from gongzhi.cases import policies, sla
+from gongzhi.cases.choices import CaseType, Category, Level, SlaClass, Urgency
+from gongzhi.cases.models import Case, EventKind, RoutingRule
+from gongzhi.cases.services import notices
+from gongzhi.cases.services.moves import check_version, move
+from gongzhi.cases.workflow import Action, Status, check_move
+from gongzhi.core.calendar import local_zone
+from gongzhi.org.models import Compound, PropertyCompany, ServiceContract
+
+_COMPANY_CLASSES = frozenset({SlaClass.PROPERTY, SlaClass.EMERGENCY})
+
+
+@dataclass(frozen=True)
+class Assignee:
+    level: str
+    company: PropertyCompany | None = None
+    department: str = ""
+
+
+def current_company(compound: Compound) -> PropertyCompany | None:
+    """The company of the compound's latest contract that has started (C4: lapsed continues)."""
+    contract = (
+        ServiceContract.objects.filter(compound=compound, start__lte=timezone.localdate())
+        .select_related("company")
+        .order_by("-start", "-id")
+        .first()
+    )
+    return contract.company if contract else None
+
+
+def suggest_assignee(case: Case) -> Assignee:
+    """Routing rule of the compound, else the street default, else by SLA class."""
+    rule = (
+        RoutingRule.objects.filter(category=case.category, compound=case.compound).first()
+        or RoutingRule.objects.filter(category=case.category, compound__isnull=True).first()
+    )
+    if rule is not None:
+        company = rule.company
+        if rule.level == Level.COMPOUND and company is None:
+            company = current_company(case.compound)
+        return Assignee(rule.level, company, rule.department)
+    company = current_company(case.compound)
+    if case.sla_class in _COMPANY_CLASSES and company is not None:
+        return Assignee(Level.COMPOUND, company)
+    return Assignee(Level.COMMUNITY)
+
+
+@transaction.atomic
+def case_assess(
+    *,
+    case: Case,
+    actor: Any,
+    category: str,
+    sla_class: str,
+    urgency: str,
+    type: str | None = None,
+    respondent_company: PropertyCompany | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    """研判: category, SLA class, urgency (and the type, if the intake got it wrong)."""
+    if not policies.can_dispatch(actor, case):
+        raise PermissionDenied
+    check_version(case, expected_version)
+    check_move(case.status, Action.ASSESS)
+    errors: dict[str, str] = {}
+    if category not in Category.values:
+        errors["category"] = "请选择类别"
+    if sla_class not in SlaClass.values:
+        errors["sla_class"] = "请选择时限类别"
+    if urgency not in Urgency.values:
+        errors["urgency"] = "请选择紧急程度"
+    if type is not None and type not in CaseType.values:
+        errors["type"] = "诉求类型无效"
+    if errors:
+        raise ValidationError(errors)
+    sla.policy_for(sla_class)
+    now = timezone.now()
+    move(
+        case,
+        action=Action.ASSESS,
+        to=Status.ASSESSED,
+        actor=actor,
+        kind=EventKind.ASSESSED,
+        note=note.strip(),
+        internal=True,
+        payload={"category": category, "sla_class": sla_class, "urgency": urgency},
+        updates={
+            "category": category,
+            "sla_class": sla_class,
+            "urgency": urgency,
+            "type": type or case.type,
+            "respondent_company": respondent_company or case.respondent_company,
+            "assessed_at": now,
+        },
+        now=now,
+    )
+    return case
+
+
+def _clean_assignee(
+    case: Case, level: str, company: PropertyCompany | None, department: str
+) -> None:
+    if level not in Level.values:
+        raise ValidationError({"level": "请选择责任层级"})
+    if level == Level.COMPOUND:
+        if company is None:
+            raise ValidationError({"company": "交办到小区须指定物业企业"})
+        if current_company(case.compound) != company:
+            raise ValidationError({"company": "该物业企业不是本小区的在约物业"})
+    if level == Level.DEPARTMENT and not department.strip():
+        raise ValidationError({"department": "吹哨到职能部门须填写部门名称"})
+
+
+@transaction.atomic
+def case_dispatch(
+    *,
+    case: Case,
+    actor: Any,
+    level: str,
+    company: PropertyCompany | None = None,
+    department: str = "",
+    user: Any = None,
+    due_at: dt.datetime | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    """交办 to a responsible party with a deadline from the case's SLA policy."""
+    if not policies.can_dispatch_to(actor, case, level):
+        raise PermissionDenied
+    check_version(case, expected_version)
+    check_move(case.status, Action.DISPATCH)
+    if not case.category or not case.sla_class:
+        raise ValidationError("请先研判再交办")
+    _clean_assignee(case, level, company, department)
+    policy = sla.policy_for(case.sla_class)
+    now = timezone.now()
+    window = sla.resolve_window(policy, now)
+    if case.external_due_at and now < case.external_due_at < window.due_at:
+        window = sla.Window(
+            now, sla.warn_time(now, case.external_due_at, policy), case.external_due_at
+        )
+    if due_at is not None:
+        if due_at.tzinfo is None:
+            due_at = due_at.replace(tzinfo=local_zone())
+        if not now < due_at <= window.due_at:
+            raise ValidationError({"due_at": "交办期限须晚于现在且不晚于时限规则规定的期限"})
+        window = sla.Window(now, sla.warn_time(now, due_at, policy), due_at)
+    updates = {
+        "assigned_level": level,
+        "assigned_company": company,
+        "assigned_department": department.strip(),
+        "assigned_user": user,
+        "dispatched_by": actor,
+        "designated_by_street": policies.is_street_officer_for(actor, case),
+        "escalation_level": 0,
+        "dispatched_at": case.dispatched_at or now,
+        "respond_due_at": sla.respond_due(policy, now),
+        "responded_at": None,
+        "clock_started_at": now,
+        "due_at": window.due_at,
+        "warn_at": window.warn_at,
+        "warned_at": None,
+        "breached_at": None,
+        "termination_requested": False,
+    }
+    move(
+        case,
+        action=Action.DISPATCH,
+        to=Status.DISPATCHED,
+        actor=actor,
+        kind=EventKind.DISPATCHED,
+        note=note.strip(),
+        payload={
+            "level": level,
+            "company": company.pk if company else None,
+            "department": department.strip(),
+            "due_at": window.due_at.isoformat(),
+        },
+        updates=updates,
+        now=now,
+    )
+    due_local = window.due_at.astimezone(local_zone())
+    notices.send(
+        notices.handlers(case),
+        case=case,
+        kind="case.assigned",
+        title="新的诉求已交办给您",
+        body=f"诉求 {case.number}：{case.title}。办理期限 {due_local:%Y-%m-%d %H:%M}。",
+        key=f"assigned:{case.version}",
+    )
+    return case
+
+
+@transaction.atomic
+def case_return(
+    *, case: Case, actor: Any, reason: str, expected_version: int | None = None
+) -> Case:
+    """退单: only "not our jurisdiction", with a reason; never after the street designated us."""
+    if not policies.can_handle(actor, case):
+        raise PermissionDenied
+    check_version(case, expected_version)
+    check_move(case.status, Action.RETURN)
+    if case.designated_by_street:
+        raise ValidationError("街道已指定承办单位，不能退单")
+    if len(reason.strip()) < 5:
+        raise ValidationError({"reason": "退单仅限非本单位职责的情形，请写明理由（至少 5 个字）"})
+    dispatcher = case.dispatched_by
+    move(
+        case,
+        action=Action.RETURN,
+        to=Status.RETURNED,
+        actor=actor,
+        kind=EventKind.RETURNED,
+        note=f"非本单位职责：{reason.strip()}",
+        payload={
+            "level": case.assigned_level,
+            "company": case.assigned_company_id,
+            "department": case.assigned_department,
+        },
+        updates={
+            "return_count": case.return_count + 1,
+            "assigned_level": "",
+            "assigned_company": None,
+            "assigned_department": "",
+            "assigned_user": None,
+            "due_at": None,
+            "warn_at": None,
+            "warned_at": None,
+            "breached_at": None,
+        },
+    )
+    notices.send(
+        [dispatcher] if dispatcher else notices.supervisors(case),
+        case=case,
+        kind="case.returned",
+        title="诉求被退单，请重新交办",
+        body=f"诉求 {case.number}：{reason.strip()}",
+        key=f"returned:{case.version}",
+    )
+    return case
+
+
+@transaction.atomic
+def case_supervise(
+    *, case: Case, actor: Any, reason: str, expected_version: int | None = None
+) -> Case:
+    """督办: a flag, an event and a notice to the handlers; the status does not change."""
+    if not policies.can_supervise(actor, case):
+        raise PermissionDenied
+    check_version(case, expected_version)
+    check_move(case.status, Action.SUPERVISE)
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写督办意见"})
+    now = timezone.now()
+    move(
+        case,
+        action=Action.SUPERVISE,
+        actor=actor,
+        kind=EventKind.SUPERVISED,
+        note=reason.strip(),
+        updates={"supervised": True, "supervised_at": now},
+        now=now,
+    )
+    notices.send(
+        notices.handlers(case),
+        case=case,
+        kind="case.supervised",
+        title="诉求被督办，请加快办理",
+        body=f"诉求 {case.number}：{reason.strip()}",
+        key=f"supervised:{case.version}",
+    )
+    return case

@@ -1,0 +1,202 @@
+"""回访 return visit and rating (S5), exception close, 终止 termination (S2)."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from gongzhi.cases import policies
+from gongzhi.cases.choices import SATISFIED_LEVELS, RatingLevel, RatingVia
+from gongzhi.cases.models import Case, CaseRating, EventKind
+from gongzhi.cases.services import notices
+from gongzhi.cases.services.moves import check_version, move
+from gongzhi.cases.workflow import Action, Status, check_move
+
+# Reopening starts a new round: a fresh clock after the next dispatch.
+_REOPEN_RESET = {
+    "assigned_user": None,
+    "due_at": None,
+    "warn_at": None,
+    "warned_at": None,
+    "breached_at": None,
+    "clock_started_at": None,
+    "visit_due_at": None,
+    "extension_count": 0,
+}
+
+
+@transaction.atomic
+def case_visit(
+    *,
+    case: Case,
+    actor: Any,
+    resolved: bool,
+    level: str,
+    via: str,
+    note: str = "",
+    exception_reason: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    """One rating per round. Unresolved or unsatisfied reopens, unless a supervisor records a
+    reasoned exception."""
+    if not policies.can_visit(actor, case):
+        raise PermissionDenied
+    check_version(case, expected_version)
+    check_move(case.status, Action.VISIT)
+    if case.requester_id is not None and case.requester_id == actor.pk:
+        via = RatingVia.ONLINE
+    errors: dict[str, str] = {}
+    if level not in RatingLevel.values:
+        errors["level"] = "请选择满意度"
+    if via not in RatingVia.values:
+        errors["via"] = "请选择回访方式"
+    if errors:
+        raise ValidationError(errors)
+    exception_reason = exception_reason.strip()
+    if exception_reason and not policies.can_supervise(actor, case):
+        raise PermissionDenied("仅社区或街道可记录例外办结")
+    if CaseRating.objects.filter(case=case, round=case.round).exists():
+        raise ValidationError("本轮已回访评价")
+    satisfied = bool(resolved) and level in SATISFIED_LEVELS
+    closes = satisfied or bool(exception_reason)
+    now = timezone.now()
+    rating = CaseRating.objects.create(
+        case=case,
+        round=case.round,
+        resolved=bool(resolved),
+        level=level,
+        via=via,
+        note=note.strip(),
+        exception_reason=exception_reason,
+        by=actor,
+        created_at=now,
+    )
+    summary = f"{'已解决' if resolved else '未解决'}，{RatingLevel(level).label}"
+    payload = {"round": rating.round, "resolved": bool(resolved), "level": level, "via": via}
+    if closes:
+        kind = EventKind.CLOSED if satisfied else EventKind.EXCEPTION
+        text = summary if satisfied else f"{summary}。例外办结理由：{exception_reason}"
+        move(
+            case,
+            action=Action.VISIT,
+            to=Status.CLOSED,
+            actor=actor,
+            kind=kind,
+            note=text,
+            payload=payload,
+            updates={"closed_at": now},
+            now=now,
+        )
+        notices.send(
+            notices.requester(case),
+            case=case,
+            kind="case.closed",
+            title="您的诉求已办结",
+            key=f"closed:{rating.round}",
+        )
+        return case
+    move(
+        case,
+        action=Action.VISIT,
+        to=Status.REOPENED,
+        actor=actor,
+        kind=EventKind.REOPENED,
+        note=f"回访{summary}，重新办理",
+        payload=payload,
+        updates={**_REOPEN_RESET, "round": case.round + 1},
+        now=now,
+    )
+    recipients = notices.supervisors(case) + notices.handlers(case)
+    notices.send(
+        recipients,
+        case=case,
+        kind="case.reopened",
+        title="诉求回访不满意，已重办",
+        body=f"诉求 {case.number}：回访{summary}。",
+        key=f"reopened:{case.round}",
+    )
+    return case
+
+
+@transaction.atomic
+def case_close_with_exception(
+    *, case: Case, actor: Any, reason: str, expected_version: int | None = None
+) -> Case:
+    """A supervisor closes a reopened case with a reasoned exception (S5)."""
+    if not policies.can_supervise(actor, case):
+        raise PermissionDenied
+    check_version(case, expected_version)
+    check_move(case.status, Action.CLOSE_EXCEPTION)
+    if len(reason.strip()) < 5:
+        raise ValidationError({"reason": "请写明例外办结的理由（至少 5 个字）"})
+    move(
+        case,
+        action=Action.CLOSE_EXCEPTION,
+        to=Status.CLOSED,
+        actor=actor,
+        kind=EventKind.EXCEPTION,
+        note=reason.strip(),
+        updates={"closed_at": timezone.now()},
+    )
+    return case
+
+
+@transaction.atomic
+def case_request_termination(
+    *, case: Case, actor: Any, reason: str, expected_version: int | None = None
+) -> Case:
+    if not policies.can_request_termination(actor, case):
+        raise PermissionDenied
+    check_version(case, expected_version)
+    check_move(case.status, Action.REQUEST_TERMINATION)
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写申请终止的理由"})
+    move(
+        case,
+        action=Action.REQUEST_TERMINATION,
+        actor=actor,
+        kind=EventKind.TERMINATION_REQUESTED,
+        note=reason.strip(),
+        updates={"termination_requested": True},
+    )
+    notices.send(
+        notices.supervisors(case),
+        case=case,
+        kind="case.termination_requested",
+        title="有诉求申请终止，请审批",
+        key=f"termination:{case.version}",
+    )
+    return case
+
+
+@transaction.atomic
+def case_terminate(
+    *, case: Case, actor: Any, reason: str, expected_version: int | None = None
+) -> Case:
+    """终止, approved by the community or the street (this call is the approval)."""
+    if not policies.can_supervise(actor, case):
+        raise PermissionDenied
+    check_version(case, expected_version)
+    check_move(case.status, Action.TERMINATE)
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写终止理由"})
+    move(
+        case,
+        action=Action.TERMINATE,
+        to=Status.TERMINATED,
+        actor=actor,
+        kind=EventKind.TERMINATED,
+        note=reason.strip(),
+        payload={"requested": case.termination_requested},
+        updates={"closed_at": timezone.now(), "termination_requested": False},
+    )
+    notices.send(
+        notices.requester(case),
+        case=case,
+        kind="case.terminated",
+        title="您的诉求已终止办理",
+        body=f"诉求 {case.number}：{reason.strip()}",
+        key="terminated",
+    )
+    return case

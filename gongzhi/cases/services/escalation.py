@@ -1,0 +1,93 @@
+"""S4: a breached case escalates one level (小区 → 社区 → 街道 → 职能部门 吹哨), exactly once per
+breach, each level with its own deadline. Called by `sweeps.sweep_breaches`."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import F
+
+from gongzhi.cases import sla
+from gongzhi.cases.choices import Level, next_level
+from gongzhi.cases.models import Case, CaseEvent, EventKind, RoutingRule
+from gongzhi.cases.services import notices
+from gongzhi.cases.workflow import CLOCK_STATUSES, Action, check_move
+from gongzhi.core import audit
+
+
+@transaction.atomic
+def case_escalate(*, case: Case, now: dt.datetime) -> bool:
+    """Flag the breach of the current deadline and hand the case one level up.
+
+    Returns False when another runner (or an earlier run) already handled this deadline: the
+    compare-and-swap on (status, due_at, breached_at IS NULL) lets exactly one runner win.
+    """
+    if case.status not in CLOCK_STATUSES or case.due_at is None or case.due_at > now:
+        return False
+    check_move(case.status, Action.ESCALATE)
+    won = Case.objects.filter(
+        pk=case.pk, status=case.status, due_at=case.due_at, breached_at__isnull=True
+    ).update(breached_at=now, breach_count=F("breach_count") + 1, updated_at=now)
+    if not won:
+        return False
+    old_level = case.assigned_level or Level.COMPOUND
+    CaseEvent.objects.create(
+        case=case,
+        kind=EventKind.SLA_BREACHED,
+        old_status=case.status,
+        new_status=case.status,
+        note=f"超过办理期限（{Level(old_level).label}层级）",
+        payload={"due_at": case.due_at.isoformat(), "level": old_level},
+        created_at=now,
+    )
+    level = next_level(old_level)
+    detail = {"number": case.number, "due_at": case.due_at.isoformat(), "from": old_level}
+    if level is None:
+        # Nobody above a department: the breach stays flagged for the street's dashboard.
+        audit.record(action="case.sla_breach", obj=case, detail=detail)
+        notices.send(
+            notices.supervisors(case),
+            case=case,
+            kind="case.escalated",
+            title="诉求已超时（已吹哨至职能部门）",
+            key=f"breach:{case.due_at.isoformat()}",
+        )
+        return True
+    policy = sla.policy_for(case.sla_class)
+    window = sla.escalation_window(policy, now)
+    department = case.assigned_department
+    if level == Level.DEPARTMENT and not department:
+        rule = RoutingRule.objects.filter(category=case.category).exclude(department="").first()
+        department = rule.department if rule else "待街道指定的职能部门"
+    old_due = case.due_at
+    Case.objects.filter(pk=case.pk).update(
+        assigned_level=level,
+        assigned_department=department,
+        assigned_user=None,
+        escalation_level=F("escalation_level") + 1,
+        clock_started_at=now,
+        due_at=window.due_at,
+        warn_at=window.warn_at,
+        warned_at=None,
+        breached_at=None,
+        updated_at=now,
+    )
+    case.refresh_from_db()
+    CaseEvent.objects.create(
+        case=case,
+        kind=EventKind.ESCALATED,
+        old_status=case.status,
+        new_status=case.status,
+        note=f"升级至{Level(level).label}办理" + (f"（{department}）" if department else ""),
+        payload={"from": old_level, "to": level, "due_at": window.due_at.isoformat()},
+        created_at=now,
+    )
+    audit.record(action="case.escalate", obj=case, detail={**detail, "to": level})
+    notices.send(
+        notices.handlers(case) + notices.supervisors(case),
+        case=case,
+        kind="case.escalated",
+        title=f"诉求超时，已升级至{Level(level).label}",
+        body=f"诉求 {case.number}：{case.title}",
+        key=f"escalated:{old_due.isoformat()}",
+    )
+    return True

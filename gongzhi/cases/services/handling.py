@@ -1,0 +1,170 @@
+"""The assigned party's work: 签收 accept, 办理 start, 延期 extend, 处置 resolve (S2, S3)."""
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from gongzhi.cases import policies, sla
+from gongzhi.cases.choices import AttachmentKind
+from gongzhi.cases.models import Case, CaseAttachment, EventKind
+from gongzhi.cases.services import notices
+from gongzhi.cases.services.intake import check_public_text, save_attachment
+from gongzhi.cases.services.moves import check_version, move
+from gongzhi.cases.workflow import Action, Status, check_move
+from gongzhi.core.calendar import local_zone
+
+
+def _authorize_handler(actor: Any, case: Case, expected_version: int | None) -> None:
+    if not policies.can_handle(actor, case):
+        raise PermissionDenied
+    check_version(case, expected_version)
+
+
+@transaction.atomic
+def case_accept(*, case: Case, actor: Any, expected_version: int | None = None) -> Case:
+    """签收: the response that the 15-minute clock measures."""
+    _authorize_handler(actor, case, expected_version)
+    now = timezone.now()
+    move(
+        case,
+        action=Action.ACCEPT,
+        to=Status.ACCEPTED,
+        actor=actor,
+        kind=EventKind.ACCEPTED,
+        updates={"responded_at": now, "assigned_user": case.assigned_user or actor},
+        now=now,
+    )
+    return case
+
+
+@transaction.atomic
+def case_start(
+    *, case: Case, actor: Any, note: str = "", expected_version: int | None = None
+) -> Case:
+    _authorize_handler(actor, case, expected_version)
+    move(
+        case,
+        action=Action.START,
+        to=Status.IN_PROGRESS,
+        actor=actor,
+        kind=EventKind.STARTED,
+        note=note.strip(),
+    )
+    return case
+
+
+@transaction.atomic
+def case_extend(
+    *,
+    case: Case,
+    actor: Any,
+    reason: str,
+    until: dt.datetime,
+    expected_version: int | None = None,
+) -> Case:
+    """延期: with a reason, within the policy's limit, and the requester is told."""
+    if not (policies.can_handle(actor, case) or policies.can_dispatch(actor, case)):
+        raise PermissionDenied
+    check_version(case, expected_version)
+    check_move(case.status, Action.EXTEND)
+    policy = sla.policy_for(case.sla_class)
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写延期理由"})
+    if case.extension_count >= policy.max_extensions:
+        raise ValidationError(f"本轮延期次数已用完（最多 {policy.max_extensions} 次）")
+    if until.tzinfo is None:
+        until = until.replace(tzinfo=local_zone())
+    limit = sla.extension_limit(policy, case.due_at)
+    if not case.due_at < until <= limit:
+        raise ValidationError(
+            {"until": f"延期后的期限须晚于原期限，且最多延长 {policy.extension_days} 天"}
+        )
+    start = case.clock_started_at or timezone.now()
+    move(
+        case,
+        action=Action.EXTEND,
+        actor=actor,
+        kind=EventKind.EXTENDED,
+        note=reason.strip(),
+        payload={"from": case.due_at.isoformat(), "to": until.isoformat()},
+        updates={
+            "due_at": until,
+            "warn_at": sla.warn_time(start, until, policy),
+            "warned_at": None,
+            "breached_at": None,
+            "extension_count": case.extension_count + 1,
+        },
+    )
+    notices.send(
+        notices.requester(case),
+        case=case,
+        kind="case.extended",
+        title="您的诉求办理期限已延长",
+        body=f"诉求 {case.number} 延期至 {until.astimezone(local_zone()):%Y-%m-%d %H:%M}，"
+        f"理由：{reason.strip()}",
+        key=f"extended:{case.version}",
+    )
+    return case
+
+
+@transaction.atomic
+def case_resolve(
+    *,
+    case: Case,
+    actor: Any,
+    public_reply: str,
+    resolution_note: str = "",
+    evidence: Iterable[Any] = (),
+    expected_version: int | None = None,
+) -> Case:
+    """处置完毕: evidence and a public reply required; schedules the return visit (S5)."""
+    _authorize_handler(actor, case, expected_version)
+    check_move(case.status, Action.RESOLVE)
+    if not public_reply.strip():
+        raise ValidationError({"public_reply": "请填写公开答复"})
+    check_public_text(public_reply, "public_reply")
+    for file in evidence:
+        save_attachment(case=case, actor=actor, file=file, kind=AttachmentKind.EVIDENCE)
+    if not CaseAttachment.objects.filter(
+        case=case, round=case.round, kind=AttachmentKind.EVIDENCE
+    ).exists():
+        raise ValidationError({"evidence": "请上传处置凭证（照片或文件）"})
+    policy = sla.policy_for(case.sla_class)
+    now = timezone.now()
+    move(
+        case,
+        action=Action.RESOLVE,
+        to=Status.RESOLVED,
+        actor=actor,
+        kind=EventKind.RESOLVED,
+        note=public_reply.strip(),
+        payload={"on_time": case.due_at is None or now <= case.due_at},
+        updates={
+            "resolved_at": now,
+            "public_reply": public_reply.strip(),
+            "resolution_note": resolution_note.strip(),
+            "visit_due_at": now + dt.timedelta(days=policy.auto_close_days),
+        },
+        now=now,
+    )
+    notices.send(
+        notices.requester(case),
+        case=case,
+        kind="case.rate_request",
+        title="您的诉求已处置，请评价",
+        body=f"诉求 {case.number}：{public_reply.strip()[:100]}",
+        key=f"rate:{case.round}",
+    )
+    if case.dispatched_by_id:
+        notices.send(
+            [case.dispatched_by],
+            case=case,
+            kind="case.resolved",
+            title="交办的诉求已处置",
+            key=f"resolved:{case.round}",
+        )
+    return case

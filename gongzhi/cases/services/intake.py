@@ -1,0 +1,348 @@
+"""Intake (受理): filing from every channel, repeats (S6), 咨询 answers (S1), not accepted (S7)."""
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from gongzhi.cases import policies
+from gongzhi.cases.attachments import validate_upload
+from gongzhi.cases.choices import (
+    NOT_ACCEPTED_CHANNEL,
+    AttachmentKind,
+    CaseType,
+    Channel,
+    NotAcceptedReason,
+)
+from gongzhi.cases.models import CASE_NUMBER_PREFIX, Case, CaseAttachment, CaseCounter, EventKind
+from gongzhi.cases.services import notices
+from gongzhi.cases.services.moves import add_event, check_version, move
+from gongzhi.cases.workflow import FINAL_STATUSES, Action, Status
+from gongzhi.core import audit
+from gongzhi.core.masking import redact_text
+from gongzhi.org.models import Building, Compound, PropertyCompany, Unit
+
+_PHONE = re.compile(r"^[0-9+\- ]{7,20}$")
+
+
+def next_number(when: dt.datetime) -> str:
+    """NH + local date + 4-digit sequence of the day, from a per-day counter row."""
+    day = timezone.localdate(when)
+    CaseCounter.objects.get_or_create(day=day)
+    CaseCounter.objects.filter(day=day).update(value=F("value") + 1)
+    value = CaseCounter.objects.get(day=day).value
+    return f"{CASE_NUMBER_PREFIX}{day:%Y%m%d}{value:04d}"
+
+
+def check_public_text(text: str, field: str) -> None:
+    """S9: a public reply must not carry a phone or ID number."""
+    if redact_text(text) != text:
+        raise ValidationError({field: "公开答复不得包含手机号或身份证号"})
+
+
+def _clean_filing(
+    *,
+    compound: Compound,
+    channel: str,
+    type: str,
+    title: str,
+    content: str,
+    requester_phone: str,
+    building: Building | None,
+    unit: Unit | None,
+    external_order_no: str,
+) -> None:
+    errors: dict[str, str] = {}
+    if channel not in Channel.values:
+        errors["channel"] = "来源渠道无效"
+    if type not in CaseType.values:
+        errors["type"] = "诉求类型无效"
+    if not title.strip():
+        errors["title"] = "请填写标题"
+    elif len(title) > 200:
+        errors["title"] = "标题不能超过 200 字"
+    if not content.strip():
+        errors["content"] = "请填写诉求内容"
+    if requester_phone and not _PHONE.match(requester_phone):
+        errors["requester_phone"] = "联系电话格式不正确"
+    if building is not None and building.compound_id != compound.pk:
+        errors["building"] = "楼栋不属于该小区"
+    if unit is not None and unit.building.compound_id != compound.pk:
+        errors["unit"] = "房屋不属于该小区"
+    if external_order_no and Case.objects.filter(external_order_no=external_order_no).exists():
+        errors["external_order_no"] = f"外部工单编号 {external_order_no} 已存在"
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def case_file(
+    *,
+    actor: Any,
+    compound: Compound,
+    channel: str,
+    type: str,
+    title: str,
+    content: str,
+    requester: Any = None,
+    requester_name: str = "",
+    requester_phone: str = "",
+    building: Building | None = None,
+    unit: Unit | None = None,
+    address: str = "",
+    is_public: bool = False,
+    respondent_company: PropertyCompany | None = None,
+    duplicate_of: Case | None = None,
+    external_order_no: str = "",
+    external_due_at: dt.datetime | None = None,
+    created_at: dt.datetime | None = None,
+    suggestion: dict | None = None,
+    photos: Iterable[Any] = (),
+) -> Case:
+    """受理 a case from any channel; with `duplicate_of`, attach a repeat to the open case (S6)."""
+    if not policies.can_file(actor, compound):
+        raise PermissionDenied
+    # Every keyword argument passes through unchanged, except what a resident may not choose.
+    fields = {k: v for k, v in locals().items() if k not in ("actor", "compound")}
+    if not policies.is_intake_staff(actor, compound):
+        # A resident files for themselves, online; only staff judge a repeat (S6).
+        fields.update(requester=actor, channel=Channel.ONLINE, duplicate_of=None)
+        return create_case(actor=actor, compound=compound, notify_desk=True, **fields)
+    return create_case(actor=actor, compound=compound, notify_desk=False, **fields)
+
+
+def create_case(
+    *,
+    notify_desk: bool,
+    actor: Any,
+    compound: Compound,
+    channel: str,
+    type: str,
+    title: str,
+    content: str,
+    requester: Any = None,
+    requester_name: str = "",
+    requester_phone: str = "",
+    building: Building | None = None,
+    unit: Unit | None = None,
+    address: str = "",
+    is_public: bool = False,
+    respondent_company: PropertyCompany | None = None,
+    duplicate_of: Case | None = None,
+    external_order_no: str = "",
+    external_due_at: dt.datetime | None = None,
+    created_at: dt.datetime | None = None,
+    suggestion: dict | None = None,
+    photos: Iterable[Any] = (),
+) -> Case:
+    """The unchecked creation behind `case_file` and the hotline import (actor None = system)."""
+    if requester is not None and getattr(requester, "person", None) is not None:
+        requester_name = requester_name or requester.person.name
+        requester_phone = requester_phone or requester.person.phone
+    elif requester is not None:
+        requester_name = requester_name or str(requester)
+    _clean_filing(
+        compound=compound,
+        channel=channel,
+        type=type,
+        title=title,
+        content=content,
+        requester_phone=requester_phone.strip(),
+        building=building,
+        unit=unit,
+        external_order_no=external_order_no.strip(),
+    )
+    if duplicate_of is not None:
+        if duplicate_of.status in FINAL_STATUSES or duplicate_of.compound_id != compound.pk:
+            raise ValidationError({"duplicate_of": "只能并入本小区尚未办结的诉求"})
+    now = timezone.now()
+    created_at = created_at or now
+    case = Case.objects.create(
+        number=next_number(created_at),
+        channel=channel,
+        type=type,
+        title=title.strip(),
+        content=content.strip(),
+        compound=compound,
+        building=building or (unit.building if unit is not None else None),
+        unit=unit,
+        address=address.strip() or compound.address,
+        requester=requester,
+        requester_name=requester_name.strip(),
+        requester_phone=requester_phone.strip(),
+        is_public=is_public,
+        respondent_company=respondent_company,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        suggestion=suggestion or {},
+        external_order_no=external_order_no.strip(),
+        external_due_at=external_due_at,
+        status=Status.MERGED if duplicate_of is not None else Status.RECEIVED,
+        duplicate_of=duplicate_of,
+        category=duplicate_of.category if duplicate_of is not None else "",
+        sla_class=duplicate_of.sla_class if duplicate_of is not None else "",
+        created_at=created_at,
+        updated_at=now,
+    )
+    add_event(case, kind=EventKind.FILED, actor=actor, payload={"channel": channel})
+    for photo in photos:
+        save_attachment(case=case, actor=actor, file=photo, kind=AttachmentKind.PHOTO)
+    audit.record(
+        action="case.file",
+        actor=actor,
+        obj=case,
+        detail={
+            "number": case.number,
+            "channel": channel,
+            "repeat_of": getattr(duplicate_of, "number", ""),
+        },
+    )
+    if duplicate_of is not None:
+        _record_repeat(case=case, original=duplicate_of, actor=actor)
+    else:
+        notices.send(
+            notices.requester(case),
+            case=case,
+            kind="case.created",
+            title="您的诉求已受理",
+            body=f"诉求编号 {case.number}，我们将尽快研判交办。",
+            key="created",
+        )
+        if notify_desk:
+            notices.send(
+                notices.supervisors(case),
+                case=case,
+                kind="case.created",
+                title="收到新的居民诉求",
+                key="created",
+            )
+    return case
+
+
+def _record_repeat(*, case: Case, original: Case, actor: Any) -> None:
+    """S6: the original keeps its clock; it notes the repeat; the requester hears its progress."""
+    add_event(
+        original,
+        kind=EventKind.REPEATED,
+        actor=actor,
+        note=f"收到重复反映（{case.number}），已并入本诉求",
+        payload={"repeat": case.number},
+    )
+    progress = Status(original.status).label
+    notices.send(
+        notices.requester(case),
+        case=case,
+        kind="case.repeated",
+        title="您反映的问题已在办理中",
+        body=f"已并入诉求 {original.number}，当前进度：{progress}。",
+        key="repeated",
+    )
+
+
+@transaction.atomic
+def case_answer(*, case: Case, actor: Any, reply: str, expected_version: int | None = None) -> Case:
+    """S1: a 咨询 is answered and closed at once; the answer is its public reply."""
+    if not policies.can_dispatch(actor, case):
+        raise PermissionDenied
+    check_version(case, expected_version)
+    if case.type != CaseType.CONSULTATION:
+        raise ValidationError({"type": "仅咨询类诉求可直接答复办结"})
+    if not reply.strip():
+        raise ValidationError({"reply": "请填写答复内容"})
+    check_public_text(reply, "reply")
+    now = timezone.now()
+    move(
+        case,
+        action=Action.ANSWER,
+        to=Status.CLOSED,
+        actor=actor,
+        kind=EventKind.ANSWERED,
+        note=reply.strip(),
+        updates={"public_reply": reply.strip(), "closed_at": now},
+        now=now,
+    )
+    notices.send(
+        notices.requester(case),
+        case=case,
+        kind="case.closed",
+        title="您的咨询已答复",
+        key="answered",
+    )
+    return case
+
+
+@transaction.atomic
+def case_not_accept(
+    *, case: Case, actor: Any, reason: str, note: str = "", expected_version: int | None = None
+) -> Case:
+    """S7: not accepted, naming the procedure the matter belongs to."""
+    if not policies.can_dispatch(actor, case):
+        raise PermissionDenied
+    check_version(case, expected_version)
+    if reason not in NotAcceptedReason.values:
+        raise ValidationError({"reason": "请选择不予受理的原因"})
+    channel = NOT_ACCEPTED_CHANNEL[reason]
+    text = f"{NotAcceptedReason(reason).label}，{channel}。"
+    now = timezone.now()
+    move(
+        case,
+        action=Action.NOT_ACCEPT,
+        to=Status.NOT_ACCEPTED,
+        actor=actor,
+        kind=EventKind.NOT_ACCEPTED,
+        note=text + (f"\n{note.strip()}" if note.strip() else ""),
+        payload={"reason": reason},
+        updates={"not_accepted_reason": reason, "closed_at": now, "public_reply": text},
+        now=now,
+    )
+    notices.send(
+        notices.requester(case),
+        case=case,
+        kind="case.not_accepted",
+        title="您的诉求不予受理",
+        body=f"诉求 {case.number}：{text}",
+        key="not_accepted",
+    )
+    return case
+
+
+def save_attachment(*, case: Case, actor: Any, file: Any, kind: str) -> CaseAttachment:
+    if kind not in AttachmentKind.values:
+        raise ValidationError({"kind": "附件类型无效"})
+    content_type = validate_upload(file)
+    attachment = CaseAttachment(
+        case=case,
+        kind=kind,
+        content_type=content_type,
+        size=file.size,
+        round=case.round,
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    attachment.file.save(getattr(file, "name", "upload"), file, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def attachment_add(*, case: Case, actor: Any, file: Any, kind: str) -> CaseAttachment:
+    """A photo from the requester or evidence from whoever works on the case."""
+    if not policies.can_attach(actor, case):
+        raise PermissionDenied
+    if case.status in FINAL_STATUSES:
+        raise ValidationError({"file": "诉求已办结，不能再上传附件"})
+    attachment = save_attachment(case=case, actor=actor, file=file, kind=kind)
+    add_event(
+        case,
+        kind=EventKind.ATTACHMENT,
+        actor=actor,
+        note=AttachmentKind(kind).label,
+        payload={"attachment": attachment.pk},
+    )
+    audit.record(
+        action="case.attachment_add", actor=actor, obj=case, detail={"attachment": attachment.pk}
+    )
+    return attachment

@@ -1,0 +1,86 @@
+"""Who hears about a case change, through `gongzhi.core.notifications.notify` (its contract:
+notes/notifications-api.md). Called inside the service's transaction; sending is after commit."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Q
+
+from gongzhi.cases.choices import Level
+from gongzhi.cases.models import Case
+from gongzhi.org.models import Role, User
+from gongzhi.org.scopes import current_company_compounds
+
+
+def _notify(**kwargs: Any) -> None:
+    from gongzhi.core.notifications import notify
+
+    notify(**kwargs)
+
+
+def case_link(case: Case) -> str:
+    return f"/cases/{case.pk}/"
+
+
+def send(
+    recipients: Iterable[Any], *, case: Case, kind: str, title: str, body: str = "", key: str
+) -> int:
+    """Notify each distinct recipient once per `key` (the dedupe key makes reruns harmless)."""
+    sent = 0
+    seen: set[int] = set()
+    for user in recipients:
+        if user is None or user.pk in seen or not user.is_active:
+            continue
+        seen.add(user.pk)
+        _notify(
+            recipient=user,
+            kind=kind,
+            title=title,
+            body=body or f"诉求 {case.number}：{case.title}",
+            link=case_link(case),
+            dedupe_key=f"case:{case.pk}:{key}",
+        )
+        sent += 1
+    return sent
+
+
+def _grant_users(roles: set[str], paths: list[str]) -> list[User]:
+    """Users holding one of `roles` at a node on one of `paths` or above it."""
+    prefixes: set[str] = set()
+    for path in paths:
+        parts = path.rstrip("/").split("/")
+        prefixes |= {"/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)}
+    return list(
+        User.objects.filter(
+            grants__role__in=roles, grants__scope_path__in=prefixes, is_active=True
+        ).distinct()
+    )
+
+
+def handlers(case: Case) -> list[User]:
+    """The assigned party: the assigned user, else everyone who may act at the case's level."""
+    if case.assigned_user_id:
+        return [case.assigned_user]
+    users: list[User] = []
+    if case.assigned_company_id:
+        serving = current_company_compounds({case.assigned_company_id})
+        if case.compound.path in serving:
+            users += list(
+                User.objects.filter(
+                    Q(grants__role=Role.PROPERTY_STAFF, grants__company=case.assigned_company_id),
+                    is_active=True,
+                ).distinct()
+            )
+    if case.assigned_level == Level.COMMUNITY:
+        users += _grant_users({Role.COMMUNITY_WORKER}, [case.compound.path])
+    elif case.assigned_level in (Level.STREET, Level.DEPARTMENT):
+        users += _grant_users({Role.STREET_OFFICER}, [case.compound.path])
+    return users
+
+
+def supervisors(case: Case) -> list[User]:
+    return _grant_users({Role.COMMUNITY_WORKER, Role.STREET_OFFICER}, [case.compound.path])
+
+
+def requester(case: Case) -> list[User]:
+    return [case.requester] if case.requester_id else []

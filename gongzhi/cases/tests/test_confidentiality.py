@@ -1,0 +1,65 @@
+"""S9/G2: the requester's identity never reaches the party complained about, nor the public."""
+
+import pytest
+
+from gongzhi.cases import selectors, services
+from gongzhi.cases.choices import CaseType, Channel
+from gongzhi.core.models import AuditRecord
+
+
+def _complaint_about_x(personas):
+    p = personas
+    return services.case_file(
+        actor=p.grid_worker, compound=p.compound_a, channel=Channel.HOTLINE_12345,
+        type=CaseType.COMPLAINT, title="物业不作为",
+        content="保洁长期不到位，投诉人电话13812341234",
+        requester=p.resident_a, respondent_company=p.company_x, is_public=True,
+    )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_property_a_never_sees_the_phone_of_a_complaint_about_company_x(make, personas) -> None:
+    p = personas
+    case = _complaint_about_x(p)
+    services.case_assess(case=case, actor=p.community_worker, category="property_service",
+                         sla_class="property", urgency="normal")  # fmt: skip
+    services.case_dispatch(case=case, actor=p.community_worker, level="compound",
+                           company=p.company_x)  # fmt: skip
+    detail = selectors.case_detail(p.property_a, case.pk)  # company X handles it…
+    assert detail.requester == selectors.RequesterCard("张*", "138****1234", True)
+    assert not detail.can_reveal
+    card = selectors.case_requester(p.property_a, case, reveal=True)  # …and asks anyway
+    assert card.masked and "13812341234" not in card.phone
+    assert not AuditRecord.objects.filter(action="pii.view").exists()
+
+
+@pytest.mark.django_db
+def test_a_repair_request_shows_the_phone_to_the_company_doing_the_work(make, personas) -> None:
+    p = personas
+    case = make.dispatched()  # a 求助 not about anyone
+    assert selectors.case_requester(p.property_a, case, reveal=True).phone == "13812341234"
+    assert selectors.case_requester(p.property_b, case, reveal=True).masked
+    assert AuditRecord.objects.filter(action="pii.view", actor=p.property_a).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "sees"),
+    [("resident_a", True), ("grid_worker", True), ("community_worker", True),
+     ("street_officer", True), ("party_a", False), ("committee_a", False), ("outsider", False)],
+)  # fmt: skip
+@pytest.mark.django_db
+def test_who_may_unmask_a_complaint(personas, name, sees) -> None:
+    case = _complaint_about_x(personas)
+    card = selectors.case_requester(getattr(personas, name), case, reveal=True)
+    assert (card.phone == "13812341234") is sees
+
+
+@pytest.mark.django_db
+def test_public_pages_never_carry_personal_data(personas) -> None:
+    case = _complaint_about_x(personas)
+    public = selectors.public_case(case)
+    text = " ".join(str(v) for v in vars(public).values())
+    assert "13812341234" not in text and "张三" not in text
+    assert "138****1234" in public.content  # content published only because is_public
+    case.is_public = False
+    assert selectors.public_case(case).content == ""

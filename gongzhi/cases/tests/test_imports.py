@@ -1,0 +1,94 @@
+"""Hotline import: every row validated, all or nothing, idempotent on 工单编号, audited."""
+
+import datetime as dt
+import io
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook
+
+from gongzhi.cases.imports import COLUMNS, ImportFailed, import_hotline
+from gongzhi.cases.models import Case
+from gongzhi.core.models import AuditRecord
+
+GOOD = [
+    ["12345-0001", dt.datetime(2026, 11, 20, 9, 30), "12345热线", "投诉", "楼下餐馆油烟扰民",
+     "武汉市南湖路1号A小区3栋", "王先生", "13700001111", "2026-11-27"],
+    ["12345-0002", "2026-11-21 10:00", "12345热线", "求助", "小区门口路灯不亮",
+     "宝安路3号C小区东门", "", "", None],
+]  # fmt: skip
+
+
+def xlsx(rows, header=COLUMNS) -> io.BytesIO:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append(row)
+    stream = io.BytesIO()
+    book.save(stream)
+    stream.seek(0)
+    return stream
+
+
+@pytest.mark.django_db
+def test_rows_become_cases_once(personas) -> None:
+    result = import_hotline(xlsx(GOOD))
+    assert (result.created, result.existing) == (2, 0)
+    first = Case.objects.get(external_order_no="12345-0001")
+    assert first.compound == personas.compound_a and first.channel == "hotline_12345"
+    assert first.type == "complaint" and first.requester_phone == "13700001111"
+    sh = ZoneInfo("Asia/Shanghai")
+    assert first.created_at == dt.datetime(2026, 11, 20, 9, 30, tzinfo=sh)
+    assert first.number == "NH202611200001"
+    assert first.external_due_at == dt.datetime(2026, 11, 27, 23, 59, 59, tzinfo=sh)
+    assert Case.objects.get(external_order_no="12345-0002").compound == personas.compound_c
+    again = import_hotline(xlsx(GOOD))
+    assert (again.created, again.existing) == (0, 2)
+    assert Case.objects.count() == 2
+    assert AuditRecord.objects.filter(action="case.import").count() == 2
+
+
+@pytest.mark.django_db
+def test_one_bad_row_writes_nothing_and_every_problem_is_named(personas) -> None:
+    bad = [
+        *GOOD,
+        ["12345-0003", "昨天", "传真", "求助", "", "光谷大道99号", "", "123", None],
+        ["12345-0001", "2026-11-22 08:00", "12345热线", "咨询", "重复编号", "A小区", "", "", None],
+    ]
+    with pytest.raises(ImportFailed) as failure:
+        import_hotline(xlsx(bad))
+    assert failure.value.errors == [
+        "第 4 行「诉求内容」：不能为空",
+        "第 4 行「受理时间」：时间格式应为 2026-11-29 09:30",
+        "第 4 行「来源渠道」：无法识别的渠道「传真」",
+        "第 4 行「联系电话」：格式不正确",
+        "第 4 行「诉求地址」：未匹配到小区（地址中应包含小区名称）",
+        "第 5 行「工单编号」：与第 2 行重复",
+    ]
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_file_without_the_hotline_columns_is_refused(personas) -> None:
+    with pytest.raises(ImportFailed, match="缺少列：联系电话、办理时限"):
+        import_hotline(xlsx([], header=COLUMNS[:7]))
+    with pytest.raises(ImportFailed, match="xlsx"):
+        import_hotline(io.BytesIO(b"not a workbook"))
+
+
+@pytest.mark.django_db
+def test_the_command_reports_in_chinese(personas, tmp_path) -> None:
+    path = tmp_path / "orders.xlsx"
+    path.write_bytes(xlsx(GOOD).getvalue())
+    out = io.StringIO()
+    call_command("import_cases", str(path), stdout=out)
+    assert "新增 2 条，已存在 0 条" in out.getvalue()
+    call_command("import_cases", str(path), stdout=out)
+    assert "新增 0 条，已存在 2 条" in out.getvalue()
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(xlsx([["X-1", "2026-11-01 08:00", "12345热线", "求助", "内容", "无此地址",
+                              "", "", None]]).getvalue())  # fmt: skip
+    with pytest.raises(CommandError, match="第 2 行「诉求地址」"):
+        call_command("import_cases", str(broken))

@@ -1,0 +1,159 @@
+"""Reads for the UI: the inbox buckets and filters, the detail page, allowed buttons, timeline."""
+
+import datetime as dt
+import io
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.http import Http404
+
+from gongzhi.cases import selectors, services
+from gongzhi.cases.choices import CaseType, Category, Level, SlaClass
+from gongzhi.cases.models import Case, CaseEvent, CaseRating
+from gongzhi.cases.workflow import Action
+
+
+@pytest.mark.django_db
+def test_todo_shows_each_persona_its_next_steps(make, personas) -> None:
+    p = personas
+    received = make.received()
+    dispatched = make.dispatched()
+    resolved = make.resolved()
+    todo = {
+        "community_worker": {received},
+        "property_a": {dispatched},
+        "resident_a": {resolved},
+        "grid_worker": set(),
+    }
+    for name, expected in todo.items():
+        assert set(selectors.case_queue(getattr(p, name), bucket="todo")) == expected, name
+    counts = selectors.queue_counts(p.community_worker)
+    assert (counts["todo"], counts["open"], counts["resolved"]) == (1, 2, 1)
+
+
+@pytest.mark.django_db
+def test_queue_filters_and_search(make, personas) -> None:
+    p = personas
+    lamp = make.dispatched(title="楼道灯不亮")
+    noise = make.received(title="夜间施工噪音", content="工地十点后还在施工")
+    b = make.received(compound=p.compound_b, requester=p.resident_b)
+    officer = p.street_officer
+    assert list(selectors.case_queue(officer, q="噪音")) == [noise]
+    assert list(selectors.case_queue(officer, status="dispatched")) == [lamp]
+    assert set(selectors.case_queue(officer, compound_id=p.compound_b.pk)) == {b}
+    assert set(selectors.case_queue(officer, company_id=p.company_x.pk)) == {lamp}
+    assert set(selectors.case_queue(officer, category=Category.REPAIR)) == {lamp}
+    assert set(selectors.case_queue(officer, community_id=p.community2.pk)) == set()
+    assert list(selectors.case_queue(officer, order="-due_at; DROP")) == [b, noise, lamp]
+    with time_machine.travel(lamp.due_at + dt.timedelta(minutes=1), tick=False):
+        assert list(selectors.case_queue(officer, bucket="overdue")) == [lamp]
+
+
+@pytest.mark.django_db
+def test_the_queue_costs_one_query_however_long(make, personas, django_assert_num_queries):
+    for _ in range(5):
+        make.dispatched()
+    user = personas.community_worker
+    list(selectors.case_queue(user))  # warm the scope cache
+    with django_assert_num_queries(1):
+        rows = list(selectors.case_queue(user))
+        [(c.compound.community.name, c.assigned_company.name) for c in rows]
+
+
+@pytest.mark.django_db
+def test_out_of_scope_is_404(make, personas) -> None:
+    case = make.received()
+    with pytest.raises(Http404):
+        selectors.case_get(personas.property_b, case.pk)
+    assert selectors.case_get(personas.party_a, case.pk) == case
+
+
+@pytest.mark.django_db
+def test_detail_offers_only_allowed_buttons_and_hides_internal_notes(make, personas) -> None:
+    p = personas
+    case = make.assessed()
+    assert selectors.allowed_actions(p.community_worker, case) == [
+        Action.DISPATCH, Action.SUPERVISE, Action.NOT_ACCEPT, Action.TERMINATE,
+    ]  # fmt: skip
+    assert selectors.allowed_actions(p.property_a, case) == []
+    services.case_dispatch(case=case, actor=p.community_worker, level=Level.COMPOUND,
+                           company=p.company_x)  # fmt: skip
+    detail = selectors.case_detail(p.property_a, case.pk)
+    assert detail.actions == [Action.ACCEPT, Action.RETURN, Action.EXTEND,
+                              Action.REQUEST_TERMINATION]  # fmt: skip
+    assert [e.kind for e in detail.timeline] == ["filed", "dispatched"]  # 研判 is internal
+    staff = selectors.case_detail(p.community_worker, case.pk)
+    assert [e.kind for e in staff.timeline] == ["filed", "assessed", "dispatched"]
+    assert staff.requester.phone == "138****1234" and staff.can_reveal
+    assert staff.policy.code == SlaClass.PROPERTY and not staff.overdue
+
+
+@pytest.mark.django_db
+def test_a_consultation_offers_the_direct_answer(make, personas) -> None:
+    case = make.received(type=CaseType.CONSULTATION)
+    assert Action.ANSWER in selectors.allowed_actions(personas.community_worker, case)
+    assert Action.ANSWER not in selectors.allowed_actions(
+        personas.community_worker, make.received()
+    )
+
+
+@pytest.mark.django_db
+def test_a_repeat_shows_the_progress_of_the_original(make, personas) -> None:
+    p = personas
+    original = make.dispatched()
+    repeat = services.case_file(
+        actor=p.resident_b, compound=p.compound_b, channel="online", type=CaseType.HELP,
+        title="t", content="c",
+    )  # fmt: skip
+    Case.objects.filter(pk=repeat.pk).update(status="merged", duplicate_of=original)
+    detail = selectors.case_detail(p.resident_b, repeat.pk)
+    assert detail.original.number == original.number and detail.original.status == "dispatched"
+    assert selectors.case_detail(p.street_officer, original.pk).repeats == 1
+
+
+@pytest.mark.django_db
+def test_dispatch_options_follow_the_routing_rules(make, personas) -> None:
+    from gongzhi.cases.models import RoutingRule
+
+    p = personas
+    case = make.assessed()
+    options = selectors.dispatch_options(case)
+    assert options["suggestion"] == services.Assignee(Level.COMPOUND, p.company_x)
+    RoutingRule.objects.create(category=Category.REPAIR, level=Level.COMMUNITY)
+    assert services.suggest_assignee(case).level == Level.COMMUNITY
+    RoutingRule.objects.create(
+        compound=p.compound_a, category=Category.REPAIR, level=Level.DEPARTMENT,
+        department="区房管局",
+    )  # fmt: skip
+    assert services.suggest_assignee(case) == services.Assignee(Level.DEPARTMENT, None, "区房管局")
+
+
+@pytest.mark.django_db
+def test_seed_scale_adds_consistent_cases(personas) -> None:
+    from gongzhi.cases.tests.conftest import ensure_default_policies
+
+    ensure_default_policies()
+    out = io.StringIO()
+    call_command("seed_scale", "--cases", "300", "--seed", "7", stdout=out)
+    assert Case.objects.count() == 300
+    assert Case.objects.values("number").distinct().count() == 300
+    assert not Case.objects.filter(status="dispatched", due_at__isnull=True).exists()
+    closed = Case.objects.filter(status="closed")
+    rated = closed.exclude(events__kind="auto_closed")  # the unrated ones closed by themselves
+    assert rated.exists() and CaseRating.objects.count() == rated.count()
+    assert CaseEvent.objects.filter(kind="filed").count() == 300
+    assert "已添加 300 条诉求" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_seeded_history_looks_already_swept(personas) -> None:
+    from django.utils import timezone
+
+    from gongzhi.cases import sweeps
+    from gongzhi.cases.tests.conftest import ensure_default_policies
+
+    ensure_default_policies()
+    call_command("seed_scale", "--cases", "400", "--seed", "11", stdout=io.StringIO())
+    assert sweeps.breach_candidates(timezone.now()).count() == 0
+    assert not Case.objects.filter(status="resolved", visit_due_at__lte=timezone.now()).exists()

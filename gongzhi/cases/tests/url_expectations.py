@@ -1,0 +1,78 @@
+"""Who may open each cases URL (merged into tests/test_url_permissions.py).
+
+The case pages use a closed 咨询 of resident_a in compound A: it is visible to resident_a and to
+the compound's party branch, community, grid and street staff, but neither to property staff
+(not assigned to them) nor to the owners' committee (not public). Posting any action to a closed
+case is refused with a message and a redirect (302); invisible cases are 404.
+"""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from gongzhi.cases import services
+from gongzhi.cases.choices import CaseType, Channel
+from gongzhi.cases.models import CaseAttachment
+from gongzhi.cases.workflow import SYSTEM_ACTIONS, Action
+from gongzhi.org.testing import Personas
+from gongzhi.org.url_expectations import EVERYONE_SIGNED_IN, Expect
+
+SEES_CASE = {"resident_a", "party_a", "community_worker", "grid_worker", "street_officer"}
+STAFF = {
+    "property_a",
+    "property_b",
+    "committee_a",
+    "party_a",
+    "community_worker",
+    "grid_worker",
+    "street_officer",
+}
+DISPATCHERS = {"community_worker", "street_officer"}
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def _closed_case(p: Personas, photos: tuple = ()) -> dict:
+    case = services.case_file(
+        actor=p.resident_a,
+        compound=p.compound_a,
+        channel=Channel.ONLINE,
+        type=CaseType.CONSULTATION,
+        title="物业费标准咨询",
+        content="请问本小区物业费标准是多少？",
+        photos=photos,
+    )
+    services.case_answer(case=case, actor=p.community_worker, reply="每月每平方米1.8元。")
+    return {"pk": case.pk}
+
+
+def _attachment(p: Personas) -> dict:
+    photo = SimpleUploadedFile("p.png", PNG, content_type="image/png")
+    pk = _closed_case(p, photos=(photo,))["pk"]
+    return {"pk": CaseAttachment.objects.get(case_id=pk).pk}
+
+
+EXPECTATIONS: dict[str, Expect] = {
+    "cases:queue": Expect(ok=STAFF, other=302),
+    "cases:report": Expect(ok={"resident_a"}, other=403),
+    "cases:mine": Expect(ok=EVERYONE_SIGNED_IN),
+    "cases:intake": Expect(
+        ok={
+            "property_a",
+            "property_b",
+            "party_a",
+            "community_worker",
+            "grid_worker",
+            "street_officer",
+        },
+        other=403,
+    ),
+    "cases:bulk_dispatch": Expect(method="post", ok=DISPATCHERS, ok_status=302, other=403),
+    "cases:import": Expect(ok=DISPATCHERS, other=403),
+    "cases:metrics": Expect(ok=DISPATCHERS | {"party_a"}, other=403),
+    "cases:attachment": Expect(kwargs=_attachment, ok=SEES_CASE),
+    "cases:detail": Expect(kwargs=_closed_case, ok=SEES_CASE),
+    "cases:rate": Expect(method="post", kwargs=_closed_case, ok=SEES_CASE, ok_status=302),
+    **{
+        f"cases:{action}": Expect(method="post", kwargs=_closed_case, ok=SEES_CASE, ok_status=302)
+        for action in Action.values
+        if action not in SYSTEM_ACTIONS
+    },
+}

@@ -1,0 +1,170 @@
+"""Pure reads the cases UI needs beyond `selectors.py` (see /work/notes/cases-ui-requests.md).
+
+Each starts from `selectors` or a `visible_to(user)` queryset; none writes anything. They move
+into `selectors.py` when the domain layer adopts them.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Case as Conditional
+from django.db.models import F, IntegerField, QuerySet, Value, When
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from gongzhi.cases import policies, selectors
+from gongzhi.cases.models import Case, CaseAttachment
+from gongzhi.cases.selectors import CaseDetail
+from gongzhi.cases.workflow import CLOCK_STATUSES, FINAL_STATUSES, Status
+from gongzhi.core.masking import mask_name, redact_text
+from gongzhi.org import policies as org_policies
+from gongzhi.org import selectors as org_selectors
+from gongzhi.org.models import Compound, PropertyCompany, Role, RoleGrant, Unit
+
+# The role shown beside a staff member's name, most senior first.
+_ROLE_ORDER = (
+    Role.STREET_OFFICER,
+    Role.COMMUNITY_WORKER,
+    Role.GRID_WORKER,
+    Role.PARTY_MEMBER,
+    Role.COMMITTEE_MEMBER,
+    Role.PROPERTY_STAFF,
+    Role.RESIDENT,
+)
+
+
+def work_queue(
+    user: Any, *, sla_class: str = "", overdue: bool = False, **filters: Any
+) -> QuerySet[Case]:
+    """工作台: `selectors.case_queue` plus the SLA-class and overdue filters, most urgent first,
+    then least time left, then oldest; finished cases last."""
+    qs = selectors.case_queue(user, **filters)
+    if sla_class:
+        qs = qs.filter(sla_class=sla_class)
+    if overdue:
+        qs = qs.filter(status__in=CLOCK_STATUSES, due_at__lt=timezone.now())
+    return qs.annotate(
+        final_rank=Conditional(
+            When(status__in=FINAL_STATUSES, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+        urgency_rank=Conditional(
+            When(urgency="critical", then=Value(0)),
+            When(urgency="urgent", then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        ),
+    ).order_by("final_rank", "urgency_rank", F("due_at").asc(nulls_last=True), "created_at", "id")
+
+
+def intake_compounds(user: Any) -> list[Compound]:
+    """Compounds the user may file a case for on someone's behalf (staff intake)."""
+    return [c for c in org_selectors.compounds_for(user) if policies.is_intake_staff(user, c)]
+
+
+def resident_places(user: Any) -> list[tuple[str, str]]:
+    """Choices for "what does it concern" on the resident form: the user's own households,
+    their buildings and their compounds' common areas, as (`kind:pk`, label)."""
+    units = list(org_selectors.households_of(user))
+    places: list[tuple[str, str]] = []
+    for unit in units:
+        b = unit.building
+        places.append((f"unit:{unit.pk}", f"{b.compound.name} {b.name} {unit.label}（我家）"))
+    for building in {u.building_id: u.building for u in units}.values():
+        places.append((f"building:{building.pk}", f"{building.compound.name} {building.name}"))
+    for compound in {u.building.compound_id: u.building.compound for u in units}.values():
+        places.append((f"compound:{compound.pk}", f"{compound.name} 公共区域"))
+    return places
+
+
+def place_nodes(user: Any, value: str) -> tuple[Compound, Any, Any]:
+    """(compound, building, unit) of a `resident_places` value the user may pick."""
+    kind, _, pk = value.partition(":")
+    units = org_selectors.households_of(user)
+    if kind == "unit":
+        unit = units.get(pk=pk)
+        return unit.building.compound, unit.building, unit
+    if kind == "building":
+        unit = units.filter(building_id=pk).first()
+        if unit is None:
+            raise Unit.DoesNotExist
+        return unit.building.compound, unit.building, None
+    unit = units.filter(building__compound_id=pk).first()
+    if unit is None:
+        raise Unit.DoesNotExist
+    return unit.building.compound, None, None
+
+
+def dispatch_targets(user: Any) -> list[PropertyCompany]:
+    """Property companies serving compounds in the user's scope (bulk dispatch choices)."""
+    compounds = Compound.objects.visible_to(user)
+    return list(
+        PropertyCompany.objects.filter(contracts__compound__in=compounds).distinct().order_by("id")
+    )
+
+
+def attachment_get(user: Any, pk: int) -> CaseAttachment:
+    """A case file, 404 unless its case is visible to the user."""
+    return get_object_or_404(
+        CaseAttachment.objects.filter(case__in=Case.objects.visible_to(user)), pk=pk
+    )
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    when: dt.datetime
+    who: str
+    what: str
+    status: str
+    note: str
+    internal: bool
+
+
+def _actor_roles(actor_ids: set[int]) -> dict[int, str]:
+    roles: dict[int, list[str]] = {}
+    for user_id, role in RoleGrant.objects.filter(user_id__in=actor_ids).values_list(
+        "user_id", "role"
+    ):
+        roles.setdefault(user_id, []).append(role)
+    return {
+        user_id: Role(min(found, key=_ROLE_ORDER.index)).label for user_id, found in roles.items()
+    }
+
+
+def timeline_rows(viewer: Any, detail: CaseDetail) -> list[TimelineRow]:
+    """The timeline as the viewer may read it: who as role + name (masked for residents; the
+    requester as the confidentiality presenter shows them), notes redacted unless the viewer may
+    see the requester's contacts."""
+    case = detail.case
+    staff_view = org_policies.is_staff_member(viewer)
+    roles = _actor_roles({e.actor_id for e in detail.timeline if e.actor_id})
+    rows = []
+    for event in detail.timeline:
+        if event.actor_id is None:
+            who = "系统"
+        elif event.actor_id == viewer.pk:
+            who = "本人"
+        elif event.actor_id == case.requester_id:
+            who = f"诉求人 {detail.requester.name}"
+        else:
+            name = str(event.actor) if staff_view else mask_name(str(event.actor))
+            who = f"{roles.get(event.actor_id, '工作人员')} {name}"
+        changed = event.new_status and event.new_status != event.old_status
+        rows.append(
+            TimelineRow(
+                when=event.created_at,
+                who=who,
+                what=event.get_kind_display(),
+                status=Status(event.new_status).label if changed else "",
+                note=event.note if detail.can_reveal and staff_view else redact_text(event.note),
+                internal=event.internal,
+            )
+        )
+    return rows
+
+
+def has_rating(case: Case) -> bool:
+    """Whether the case was already rated (a second rating gets a clear refusal)."""
+    return case.ratings.exists()

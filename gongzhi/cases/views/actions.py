@@ -1,0 +1,88 @@
+"""One POST endpoint per workflow operation: /cases/<id>/<action> (HackSoft "1 API per
+operation"). Each parses its form and calls its one service; the service authorizes itself
+(PermissionDenied → 403). A stale form (the hidden version no longer matches) or an action the
+status does not allow changes nothing and says so."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from gongzhi.cases import forms, selectors, services, ui_selectors
+from gongzhi.cases.views.detail import ACTION_FORMS, form_for, render_detail
+from gongzhi.cases.views.feedback import add_service_errors
+from gongzhi.cases.workflow import Action, CaseChanged, InvalidTransition, check_move
+
+ALREADY_RATED = "您已评价过本轮办理结果，每轮只能评价一次"
+
+
+def _posted_version(request: HttpRequest) -> int | None:
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
+def perform(
+    request: HttpRequest,
+    pk: int,
+    action: str,
+    form_class: type[forms.ActionForm],
+    service: Callable[..., Any],
+) -> HttpResponse:
+    case = selectors.case_get(request.user, pk)  # 404 when out of scope
+    form = form_for(action, form_class, case, request.POST, request.FILES)
+    version = _posted_version(request)
+    try:
+        if version is not None and version != case.version:
+            raise CaseChanged
+        check_move(case.status, action)
+        if form.is_valid():
+            kwargs = form.service_kwargs()
+            service(case=case, actor=request.user, expected_version=version, **kwargs)
+            messages.success(request, f"已{Action(action).label}")
+            return redirect("cases:detail", case.pk)
+    except InvalidTransition as exc:
+        rated = action == Action.VISIT and ui_selectors.has_rating(case)
+        messages.error(request, ALREADY_RATED if rated else str(exc))
+        return redirect("cases:detail", case.pk)
+    except CaseChanged as exc:
+        messages.error(request, str(exc))
+        return redirect("cases:detail", case.pk)
+    except ValidationError as exc:
+        add_service_errors(form, exc, aliases={"file": "evidence", "expected_version": "version"})
+    return render_detail(request, pk, bound=(action, form))
+
+
+def _endpoint(action: str, service: Callable[..., Any]) -> Callable[..., HttpResponse]:
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        return perform(request, pk, action, ACTION_FORMS[action], service)
+
+    view.__name__ = f"case_{action}"
+    view.__doc__ = f"POST /cases/<id>/{action}: {Action(action).label}"
+    return view
+
+
+# The services behind the endpoints, in the order of the closed loop 研交办督结评.
+SERVICES: dict[str, Callable[..., Any]] = {
+    Action.ASSESS: services.case_assess,
+    Action.DISPATCH: services.case_dispatch,
+    Action.ACCEPT: services.case_accept,
+    Action.START: services.case_start,
+    Action.RESOLVE: services.case_resolve,
+    Action.RETURN: services.case_return,
+    Action.EXTEND: services.case_extend,
+    Action.SUPERVISE: services.case_supervise,
+    Action.ANSWER: services.case_answer,
+    Action.NOT_ACCEPT: services.case_not_accept,
+    Action.VISIT: services.case_visit,
+    Action.CLOSE_EXCEPTION: services.case_close_with_exception,
+    Action.REQUEST_TERMINATION: services.case_request_termination,
+    Action.TERMINATE: services.case_terminate,
+}
+ENDPOINTS = {action: _endpoint(action, service) for action, service in SERVICES.items()}

@@ -1,0 +1,82 @@
+"""One case page for everyone who may see it: the resident's view or the staff view."""
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from gongzhi.cases import forms, selectors, ui_selectors
+from gongzhi.cases.workflow import Action
+from gongzhi.org import policies as org_policies
+
+# The form each action button opens (the rating form replaces VisitForm for the requester).
+ACTION_FORMS: dict[str, type[forms.ActionForm]] = {
+    Action.ASSESS: forms.AssessForm,
+    Action.DISPATCH: forms.DispatchForm,
+    Action.ACCEPT: forms.EmptyActionForm,
+    Action.START: forms.NoteForm,
+    Action.RESOLVE: forms.ResolveForm,
+    Action.RETURN: forms.ReasonForm,
+    Action.EXTEND: forms.ExtendForm,
+    Action.SUPERVISE: forms.ReasonForm,
+    Action.ANSWER: forms.AnswerForm,
+    Action.NOT_ACCEPT: forms.NotAcceptForm,
+    Action.VISIT: forms.VisitForm,
+    Action.CLOSE_EXCEPTION: forms.ReasonForm,
+    Action.REQUEST_TERMINATION: forms.ReasonForm,
+    Action.TERMINATE: forms.ReasonForm,
+}
+
+
+def form_for(
+    action: str, form_class: type[forms.ActionForm], case: Any, *args: Any
+) -> forms.ActionForm:
+    extra = {"options": selectors.dispatch_options(case)} if action == Action.DISPATCH else {}
+    return form_class(*args, case=case, auto_id=f"id_{action}_%s", **extra)
+
+
+def _is_requester_view(user: Any, case: Any) -> bool:
+    return case.requester_id == user.pk or not org_policies.is_staff_member(user)
+
+
+def render_detail(
+    request: HttpRequest, pk: int, bound: tuple[str, Any] | None = None
+) -> HttpResponse:
+    """The page with a form per allowed action; `bound` re-shows one form with its errors."""
+    detail = selectors.case_detail(request.user, pk)
+    case = detail.case
+    requester_view = _is_requester_view(request.user, case)
+    action_forms = []
+    for action in detail.actions:
+        if bound and bound[0] == action:
+            form = bound[1]
+        else:
+            rate = requester_view and action == Action.VISIT
+            form = form_for(action, forms.RateForm if rate else ACTION_FORMS[action], case)
+        url = reverse(
+            "cases:rate" if requester_view and action == Action.VISIT else f"cases:{action}",
+            args=[case.pk],
+        )
+        action_forms.append(
+            {"action": action, "label": Action(action).label, "form": form, "url": url}
+        )
+    reveal = request.GET.get("reveal") == "1" and detail.can_reveal
+    context = {
+        "detail": detail,
+        "case": case,
+        "requester": selectors.case_requester(request.user, case, reveal=True)
+        if reveal
+        else detail.requester,
+        "rows": ui_selectors.timeline_rows(request.user, detail),
+        "action_forms": action_forms,
+        "open_action": bound[0] if bound else "",
+    }
+    template = "cases/detail_resident.html" if requester_view else "cases/detail_staff.html"
+    return render(request, template, context, status=400 if bound else 200)
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render_detail(request, pk)

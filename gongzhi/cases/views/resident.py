@@ -1,0 +1,59 @@
+"""Residents on the phone: 我要反映, 我的诉求, and rating their own resolved case."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from gongzhi.cases import selectors, services, ui_selectors
+from gongzhi.cases.choices import Channel
+from gongzhi.cases.forms import RateForm, ReportForm
+from gongzhi.cases.views.actions import perform
+from gongzhi.cases.views.feedback import add_service_errors
+from gongzhi.cases.workflow import Action
+
+
+@login_required
+def report(request: HttpRequest) -> HttpResponse:
+    places = ui_selectors.resident_places(request.user)
+    if not places:
+        raise PermissionDenied("您的账号尚未关联房屋，请联系社区工作人员")
+    form = ReportForm(request.POST or None, request.FILES or None, places=places)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        compound, building, unit = ui_selectors.place_nodes(request.user, data["place"])
+        try:
+            case = services.case_file(
+                actor=request.user,
+                compound=compound,
+                building=building,
+                unit=unit,
+                channel=Channel.ONLINE,
+                type=data["type"],
+                title=data["title"],
+                content=data["content"],
+                is_public=data["is_public"],
+                photos=data["photos"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc, aliases={"file": "photos"})
+        else:
+            messages.success(request, f"您的诉求已受理，编号 {case.number}")
+            return redirect("cases:detail", case.pk)
+    return render(request, "cases/report.html", {"form": form})
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.my_cases(request.user), 20).get_page(request.GET.get("page"))
+    return render(request, "cases/mine.html", {"page": page})
+
+
+@login_required
+@require_POST
+def rate(request: HttpRequest, pk: int) -> HttpResponse:
+    """The requester rates online: 已解决/未解决 and five levels, once per round (S5)."""
+    return perform(request, pk, Action.VISIT, RateForm, services.case_visit)

@@ -1,0 +1,100 @@
+"""Staff pages: the work queue (工作台) with bulk dispatch, intake from any channel, files."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from gongzhi.cases import policies, selectors, services, ui_selectors
+from gongzhi.cases.forms import BulkDispatchForm, IntakeForm, QueueFilterForm
+from gongzhi.cases.views.feedback import add_service_errors, error_text, form_errors_text
+from gongzhi.cases.workflow import CaseChanged, InvalidTransition
+from gongzhi.org import policies as org_policies
+from gongzhi.org import selectors as org_selectors
+from gongzhi.org.scopes import scope_for
+
+
+def can_dispatch_any(user: object) -> bool:
+    scope = scope_for(user)
+    return scope.everything or bool(scope.roles & policies.DISPATCH_ROLES)
+
+
+def _without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """工作台: each party's own cases (the selector scopes them), most urgent first."""
+    if not org_policies.is_staff_member(request.user):
+        return redirect("cases:mine")
+    form = QueueFilterForm(request.GET, compounds=list(org_selectors.compounds_for(request.user)))
+    cases = ui_selectors.work_queue(request.user, **form.queue_filters())
+    context = {
+        "form": form,
+        "page": Paginator(cases, 20).get_page(request.GET.get("page")),
+        "counts": selectors.queue_counts(request.user),
+        "bucket": form.queue_filters()["bucket"] or "all",
+        "companies": ui_selectors.dispatch_targets(request.user),
+        "can_dispatch": can_dispatch_any(request.user),
+        "querystring": _without_page(request),
+    }
+    partial = request.headers.get("HX-Request") == "true"
+    return render(request, "cases/_queue_results.html" if partial else "cases/queue.html", context)
+
+
+@login_required
+@require_POST
+def bulk_dispatch(request: HttpRequest) -> HttpResponse:
+    """Select several cases → one party; each dispatch is its own atomic service call."""
+    if not can_dispatch_any(request.user):
+        raise PermissionDenied("仅社区或街道工作人员可批量交办")
+    form = BulkDispatchForm(request.POST, companies=ui_selectors.dispatch_targets(request.user))
+    if not form.is_valid():
+        messages.error(request, form_errors_text(form))
+        return redirect("cases:queue")
+    done, failed = [], []
+    for pk, version in form.cleaned_data["cases"]:
+        case = selectors.case_get(request.user, pk)
+        try:
+            services.case_dispatch(
+                case=case, actor=request.user, expected_version=version, **form.assignee()
+            )
+            done.append(case.number)
+        except (ValidationError, InvalidTransition, CaseChanged, PermissionDenied) as exc:
+            failed.append(f"{case.number}：{error_text(exc)}")
+    if done:
+        messages.success(request, f"已交办 {len(done)} 件：{'、'.join(done)}")
+    if failed:
+        messages.error(request, "未能交办：" + "；".join(failed))
+    return redirect("cases:queue")
+
+
+@login_required
+def intake(request: HttpRequest) -> HttpResponse:
+    """Record a demand received by phone, visit, grid worker, patrol, superior… (S1)."""
+    compounds = ui_selectors.intake_compounds(request.user)
+    if not compounds:
+        raise PermissionDenied("仅工作人员可代为登记诉求")
+    form = IntakeForm(request.POST or None, request.FILES or None, compounds=compounds)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_file(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc, aliases={"file": "photos"})
+        else:
+            messages.success(request, f"诉求已登记，编号 {case.number}")
+            return redirect("cases:detail", case.pk)
+    return render(request, "cases/intake.html", {"form": form})
+
+
+@login_required
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
+    """A case photo or evidence file, only to those who may see the case."""
+    item = ui_selectors.attachment_get(request.user, pk)
+    return FileResponse(item.file.open("rb"), content_type=item.content_type or None)

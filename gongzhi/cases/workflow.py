@@ -1,0 +1,133 @@
+"""The closed loop 研交办督结评 (S2): statuses, actions and the transition table. Pure Python.
+
+`ACTIONS` is the one readable answer to "what can happen next": for each action the statuses
+it may start from and the statuses it may lead to (an empty `targets` means the action does
+not move the status: extension, supervision, a termination request). `TRANSITIONS` is derived
+from it, status by status. Templates call `actions_from(status)` to show only allowed buttons.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", "已受理"
+    ASSESSED = "assessed", "已研判"
+    DISPATCHED = "dispatched", "已交办"
+    ACCEPTED = "accepted", "已签收"
+    IN_PROGRESS = "in_progress", "办理中"
+    RESOLVED = "resolved", "已处置待回访"
+    CLOSED = "closed", "已办结"
+    RETURNED = "returned", "已退单"
+    REOPENED = "reopened", "重办"
+    TERMINATED = "terminated", "已终止"
+    NOT_ACCEPTED = "not_accepted", "不予受理"
+    MERGED = "merged", "已并入原诉求"  # a repeat without new facts (S6); created, never moved into
+
+
+class Action(models.TextChoices):
+    ASSESS = "assess", "研判"
+    DISPATCH = "dispatch", "交办"
+    ACCEPT = "accept", "签收"
+    START = "start", "开始办理"
+    RESOLVE = "resolve", "处置完毕"
+    RETURN = "return", "退单"
+    EXTEND = "extend", "延期"
+    SUPERVISE = "supervise", "督办"
+    ANSWER = "answer", "直接答复办结"  # 咨询 only (S1)
+    NOT_ACCEPT = "not_accept", "不予受理"
+    VISIT = "visit", "回访评价"
+    CLOSE_EXCEPTION = "close_exception", "例外办结"
+    REQUEST_TERMINATION = "request_termination", "申请终止"
+    TERMINATE = "terminate", "终止"
+    # Done by the scheduler, never offered as a button.
+    ESCALATE = "escalate", "超时升级"
+    AUTO_CLOSE = "auto_close", "逾期未评价自动办结"
+
+
+@dataclass(frozen=True)
+class Move:
+    sources: frozenset[str]
+    targets: frozenset[str] = frozenset()
+
+
+S = Status
+_WORKING = frozenset({S.DISPATCHED, S.ACCEPTED, S.IN_PROGRESS})
+_BEFORE_DISPATCH = frozenset({S.RECEIVED, S.ASSESSED})
+# Every status in which the case is still someone's job.
+OPEN_STATUSES = frozenset(
+    {S.RECEIVED, S.ASSESSED, S.DISPATCHED, S.ACCEPTED, S.IN_PROGRESS, S.RETURNED, S.REOPENED}
+)
+# Statuses whose resolve clock (due_at) runs; the SLA sweeps look only at these.
+CLOCK_STATUSES = _WORKING
+FINAL_STATUSES = frozenset({S.CLOSED, S.TERMINATED, S.NOT_ACCEPTED, S.MERGED})
+
+ACTIONS: dict[str, Move] = {
+    Action.ASSESS: Move(frozenset({S.RECEIVED, S.RETURNED, S.REOPENED}), frozenset({S.ASSESSED})),
+    Action.DISPATCH: Move(
+        frozenset({S.ASSESSED, S.RETURNED, S.REOPENED}), frozenset({S.DISPATCHED})
+    ),
+    Action.ACCEPT: Move(frozenset({S.DISPATCHED}), frozenset({S.ACCEPTED})),
+    Action.START: Move(frozenset({S.ACCEPTED}), frozenset({S.IN_PROGRESS})),
+    Action.RESOLVE: Move(frozenset({S.IN_PROGRESS}), frozenset({S.RESOLVED})),
+    Action.RETURN: Move(frozenset({S.DISPATCHED, S.ACCEPTED}), frozenset({S.RETURNED})),
+    Action.EXTEND: Move(_WORKING),
+    Action.SUPERVISE: Move(OPEN_STATUSES - {S.RECEIVED}),
+    Action.ANSWER: Move(_BEFORE_DISPATCH, frozenset({S.CLOSED})),
+    Action.NOT_ACCEPT: Move(_BEFORE_DISPATCH, frozenset({S.NOT_ACCEPTED})),
+    Action.VISIT: Move(frozenset({S.RESOLVED}), frozenset({S.CLOSED, S.REOPENED})),
+    Action.CLOSE_EXCEPTION: Move(frozenset({S.REOPENED}), frozenset({S.CLOSED})),
+    Action.REQUEST_TERMINATION: Move(_WORKING | {S.RETURNED, S.REOPENED}),
+    Action.TERMINATE: Move(OPEN_STATUSES, frozenset({S.TERMINATED})),
+    Action.ESCALATE: Move(_WORKING),
+    Action.AUTO_CLOSE: Move(frozenset({S.RESOLVED}), frozenset({S.CLOSED})),
+}
+
+SYSTEM_ACTIONS = frozenset({Action.ESCALATE, Action.AUTO_CLOSE})
+
+
+def _derive_transitions() -> dict[str, frozenset[str]]:
+    table: dict[str, set[str]] = {status: set() for status in Status.values}
+    for move in ACTIONS.values():
+        for source in move.sources:
+            table[source] |= move.targets
+    return {status: frozenset(targets) for status, targets in table.items()}
+
+
+TRANSITIONS: dict[str, frozenset[str]] = _derive_transitions()
+
+
+class InvalidTransition(Exception):
+    """The action is not allowed from the case's current status."""
+
+    def __init__(self, old: str, action: str, new: str | None = None) -> None:
+        self.old, self.action, self.new = old, action, new
+        old_label = Status(old).label if old in Status.values else old
+        action_label = Action(action).label if action in Action.values else action
+        super().__init__(f"当前状态「{old_label}」下不能执行「{action_label}」")
+
+
+class CaseChanged(Exception):
+    """Someone else changed the case first (compare-and-swap lost); reload and retry."""
+
+    message = "该诉求已被他人处理，请刷新后重试"
+
+    def __init__(self) -> None:
+        super().__init__(self.message)
+
+
+def can_move(status: str, action: str) -> bool:
+    return status in ACTIONS[action].sources
+
+
+def check_move(status: str, action: str, to: str | None = None) -> None:
+    """Raise InvalidTransition unless `action` may start at `status` (and lead to `to`)."""
+    move = ACTIONS[action]
+    if status not in move.sources or (to is not None and to not in move.targets):
+        raise InvalidTransition(status, action, to)
+
+
+def actions_from(status: str) -> list[str]:
+    """Human actions possible from `status`, in the table's order (for buttons)."""
+    return [a for a, move in ACTIONS.items() if status in move.sources and a not in SYSTEM_ACTIONS]

@@ -1,0 +1,154 @@
+"""Sending one delivery: claim (compare-and-swap), send, record; retry with backoff.
+
+A row moves pending → sending only through `filter(status=pending).update(...)`, so of any
+number of concurrent senders exactly one wins and the message goes out at most once. A row
+left in `sending` by a crashed sender is NOT retried (the message may have gone out): after
+the lease it is marked failed with a note, see `expire_stale_claims`.
+"""
+
+import datetime as dt
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from gongzhi.core.masking import redact_text
+from gongzhi.core.models import Delivery, Notification
+from gongzhi.core.notifications import mail, sms
+from gongzhi.core.notifications.preferences import (
+    channel_still_wanted,
+    email_address,
+    phone_number,
+    preference_for,
+)
+from gongzhi.core.notifications.quiet_hours import send_not_before
+
+logger = logging.getLogger(__name__)
+
+SMS_TEXT_LIMIT = 200
+SMS_PARAM_LIMIT = 35  # Alibaba Cloud's limit for one template variable
+
+
+def max_attempts() -> int:
+    return int(getattr(settings, "GONGZHI_NOTIFY_MAX_ATTEMPTS", 5))
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """Delay after the `attempts`-th failure: base, 2×base, 4×base… capped at 6 hours."""
+    base = int(getattr(settings, "GONGZHI_NOTIFY_BACKOFF_SECONDS", 60))
+    return dt.timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 6 * 3600))
+
+
+def lease() -> dt.timedelta:
+    return dt.timedelta(seconds=int(getattr(settings, "GONGZHI_NOTIFY_LEASE_SECONDS", 600)))
+
+
+def site_link(link: str) -> str:
+    return f"{getattr(settings, 'GONGZHI_SITE_URL', '').rstrip('/')}{link}" if link else ""
+
+
+def sms_message(notification: Notification, phone: str) -> sms.SmsMessage:
+    # Free text leaves the platform here: mask any phone or ID number a caller wrote into it,
+    # so an SMS never carries another person's number (G1).
+    title = redact_text(notification.title)
+    text = redact_text(f"{notification.title}：{notification.body}" if notification.body else title)
+    return sms.SmsMessage(
+        phone=phone,
+        text=text[:SMS_TEXT_LIMIT],
+        params={"title": title[:SMS_PARAM_LIMIT]},
+    )
+
+
+def email_parts(notification: Notification) -> tuple[str, str]:
+    lines = [redact_text(notification.title), "", redact_text(notification.body)]
+    if notification.link:
+        lines += ["", _("查看详情：%(url)s") % {"url": site_link(notification.link)}]
+    lines += ["", _("调整通知方式：%(url)s") % {"url": site_link("/me/preferences/")}]
+    subject = _("【共治】%(title)s") % {"title": redact_text(notification.title)}
+    return subject, "\n".join(lines).strip() + "\n"
+
+
+def _send(delivery: Delivery, user: Any) -> str:
+    notification = delivery.notification
+    # Titles are stored in the platform's language; the wrapper text follows it, whatever
+    # language the request thread that triggered the send happened to be using.
+    with translation.override(settings.LANGUAGE_CODE):
+        if delivery.channel == Delivery.Channel.EMAIL:
+            subject, body = email_parts(notification)
+            return mail.send_email(to=email_address(user), subject=subject, body=body)
+        return sms.get_backend().send(sms_message(notification, phone_number(user)))
+
+
+def attempt(delivery_id: int, *, now: dt.datetime | None = None) -> str:
+    """Try one delivery if it is due and still pending. Returns the resulting status, or
+    "" when another sender owns it or it is not due (nothing done)."""
+    now = now or timezone.now()
+    won = Delivery.objects.filter(
+        pk=delivery_id, status=Delivery.Status.PENDING, next_attempt_at__lte=now
+    ).update(status=Delivery.Status.SENDING, attempts=F("attempts") + 1, claimed_at=now)
+    if not won:
+        return ""
+    delivery = Delivery.objects.select_related("notification__recipient").get(pk=delivery_id)
+    user = delivery.notification.recipient
+    if not channel_still_wanted(user, delivery.channel):
+        return _finish(
+            delivery, Delivery.Status.CANCELLED, error="用户已关闭该渠道或未登记联系方式"
+        )
+    try:
+        provider_id = _send(delivery, user)
+    except sms.SmsError as exc:
+        return _failed(delivery, str(exc), permanent=exc.permanent, now=now)
+    except Exception as exc:  # any provider failure is retried, never raised into a sweep
+        logger.warning("delivery %s failed: %s", delivery_id, exc)
+        return _failed(delivery, f"{type(exc).__name__}: {exc}", permanent=False, now=now)
+    # Sent: record it whatever happened to the row meanwhile, the message did go out.
+    Delivery.objects.filter(pk=delivery_id).update(
+        status=Delivery.Status.SENT,
+        sent_at=timezone.now(),
+        provider_message_id=provider_id[:200],
+        last_error="",
+    )
+    return Delivery.Status.SENT
+
+
+def _finish(delivery: Delivery, status: str, *, error: str = "", **fields: Any) -> str:
+    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(
+        status=status, last_error=error[:2000], **fields
+    )
+    return status
+
+
+def _failed(delivery: Delivery, error: str, *, permanent: bool, now: dt.datetime) -> str:
+    if permanent or delivery.attempts >= max_attempts():
+        return _finish(delivery, Delivery.Status.FAILED, error=error)
+    notification = delivery.notification
+    retry_at = send_not_before(
+        preference=preference_for(notification.recipient),
+        user=notification.recipient,
+        now=now + backoff(delivery.attempts),
+        urgent=notification.urgent,
+    )
+    return _finish(delivery, Delivery.Status.PENDING, error=error, next_attempt_at=retry_at)
+
+
+def expire_stale_claims(now: dt.datetime) -> int:
+    """Rows stuck in `sending` past the lease: the sender died mid-send. Mark them failed
+    rather than retry, because the message may already have gone out (never twice)."""
+    return Delivery.objects.filter(
+        status=Delivery.Status.SENDING, claimed_at__lt=now - lease()
+    ).update(
+        status=Delivery.Status.FAILED,
+        last_error="发送过程中断，结果未知；为避免重复发送，不再重试。",
+    )
+
+
+def attempt_after_commit(delivery_ids: list[int]) -> None:
+    """on_commit hook of `notify`: try the due deliveries at once; failures wait for the sweep."""
+    for delivery_id in delivery_ids:
+        try:
+            attempt(delivery_id)
+        except Exception:  # the caller's request must not fail because a sender did
+            logger.exception("immediate delivery %s failed; the sweep will retry", delivery_id)

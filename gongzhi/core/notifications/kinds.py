@@ -1,0 +1,44 @@
+"""Notification kinds: a dotted event name, its Chinese label, and whether it is urgent.
+
+Apps add their own kinds with `register_kind` at import time (e.g. in their AppConfig.ready);
+`notify` accepts any well-formed kind, the registry only feeds labels and the opt-out list.
+"""
+
+import re
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+_KIND_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
+
+KINDS: dict[str, str | Promise] = {
+    "case.created": _("诉求已受理"),
+    "case.assigned": _("诉求交办"),
+    "case.deadline_warning": _("诉求即将超时"),
+    "case.escalated": _("诉求升级"),
+    "case.resolved": _("诉求已处置"),
+    "case.rate_request": _("请评价处置结果"),
+    "case.reopened": _("诉求重办"),
+    "case.extended": _("诉求延期"),
+    "case.returned": _("诉求退单"),
+    "case.supervised": _("诉求督办"),
+}
+
+# Urgent kinds may reach staff during their quiet hours (see quiet_hours.py for the rule).
+URGENT_KINDS: set[str] = {"case.escalated"}
+
+
+def is_valid_kind(kind: str) -> bool:
+    return bool(_KIND_RE.match(kind)) and len(kind) <= 64
+
+
+def register_kind(kind: str, label: str | Promise, *, urgent: bool = False) -> None:
+    if not is_valid_kind(kind):
+        raise ValueError(f"invalid notification kind {kind!r}")
+    KINDS[kind] = label
+    if urgent:
+        URGENT_KINDS.add(kind)
+
+
+def label_for(kind: str) -> str | Promise:
+    return KINDS.get(kind, kind)

@@ -1,0 +1,60 @@
+"""`manage.py check --deploy` passes with the production environment (as `make check` runs it)."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parents[3]
+
+
+# Not inherited: pytest-django points this process at the test settings, the browser tests allow
+# async-unsafe calls, and overrides from a shell would hide what production does by default.
+NOT_INHERITED = {
+    "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "DEBUG",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+}
+
+
+def production_env() -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key not in NOT_INHERITED}
+    env.update(
+        DJANGO_SETTINGS_MODULE="gongzhi.settings",
+        GONGZHI_PRODUCTION="1",
+        SECRET_KEY=secrets.token_urlsafe(64),  # 86 characters
+        ALLOWED_HOSTS="x.example.cn",
+    )
+    return env
+
+
+def test_deploy_check_passes_with_production_settings() -> None:
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env=production_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key() -> None:
+    env = production_env()
+    del env["SECRET_KEY"]
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set in production" in result.stderr
