@@ -1,9 +1,12 @@
 import time
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from gongzhi.org import demo
 from gongzhi.org.demo_data import PASSWORD
+
+DEMO_CASES = 600
 
 
 class Command(BaseCommand):
@@ -18,6 +21,8 @@ class Command(BaseCommand):
         seconds = time.monotonic() - started
         if result.created:
             self.stdout.write(self.style.SUCCESS(f"演示街道已载入（{seconds:.1f} 秒）。"))
+            # Some history of resident demands, by name so that org does not import cases.
+            call_command("seed_scale", cases=DEMO_CASES, days=120, seed=2026, stdout=self.stdout)
         else:
             self.stdout.write("演示街道已存在，未做任何更改。")
         self.stdout.write(f"\n演示账号（密码均为 {PASSWORD}）：")
