@@ -9,7 +9,7 @@ PORT ?= 8000
 
 .PHONY: setup run test test-sqlite test-postgres lint fmt check seed bench clean
 
-setup: $(VENV)/.installed node_modules/.installed locale/.compiled
+setup: $(VENV)/.installed node_modules/.installed locale/.compiled var/triage/.built
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,12 @@ node_modules/.installed: package.json package-lock.json
 locale/.compiled: $(VENV)/.installed $(wildcard locale/*/LC_MESSAGES/*.po)
 	mkdir -p locale
 	$(if $(wildcard locale/*/LC_MESSAGES/*.po),$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0)
+	touch $@
+
+# The AI grid worker's default model, trained from the seed corpus written for this project.
+var/triage/.built: $(VENV)/.installed $(wildcard gongzhi/triage/corpus/*.csv) $(wildcard gongzhi/triage/*.py)
+	mkdir -p var/triage
+	$(MANAGE) triage_build
 	touch $@
 
 run: setup
@@ -60,6 +66,10 @@ test-postgres: setup
 check: setup
 	GONGZHI_PRODUCTION=1 SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=gongzhi.example.cn \
 		$(MANAGE) check --deploy --fail-level WARNING
+
+# Benchmarks (not tests). So far: the AI grid worker on ../shared/data (skipped when absent).
+bench: setup
+	$(PY) bench/triage_bench.py
 
 clean:
 	rm -rf $(VENV) node_modules var staticfiles locale/.compiled

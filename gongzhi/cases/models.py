@@ -409,3 +409,6 @@ class CaseCounter(models.Model):
 
     day = models.DateField(primary_key=True)
     value = models.PositiveIntegerField(default=0)
+
+
+from gongzhi.cases.suggestions import CaseSuggestion  # noqa: E402,F401  (AI网格员, G3)

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from gongzhi.cases import policies, sla
+from gongzhi.cases import policies, sla, triage_link
 from gongzhi.cases.choices import CaseType, Category, Level, SlaClass, Urgency
 from gongzhi.cases.models import Case, EventKind, RoutingRule
 from gongzhi.cases.services import notices
@@ -104,6 +104,9 @@ def case_assess(
             "assessed_at": now,
         },
         now=now,
+    )
+    triage_link.record_decision(
+        case=case, actor=actor, category=category, sla_class=sla_class, urgency=urgency
     )
     return case
 

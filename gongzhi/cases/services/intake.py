@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from gongzhi.cases import policies
+from gongzhi.cases import policies, triage_link
 from gongzhi.cases.attachments import validate_upload
 from gongzhi.cases.choices import (
     NOT_ACCEPTED_CHANNEL,
@@ -220,6 +220,7 @@ def create_case(
                 title="收到新的居民诉求",
                 key="created",
             )
+    triage_link.record_suggestion(case)  # AI网格员 (G3); never raises, never blocks filing
     return case
 
 

@@ -67,8 +67,10 @@ EXPECTATIONS: dict[str, Expect] = {
     "cases:bulk_dispatch": Expect(method="post", ok=DISPATCHERS, ok_status=302, other=403),
     "cases:import": Expect(ok=DISPATCHERS, other=403),
     "cases:metrics": Expect(ok=DISPATCHERS | {"party_a"}, other=403),
+    "cases:hot_topics": Expect(ok=STAFF, other=403),
     "cases:attachment": Expect(kwargs=_attachment, ok=SEES_CASE),
     "cases:detail": Expect(kwargs=_closed_case, ok=SEES_CASE),
+    "cases:reply_draft": Expect(kwargs=_closed_case, ok=SEES_CASE - {"resident_a"}, other=404),
     "cases:rate": Expect(method="post", kwargs=_closed_case, ok=SEES_CASE, ok_status=302),
     **{
         f"cases:{action}": Expect(method="post", kwargs=_closed_case, ok=SEES_CASE, ok_status=302)

@@ -1,0 +1,102 @@
+"""The stored AI grid worker (AI网格员) suggestion of a case (G3: it suggests, a person decides).
+
+One row per computation (filing, or a later recomputation); the newest is the one shown. The
+suggestion never changes the case: the assessor's 研判 does, and the row records whether the
+assessor took the advice (`decision`).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from gongzhi.cases.choices import Category, Level, SlaClass, Urgency
+
+
+class SuggestedUrgency(models.TextChoices):
+    """The triage library's urgency levels, with the cases `Urgency` each maps to."""
+
+    EMERGENCY = "emergency", "紧急（特急）"
+    URGENT = "urgent", "较急"
+    NORMAL = "normal", "一般"
+
+
+URGENCY_FOR_CASE: dict[str, str] = {
+    SuggestedUrgency.EMERGENCY: Urgency.CRITICAL,
+    SuggestedUrgency.URGENT: Urgency.URGENT,
+    SuggestedUrgency.NORMAL: Urgency.NORMAL,
+}
+
+
+class Decision(models.TextChoices):
+    PENDING = "pending", "待研判"
+    ACCEPTED = "accepted", "已采纳"
+    OVERRIDDEN = "overridden", "人工调整"
+
+
+class CaseSuggestion(models.Model):
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="ai_suggestions")
+    category = models.CharField("建议类别", max_length=20, choices=Category.choices, blank=True)
+    confidence = models.DecimalField("置信度", max_digits=4, decimal_places=3, default=0)
+    model_version = models.CharField("模型版本", max_length=60, blank=True)
+    top_terms = models.JSONField("依据词语", default=list, blank=True)
+    urgency = models.CharField(
+        "建议紧急程度", max_length=10, choices=SuggestedUrgency.choices, blank=True
+    )
+    urgency_confidence = models.DecimalField(
+        "紧急程度置信度", max_digits=4, decimal_places=3, default=0
+    )
+    sla_class = models.CharField(
+        "建议时限类别", max_length=12, choices=SlaClass.choices, blank=True
+    )
+    level = models.CharField("建议责任层级", max_length=12, choices=Level.choices, blank=True)
+    company = models.ForeignKey(
+        "org.PropertyCompany",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="建议物业企业",
+    )
+    department = models.CharField("建议职能部门", max_length=60, blank=True)
+    duplicate_ids = models.JSONField("疑似重复诉求", default=list, blank=True)
+    no_suggestion_reason = models.CharField("无建议原因", max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    decision = models.CharField(
+        "研判结果", max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "AI网格员建议"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["case", "-created_at"], name="case_suggestion_latest")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision__in=list(Decision.values)),
+                name="case_suggestion_decision_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(confidence__gte=0) & Q(confidence__lte=1),
+                name="case_suggestion_confidence_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.get_category_display() or '—'}"
+
+    @property
+    def confidence_percent(self) -> int:
+        return round(self.confidence * 100)
+
+    @property
+    def case_urgency(self) -> str:
+        """The cases `Urgency` value the assess form should get."""
+        return URGENCY_FOR_CASE.get(self.urgency, Urgency.NORMAL)

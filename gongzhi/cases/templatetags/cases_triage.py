@@ -1,0 +1,38 @@
+"""The AI grid worker card on the staff case page (G3: advice with its confidence and version)."""
+
+from typing import Any
+
+from django import template
+
+from gongzhi.cases import triage_link
+from gongzhi.cases.models import Case
+from gongzhi.cases.suggestions import Decision
+from gongzhi.cases.workflow import Action
+
+register = template.Library()
+
+
+@register.inclusion_tag("cases/_ai_suggestion.html", takes_context=True)
+def ai_suggestion_card(context: Any, case: Case, actions: list[str]) -> dict[str, Any]:
+    suggestion = triage_link.latest_suggestion(case)
+    duplicates = []
+    if suggestion is not None and suggestion.duplicate_ids:
+        # Only cases this user may open are linked.
+        duplicates = list(
+            Case.objects.visible_to(context["request"].user)
+            .filter(pk__in=suggestion.duplicate_ids)
+            .order_by("-created_at")
+        )
+    can_accept = (
+        suggestion is not None
+        and bool(suggestion.category)
+        and suggestion.decision == Decision.PENDING
+        and Action.ASSESS in actions
+    )
+    return {
+        "case": case,
+        "suggestion": suggestion,
+        "duplicates": duplicates,
+        "can_accept": can_accept,
+        "csrf_token": context.get("csrf_token"),
+    }

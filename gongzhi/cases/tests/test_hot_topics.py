@@ -1,0 +1,83 @@
+"""热点议题: similar messages grouped over the user's visible cases, with places and trend."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from gongzhi.cases import services
+from gongzhi.cases.choices import CaseType, Channel
+from gongzhi.org.testing import PASSWORD
+
+PARKING = [
+    "小区东门外的停车位被外来车辆长期占用，业主回家没地方停车",
+    "东门附近的停车位总被外来车辆占着，业主下班回来没地方停车",
+    "外来车辆长期占用小区东门停车位，业主没有地方停车",
+]
+OTHER = ["楼上装修噪音太大，周末早上七点就开始电钻", "绿化带的树枝挡住了二楼的窗户"]
+
+
+def _file(p, content, compound, when):
+    with time_machine.travel(when, tick=False):
+        return services.case_file(
+            actor=p.street_officer,
+            compound=compound,
+            channel=Channel.GRID_WORKER,
+            type=CaseType.COMPLAINT,
+            title="反映问题",
+            content=content + "，联系电话13812345678",
+            requester_name="张三",
+            requester_phone="13812345678",
+        )
+
+
+@pytest.fixture
+def topics_data(make, personas):
+    now = timezone.now()
+    p = personas
+    _file(p, PARKING[0], p.compound_a, now - dt.timedelta(days=20))
+    _file(p, PARKING[1], p.compound_a, now - dt.timedelta(days=3))
+    _file(p, PARKING[2], p.compound_c, now - dt.timedelta(days=2))
+    for text in OTHER:
+        _file(p, text, p.compound_a, now - dt.timedelta(days=1))
+    return p
+
+
+def _page(client, user, **params):
+    client.login(username=user.username, password=PASSWORD)
+    return client.get(reverse("cases:hot_topics"), params)
+
+
+def test_similar_messages_form_one_topic_with_places_and_trend(client, topics_data):
+    response = _page(client, topics_data.street_officer, days=30)
+    assert response.status_code == 200
+    topics = response.context["topics"]
+    assert len(topics) == 1
+    topic = topics[0]
+    assert topic.size == 3
+    assert topic.places == sorted([topics_data.compound_a.name, topics_data.compound_c.name])
+    assert (topic.first_half, topic.second_half) == (1, 2) and topic.rising
+    page = response.content.decode()
+    assert "13812345678" not in page  # the representative message is masked
+    assert "停车" in topic.representative
+
+
+def test_area_and_period_narrow_the_messages(client, topics_data):
+    p = topics_data
+    only_a = _page(client, p.street_officer, days=30, area=f"compound:{p.compound_a.pk}")
+    assert [t.size for t in only_a.context["topics"]] == [2]
+    last_week = _page(client, p.street_officer, days=7)
+    assert [t.size for t in last_week.context["topics"]] == [2]
+
+
+def test_a_community_worker_sees_only_their_community(client, topics_data):
+    response = _page(client, topics_data.community_worker, days=30)
+    # Compound C is in the other community: its message is not counted.
+    assert [t.size for t in response.context["topics"]] == [2]
+    assert topics_data.compound_c.name not in response.content.decode()
+
+
+def test_residents_may_not_open_hot_topics(client, topics_data):
+    assert _page(client, topics_data.resident_a).status_code == 403

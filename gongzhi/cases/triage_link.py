@@ -1,0 +1,282 @@
+"""The AI grid worker (AI网格员) wired into cases: suggestions at filing, the assessor's decision,
+hot topics and reply drafts (G3: it suggests, a person decides).
+
+The triage library (`gongzhi.triage`) knows nothing of the database; this module feeds it case
+texts and turns its answers into cases vocabulary (category values, SLA class, routing). It is
+imported lazily: jieba and scikit-learn load only when a suggestion is first needed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from gongzhi.cases.choices import DEFAULT_SLA_CLASS, Category, SlaClass, Urgency
+from gongzhi.cases.models import Case, CaseEvent, EventKind
+from gongzhi.cases.suggestions import (
+    URGENCY_FOR_CASE,
+    CaseSuggestion,
+    Decision,
+    SuggestedUrgency,
+)
+from gongzhi.cases.workflow import OPEN_STATUSES, Status
+from gongzhi.core.masking import redact_text
+
+logger = logging.getLogger(__name__)
+
+DUPLICATE_WINDOW = dt.timedelta(days=30)
+MAX_DUPLICATE_CANDIDATES = 500
+MAX_TOPIC_MESSAGES = 3000
+MAX_REPLY_EXAMPLES = 500
+# The file naming the model `triage_train` made last (in the triage model directory).
+CURRENT_MODEL_FILE = "current-cases-model.txt"
+
+CATEGORY_BY_LABEL: dict[str, str] = {label: value for value, label in Category.choices}
+
+_loaded: dict[tuple[str, int], Any] = {}
+
+
+# --- The model --------------------------------------------------------------------------------
+
+
+def current_model_pointer() -> Path:
+    from gongzhi.triage import model as modelmod
+
+    return modelmod.model_dir() / CURRENT_MODEL_FILE
+
+
+def current_model() -> Any:
+    """The model `triage_train` saved last, else the shipped default (each loaded once)."""
+    from gongzhi.triage import default
+    from gongzhi.triage import model as modelmod
+
+    pointer = current_model_pointer()
+    if pointer.exists():
+        path = modelmod.model_path(pointer.read_text(encoding="utf-8").strip())
+        try:
+            key = (str(path), path.stat().st_mtime_ns)
+            if key not in _loaded:
+                _loaded.clear()
+                _loaded[key] = modelmod.load(path)
+            return _loaded[key]
+        except Exception:  # a missing or broken retrained model: fall back, never fail
+            logger.exception("retrained triage model unusable, using the default")
+    return default.get_model()
+
+
+def suggest(text: str, title: str = "") -> Any:
+    """The triage library's suggestion (tests replace this to simulate a failure)."""
+    from gongzhi.triage.suggest import suggest as triage_suggest
+
+    return triage_suggest(text, title, model=current_model())
+
+
+def find_duplicates(text: str, candidates: list[tuple[int, str]], k: int = 3) -> list:
+    from gongzhi.triage.duplicates import find_duplicates as triage_find_duplicates
+
+    return triage_find_duplicates(text, candidates, k=k)
+
+
+# --- Suggestion at filing ---------------------------------------------------------------------
+
+
+def _case_text(case: Case) -> str:
+    return f"{case.title}\n{case.content}"
+
+
+def _duplicates(case: Case) -> list[int]:
+    """Up to 3 open cases of the same compound from the last 30 days that read alike."""
+    since = (case.created_at or timezone.now()) - DUPLICATE_WINDOW
+    rows = (
+        Case.objects.filter(
+            compound_id=case.compound_id, status__in=OPEN_STATUSES, created_at__gte=since
+        )
+        .exclude(pk=case.pk)
+        .order_by("-created_at")
+        .values_list("pk", "title", "content")[:MAX_DUPLICATE_CANDIDATES]
+    )
+    candidates = [(pk, f"{title}\n{content}") for pk, title, content in rows]
+    return [int(pk) for pk, _ in find_duplicates(_case_text(case), candidates, k=3)]
+
+
+def suggestion_for_case(case: Case) -> CaseSuggestion:
+    """Compute (not save) the AI grid worker's suggestion for a filed case."""
+    from gongzhi.cases.services.assignment import suggest_assignee
+
+    advice = suggest(case.content, case.title)
+    category = CATEGORY_BY_LABEL.get(advice.category or "", "")
+    urgency = advice.urgency if advice.urgency in SuggestedUrgency.values else ""
+    if urgency == SuggestedUrgency.EMERGENCY:
+        sla_class = SlaClass.EMERGENCY
+    elif category:
+        sla_class = DEFAULT_SLA_CLASS.get(category, SlaClass.GENERAL)
+    else:
+        sla_class = ""
+    suggestion = CaseSuggestion(
+        case=case,
+        category=category,
+        confidence=Decimal(str(round(advice.confidence, 3))),
+        model_version=advice.model_version[:60],
+        top_terms=list(advice.top_terms),
+        urgency=urgency,
+        urgency_confidence=Decimal(str(round(advice.urgency_confidence, 3))),
+        sla_class=sla_class,
+        no_suggestion_reason=(advice.no_suggestion_reason or "")[:200],
+        duplicate_ids=_duplicates(case),
+    )
+    if category:
+        # Routing is the cases app's own rule table; an unsaved copy asks it for this category.
+        probe = Case(compound=case.compound, category=category, sla_class=sla_class)
+        assignee = suggest_assignee(probe)
+        suggestion.level = assignee.level
+        suggestion.company = assignee.company
+        suggestion.department = assignee.department
+    return suggestion
+
+
+def record_suggestion(case: Case) -> CaseSuggestion | None:
+    """Compute and store the suggestion of a new case; a failure is logged and stores nothing.
+
+    Runs inside the filing transaction, in a savepoint: a triage or database error rolls back
+    only the suggestion, never the case (G3: advice must not block intake).
+    """
+    if case.status == Status.MERGED:
+        return None  # a repeat is already linked to its original by a person
+    try:
+        with transaction.atomic():
+            suggestion = suggestion_for_case(case)
+            suggestion.save()
+            if suggestion.category and not case.suggestion:
+                case.suggestion = {
+                    "category": suggestion.category,
+                    "confidence": float(suggestion.confidence),
+                    "model_version": suggestion.model_version,
+                }
+                Case.objects.filter(pk=case.pk).update(suggestion=case.suggestion)
+            return suggestion
+    except Exception:
+        logger.exception("AI grid worker suggestion failed for case %s", case.pk)
+        return None
+
+
+def latest_suggestion(case: Case) -> CaseSuggestion | None:
+    return (
+        CaseSuggestion.objects.filter(case=case)
+        .select_related("company")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+# --- The assessor's decision ------------------------------------------------------------------
+
+
+def record_decision(*, case: Case, actor: Any, category: str, sla_class: str, urgency: str) -> None:
+    """After 研判: mark the pending suggestion accepted, or overridden with an internal note."""
+    suggestion = latest_suggestion(case)
+    if suggestion is None or suggestion.decision != Decision.PENDING or not suggestion.category:
+        return
+    changes = []
+    pairs = (
+        ("类别", Category, suggestion.category, category),
+        ("时限类别", SlaClass, suggestion.sla_class, sla_class),
+        ("紧急程度", Urgency, URGENCY_FOR_CASE.get(suggestion.urgency, ""), urgency),
+    )
+    for name, choices, suggested, chosen in pairs:
+        if suggested and suggested != chosen:
+            changes.append(f"{name} {choices(suggested).label}→{choices(chosen).label}")
+    now = timezone.now()
+    suggestion.decision = Decision.OVERRIDDEN if changes else Decision.ACCEPTED
+    suggestion.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    suggestion.decided_at = now
+    suggestion.save(update_fields=["decision", "decided_by", "decided_at"])
+    if changes:
+        CaseEvent.objects.create(
+            case=case,
+            actor=suggestion.decided_by,
+            kind=EventKind.ASSESSED,
+            old_status=case.status,
+            new_status=case.status,
+            note="人工调整AI建议：" + "；".join(changes),
+            internal=True,
+            payload={"ai_suggestion": suggestion.pk, "model_version": suggestion.model_version},
+            created_at=now,
+        )
+
+
+# --- Hot topics -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HotTopic:
+    size: int
+    places: list[str]
+    first_half: int
+    second_half: int
+    representative: str
+    representative_case: Case | None
+    top_terms: tuple[str, ...]
+
+    @property
+    def rising(self) -> bool:
+        return self.second_half > self.first_half
+
+
+def hot_topics_for(
+    cases: Any, *, start: dt.datetime, end: dt.datetime, max_topics: int = 20
+) -> list[HotTopic]:
+    """Topics among `cases` (already scoped to the user) filed in [start, end)."""
+    from gongzhi.triage.topics import hot_topics
+
+    rows = list(
+        cases.filter(created_at__gte=start, created_at__lt=end)
+        .exclude(status=Status.MERGED)
+        .select_related("compound")
+        .order_by("-created_at")[:MAX_TOPIC_MESSAGES]
+    )
+    by_pk = {c.pk: c for c in rows}
+    middle = start + (end - start) / 2
+    topics = hot_topics([(c.pk, _case_text(c)) for c in rows], max_topics=max_topics)
+    out = []
+    for topic in topics:
+        members = [by_pk[pk] for pk in topic.member_ids]
+        places = sorted({c.compound.name for c in members})
+        first = sum(1 for c in members if c.created_at < middle)
+        rep = by_pk.get(topic.representative_id)
+        out.append(
+            HotTopic(
+                size=topic.size,
+                places=places,
+                first_half=first,
+                second_half=len(members) - first,
+                representative=redact_text(topic.representative_text),
+                representative_case=rep,
+                top_terms=topic.top_terms,
+            )
+        )
+    return out
+
+
+# --- Reply drafts -----------------------------------------------------------------------------
+
+
+def reply_draft_for(cases: Any, case: Case) -> str:
+    """A draft public reply from similar closed cases in `cases` (scoped); staff edit it."""
+    from gongzhi.triage.replies import draft_reply
+
+    examples = (
+        cases.filter(status=Status.CLOSED)
+        .exclude(public_reply="")
+        .exclude(pk=case.pk)
+        .order_by("-closed_at")
+        .values_list("title", "content", "public_reply")[:MAX_REPLY_EXAMPLES]
+    )
+    closed = [(f"{title}\n{content}", reply) for title, content, reply in examples]
+    return draft_reply(_case_text(case), closed)

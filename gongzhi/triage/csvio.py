@@ -1,0 +1,98 @@
+"""Reading labelled message CSVs (`id,title,text,label`, extra columns ignored).
+
+Spreadsheets exported on Chinese Windows are often GBK; everything else should be UTF-8 (with or
+without a BOM). Anything else is refused with a message a person can act on, instead of being
+decoded into mojibake that would silently train a bad model.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REQUIRED_COLUMNS: tuple[str, ...] = ("id", "title", "text", "label")
+
+
+class CsvFormatError(ValueError):
+    """The file cannot be used; the message (Chinese) says why."""
+
+
+@dataclass(frozen=True)
+class LabelledRow:
+    id: str
+    title: str
+    text: str
+    label: str
+    extra: dict[str, str] = field(default_factory=dict, compare=False)
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (BOM or not) or GBK; anything else raises CsvFormatError."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise CsvFormatError(_undecodable(exc)) from exc
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
+        raise CsvFormatError("文件是 UTF-16 等不支持的编码，请另存为 UTF-8 或 GBK 编码的 CSV。")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gbk")
+    except UnicodeDecodeError as exc:
+        raise CsvFormatError(_undecodable(exc)) from exc
+
+
+def _undecodable(exc: UnicodeDecodeError) -> str:
+    return (
+        f"无法识别文件编码（第 {exc.start} 字节附近无法解码）。"
+        "仅支持 UTF-8、带 BOM 的 UTF-8 和 GBK 编码，请另存为其中一种后重试。"
+    )
+
+
+def read_rows(
+    source: str | Path | bytes, required: tuple[str, ...] = REQUIRED_COLUMNS
+) -> list[LabelledRow]:
+    """Rows of a labelled CSV. `source` is a path or the file's bytes.
+
+    Header names are matched ignoring case and surrounding spaces. A row without a label, or
+    without both title and text, is an error naming its line: a silently skipped row would make
+    evaluation numbers lie.
+    """
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    reader = csv.reader(io.StringIO(decode(data), newline=""))
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        raise CsvFormatError("文件为空：第一行应为列名 " + ",".join(required) + "。") from None
+    missing = [name for name in required if name not in header]
+    if missing:
+        raise CsvFormatError(
+            f"缺少必需的列：{'、'.join(missing)}。"
+            f"文件第一行应包含列名 {','.join(required)}（现有列：{','.join(header) or '无'}）。"
+        )
+    index = {name: header.index(name) for name in header}
+    rows = []
+    for line_no, values in enumerate(reader, start=2):
+        if not any(v.strip() for v in values):
+            continue
+        record = {name: (values[i] if i < len(values) else "") for name, i in index.items()}
+        row = LabelledRow(
+            id=record.get("id", "").strip(),
+            title=record.get("title", "").strip(),
+            text=record.get("text", "").strip(),
+            label=record.get("label", "").strip(),
+            extra={k: v for k, v in record.items() if k not in REQUIRED_COLUMNS},
+        )
+        if "label" in required and not row.label:
+            raise CsvFormatError(f"第 {line_no} 行的 label 为空。")
+        if not row.title and not row.text:
+            raise CsvFormatError(f"第 {line_no} 行的 title 和 text 都为空。")
+        rows.append(row)
+    if not rows:
+        raise CsvFormatError("文件中没有数据行。")
+    return rows

@@ -1,0 +1,68 @@
+"""Train/test evaluation of the category model, shared by `triage_eval` and the bench."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sklearn.metrics import accuracy_score, f1_score
+
+from gongzhi.triage import model as modelmod
+from gongzhi.triage import text as textmod
+from gongzhi.triage.csvio import LabelledRow
+
+
+@dataclass(frozen=True)
+class EvalResult:
+    n_train: int
+    n_test: int
+    accuracy: float
+    macro_f1: float
+    train_seconds: float
+    predict_seconds_per_1000: float
+    per_class: tuple[tuple[str, float, int], ...]
+    predictions: tuple[str, ...]
+
+    def summary(self) -> dict:
+        """The JSON contract of `triage_eval --json`: exactly these keys."""
+        return {
+            "n_train": self.n_train,
+            "n_test": self.n_test,
+            "accuracy": round(self.accuracy, 4),
+            "macro_f1": round(self.macro_f1, 4),
+            "train_seconds": round(self.train_seconds, 3),
+            "predict_seconds_per_1000": round(self.predict_seconds_per_1000, 4),
+        }
+
+
+def evaluate(train: Sequence[LabelledRow], test: Sequence[LabelledRow]) -> EvalResult:
+    started = time.perf_counter()
+    category, _ = modelmod.train_category(
+        [r.title for r in train], [r.text for r in train], [r.label for r in train]
+    )
+    train_seconds = time.perf_counter() - started
+
+    started = time.perf_counter()
+    docs = [textmod.combine(r.title, r.text) for r in test]
+    predicted = category.predict(docs)
+    predict_seconds = time.perf_counter() - started
+
+    truth = [r.label for r in test]
+    labels = sorted(set(truth) | set(predicted))
+    per_label = f1_score(truth, predicted, labels=labels, average=None, zero_division=0)
+    support = Counter(truth)
+    return EvalResult(
+        n_train=len(train),
+        n_test=len(test),
+        accuracy=float(accuracy_score(truth, predicted)),
+        macro_f1=float(f1_score(truth, predicted, average="macro", zero_division=0)),
+        train_seconds=train_seconds,
+        predict_seconds_per_1000=predict_seconds / max(len(test), 1) * 1000,
+        per_class=tuple(
+            (label, float(f), support.get(label, 0))
+            for label, f in zip(labels, per_label, strict=True)
+        ),
+        predictions=tuple(predicted),
+    )

@@ -1,0 +1,51 @@
+import numpy as np
+
+from gongzhi.triage import model as modelmod
+from gongzhi.triage.text import MAX_CHARS, combine, normalise, words
+
+from .conftest import tiny_rows
+
+
+def test_save_load_roundtrip_predicts_the_same(tiny_model, tmp_path):
+    path = modelmod.save(tiny_model, tmp_path / "m.joblib")
+    loaded = modelmod.load(path)
+    docs = [combine(r.title, r.text) for r in tiny_rows()[:10]]
+    X1, X2 = tiny_model.category.transform(docs), loaded.category.transform(docs)
+    assert np.allclose(tiny_model.category.proba(X1), loaded.category.proba(X2))
+
+
+def test_training_is_deterministic(tiny_model):
+    rows = tiny_rows()
+    again, _ = modelmod.train_category(
+        [r.title for r in rows], [r.text for r in rows], [r.label for r in rows]
+    )
+    assert np.array_equal(again.coef_t, tiny_model.category.coef_t)
+
+
+def test_probabilities_are_distributions(tiny_model):
+    X = tiny_model.category.transform(["电梯坏了", "物业费太贵", "随便说点什么"])
+    p = tiny_model.category.proba(X)
+    assert np.allclose(p.sum(axis=1), 1.0) and (p >= 0).all()
+
+
+def test_version_changes_with_the_corpus():
+    assert modelmod.version_for(b"a") != modelmod.version_for(b"b")
+    assert modelmod.version_for(b"a").startswith(modelmod.ALGORITHM + "-")
+
+
+def test_text_normalisation():
+    assert normalise("ＡＢＣ　１２３\n\n电梯") == "abc 123 电梯"
+    assert len(normalise("字" * (MAX_CHARS + 50))) == MAX_CHARS
+    assert "业委会" in words("业委会不作为")
+    assert "的" not in words("物业的服务")
+
+
+def test_models_of_another_method_are_refused(tiny_model, tmp_path):
+    import dataclasses
+
+    import pytest
+
+    old = dataclasses.replace(tiny_model, algorithm="older")
+    path = modelmod.save(old, tmp_path / "old.joblib")
+    with pytest.raises(TypeError, match="another method"):
+        modelmod.load(path)

@@ -1,0 +1,27 @@
+from gongzhi.triage.replies import FALLBACK, draft_reply
+
+CLOSED = [
+    (
+        "9栋电梯坏了三天没人修，老人下不了楼",
+        "您好！感谢您的反映。经核实，9栋电梯主板故障，维保单位已更换配件，电梯已恢复运行。"
+        "物业已要求维保单位每周巡检一次。如有问题请拨打13912345678。",
+    ),
+    (
+        "广场舞音响太吵",
+        "您好！社区已与广场舞队协商，音响音量已调低，活动时间改为晚上八点半前结束。",
+    ),
+]
+
+
+def test_draft_reuses_the_closest_reply_without_its_greeting_and_masks_phones():
+    draft = draft_reply("3栋电梯坏了好几天，一直没人来修", CLOSED)
+    assert "维保单位已更换配件" in draft
+    assert "广场舞" not in draft
+    assert "13912345678" not in draft and "〔电话〕" in draft
+    assert draft.count("感谢您的反映") == 0
+
+
+def test_template_when_nothing_is_similar():
+    assert draft_reply("社区什么时候打流感疫苗", CLOSED) == FALLBACK
+    assert draft_reply("电梯坏了", []) == FALLBACK
+    assert draft_reply("", CLOSED) == FALLBACK

@@ -1,0 +1,47 @@
+import pytest
+
+from gongzhi.triage.urgency import combine, emergency_signs
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("厨房燃气泄漏了，嘶嘶响", "燃气泄漏"),
+        ("楼道里闻到煤气味", "燃气味"),
+        ("车棚电动车起火", "起火"),
+        ("配电箱在冒烟", "冒烟"),
+        ("电梯困人，按铃没人应", "电梯困人"),
+        ("水管爆裂，水漫楼道", "水管爆裂"),
+        ("楼体出现裂缝，墙体开裂越来越宽", "墙体开裂"),
+        ("违建棚子塌了一半", "倒塌风险"),
+        ("小孩碰到电线触电了", "触电"),
+        ("有人拿着刀在楼道里", "持刀/斗殴"),
+        ("井盖不见了，下面好深", "井盖缺失"),
+    ],
+)
+def test_emergency_signs(text, sign):
+    assert sign in emergency_signs(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "物业费涨价没有开业主大会",
+        "希望组织一次消防演练，教大家万一着火怎么办",
+        "上次电梯困人以后物业一直没有给说法",
+        "燃气安全检查能不能预约周末",
+        "楼道里堆放杂物有火灾隐患",
+    ],
+)
+def test_no_sign_in_ordinary_past_or_hypothetical_sentences(text):
+    assert emergency_signs(text) == ()
+
+
+def test_rule_hit_wins_over_model():
+    guess = combine(("起火",), {"normal": 0.9, "urgent": 0.08, "emergency": 0.02})
+    assert (guess.level, guess.confidence) == ("emergency", 0.9)
+
+
+def test_without_signs_the_model_decides():
+    guess = combine((), {"normal": 0.3, "urgent": 0.6, "emergency": 0.1})
+    assert (guess.level, guess.confidence) == ("urgent", 0.6)

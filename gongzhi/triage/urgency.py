@@ -1,0 +1,101 @@
+"""Urgency: explicit emergency signs first, then the learned model for urgent vs normal.
+
+Missing an emergency is far worse than a false alarm, so a listed sign (gas smell, fire, people
+trapped, burst pipe, collapse, electric shock, violence, a person down) makes the suggestion
+"emergency" whatever the model thinks. A sign in a clearly past or hypothetical sentence
+("上次电梯困人…", "万一着火怎么办") does not count: the model still sees those words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from gongzhi.triage.taxonomy import EMERGENCY, NORMAL
+
+# (sign, pattern). The sign is what a person reads as "the words that drove it".
+EMERGENCY_SIGNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (sign, re.compile(pattern))
+    for sign, pattern in (
+        ("燃气泄漏", r"(燃气|煤气|天然气|液化气)[^。！？]{0,6}(泄漏|泄露|漏气|冒气)|漏气"),
+        (
+            "燃气味",
+            r"(煤气|燃气|天然气|液化气)(的)?(味|气味|臭味)|臭鸡蛋味|(燃气|煤气)[^。！？]{0,10}(嘶嘶|臭味)",
+        ),
+        (
+            "起火",
+            r"起火|(?<!打不)(?<!点不)着火|失火|火灾(?!隐患|的时候)|火苗|火势|烧起来|燃起来|自燃",
+        ),
+        ("冒烟", r"冒(黑|白|浓)?烟|浓烟|黑烟|焦糊味|烧焦"),
+        ("火花", r"(冒|打|噼啪)[^。！？]{0,3}火花|火花"),
+        ("电梯困人", r"电梯困人|困在电梯|被困(在)?电梯|电梯[^。！？]{0,12}(困|卡)[^。！？]{0,8}人"),
+        ("人被困", r"被困在里面|困在里面|人没出来|还有人没出来"),
+        ("电梯坠落", r"电梯[^。！？]{0,10}(坠落|下坠|溜梯|往下掉|滑到|掉了好几层)"),
+        ("夹人", r"(门|电梯)[^。！？]{0,4}夹(住|伤)?[^。！？]{0,4}(人|腿|手|脚)"),
+        (
+            "水管爆裂",
+            r"(?<!污)(水管|管道|主管|进水管|供水管|消防水管)[^。！？]{0,4}(爆裂|爆了|破裂|爆管)|爆管",
+        ),
+        ("大量漏水", r"大量漏水|水漫楼道|淹到(膝盖|腰)|往下灌|水哗哗|涌出来"),
+        ("倒塌风险", r"倒塌|坍塌|塌陷|塌了|要塌|随时(会|可能)(掉|倒|塌)|快倒了|往下掉东西"),
+        (
+            "墙体开裂",
+            r"(墙|墙体|山墙|楼板)[^。！？]{0,6}(裂缝|开裂)[^。！？]{0,12}(越来越|变宽|响声|咔)",
+        ),
+        ("高处坠物", r"砸碎|砸伤|砸中|砸到了|砸坏|砸在[^。！？]{0,4}(人|头|身|雨棚|门口)"),
+        ("触电", r"触电|被电(了|倒|到|一下)|漏电|带电|电线[^。！？]{0,6}(冒火|着火|断落|断了)"),
+        (
+            "持刀/斗殴",
+            r"持刀|拿着(刀|菜刀|酒瓶)|持械|砍人|已经动手|动起手|(?<!差点)(?<!差一点)打起来|流血",
+        ),
+        (
+            "人身危险",
+            r"跳楼|闯入(家|我家|屋)|翻进来|翻进(我家|家里|屋)|掉进去|压住(了)?(人|一个)|站不起来",
+        ),
+        (
+            "急症",
+            r"摔倒(在家|在地|了?起不来|无法起身)|晕倒|昏迷|心脏病|打了120|救护车|喘不上气|救命",
+        ),
+        ("井盖缺失", r"井盖[^。！？]{0,4}(不见|丢失|丢了|没了|被偷)"),
+        ("儿童走失", r"(孩子|小孩|儿子|女儿)[^。！？]{0,6}(走失|找不到|不见了)"),
+    )
+)
+
+# A sentence with one of these is about the past, a question or a precaution, not a live event.
+_NOT_LIVE = re.compile(
+    r"上次|上周|上个月|去年|以前|之前|曾经|万一|如果|要是|假如|怎么办|演练|宣传|知识|讲座|须知"
+    r"|防范|隐患|新闻|真着火"
+)
+_SENTENCE = re.compile(r"[^。！？!?；;\n]+")
+
+
+@dataclass(frozen=True)
+class UrgencyGuess:
+    level: str
+    confidence: float
+    signs: tuple[str, ...]
+
+
+def emergency_signs(text: str) -> tuple[str, ...]:
+    """Emergency signs found in live (not past/hypothetical) sentences, in order of the list."""
+    live = [s for s in _SENTENCE.findall(text) if not _NOT_LIVE.search(s)]
+    found = []
+    for sign, pattern in EMERGENCY_SIGNS:
+        if any(pattern.search(sentence) for sentence in live):
+            found.append(sign)
+    return tuple(found)
+
+
+def combine(signs: tuple[str, ...], proba: dict[str, float] | None) -> UrgencyGuess:
+    """Rules decide emergency; otherwise the model's most probable level.
+
+    A rule hit is reported with at least 0.9 confidence: the signs are chosen to be specific,
+    and a person checks every emergency suggestion anyway.
+    """
+    if signs:
+        p = proba.get(EMERGENCY, 0.0) if proba else 0.0
+        return UrgencyGuess(EMERGENCY, round(max(0.9, p), 3), signs)
+    if not proba:
+        return UrgencyGuess(NORMAL, 0.5, ())
+    level = max(proba, key=proba.get)
+    return UrgencyGuess(level, round(proba[level], 3), ())
