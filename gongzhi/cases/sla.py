@@ -52,3 +52,17 @@ def escalation_window(policy: SlaPolicy, start: dt.datetime) -> Window:
 
 def extension_limit(policy: SlaPolicy, due_at: dt.datetime) -> dt.datetime:
     return due_at + dt.timedelta(days=policy.extension_days)
+
+
+def ensure_default_policies() -> None:
+    """Create any missing default policy (S3) exactly as the data migration does.
+
+    Used where the rows may be gone: benchmark seeding on a database whose policies were
+    deleted, and tests after a transactional flush.
+    """
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("gongzhi.cases.migrations.0002_default_sla_policies")
+    migration.create(apps, None)

@@ -1,6 +1,5 @@
 """Case fixtures on top of the `personas` street: a case in each status, made through services."""
 
-import importlib
 import io
 
 import pytest
@@ -8,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from gongzhi.cases import services
 from gongzhi.cases.choices import CaseType, Category, Channel, Level, SlaClass, Urgency
+from gongzhi.cases.sla import ensure_default_policies
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -81,18 +81,10 @@ class CaseMaker:
         )
 
 
-def ensure_default_policies() -> None:
-    """Transactional tests flush the rows the data migration created; put them back."""
-    from django.apps import apps
-
-    migration = importlib.import_module("gongzhi.cases.migrations.0002_default_sla_policies")
-    migration.create(apps, None)
-
-
 @pytest.fixture
 def make(personas, settings, tmp_path) -> CaseMaker:
     settings.MEDIA_ROOT = tmp_path
-    ensure_default_policies()
+    ensure_default_policies()  # transactional tests flush the migration rows
     return CaseMaker(personas)
 
 

@@ -131,7 +131,7 @@ def test_dispatch_options_follow_the_routing_rules(make, personas) -> None:
 
 @pytest.mark.django_db
 def test_seed_scale_adds_consistent_cases(personas) -> None:
-    from gongzhi.cases.tests.conftest import ensure_default_policies
+    from gongzhi.cases.sla import ensure_default_policies
 
     ensure_default_policies()
     out = io.StringIO()
@@ -151,7 +151,7 @@ def test_seeded_history_looks_already_swept(personas) -> None:
     from django.utils import timezone
 
     from gongzhi.cases import sweeps
-    from gongzhi.cases.tests.conftest import ensure_default_policies
+    from gongzhi.cases.sla import ensure_default_policies
 
     ensure_default_policies()
     call_command("seed_scale", "--cases", "400", "--seed", "11", stdout=io.StringIO())

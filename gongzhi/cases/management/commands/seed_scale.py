@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from gongzhi.cases.models import CASE_NUMBER_PREFIX, Case, CaseCounter, CaseEvent, CaseRating
 from gongzhi.cases.seeding import CaseFactory, events_for, rating_for
+from gongzhi.cases.sla import ensure_default_policies
 from gongzhi.core import audit
 from gongzhi.org import services as org_services
 from gongzhi.org.models import Compound, Unit
@@ -60,6 +61,7 @@ class Command(BaseCommand):
         added_units = self._households(compounds, total // CASES_PER_HOUSEHOLD, rng)
         now = timezone.now()
         companies = self._companies()
+        ensure_default_policies()  # the factory dispatches cases under these clocks
         factory = CaseFactory(rng, now, companies)
         span = dt.timedelta(days=opts["days"])
         done = 0
