@@ -3,12 +3,13 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case as Conditional
+from django.db.models import F, IntegerField, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from gongzhi.cases import policies
-from gongzhi.cases.choices import NOT_ACCEPTED_CHANNEL
+from gongzhi.cases.choices import NOT_ACCEPTED_CHANNEL, Urgency
 from gongzhi.cases.models import Case, CaseAttachment, CaseEvent, CaseRating, SlaPolicy
 from gongzhi.cases.services.assignment import Assignee, current_company, suggest_assignee
 from gongzhi.cases.workflow import (
@@ -76,10 +77,13 @@ def case_queue(
     company_id: int | None = None,
     supervised: bool | None = None,
     mine: bool = False,
+    sla_class: str = "",
+    overdue: bool = False,
     q: str = "",
     order: str = "-created_at",
 ) -> QuerySet[Case]:
-    """The inbox: every filter optional; ordering limited to known columns."""
+    """The inbox: every filter optional; ordering limited to known columns, or "urgency":
+    most urgent first, then least time left, then oldest, finished cases last (工作台)."""
     qs = Case.objects.visible_to(user).select_related(*_RELATED)
     if bucket:
         qs = qs.filter(_bucket_q(user, bucket, timezone.now()))
@@ -101,6 +105,10 @@ def case_queue(
         qs = qs.filter(supervised=supervised)
     if mine:
         qs = qs.filter(Q(assigned_user=user) | Q(requester=user) | Q(created_by=user))
+    if sla_class:
+        qs = qs.filter(sla_class=sla_class)
+    if overdue:
+        qs = qs.filter(status__in=CLOCK_STATUSES, due_at__lt=timezone.now())
     if q.strip():
         term = q.strip()
         qs = qs.filter(
@@ -109,8 +117,26 @@ def case_queue(
             | Q(content__icontains=term)
             | Q(address__icontains=term)
         )
+    if order == "urgency":
+        return _by_urgency(qs)
     allowed = {"created_at", "-created_at", "due_at", "-due_at", "updated_at", "-updated_at"}
     return qs.order_by(order if order in allowed else "-created_at", "-id")
+
+
+def _by_urgency(qs: QuerySet[Case]) -> QuerySet[Case]:
+    return qs.annotate(
+        final_rank=Conditional(
+            When(status__in=FINAL_STATUSES, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+        urgency_rank=Conditional(
+            When(urgency=Urgency.CRITICAL, then=Value(0)),
+            When(urgency=Urgency.URGENT, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        ),
+    ).order_by("final_rank", "urgency_rank", F("due_at").asc(nulls_last=True), "created_at", "id")
 
 
 def queue_counts(user: Any) -> dict[str, int]:
@@ -257,6 +283,11 @@ class PublicCase:
     content: str
     public_reply: str
     closed_at: Any
+
+
+def published_cases(path: str) -> QuerySet[Case]:
+    """Cases under `path` whose requester agreed to publish them (S9): what the public may list."""
+    return Case.objects.filter(is_public=True, compound__path__startswith=path)
 
 
 def public_case(case: Case) -> PublicCase:

@@ -8,15 +8,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case as Conditional
-from django.db.models import F, IntegerField, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
-from gongzhi.cases import policies, selectors
+from gongzhi.cases import policies
 from gongzhi.cases.models import Case, CaseAttachment
 from gongzhi.cases.selectors import CaseDetail
-from gongzhi.cases.workflow import CLOCK_STATUSES, FINAL_STATUSES, Status
+from gongzhi.cases.workflow import Status
 from gongzhi.core.masking import mask_name, redact_text
 from gongzhi.org import policies as org_policies
 from gongzhi.org import selectors as org_selectors
@@ -32,31 +29,6 @@ _ROLE_ORDER = (
     Role.PROPERTY_STAFF,
     Role.RESIDENT,
 )
-
-
-def work_queue(
-    user: Any, *, sla_class: str = "", overdue: bool = False, **filters: Any
-) -> QuerySet[Case]:
-    """工作台: `selectors.case_queue` plus the SLA-class and overdue filters, most urgent first,
-    then least time left, then oldest; finished cases last."""
-    qs = selectors.case_queue(user, **filters)
-    if sla_class:
-        qs = qs.filter(sla_class=sla_class)
-    if overdue:
-        qs = qs.filter(status__in=CLOCK_STATUSES, due_at__lt=timezone.now())
-    return qs.annotate(
-        final_rank=Conditional(
-            When(status__in=FINAL_STATUSES, then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        ),
-        urgency_rank=Conditional(
-            When(urgency="critical", then=Value(0)),
-            When(urgency="urgent", then=Value(1)),
-            default=Value(2),
-            output_field=IntegerField(),
-        ),
-    ).order_by("final_rank", "urgency_rank", F("due_at").asc(nulls_last=True), "created_at", "id")
 
 
 def intake_compounds(user: Any) -> list[Compound]:

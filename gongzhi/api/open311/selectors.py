@@ -15,8 +15,7 @@ def requests_for(client: Open311Client | None, street: Street) -> QuerySet[Case]
     if client is not None:
         queryset = case_selectors.case_queue(client.account)
     else:
-        # Published = the requester agreed to publish the content (S9); the public sees only these.
-        queryset = Case.objects.filter(is_public=True)
+        queryset = case_selectors.published_cases(street.path)
     return queryset.filter(compound__path__startswith=street.path).select_related(
         "compound__community__street", "assigned_company"
     )

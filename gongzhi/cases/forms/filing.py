@@ -136,7 +136,7 @@ class QueueFilterForm(StyledForm):
         self.fields["compound"].choices = [("", "全部小区"), *((c.pk, c.name) for c in compounds)]
 
     def queue_filters(self) -> dict[str, Any]:
-        """Keyword arguments for `ui_selectors.work_queue` (invalid filters are dropped)."""
+        """Keyword arguments for `selectors.case_queue` (invalid filters are dropped)."""
         data = self.cleaned_data if self.is_valid() else {}
         bucket = data.get("bucket") or "open"
         return {
@@ -147,6 +147,7 @@ class QueueFilterForm(StyledForm):
             "channel": data.get("channel") or None,
             "compound_id": data.get("compound"),
             "overdue": bool(data.get("overdue")),
+            "order": "urgency",
         }
 
 

@@ -34,7 +34,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     if not org_policies.is_staff_member(request.user):
         return redirect("cases:mine")
     form = QueueFilterForm(request.GET, compounds=list(org_selectors.compounds_for(request.user)))
-    cases = ui_selectors.work_queue(request.user, **form.queue_filters())
+    cases = selectors.case_queue(request.user, **form.queue_filters())
     context = {
         "form": form,
         "page": Paginator(cases, 20).get_page(request.GET.get("page")),
