@@ -59,6 +59,12 @@ def test_a_valid_file_creates_the_compound_roster(compound) -> None:
     assert Residency.objects.get(unit=units["601"]).person.phone == "19900000004"
     assert AuditRecord.objects.filter(action="org.unit_create").count() == 5
     assert AuditRecord.objects.filter(action="org.roster_import").exists()
+    # Each building the file introduces is audited on its own.
+    buildings = [
+        str(pk) for pk in Building.objects.filter(compound=compound).values_list("pk", flat=True)
+    ]
+    created = AuditRecord.objects.filter(action="org.building_create", object_id__in=buildings)
+    assert sorted(r.detail["name"] for r in created) == ["1栋", "2栋"]
 
 
 @pytest.mark.django_db

@@ -1,229 +1,26 @@
-"""Every write to the org tree goes through these functions (style.md, rule 2)."""
+"""The 楼盘表 (roster): all-or-nothing import of validated rows, and the audited export."""
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import CharField, Value
-from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from gongzhi.core import audit
 from gongzhi.org import policies
-from gongzhi.org.models import (
-    AreaSource,
-    Building,
-    Community,
-    Compound,
-    Owner,
-    OwnerMember,
-    Person,
-    PropertyCompany,
-    Residency,
-    Role,
-    RoleGrant,
-    Street,
-    Unit,
-)
+from gongzhi.org.models import Building, Compound, Owner, OwnerMember, Person, Residency, Unit
 from gongzhi.org.roster import RosterRow
 from gongzhi.org.roster_export import rows_for_compound, write_workbook
-from gongzhi.org.scopes import forget_scope
-
-
-def _set_path(node: Any, prefix: str, letter: str) -> None:
-    node.path = f"{prefix}{letter}{node.pk}/"
-    type(node).objects.filter(pk=node.pk).update(path=node.path)
-
-
-@transaction.atomic
-def street_create(*, name: str, code: str, district: str = "", city: str = "") -> Street:
-    street = Street.objects.create(name=name, code=code, district=district, city=city)
-    _set_path(street, "", "S")
-    audit.record(action="org.street_create", obj=street, detail={"name": name})
-    return street
-
-
-@transaction.atomic
-def community_create(*, street: Street, name: str) -> Community:
-    community = Community.objects.create(street=street, name=name)
-    _set_path(community, street.path, "C")
-    audit.record(action="org.community_create", obj=community, detail={"name": name})
-    return community
-
-
-@transaction.atomic
-def compound_create(*, community: Community, name: str, **fields: Any) -> Compound:
-    compound = Compound.objects.create(community=community, name=name, **fields)
-    _set_path(compound, community.path, "P")
-    audit.record(action="org.compound_create", obj=compound, detail={"name": name})
-    return compound
-
-
-@transaction.atomic
-def building_create(*, compound: Compound, name: str, floors: int = 6) -> Building:
-    building = Building.objects.create(compound=compound, name=name, floors=floors)
-    _set_path(building, compound.path, "B")
-    return building
-
-
-def unit_create(
-    *,
-    building: Building,
-    entrance: str,
-    room: str,
-    area: Decimal,
-    floor: int = 1,
-    area_source: str = AreaSource.REGISTERED,
-    ownership_status: str = Unit.Status.REGISTERED,
-    owner: Owner | None = None,
-) -> Unit:
-    """Create a unit; callers (seed, roster import) wrap many of these in one transaction."""
-    unit = Unit.objects.create(
-        building=building,
-        name=f"{building.name}{entrance}单元{room}",
-        entrance=entrance,
-        room=room,
-        floor=floor,
-        area=area,
-        area_source=area_source,
-        ownership_status=ownership_status,
-        owner=owner,
-    )
-    _set_path(unit, building.path, "U")
-    return unit
-
-
-def units_bulk_create(*, units: Sequence[Unit]) -> list[Unit]:
-    """Insert many new (unsaved) units at once and set their paths with one UPDATE per
-    building; for seeding and large imports. Callers wrap it in their transaction."""
-    for unit in units:
-        unit.name = unit.name or f"{unit.building.name}{unit.entrance}单元{unit.room}"
-    created = Unit.objects.bulk_create(units, batch_size=500)
-    for building in {unit.building_id: unit.building for unit in created}.values():
-        Unit.objects.filter(building=building, path="").update(
-            path=Concat(Value(f"{building.path}U"), Cast("id", CharField()), Value("/"))
-        )
-    for unit in created:
-        unit.path = f"{unit.building.path}U{unit.pk}/"
-    return created
-
-
-def owners_bulk_create(*, compound: Compound, groups: Sequence[Sequence[Person]]) -> list[Owner]:
-    """One new Owner per group of saved persons (the first is the designated voter); a group
-    of one is a personal owner. The caller makes sure no group already owns in the compound."""
-    owners = Owner.objects.bulk_create(
-        [
-            Owner(compound=compound, kind=Owner.Kind.PERSON if len(g) == 1 else Owner.Kind.CO_OWNED)
-            for g in groups
-        ],
-        batch_size=500,
-    )
-    OwnerMember.objects.bulk_create(
-        [
-            OwnerMember(owner=owner, person=person, is_designated_voter=index == 0)
-            for owner, group in zip(owners, groups, strict=True)
-            for index, person in enumerate(group)
-        ],
-        batch_size=500,
-    )
-    return owners
-
-
-def owner_for_person(*, compound: Compound, person: Person) -> Owner:
-    """The person's owning party in this compound: one head however many units (rule V6)."""
-    existing = Owner.objects.filter(
-        compound=compound, kind=Owner.Kind.PERSON, members__person=person
-    ).first()
-    if existing:
-        return existing
-    owner = Owner.objects.create(compound=compound, kind=Owner.Kind.PERSON)
-    OwnerMember.objects.create(owner=owner, person=person, is_designated_voter=True)
-    return owner
-
-
-def owner_set_designated_voter(*, owner: Owner, person: Person) -> None:
-    """A co-owned unit votes through one designated member (rule V6)."""
-    owner.members.exclude(person=person).update(is_designated_voter=False)
-    owner.members.filter(person=person).update(is_designated_voter=True)
-
-
-def developer_owner(*, compound: Compound, name: str) -> Owner:
-    """All unsold units of the developer count as one owner (rule V6)."""
-    owner, _ = Owner.objects.get_or_create(
-        compound=compound, kind=Owner.Kind.DEVELOPER, defaults={"developer_name": name}
-    )
-    return owner
-
-
-def _node_label(node: Any) -> str:
-    names = []
-    while node is not None:
-        names.append(node.name)
-        node = node.parent
-    return " / ".join(reversed(names))
-
-
-@transaction.atomic
-def role_grant(
-    *,
-    actor: Any,
-    user: Any,
-    role: str,
-    node: Any = None,
-    company: PropertyCompany | None = None,
-) -> RoleGrant:
-    """Grant `role` at `node` (or, for property staff, at `company`). `actor=None` is the system
-    (seeding, initial setup); a person must be a street officer above the node."""
-    if role == Role.PROPERTY_STAFF:
-        if company is None:
-            raise ValueError("物业人员须指定所属物业企业")
-        path, label = "", company.name
-    else:
-        if node is None:
-            raise ValueError("请指定授权的组织节点")
-        path, label = node.path, _node_label(node)
-    if actor is not None and not policies.can_grant_roles(actor, path or None):
-        audit.record(
-            action="org.role_grant",
-            actor=actor,
-            obj=user,
-            outcome="denied",
-            detail={"role": role, "scope": label},
-        )
-        raise PermissionDenied("无权授予该角色")
-    grant, _ = RoleGrant.objects.get_or_create(
-        user=user,
-        role=role,
-        scope_path=path,
-        company=company,
-        defaults={"scope_label": label},
-    )
-    forget_scope(user)
-    audit.record(
-        action="org.role_grant", actor=actor, obj=user, detail={"role": role, "scope": label}
-    )
-    return grant
-
-
-@transaction.atomic
-def role_revoke(*, actor: Any, grant: RoleGrant) -> None:
-    if not policies.can_grant_roles(actor, grant.scope_path or None):
-        raise PermissionDenied("无权撤销该角色")
-    audit.record(
-        action="org.role_revoke",
-        actor=actor,
-        obj=grant.user,
-        detail={"role": grant.role, "scope": grant.scope_label},
-    )
-    grant.delete()
-    forget_scope(grant.user)
-
-
-# --- The 楼盘表 (roster) --------------------------------------------------------------------
+from gongzhi.org.services.tree import (
+    building_create,
+    developer_owner,
+    owner_set_designated_voter,
+    owners_bulk_create,
+    unit_create,
+)
 
 
 @dataclass(frozen=True)
