@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test test-sqlite test-postgres lint fmt check seed bench clean
+.PHONY: setup run test test-sqlite test-postgres lint fmt check seed bench bench-quick clean backup restore
 
 setup: $(VENV)/.installed node_modules/.installed locale/.compiled var/triage/.built
 
@@ -67,9 +67,24 @@ check: setup
 	GONGZHI_PRODUCTION=1 SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=gongzhi.example.cn \
 		$(MANAGE) check --deploy --fail-level WARNING
 
-# Benchmarks (not tests). So far: the AI grid worker on ../shared/data (skipped when absent).
+# Benchmarks (not tests), bench/README.md: pages and APIs under load (gunicorn + locust) on
+# SQLite and PostgreSQL at 1,000,000 cases next to django-helpdesk, the scale and AI grid worker
+# benchmarks; var/bench/report.md.
 bench: setup
-	$(PY) bench/triage_bench.py
+	$(PY) bench/run.py
+
+# The same on 20,000 cases with short runs: under 5 minutes on two cores.
+bench-quick: setup
+	$(PY) bench/run.py --quick
+
+# Online backup into var/backups/ (SQLite, or pg_dump when DATABASE_URL is set); restore into an
+# empty database (FORCE=1 overwrites) and verify counts and the audit chain.
+backup: $(VENV)/.installed
+	$(MANAGE) backup $(if $(KEEP),--keep $(KEEP))
+
+restore: $(VENV)/.installed
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/gongzhi-….sqlite3 [FORCE=1]" >&2; exit 2; }
+	$(MANAGE) restore "$(FILE)" $(if $(FORCE),--force)
 
 clean:
 	rm -rf $(VENV) node_modules var staticfiles locale/.compiled

@@ -44,10 +44,10 @@ from sklearn.metrics import accuracy_score, f1_score  # noqa: E402
 from sklearn.model_selection import StratifiedKFold, train_test_split  # noqa: E402
 
 from gongzhi.triage import model as modelmod  # noqa: E402
+from gongzhi.triage import suggest  # noqa: E402
 from gongzhi.triage import text as textmod  # noqa: E402
 from gongzhi.triage.csvio import LabelledRow, read_rows  # noqa: E402
 from gongzhi.triage.duplicates import DUPLICATE_THRESHOLD, find_duplicates  # noqa: E402
-from gongzhi.triage.suggest import suggest  # noqa: E402
 from gongzhi.triage.topics import hot_topics  # noqa: E402
 from gongzhi.triage.urgency import emergency_signs  # noqa: E402
 
@@ -65,6 +65,7 @@ def cpu_and_wall(fn):
 def bench_category(rows: list[LabelledRow], folds: int) -> dict:
     labels = np.array([r.label for r in rows])
     predicted = np.empty(len(rows), dtype=object)
+    confidence = np.zeros(len(rows))
     fold_f1, train_cpu = [], []
     splitter = StratifiedKFold(folds, shuffle=True, random_state=0)
     for train_idx, test_idx in splitter.split(np.zeros(len(rows)), labels):
@@ -76,7 +77,9 @@ def bench_category(rows: list[LabelledRow], folds: int) -> dict:
         )
         train_cpu.append(cpu)
         docs = [textmod.combine(rows[i].title, rows[i].text) for i in test_idx]
-        predicted[test_idx] = cat.predict(docs)
+        proba = cat.proba(cat.transform(docs))
+        predicted[test_idx] = [cat.classes[i] for i in proba.argmax(axis=1)]
+        confidence[test_idx] = proba.max(axis=1)
         fold_f1.append(f1_score(labels[test_idx], predicted[test_idx], average="macro"))
         print(f"  fold {len(fold_f1)}: macro-F1 {fold_f1[-1]:.4f}", file=sys.stderr, flush=True)
     return {
@@ -87,6 +90,30 @@ def bench_category(rows: list[LabelledRow], folds: int) -> dict:
         "macro_f1_fold_std": round(float(np.std(fold_f1)), 4),
         "accuracy": round(float(accuracy_score(labels, predicted)), 4),
         "train_cpu_seconds_per_fold": round(float(np.mean(train_cpu)), 2),
+        "calibration": calibration(confidence, predicted == labels),
+    }
+
+
+def calibration(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> dict:
+    """How far the shown confidence is from the observed accuracy (expected calibration error,
+    10 equal-width bins of the top-class confidence), plus the accuracy above/below 0.35."""
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    which = np.clip(np.digitize(confidence, edges[1:-1]), 0, bins - 1)
+    ece = sum(
+        abs(confidence[which == b].mean() - correct[which == b].mean()) * (which == b).mean()
+        for b in range(bins)
+        if (which == b).any()
+    )
+    low = confidence < 0.35
+    return {
+        "ece": round(float(ece), 4),
+        "mean_confidence": round(float(confidence.mean()), 4),
+        "accuracy": round(float(correct.mean()), 4),
+        "share_below_0_35": round(float(low.mean()), 4),
+        "accuracy_below_0_35": round(float(correct[low].mean()), 4) if low.any() else None,
+        "accuracy_at_or_above_0_9": round(float(correct[confidence >= 0.9].mean()), 4)
+        if (confidence >= 0.9).any()
+        else None,
     }
 
 
@@ -301,7 +328,18 @@ def markdown(result: dict) -> str:
         rows.append(
             (f"category {cat['folds']}-fold CV macro-F1 (tipdm)", cat["macro_f1"], "≥ 0.92")
         )
+        rows.append(
+            (
+                f"category {cat['folds']}-fold macro-F1, fold mean ± sd",
+                f"{cat['macro_f1_fold_mean']} ± {cat['macro_f1_fold_std']}",
+                "",
+            )
+        )
         rows.append(("category CV accuracy (tipdm)", cat["accuracy"], ""))
+        if "calibration" in cat:
+            rows.append(
+                ("confidence calibration error (ECE, 10 bins)", cat["calibration"]["ece"], "")
+            )
     if speed:
         rows.append(("train 5,000 messages, CPU seconds", speed["train_5000_cpu_seconds"], "< 60"))
         rows.append(
@@ -345,7 +383,12 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the JSON")
     args = parser.parse_args()
     parts = set(args.only or ["category", "speed", "duplicates", "urgency", "topics"])
-    result: dict = {"algorithm": modelmod.ALGORITHM, "skipped": []}
+    result: dict = {
+        "algorithm": modelmod.ALGORITHM,
+        "skipped": [],
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        "cpus": os.cpu_count(),
+    }
     have_data = (args.data / "train.csv").exists()
     if not have_data:
         result["skipped"].append(
@@ -364,6 +407,7 @@ def main() -> None:
             result["duplicates"] = bench_duplicates(hot)
         if "topics" in parts:
             result["topics"] = bench_topics(hot)
+    result["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     previous = json.loads(args.out.read_text()) if args.out.exists() and args.only else {}
     merged = {**previous, **result}

@@ -26,6 +26,8 @@ def _env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = _env_bool("DEBUG", False)
+# `make bench` turns this on to serve the framework's minimal request at /bench/minimal.
+GONGZHI_BENCH = _env_bool("GONGZHI_BENCH", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG and _env_bool("GONGZHI_PRODUCTION", False):
@@ -43,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",  # sign-in lockout (username + address), counted in the database by every worker
     "ninja",  # serves its Swagger UI from its own static files (no CDN) at /api/v1/docs
     "gongzhi.core",
     "gongzhi.org",
@@ -55,6 +58,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "gongzhi.core.dbfaults.StorageFaultMiddleware",  # full disk / read-only database: 503
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -63,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "gongzhi.core.middleware.SecurityHeadersMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the Chinese 429 answer
 ]
 
 ROOT_URLCONF = "gongzhi.urls"
@@ -126,6 +131,11 @@ CACHES = {
     }
 }
 
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out username + address
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -163,6 +173,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # no script reads it: every form carries the token
 SESSION_COOKIE_AGE = 60 * 60 * 12
 if _env_bool("GONGZHI_PRODUCTION", False):
     SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", True)
@@ -174,6 +186,18 @@ if _env_bool("GONGZHI_PRODUCTION", False):
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+# Sign-in throttling (django-axes, database handler: shared by every worker and machine).
+# The web sign-in and POST /api/v1/auth/token both go through `authenticate(request, …)`.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))  # hours: 15 minutes
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "gongzhi.core.ratelimit.axes_client_ip"
+AXES_LOCKOUT_CALLABLE = "gongzhi.core.lockout.locked_out"  # Chinese page / API error, 429
+# Requests per minute per address (gongzhi.core.ratelimit): sign-in posts, resident filing.
+GONGZHI_LOGIN_RATE_PER_MINUTE = int(os.environ.get("GONGZHI_LOGIN_RATE_PER_MINUTE", "20"))
+GONGZHI_FILING_RATE_PER_MINUTE = int(os.environ.get("GONGZHI_FILING_RATE_PER_MINUTE", "10"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "gongzhi@localhost")
@@ -204,6 +228,9 @@ GONGZHI_SMS_ALIYUN = {
     "region": os.environ.get("GONGZHI_SMS_ALIYUN_REGION", "cn-hangzhou"),
 }
 # Periodic sweeps run by `manage.py run_scheduler`: dotted paths to `f(now) -> int`.
+# "background": a filing's AI suggestion is computed right after commit off the request thread
+# (cases.services.intake.suggest_after_filing); "inline": inside the filing's transaction.
+GONGZHI_TRIAGE_AT_FILING = os.environ.get("GONGZHI_TRIAGE_AT_FILING", "background")
 GONGZHI_SWEEPS = [
     "gongzhi.core.notifications.sweeps.deliver_pending",
     "gongzhi.cases.sweeps.run_all",

@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from gongzhi.core.views import healthz
+from gongzhi.core.ratelimit import rate_limited
+from gongzhi.core.views import bench_minimal, healthz
 from gongzhi.org.views import home
 
 admin.site.site_header = "共治 · 管理后台"
@@ -11,9 +12,13 @@ admin.site.site_title = "共治"
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("bench/minimal", bench_minimal, name="bench_minimal"),  # 404 unless GONGZHI_BENCH
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(template_name="registration/login.html"),
+        # Per address, on top of django-axes' lockout of one username from one address.
+        rate_limited("login", "GONGZHI_LOGIN_RATE_PER_MINUTE", 20)(
+            auth_views.LoginView.as_view(template_name="registration/login.html")
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -12,6 +12,8 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from gongzhi.cases.sla import ensure_default_policies
+from gongzhi.cases.tests.conftest import CaseMaker
 from gongzhi.org.testing import PASSWORD, Personas
 from gongzhi.org.url_expectations import (
     EVERYONE_SIGNED_IN,
@@ -19,10 +21,14 @@ from gongzhi.org.url_expectations import (
     STAFF_OF_A,
     Expect,
 )
+from tests.security.far import build_far_world
+from tests.security.state import changes, world_state
 
 EXPECTATIONS: dict[str, Expect] = {
     "home": Expect(ok=EVERYONE_SIGNED_IN),
     "healthz": Expect(ok=set(PERSONAS), anonymous=200),
+    # Served only while `make bench` runs (settings.GONGZHI_BENCH); 404 for everyone otherwise.
+    "bench_minimal": Expect(anonymous=404),
     "login": Expect(ok=set(PERSONAS), anonymous=200),
     "logout": Expect(method="post", ok=set(PERSONAS), ok_status=302, anonymous=302),
     "set_language": Expect(
@@ -125,6 +131,83 @@ def test_each_persona_gets_the_expected_outcome(personas: Personas, name: str) -
         if response.status_code != wanted:
             mismatches.append(f"{persona}: {response.status_code} (expected {wanted})")
     assert not mismatches, f"{name} {url}: " + "; ".join(mismatches)
+
+
+# --- Another scope: the same URLs with an object of another street --------------------------
+
+
+class _UsesWorld(Exception):
+    pass
+
+
+class _Probe:
+    def __getattr__(self, name: str) -> Any:
+        raise _UsesWorld
+
+
+def _takes_an_object(expect: Expect) -> bool:
+    """Whether the URL's arguments come from the world (an object's pk), not constants."""
+    try:
+        expect.kwargs(_Probe())  # type: ignore[arg-type]
+    except _UsesWorld:
+        return True
+    return False
+
+
+OBJECT_URLS = sorted(name for name, expect in EXPECTATIONS.items() if _takes_an_object(expect))
+LIST_PAGES = sorted(
+    name
+    for name, expect in EXPECTATIONS.items()
+    if not _takes_an_object(expect) and expect.method == "get"
+)
+
+
+def _signed_in(user: Any) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", OBJECT_URLS)
+def test_nobody_reaches_or_changes_an_object_of_another_street(personas, settings, tmp_path, name):
+    """Every persona (street officer included) gets 404 for the far street's object, and a
+    POST changes nothing anywhere; anonymous visitors are sent to sign in as usual."""
+    settings.MEDIA_ROOT = tmp_path
+    ensure_default_policies()
+    expect = EXPECTATIONS[name]
+    far = build_far_world()
+    url = reverse(name, kwargs=expect.kwargs(far))
+    mismatches = []
+    for persona, user in personas.all_users().items():
+        client = _signed_in(user)
+        before = world_state()
+        response = getattr(client, expect.method)(url, expect.data(far))
+        wanted = expect.anonymous if user is None else 404
+        if response.status_code != wanted:
+            mismatches.append(f"{persona}: {response.status_code} (expected {wanted})")
+        if changed := changes(before, world_state()):
+            mismatches.append(f"{persona} changed {changed}")
+    assert not mismatches, f"{name} {url}: " + "; ".join(mismatches)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", LIST_PAGES)
+def test_no_page_lists_a_case_of_another_street(personas, settings, tmp_path, name):
+    settings.MEDIA_ROOT = tmp_path
+    ensure_default_policies()
+    expect = EXPECTATIONS[name]
+    far_case = CaseMaker(build_far_world()).dispatched(title="远方街道的专属诉求")
+    far_case.is_public = True  # even a public case of the far street is not the near one's
+    far_case.save(update_fields=["is_public"])
+    url = reverse(name, kwargs=expect.kwargs(personas))
+    leaks = []
+    for persona, user in personas.all_users().items():
+        page = _signed_in(user).get(url, expect.data(personas)).content.decode()
+        if far_case.number in page or "远方街道的专属诉求" in page:
+            leaks.append(persona)
+    assert not leaks, f"{name} {url} shows another street's case to {leaks}"
 
 
 @pytest.mark.django_db

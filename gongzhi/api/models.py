@@ -98,7 +98,7 @@ class Open311Submission(models.Model):
 
 
 class IdempotencyRecord(models.Model):
-    """One `Idempotency-Key` of one user: in flight (`response_status` null) or its response."""
+    """One `Idempotency-Key` of one user and the response it got, committed with the operation."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=200)

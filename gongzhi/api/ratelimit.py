@@ -1,39 +1,16 @@
-"""Fixed-window request counters in Django's cache, shared by every worker process.
-
-The default cache is the database cache, so all processes (and machines) count together.
-`cache.incr` on the database cache is read-then-write: under heavy concurrency a window may
-admit a few requests more than its limit, never fewer.
-"""
+"""The REST API's throttle over the shared request counters of `gongzhi.core.ratelimit`
+(database cache: every worker process counts together)."""
 
 import threading
-import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from ninja.throttling import BaseThrottle
 
-WINDOW_SECONDS = 60
+# One implementation of the counters for the whole project (web pages, Open311, REST API).
+from gongzhi.core.ratelimit import WINDOW_SECONDS, client_ip, hit
 
-
-def hit(bucket: str, limit: int, window: int = WINDOW_SECONDS) -> int | None:
-    """Count one request in `bucket`; return the seconds to wait when over `limit`, else None."""
-    now = int(time.time())
-    key = f"gongzhi:ratelimit:{bucket}:{now // window}"
-    cache.add(key, 0, timeout=window * 2)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window * 2)
-        count = 1
-    if count > limit:
-        return window - now % window
-    return None
-
-
-def client_ip(request: HttpRequest) -> str:
-    # Only the socket address: X-Forwarded-For is set by the client unless a proxy rewrites it.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+__all__ = ["WINDOW_SECONDS", "ApiRateThrottle", "client_ip", "hit"]
 
 
 class ApiRateThrottle(BaseThrottle):

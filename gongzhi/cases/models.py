@@ -5,7 +5,7 @@ Every write goes through `gongzhi.cases.services`; the models hold data and inva
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from gongzhi.cases.choices import (
@@ -20,7 +20,7 @@ from gongzhi.cases.choices import (
     SlaClass,
     Urgency,
 )
-from gongzhi.cases.querysets import CaseQuerySet
+from gongzhi.cases.querysets import CaseQuerySet, FinalRank, IsActive, UrgencyRank
 from gongzhi.cases.workflow import CLOCK_STATUSES, OPEN_STATUSES, Status
 
 CASE_NUMBER_PREFIX = "NH"  # 南湖; numbers look like NH202611290001
@@ -112,7 +112,10 @@ class Case(models.Model):
     type = models.CharField("诉求类型", max_length=15, choices=CaseType.choices)
     title = models.CharField("标题", max_length=200)
     content = models.TextField("诉求内容")
-    compound = models.ForeignKey("org.Compound", on_delete=models.PROTECT, related_name="cases")
+    # Indexed by case_compound_created_idx (compound first), like the other FKs marked so.
+    compound = models.ForeignKey(
+        "org.Compound", on_delete=models.PROTECT, related_name="cases", db_index=False
+    )
     building = models.ForeignKey(
         "org.Building", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -165,6 +168,7 @@ class Case(models.Model):
         "org.PropertyCompany",
         null=True,
         blank=True,
+        db_index=False,  # case_company_status_idx
         on_delete=models.PROTECT,
         related_name="assigned_cases",
         verbose_name="承办物业企业",
@@ -246,6 +250,25 @@ class Case(models.Model):
             ),
             models.Index(fields=["compound", "created_at"], name="case_compound_created_idx"),
             models.Index(fields=["assigned_company", "status"], name="case_company_status_idx"),
+            # The work queue's order (selectors.case_queue): cases still in the loop by urgency
+            # and time left, read in index order, LIMIT a page; and the same with finished
+            # cases last, for queues that include them.
+            models.Index(
+                UrgencyRank(),
+                F("due_at"),
+                F("created_at"),
+                F("id"),
+                condition=Q(IsActive()),
+                name="case_queue_active_idx",
+            ),
+            models.Index(
+                FinalRank(),
+                UrgencyRank(),
+                F("due_at"),
+                F("created_at"),
+                F("id"),
+                name="case_queue_idx",
+            ),  # fmt: skip
         ]
         constraints = [
             models.CheckConstraint(
@@ -324,7 +347,9 @@ class CaseEvent(models.Model):
 
     Kind = EventKind
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    case = models.ForeignKey(  # indexed by case_event_case_idx (case first)
+        Case, on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

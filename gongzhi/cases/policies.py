@@ -132,6 +132,21 @@ def can_view_requester(user: Any, case: Case) -> bool:
     return bool(case.assigned_company_id) and can_handle(user, case)
 
 
+def requester_withheld(user: Any, case: Case) -> bool:
+    """S9: the viewer may belong to the party the case is about (an accusation, or a case naming
+    their company): it is shown no trace of the requester, not even a masked name or the unit."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return True
+    if case.requester_id is not None and case.requester_id == user.pk:
+        return False
+    scope = scope_for(user)
+    if scope.everything or scope.covers(case.compound.path, CONTACT_ROLES):
+        return False
+    if case.type in ACCUSING_TYPES:
+        return True
+    return bool(case.respondent_company_id) and case.respondent_company_id in scope.company_ids
+
+
 def can_view_metrics(user: Any) -> bool:
     scope = scope_for(user)
     return scope.everything or bool(scope.roles & (DISPATCH_ROLES | {Role.PARTY_MEMBER}))

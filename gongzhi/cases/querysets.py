@@ -2,9 +2,10 @@
 
 from typing import Any, Self
 
-from django.db.models import Q
+from django.db.models import BooleanField, F, Func, IntegerField, Q
 
-from gongzhi.cases.workflow import OPEN_STATUSES
+from gongzhi.cases.choices import Urgency
+from gongzhi.cases.workflow import CLOCK_STATUSES, FINAL_STATUSES, OPEN_STATUSES
 from gongzhi.org.models import Role
 from gongzhi.org.querysets import ScopedQuerySet
 from gongzhi.org.scopes import scope_for
@@ -13,6 +14,86 @@ from gongzhi.org.scopes import scope_for
 CASE_READER_ROLES = frozenset(
     {Role.STREET_OFFICER, Role.COMMUNITY_WORKER, Role.GRID_WORKER, Role.PARTY_MEMBER}
 )
+
+
+# Every status but the final ones, sorted: the partial queue index covers exactly these.
+ACTIVE_STATUSES = sorted(str(s) for s in {*OPEN_STATUSES, "resolved"})
+FINAL_SORTED = sorted(str(s) for s in FINAL_STATUSES)
+
+
+def _literals(values: list[str]) -> str:
+    return ", ".join(f"'{value}'" for value in values)  # constant identifiers, no quotes inside
+
+
+class _InlineSQL(Func):
+    """An expression over the case's own columns with its constants written into the SQL.
+
+    The queue's ORDER BY and WHERE terms must read exactly like the index definitions for the
+    planners to use the indexes, and SQLite does not match a bound parameter to a literal in
+    an index expression; so no parameters here. `sql` takes the compiled columns in order.
+    """
+
+    sql = ""
+    columns: tuple[str, ...] = ()
+    output_field: Any = IntegerField()
+
+    def __init__(self) -> None:
+        super().__init__(*(F(column) for column in self.columns))
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
+        compiled = [compiler.compile(e)[0] for e in self.get_source_expressions()]
+        return self.sql.format(*compiled), []
+
+
+class UrgencyRank(_InlineSQL):
+    """特急 before 紧急 before 一般, and within each, cases with a deadline before those without:
+    ordering by (UrgencyRank, due_at) is "most urgent, then least time left" from one index."""
+
+    columns = ("urgency", "due_at")
+    sql = (
+        f"CASE WHEN {{0}} = '{Urgency.CRITICAL.value}' AND {{1}} IS NOT NULL THEN 0"
+        f" WHEN {{0}} = '{Urgency.CRITICAL.value}' THEN 1"
+        f" WHEN {{0}} = '{Urgency.URGENT.value}' AND {{1}} IS NOT NULL THEN 2"
+        f" WHEN {{0}} = '{Urgency.URGENT.value}' THEN 3"
+        " WHEN {1} IS NOT NULL THEN 4 ELSE 5 END"
+    )
+
+
+class FinalRank(_InlineSQL):
+    """0 for cases still in the loop, 1 for finished ones (the queue lists them last)."""
+
+    columns = ("status",)
+    sql = f"CASE WHEN {{0}} IN ({_literals(FINAL_SORTED)}) THEN 1 ELSE 0 END"
+
+
+class InClock(_InlineSQL):
+    """`status IN CLOCK_STATUSES` written as the partial SLA indexes write it (case_open_due_idx,
+    case_open_warn_idx), so that SQLite matches the sweeps' queries to them."""
+
+    columns = ("status",)
+    sql = f"{{0}} IN ({_literals(sorted(str(s) for s in CLOCK_STATUSES))})"
+    output_field = BooleanField()
+    conditional = True
+
+
+class IsActive(_InlineSQL):
+    """The partial queue index's condition, as a filter that reads exactly like it."""
+
+    columns = ("status",)
+    sql = f"{{0}} IN ({_literals(ACTIVE_STATUSES)})"
+    output_field = BooleanField()
+    conditional = True
+
+
+class Unindexed(Func):
+    """A column the SQLite planner must not pick an index for (`+column`): a filter on
+    finished statuses matches almost every case, and reading it through the status index, then
+    sorting, costs seconds where walking the created_at index stops after one page."""
+
+    template = "%(expressions)s"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
+        return super().as_sql(compiler, connection, template="+%(expressions)s", **extra)
 
 
 class CaseQuerySet(ScopedQuerySet):
@@ -38,9 +119,12 @@ class CaseQuerySet(ScopedQuerySet):
         if Role.COMMITTEE_MEMBER in scope.roles:
             condition |= scope.q("compound__path", {Role.COMMITTEE_MEMBER}) & Q(is_public=True)
         if scope.company_ids:
+            # Not an index term on SQLite: its OR-of-indexes plan would collect and sort every
+            # case of the company; walking the queue's order index stops after one page.
             condition |= scope.q("compound__path", {Role.PROPERTY_STAFF}) & Q(
-                assigned_company_id__in=scope.company_ids
+                company_filter__in=scope.company_ids
             )
+            return self.alias(company_filter=Unindexed("assigned_company_id")).filter(condition)
         return self.filter(condition)
 
     def open(self) -> Self:

@@ -1,9 +1,19 @@
 """Realistic synthetic cases for benchmarks (`seed_scale`): texts from templates per category and
-a lifecycle consistent with the workflow, the SLA policies and the event timeline."""
+a lifecycle consistent with the workflow, the SLA policies and the event timeline.
 
+Built for a million cases: the factory makes plain rows (dicts and tuples, no model instances)
+that `seed_scale` writes with executemany (SQLite) or COPY (PostgreSQL). The history is left as
+a running scheduler would have left it: past warnings and breaches recorded, unrated resolved
+cases auto-closed; old cases are mostly finished, recent ones mostly open.
+"""
+
+import bisect
 import datetime as dt
+import itertools
 import random
-from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
 
 from gongzhi.cases import sla
 from gongzhi.cases.choices import (
@@ -13,11 +23,10 @@ from gongzhi.cases.choices import (
     Channel,
     Level,
     RatingLevel,
-    RatingVia,
     SlaClass,
     Urgency,
 )
-from gongzhi.cases.models import Case, CaseEvent, CaseRating, EventKind, SlaPolicy
+from gongzhi.cases.models import Case, EventKind, SlaPolicy
 from gongzhi.cases.workflow import CLOCK_STATUSES, Status
 from gongzhi.core.calendar import WorkingCalendar
 
@@ -118,27 +127,50 @@ TYPE_WEIGHTS = {
     CaseType.PRAISE: 3,
     CaseType.OTHER: 3,
 }
-# Old cases are mostly finished; the last few days are mostly still open.
-MATURE = {Status.CLOSED: 86, Status.RESOLVED: 3, Status.IN_PROGRESS: 4, Status.TERMINATED: 3,
-          Status.NOT_ACCEPTED: 2, Status.RETURNED: 1, Status.ACCEPTED: 1}  # fmt: skip
+# Statuses by age: the last few days mostly open, the last month mostly done, older cases
+# almost all finished (about 2.5 % of a year's cases are open at any time).
 RECENT = {Status.RECEIVED: 10, Status.ASSESSED: 8, Status.DISPATCHED: 15, Status.ACCEPTED: 15,
           Status.IN_PROGRESS: 25, Status.RESOLVED: 17, Status.CLOSED: 10}  # fmt: skip
+MONTH = {Status.CLOSED: 80, Status.RESOLVED: 4, Status.IN_PROGRESS: 5, Status.TERMINATED: 3,
+         Status.NOT_ACCEPTED: 2, Status.RETURNED: 1, Status.ACCEPTED: 2, Status.DISPATCHED: 1,
+         Status.ASSESSED: 1, Status.RECEIVED: 1}  # fmt: skip
+MATURE = {Status.CLOSED: 934, Status.TERMINATED: 30, Status.NOT_ACCEPTED: 20,
+          Status.IN_PROGRESS: 8, Status.RETURNED: 3, Status.ACCEPTED: 3,
+          Status.RESOLVED: 2}  # fmt: skip
 ORDER = [Status.ASSESSED, Status.DISPATCHED, Status.ACCEPTED, Status.IN_PROGRESS,
          Status.RESOLVED, Status.CLOSED]  # fmt: skip
 SATISFIED = [RatingLevel.VERY_SATISFIED, RatingLevel.SATISFIED, RatingLevel.BASIC]
 
+# A case row: every column of Case but the id, defaults from the model (values as the database
+# stores them: JSON as text). `case_columns()` fixes the order the rows are written in.
+Row = dict[str, Any]
+Event = tuple[str, str, str, dt.datetime]  # kind, old status, new status, when
 
-def _pick(rng: random.Random, weights: dict) -> str:
-    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+class _Weighted:
+    """`rng.choices` without recomputing the cumulative weights on every call."""
+
+    def __init__(self, weights: dict) -> None:
+        self.values = list(weights)
+        self.cumulative = list(itertools.accumulate(weights.values()))
+        self.total = self.cumulative[-1]
+
+    def __call__(self, rng: random.Random) -> str:
+        return self.values[bisect.bisect(self.cumulative, rng.random() * self.total)]
 
 
-@dataclass
-class Draft:
-    """A case plus the events and rating to insert once it has a primary key."""
+def case_columns() -> list[str]:
+    return [f.column for f in Case._meta.concrete_fields if not f.primary_key]
 
-    case: Case
-    events: list[tuple[str, str, str, dt.datetime]] = field(default_factory=list)
-    rating: tuple[bool, str] | None = None
+
+def _template() -> Row:
+    row: Row = {}
+    for f in Case._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        default = f.get_default()
+        row[f.column] = "{}" if isinstance(default, dict) else default
+    return row
 
 
 def _reached(status: str, stage: str) -> bool:
@@ -148,150 +180,147 @@ def _reached(status: str, stage: str) -> bool:
 
 
 class CaseFactory:
+    """`draft(compound, created_at)` → (case row, events, rating or None)."""
+
     def __init__(self, rng: random.Random, now: dt.datetime, companies: dict[int, int]) -> None:
+        """`now` and every datetime of the rows are naive UTC (cheap to compute and to write)."""
         self.rng, self.now, self.companies = rng, now, companies
+        self.latest = now - dt.timedelta(minutes=1)
         self.policies = {p.code: p for p in SlaPolicy.objects.all()}
         self.calendar = WorkingCalendar()
+        self.template = _template()
+        self.channel, self.type = _Weighted(CHANNEL_WEIGHTS), _Weighted(TYPE_WEIGHTS)
+        self.by_age = [_Weighted(RECENT), _Weighted(MONTH), _Weighted(MATURE)]
+        self.categories = list(TEMPLATES)
+        self._windows: dict[tuple[str, dt.date], dt.timedelta] = {}
 
-    def draft(self, compound, created_at: dt.datetime) -> Draft:
+    def _at(self, start: dt.datetime, **delta: float) -> dt.datetime:
+        return min(start + dt.timedelta(**delta), self.latest)
+
+    def _window(self, policy: SlaPolicy, start: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+        """(due_at, warn_at) as `sla.resolve_window` computes them, memoised per start day for
+        working-day clocks (the deadline is the end of the N-th working day)."""
+        if policy.clock == SlaPolicy.Clock.WORKING_DAYS:
+            aware = start.replace(tzinfo=dt.UTC)
+            key = (policy.code, timezone.localdate(aware))
+            if key not in self._windows:
+                due = sla.resolve_window(policy, aware, self.calendar).due_at
+                self._windows[key] = due - aware
+            due = start + self._windows[key]
+        else:
+            due = start + dt.timedelta(hours=policy.resolve_hours)
+        return due, sla.warn_time(start, due, policy)
+
+    def draft(self, compound: Any, created_at: dt.datetime) -> tuple[Row, list[Event], Any]:
         rng = self.rng
-        category = rng.choice(list(TEMPLATES))
-        title, text = rng.choice(TEMPLATES[category])
-        content = text.format(b=rng.randint(1, 30), u=rng.randint(1, 4), r=rng.randint(101, 2804),
-                              n=rng.randint(2, 9))  # fmt: skip
-        channel = _pick(rng, CHANNEL_WEIGHTS)
-        recent = (self.now - created_at).days < 4
-        status = _pick(rng, RECENT if recent else MATURE)
-        case = Case(
-            channel=channel,
-            type=_pick(rng, TYPE_WEIGHTS),
+        category = self.categories[int(rng.random() * len(self.categories))]
+        choices = TEMPLATES[category]
+        title, text = choices[int(rng.random() * len(choices))]
+        r = rng.random
+        content = text.format(b=1 + int(r() * 30), u=1 + int(r() * 4), r=101 + int(r() * 2704),
+                              n=2 + int(r() * 8))  # fmt: skip
+        age = (self.now - created_at).days
+        status = self.by_age[0 if age < 4 else 1 if age < 30 else 2](rng)
+        case = dict(self.template)
+        case.update(
+            channel=self.channel(rng),
+            type=self.type(rng),
             title=title,
             content=content,
-            compound=compound,
+            compound_id=compound.pk,
             address=f"{compound.name}{content[:3]}",
-            requester_name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
-            requester_phone=f"1{rng.choice('3456789')}{rng.randint(0, 999_999_999):09d}",
+            requester_name=SURNAMES[int(rng.random() * len(SURNAMES))]
+            + GIVEN[int(rng.random() * len(GIVEN))]
+            + GIVEN[int(rng.random() * len(GIVEN))],
+            requester_phone=f"1{'3456789'[int(rng.random() * 7)]}{int(rng.random() * 1e9):09d}",
             is_public=rng.random() < 0.3,
             status=status,
             created_at=created_at,
-            updated_at=created_at,
         )
-        draft = Draft(case)
-        draft.events.append((EventKind.FILED, "", Status.RECEIVED, created_at))
+        events: list[Event] = [(EventKind.FILED, "", Status.RECEIVED, created_at)]
+        rating = None
         if status == Status.NOT_ACCEPTED:
-            case.not_accepted_reason = "litigation"
-            case.closed_at = self._at(created_at, hours=2)
-            draft.events.append((EventKind.NOT_ACCEPTED, Status.RECEIVED, status, case.closed_at))
-            return draft
-        if status != Status.RECEIVED:
-            self._lifecycle(draft, category)
-        self._as_if_swept(draft)
-        case.updated_at = draft.events[-1][3]
-        return draft
+            case["not_accepted_reason"] = "litigation"
+            case["closed_at"] = self._at(created_at, hours=2)
+            events.append((EventKind.NOT_ACCEPTED, Status.RECEIVED, status, case["closed_at"]))
+        elif status != Status.RECEIVED:
+            rating = self._lifecycle(case, events, category)
+        self._as_if_swept(case, events)
+        case["updated_at"] = events[-1][3]
+        return case, events, rating
 
-    def _as_if_swept(self, draft: Draft) -> None:
-        """Leave the history as a running scheduler would have: past warnings and breaches
-        recorded, unrated resolved cases auto-closed. Benchmarks then see a steady state."""
-        case, now = draft.case, self.now
-        if case.status in CLOCK_STATUSES and case.warn_at and case.warn_at <= now:
-            case.warned_at = case.warn_at
-            draft.events.append((EventKind.SLA_WARNED, case.status, case.status, case.warn_at))
-        if case.status in CLOCK_STATUSES and case.due_at and case.due_at <= now:
-            case.breached_at, case.breach_count = case.due_at, 1
-            draft.events.append((EventKind.SLA_BREACHED, case.status, case.status, case.due_at))
-        if case.status == Status.RESOLVED and case.visit_due_at <= now:
-            case.status, case.closed_at = Status.CLOSED, case.visit_due_at
-            draft.events.append(
-                (EventKind.AUTO_CLOSED, Status.RESOLVED, Status.CLOSED, case.closed_at)
+    def _as_if_swept(self, case: Row, events: list[Event]) -> None:
+        now, status = self.now, case["status"]
+        if status in CLOCK_STATUSES and case["warn_at"] and case["warn_at"] <= now:
+            case["warned_at"] = case["warn_at"]
+            events.append((EventKind.SLA_WARNED, status, status, case["warn_at"]))
+        if status in CLOCK_STATUSES and case["due_at"] and case["due_at"] <= now:
+            case["breached_at"], case["breach_count"] = case["due_at"], 1
+            events.append((EventKind.SLA_BREACHED, status, status, case["due_at"]))
+        if status == Status.RESOLVED and case["visit_due_at"] <= now:
+            case["status"], case["closed_at"] = Status.CLOSED, case["visit_due_at"]
+            events.append(
+                (EventKind.AUTO_CLOSED, Status.RESOLVED, Status.CLOSED, case["closed_at"])
             )
 
-    def _at(self, start: dt.datetime, **delta: float) -> dt.datetime:
-        return min(start + dt.timedelta(**delta), self.now - dt.timedelta(minutes=1))
-
-    def _lifecycle(self, draft: Draft, category: str) -> None:
-        case, rng, status = draft.case, self.rng, draft.case.status
-        case.category = category
-        case.sla_class = SlaClass.PETITION if case.channel == Channel.PETITION else (
+    def _lifecycle(self, case: Row, events: list[Event], category: str) -> Any:
+        """Assess → dispatch → accept → start → resolve → close, as far as the status says."""
+        rng, status = self.rng, case["status"]
+        sla_class = SlaClass.PETITION if case["channel"] == Channel.PETITION else (
             DEFAULT_SLA_CLASS.get(category, SlaClass.GENERAL))  # fmt: skip
-        case.urgency = Urgency.URGENT if rng.random() < 0.1 else Urgency.NORMAL
-        case.assessed_at = self._at(case.created_at, minutes=rng.randint(3, 60))
-        draft.events.append(
-            (EventKind.ASSESSED, Status.RECEIVED, Status.ASSESSED, case.assessed_at)
-        )
+        assessed = self._at(case["created_at"], minutes=3 + int(rng.random() * 58))
+        case.update(category=category, sla_class=sla_class, assessed_at=assessed,
+                    urgency=Urgency.URGENT if rng.random() < 0.1 else Urgency.NORMAL)  # fmt: skip
+        events.append((EventKind.ASSESSED, Status.RECEIVED, Status.ASSESSED, assessed))
         if not _reached(status, Status.DISPATCHED):
-            return
-        policy = self.policies[case.sla_class]
-        start = self._at(case.assessed_at, minutes=rng.randint(2, 30))
-        window = sla.resolve_window(policy, start, self.calendar)
-        company = self.companies.get(case.compound_id)
-        if company and case.sla_class in (
-            SlaClass.PROPERTY,
-            SlaClass.EMERGENCY,
-            SlaClass.UTILITIES,
-        ):
-            case.assigned_level, case.assigned_company_id = Level.COMPOUND, company
+            return None
+        policy = self.policies[sla_class]
+        start = self._at(assessed, minutes=2 + int(rng.random() * 29))
+        due, warn = self._window(policy, start)
+        company = self.companies.get(case["compound_id"])
+        if company and sla_class in (SlaClass.PROPERTY, SlaClass.EMERGENCY, SlaClass.UTILITIES):
+            case.update(assigned_level=Level.COMPOUND, assigned_company_id=company)
         else:
-            case.assigned_level = Level.COMMUNITY
-        case.dispatched_at = case.clock_started_at = start
-        case.respond_due_at = sla.respond_due(policy, start)
-        case.due_at, case.warn_at = window.due_at, window.warn_at
-        draft.events.append((EventKind.DISPATCHED, Status.ASSESSED, Status.DISPATCHED, start))
+            case["assigned_level"] = Level.COMMUNITY
+        respond_due = start + dt.timedelta(minutes=policy.respond_minutes)
+        case.update(dispatched_at=start, clock_started_at=start, due_at=due, warn_at=warn,
+                    respond_due_at=respond_due)  # fmt: skip
+        events.append((EventKind.DISPATCHED, Status.ASSESSED, Status.DISPATCHED, start))
         if status == Status.RETURNED:
-            case.return_count = 1
-            case.assigned_level, case.assigned_company_id, case.due_at = "", None, None
-            draft.events.append(
-                (EventKind.RETURNED, Status.DISPATCHED, status, self._at(start, hours=1))
-            )
-            return
+            case.update(return_count=1, assigned_level="", assigned_company_id=None, due_at=None)
+            events.append((EventKind.RETURNED, Status.DISPATCHED, status, self._at(start, hours=1)))
+            return None
         if status == Status.TERMINATED:
-            case.closed_at = self._at(start, days=2)
-            draft.events.append((EventKind.TERMINATED, Status.DISPATCHED, status, case.closed_at))
-            return
+            case["closed_at"] = self._at(start, days=2)
+            events.append((EventKind.TERMINATED, Status.DISPATCHED, status, case["closed_at"]))
+            return None
         if not _reached(status, Status.ACCEPTED):
-            return
+            return None
         late = rng.random() < 0.08
         minutes = policy.respond_minutes * (rng.uniform(1.1, 3) if late else rng.uniform(0.1, 0.9))
-        case.responded_at = self._at(start, minutes=minutes)
-        draft.events.append(
-            (EventKind.ACCEPTED, Status.DISPATCHED, Status.ACCEPTED, case.responded_at)
+        case["responded_at"] = self._at(start, minutes=minutes)
+        events.append(
+            (EventKind.ACCEPTED, Status.DISPATCHED, Status.ACCEPTED, case["responded_at"])
         )
         if not _reached(status, Status.IN_PROGRESS):
-            return
-        began = self._at(case.responded_at, minutes=rng.randint(5, 120))
-        draft.events.append((EventKind.STARTED, Status.ACCEPTED, Status.IN_PROGRESS, began))
+            return None
+        began = self._at(case["responded_at"], minutes=5 + int(rng.random() * 116))
+        events.append((EventKind.STARTED, Status.ACCEPTED, Status.IN_PROGRESS, began))
         if not _reached(status, Status.RESOLVED):
-            return
-        span = (window.due_at - start).total_seconds()
-        breach = rng.random() < 0.1
-        fraction = rng.uniform(1.05, 1.6) if breach else rng.uniform(0.1, 0.95)
-        case.resolved_at = self._at(start, seconds=span * fraction)
-        case.breach_count = 1 if case.resolved_at > window.due_at else 0
-        case.public_reply = REPLY
-        case.visit_due_at = case.resolved_at + dt.timedelta(days=policy.auto_close_days)
-        draft.events.append(
-            (EventKind.RESOLVED, Status.IN_PROGRESS, Status.RESOLVED, case.resolved_at)
-        )
+            return None
+        span = (due - start).total_seconds()
+        fraction = rng.uniform(1.05, 1.6) if rng.random() < 0.1 else rng.uniform(0.1, 0.95)
+        resolved = self._at(start, seconds=span * fraction)
+        case.update(resolved_at=resolved, breach_count=1 if resolved > due else 0,
+                    public_reply=REPLY,
+                    visit_due_at=resolved + dt.timedelta(days=policy.auto_close_days))  # fmt: skip
+        events.append((EventKind.RESOLVED, Status.IN_PROGRESS, Status.RESOLVED, resolved))
         if status != Status.CLOSED:
-            return
-        case.closed_at = self._at(case.resolved_at, hours=rng.randint(2, 72))
-        level = rng.choice(SATISFIED) if rng.random() < 0.9 else RatingLevel.DISSATISFIED
-        draft.rating = (True, level)
-        draft.events.append((EventKind.CLOSED, Status.RESOLVED, Status.CLOSED, case.closed_at))
-
-
-def events_for(draft: Draft) -> list[CaseEvent]:
-    return [
-        CaseEvent(case_id=draft.case.pk, kind=kind, old_status=old, new_status=new, created_at=at)
-        for kind, old, new, at in draft.events
-    ]
-
-
-def rating_for(draft: Draft) -> CaseRating | None:
-    if draft.rating is None:
-        return None
-    resolved, level = draft.rating
-    # An unsatisfied visit closed only through a supervisor's reasoned exception (S5).
-    reason = "" if level in SATISFIED else "诉求超出政策范围，已当面解释说明"
-    return CaseRating(case_id=draft.case.pk, round=1, resolved=resolved, level=level,
-                      via=RatingVia.PHONE, exception_reason=reason,
-                      created_at=draft.case.closed_at)  # fmt: skip
+            return None
+        case["closed_at"] = self._at(resolved, hours=2 + int(rng.random() * 71))
+        events.append((EventKind.CLOSED, Status.RESOLVED, Status.CLOSED, case["closed_at"]))
+        satisfied = rng.random() < 0.9
+        level = SATISFIED[int(rng.random() * 3)] if satisfied else RatingLevel.DISSATISFIED
+        # An unsatisfied visit closed only through a supervisor's reasoned exception (S5).
+        reason = "" if satisfied else "诉求超出政策范围，已当面解释说明"
+        return (level, reason, case["closed_at"])

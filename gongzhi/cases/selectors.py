@@ -1,16 +1,26 @@
 """Every user-facing read of cases, starting from `Case.objects.visible_to(user)`."""
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case as Conditional
-from django.db.models import F, IntegerField, Q, QuerySet, Value, When
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from gongzhi.cases import policies
-from gongzhi.cases.choices import NOT_ACCEPTED_CHANNEL, Urgency
+from gongzhi.cases.choices import NOT_ACCEPTED_CHANNEL
 from gongzhi.cases.models import Case, CaseAttachment, CaseEvent, CaseRating, SlaPolicy
+from gongzhi.cases.querysets import (
+    ACTIVE_STATUSES,
+    FinalRank,
+    InClock,
+    IsActive,
+    Unindexed,
+    UrgencyRank,
+)
 from gongzhi.cases.services.assignment import Assignee, current_company, suggest_assignee
 from gongzhi.cases.workflow import (
     ACTIONS,
@@ -27,22 +37,31 @@ from gongzhi.org.models import Role
 from gongzhi.org.scopes import scope_for
 
 BUCKETS = ("todo", "open", "overdue", "warning", "resolved", "closed")
+# Counts and pages stop here: at a million cases nobody pages past 1,000 rows, and counting
+# every match on every page view would cost time in proportion to all cases ("1000+").
+COUNT_CAP = 1000
+# Free-text search reads at most the newest SEARCH_WINDOW cases (the search box says so); a
+# case number (NH…) is found among all cases through its unique index.
+SEARCH_WINDOW = 50_000
+_NUMBER = re.compile(r"^[A-Za-z]{2}\d{4,}$")
 _RELATED = ("compound__community", "assigned_company", "assigned_user", "respondent_company")
 
 
 def _bucket_q(user: Any, bucket: str, now: Any) -> Q:
     if bucket == "open":
-        return Q(status__in=OPEN_STATUSES)
+        return Q(status__in=sorted(OPEN_STATUSES))
     if bucket == "overdue":
-        return Q(status__in=CLOCK_STATUSES, due_at__lt=now)
+        return Q(status__in=sorted(CLOCK_STATUSES), due_at__lt=now)
     if bucket == "warning":
-        return Q(status__in=CLOCK_STATUSES, warn_at__lte=now, due_at__gte=now)
+        # A deadline still ahead is never breached yet (every new due_at clears breached_at):
+        # so the not-yet-due cases are read from case_open_due_idx, not every open case.
+        return Q(InClock(), breached_at__isnull=True, due_at__gte=now, warn_at__lte=now)
     if bucket == "resolved":
         return Q(status=Status.RESOLVED)
     if bucket == "closed":
-        return Q(status__in=FINAL_STATUSES)
+        return ~Q(IsActive())  # = the final statuses; not an index term (see case_queue)
     if bucket == "todo":
-        return _todo_q(user)
+        return _todo_q(user) & IsActive()  # every branch is unfinished; bounds the scan
     raise ValueError(f"unknown bucket {bucket!r}")
 
 
@@ -64,6 +83,44 @@ def _todo_q(user: Any) -> Q:
     return todo
 
 
+def _active_only(bucket: str | None, statuses: list[str] | None) -> bool:
+    """Whether the filters leave only cases still in the loop (the partial queue index)."""
+    if statuses:
+        return set(statuses) <= set(ACTIVE_STATUSES)
+    return bucket in ("open", "overdue", "warning", "resolved", "todo")
+
+
+def _final_only(bucket: str | None, statuses: list[str] | None) -> bool:
+    if statuses:
+        return set(statuses) <= FINAL_STATUSES
+    return bucket == "closed"
+
+
+def _search_q(term: str) -> Q:
+    """A case number (or its prefix) among all cases; any other text among the newest
+    SEARCH_WINDOW cases, in number, title, content and address."""
+    if _NUMBER.match(term):
+        prefix = term.upper()
+        return Q(number__gte=prefix, number__lt=prefix + "\U0010ffff")
+    text = (
+        Q(number__icontains=term)
+        | Q(title__icontains=term)
+        | Q(content__icontains=term)
+        | Q(address__icontains=term)
+    )
+    since = search_since()
+    return text & Q(created_at__gte=since) if since is not None else text
+
+
+def search_since() -> Any:
+    """The filing time of the SEARCH_WINDOW-th newest case (None while there are fewer)."""
+    return (
+        Case.objects.order_by("-created_at")
+        .values_list("created_at", flat=True)[SEARCH_WINDOW - 1 : SEARCH_WINDOW]
+        .first()
+    )
+
+
 def case_queue(
     user: Any,
     *,
@@ -83,12 +140,21 @@ def case_queue(
     order: str = "-created_at",
 ) -> QuerySet[Case]:
     """The inbox: every filter optional; ordering limited to known columns, or "urgency":
-    most urgent first, then least time left, then oldest, finished cases last (工作台)."""
+    most urgent first, then least time left, then oldest, finished cases last (工作台).
+
+    The urgency order is read from an index (case_queue_idx, or case_queue_active_idx when
+    the filters leave only unfinished cases), so a page costs the rows it reads, not a sort
+    of every visible case. Free text searches the newest SEARCH_WINDOW cases (see _search_q).
+    """
     qs = Case.objects.visible_to(user).select_related(*_RELATED)
+    statuses = [status] if isinstance(status, str) else status
     if bucket:
         qs = qs.filter(_bucket_q(user, bucket, timezone.now()))
-    if status:
-        qs = qs.filter(status__in=[status] if isinstance(status, str) else status)
+    if statuses and _final_only(None, statuses):
+        # Nearly every case: walk the newest first instead of the status index (see Unindexed).
+        qs = qs.alias(bare_status=Unindexed("status")).filter(bare_status__in=statuses)
+    elif statuses:
+        qs = qs.filter(status__in=statuses)
     if channel:
         qs = qs.filter(channel=channel)
     if category:
@@ -108,41 +174,61 @@ def case_queue(
     if sla_class:
         qs = qs.filter(sla_class=sla_class)
     if overdue:
-        qs = qs.filter(status__in=CLOCK_STATUSES, due_at__lt=timezone.now())
+        qs = qs.filter(status__in=sorted(CLOCK_STATUSES), due_at__lt=timezone.now())
     if q.strip():
-        term = q.strip()
-        qs = qs.filter(
-            Q(number__icontains=term)
-            | Q(title__icontains=term)
-            | Q(content__icontains=term)
-            | Q(address__icontains=term)
-        )
+        qs = qs.filter(_search_q(q.strip()))
     if order == "urgency":
-        return _by_urgency(qs)
+        if _active_only(bucket, statuses) or overdue:
+            # SQLite uses a partial index only when the query repeats its condition literally;
+            # PostgreSQL proves it from the status filter, and a repeated condition would make
+            # it underestimate the rows (and sort them all instead of reading the index).
+            if connection.vendor != "postgresql":
+                qs = qs.filter(IsActive())
+            return qs.order_by(UrgencyRank(), "due_at", "created_at", "id")
+        if _final_only(bucket, statuses):
+            # Finished cases have no urgency left: the newest first (created_at index).
+            return qs.order_by("-created_at", "-id")
+        return qs.order_by(FinalRank(), UrgencyRank(), "due_at", "created_at", "id")
     allowed = {"created_at", "-created_at", "due_at", "-due_at", "updated_at", "-updated_at"}
     return qs.order_by(order if order in allowed else "-created_at", "-id")
 
 
-def _by_urgency(qs: QuerySet[Case]) -> QuerySet[Case]:
-    return qs.annotate(
-        final_rank=Conditional(
-            When(status__in=FINAL_STATUSES, then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        ),
-        urgency_rank=Conditional(
-            When(urgency=Urgency.CRITICAL, then=Value(0)),
-            When(urgency=Urgency.URGENT, then=Value(1)),
-            default=Value(2),
-            output_field=IntegerField(),
-        ),
-    ).order_by("final_rank", "urgency_rank", F("due_at").asc(nulls_last=True), "created_at", "id")
+def capped_count(qs: QuerySet, cap: int | None = None) -> int:
+    """min(matches, cap + 1): reads at most cap + 1 rows; more than `cap` shows as "1000+"."""
+    cap = COUNT_CAP if cap is None else cap
+    return qs.order_by().values("pk")[: cap + 1].count()
 
 
-def queue_counts(user: Any) -> dict[str, int]:
+class BoundedPaginator(Paginator):
+    """Pages over at most COUNT_CAP rows, counted with `capped_count` (`capped` when there
+    are more: the pager says only the first COUNT_CAP are listed and offers no page past them)."""
+
+    def __init__(self, object_list: QuerySet, per_page: int, cap: int | None = None) -> None:
+        super().__init__(object_list, per_page)
+        self.cap = COUNT_CAP if cap is None else cap
+        self.capped = False
+
+    @property
+    def count(self) -> int:
+        if not hasattr(self, "_bounded_count"):
+            found = capped_count(self.object_list, self.cap)
+            self.capped = found > self.cap
+            self._bounded_count = min(found, self.cap)
+        return self._bounded_count
+
+
+def queue_counts(user: Any, cap: int | None = None) -> dict[str, int]:
+    """Cases per bucket, each counted up to cap + 1 (`format_count` shows "1000+")."""
     now = timezone.now()
     base = Case.objects.visible_to(user)
-    return {bucket: base.filter(_bucket_q(user, bucket, now)).count() for bucket in BUCKETS}
+    return {
+        bucket: capped_count(base.filter(_bucket_q(user, bucket, now)), cap) for bucket in BUCKETS
+    }
+
+
+def format_count(value: int, cap: int | None = None) -> str:
+    cap = COUNT_CAP if cap is None else cap
+    return f"{cap}+" if value > cap else str(value)
 
 
 def my_cases(user: Any) -> QuerySet[Case]:
@@ -168,14 +254,21 @@ class RequesterCard:
     name: str
     phone: str
     masked: bool
+    withheld: bool = False  # S9: the viewer may be the party complained about
+
+
+WITHHELD = RequesterCard("（诉求人信息保密）", "", True, True)
 
 
 def case_requester(user: Any, case: Case, *, reveal: bool = False) -> RequesterCard:
-    """S9: masked unless `reveal` and the viewer may see it; each unmasked view is audited."""
+    """S9: masked unless `reveal` and the viewer may see it; each unmasked view is audited. The
+    party a case may be about gets no trace of the requester at all, not even a masked one."""
     if reveal and policies.can_view_requester(user, case):
         if case.requester_id != getattr(user, "pk", None):
             audit.record(action="pii.view", actor=user, obj=case, detail={"number": case.number})
         return RequesterCard(case.requester_name, case.requester_phone, False)
+    if policies.requester_withheld(user, case):
+        return WITHHELD
     return RequesterCard(mask_name(case.requester_name), mask_phone(case.requester_phone), True)
 
 

@@ -73,7 +73,7 @@ def current_model() -> Any:
 
 def suggest(text: str, title: str = "") -> Any:
     """The triage library's suggestion (tests replace this to simulate a failure)."""
-    from gongzhi.triage.suggest import suggest as triage_suggest
+    from gongzhi.triage import suggest as triage_suggest
 
     return triage_suggest(text, title, model=current_model())
 

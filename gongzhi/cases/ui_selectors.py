@@ -14,7 +14,7 @@ from gongzhi.cases import policies
 from gongzhi.cases.models import Case, CaseAttachment
 from gongzhi.cases.selectors import CaseDetail
 from gongzhi.cases.workflow import Status
-from gongzhi.core.masking import mask_name, redact_text
+from gongzhi.core.masking import mask_name, redact_text, remove_contacts
 from gongzhi.org import policies as org_policies
 from gongzhi.org import selectors as org_selectors
 from gongzhi.org.models import Compound, PropertyCompany, Role, RoleGrant, Unit
@@ -105,6 +105,12 @@ def _actor_roles(actor_ids: set[int]) -> dict[int, str]:
     }
 
 
+def _note_for(note: str, detail: CaseDetail, staff_view: bool) -> str:
+    if detail.requester.withheld:
+        return remove_contacts(note)
+    return note if detail.can_reveal and staff_view else redact_text(note)
+
+
 def timeline_rows(viewer: Any, detail: CaseDetail) -> list[TimelineRow]:
     """The timeline as the viewer may read it: who as role + name (masked for residents; the
     requester as the confidentiality presenter shows them), notes redacted unless the viewer may
@@ -119,7 +125,7 @@ def timeline_rows(viewer: Any, detail: CaseDetail) -> list[TimelineRow]:
         elif event.actor_id == viewer.pk:
             who = "本人"
         elif event.actor_id == case.requester_id:
-            who = f"诉求人 {detail.requester.name}"
+            who = "诉求人" if detail.requester.withheld else f"诉求人 {detail.requester.name}"
         else:
             name = str(event.actor) if staff_view else mask_name(str(event.actor))
             who = f"{roles.get(event.actor_id, '工作人员')} {name}"
@@ -130,7 +136,7 @@ def timeline_rows(viewer: Any, detail: CaseDetail) -> list[TimelineRow]:
                 who=who,
                 what=event.get_kind_display(),
                 status=Status(event.new_status).label if changed else "",
-                note=event.note if detail.can_reveal and staff_view else redact_text(event.note),
+                note=_note_for(event.note, detail, staff_view),
                 internal=event.internal,
             )
         )

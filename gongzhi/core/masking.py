@@ -42,3 +42,10 @@ def redact_text(text: str) -> str:
     """Mask phone and ID numbers written into free text (case content, replies, notes)."""
     text = _ID_IN_TEXT.sub(lambda m: m.group(1) + "*" * 15 + m.group(2), text)
     return _PHONE_IN_TEXT.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
+
+
+def remove_contacts(text: str) -> str:
+    """Drop phone and ID numbers from free text altogether, for the party a complaint is about
+    (S9): even a masked number narrows down who wrote it."""
+    text = _ID_IN_TEXT.sub("[已隐去]", text)
+    return _PHONE_IN_TEXT.sub("[已隐去]", text)

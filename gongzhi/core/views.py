@@ -1,5 +1,6 @@
+from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -10,4 +11,12 @@ def healthz(request: HttpRequest) -> HttpResponse:
             cursor.fetchone()
     except DatabaseError:
         return HttpResponse("database unavailable", status=503, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def bench_minimal(request: HttpRequest) -> HttpResponse:
+    """The framework's minimal request for `make bench` (no database, no session): the floor
+    every measured page is compared with. Answers 404 unless settings.GONGZHI_BENCH is on."""
+    if not settings.GONGZHI_BENCH:
+        raise Http404
     return HttpResponse("ok", content_type="text/plain")

@@ -1,5 +1,6 @@
 """Every user-facing read of the org tree, already scoped to the user."""
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -208,3 +209,27 @@ def compound_parties(compound: Compound) -> CompoundParties:
     return CompoundParties(
         branch, party_members, committee, committee_members, contract, commitments, grids
     )
+
+
+# How people write a building and a flat: 3号楼 / 3幢 / 3栋, 2单元502室, 2-502.
+_BUILDING_SPELLINGS = (("号楼", "栋"), ("幢", "栋"), ("座", "栋"))
+_FLAT = re.compile(r"(\d+)\s*(?:单元|-)\s*(\d+)")
+
+
+def place_in_compound(compound: Compound, address: str) -> tuple[Building | None, Unit | None]:
+    """The building and unit a written address names inside a compound, or None where it
+    names none for sure (a staff intake or hotline address: "A小区3号楼2单元502室")."""
+    text = address.replace(" ", "").replace("　", "")
+    for spelling, ours in _BUILDING_SPELLINGS:
+        text = text.replace(spelling, ours)
+    if compound.name:
+        text = text.split(compound.name, 1)[-1]
+    named = [b for b in compound.buildings.all() if b.name and b.name in text]
+    if not named:
+        return None, None
+    building = max(named, key=lambda b: len(b.name))  # 11栋 over 1栋
+    flat = _FLAT.search(text.split(building.name, 1)[-1])
+    if flat is None:
+        return building, None
+    unit = Unit.objects.filter(building=building, entrance=flat[1], room=flat[2]).first()
+    return building, unit

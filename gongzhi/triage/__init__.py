@@ -9,8 +9,8 @@ management commands) and should not pay for jieba and scikit-learn unless triage
 from importlib import import_module
 
 _EXPORTS = {
-    "suggest": "gongzhi.triage.suggest",
-    "Suggestion": "gongzhi.triage.suggest",
+    "suggest": "gongzhi.triage.suggestion",
+    "Suggestion": "gongzhi.triage.suggestion",
     "find_duplicates": "gongzhi.triage.duplicates",
     "hot_topics": "gongzhi.triage.topics",
     "Topic": "gongzhi.triage.topics",
@@ -25,8 +25,6 @@ __all__ = sorted(_EXPORTS)
 def __getattr__(name: str):
     if name in _EXPORTS:
         value = getattr(import_module(_EXPORTS[name]), name)
-        # Importing gongzhi.triage.suggest binds the *module* to this package's `suggest`
-        # attribute; rebind the function over it.
-        globals()[name] = value
+        globals()[name] = value  # looked up once
         return value
     raise AttributeError(f"module 'gongzhi.triage' has no attribute {name!r}")

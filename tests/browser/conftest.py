@@ -23,7 +23,11 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    "--lang=zh-CN",
 ]
+# The browser's own words (the file picker's 选择文件, date fields) follow the UI language, which
+# Chromium takes from LANGUAGE; they are Chinese where Debian's chromium-l10n is installed.
+CHROMIUM_ENV = {"LANGUAGE": "zh_CN:zh", "LANG": "zh_CN.UTF-8"}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
@@ -46,7 +50,10 @@ def browser() -> Iterator:
     try:
         with sync_playwright() as playwright:
             chromium = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+                executable_path=str(CHROMIUM),
+                headless=True,
+                args=CHROMIUM_ARGS,
+                env={**os.environ, **CHROMIUM_ENV},
             )
             yield chromium
             chromium.close()
@@ -177,3 +184,21 @@ def phone_page(browser) -> Iterator[tuple]:
 @pytest.fixture
 def desktop_page(browser) -> Iterator[tuple]:
     yield from _page(browser, DESKTOP, is_mobile=False)
+
+
+@pytest.fixture
+def open_page(browser):
+    """A new person at a new device, as often as a journey needs one: `open_page(phone=True)`
+    returns (page, problems), each in its own browser context (own cookies), closed at the end."""
+    opened: list[Iterator[tuple]] = []
+
+    def open_(*, phone: bool = False) -> tuple:
+        pages = _page(browser, PHONE if phone else DESKTOP, is_mobile=phone)
+        opened.append(pages)
+        page, problems = next(pages)
+        page.context.set_default_timeout(20_000)  # journeys post forms on a shared 2-core CI
+        return page, problems
+
+    yield open_
+    for pages in opened:
+        next(pages, None)  # closes the context

@@ -6,7 +6,7 @@ from typing import Any
 from gongzhi.cases.choices import CaseType, Category
 
 # Bump when the list or the definitions change: clients refresh their cached copies (discovery).
-CHANGESET = "2025-06-01 00:00"
+CHANGESET = "2026-11-29T00:00:00+08:00"  # W3C datetime, as the spec's discovery example
 
 _GROUPS: dict[str, tuple[str, str]] = {
     # code: (group, keywords)

@@ -200,6 +200,7 @@ def _create(request: HttpRequest, fmt: str, client: Any, data: Any) -> HttpRespo
             client=client,
             place=place,
             case_fields={
+                "category": code,  # pre-set from the service; 研判 confirms or changes it
                 "type": case_type,
                 "title": title,
                 "content": description,

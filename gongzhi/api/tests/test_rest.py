@@ -7,6 +7,7 @@ import time
 
 import pytest
 import time_machine
+from django.db import OperationalError
 from django.test import Client
 
 from gongzhi.api.models import ApiToken, IdempotencyRecord
@@ -137,19 +138,24 @@ def test_idempotent_create_replays_refuses_other_bodies_and_in_flight_duplicates
 
 
 @pytest.mark.django_db
-def test_a_concurrent_duplicate_gets_409(personas):
+def test_a_request_cut_off_before_its_answer_is_stored_can_be_retried(personas, monkeypatch):
+    """The operation and its stored answer commit together: cut between them, neither is kept,
+    and the retry with the same key files the case once (the key is never stuck)."""
     client = bearer(personas.resident_a)
-    # Compute the fingerprint of the request by sending it once under another key.
-    _file(client, personas, key="probe")
-    fingerprint = IdempotencyRecord.objects.get(key="probe").fingerprint
-    IdempotencyRecord.objects.create(
-        user=personas.resident_a, key="busy", fingerprint=fingerprint,
-        created_at=dt.datetime.now(tz=dt.UTC),
-    )  # fmt: skip
-    response = _file(client, personas, key="busy")
-    assert response.status_code == 409
-    assert error_of(response)["code"] == "idempotency_in_progress"
+    real_create = IdempotencyRecord.objects.create
+
+    def storage_fails(**fields):
+        raise OperationalError("database or disk is full")
+
+    monkeypatch.setattr(IdempotencyRecord.objects, "create", storage_fails)
+    cut = _file(client, personas, key="retry-me")
+    assert cut.status_code == 503
+    assert Case.objects.count() == 0 and not IdempotencyRecord.objects.exists()
+    monkeypatch.setattr(IdempotencyRecord.objects, "create", real_create)
+    retry = _file(client, personas, key="retry-me")
+    assert retry.status_code == 201, retry.content
     assert Case.objects.count() == 1
+    assert _file(client, personas, key="retry-me").content == retry.content
 
 
 @pytest.mark.django_db

@@ -1,6 +1,6 @@
 """The native REST API object: token auth, one error shape, rate limits, local OpenAPI docs."""
 
-from ninja import NinjaAPI, Swagger
+from ninja import Swagger
 
 from gongzhi.api.auth import BearerToken
 from gongzhi.api.ratelimit import ApiRateThrottle
@@ -9,9 +9,10 @@ from gongzhi.api.v1.auth import router as auth_router
 from gongzhi.api.v1.case_actions import router as case_actions_router
 from gongzhi.api.v1.cases import router as cases_router
 from gongzhi.api.v1.notifications import router as notifications_router
+from gongzhi.api.v1.openapi import GongzhiAPI
 from gongzhi.api.v1.org import router as org_router
 
-api = NinjaAPI(
+api = GongzhiAPI(
     title="共治 Gongzhi API",
     version="1",
     description=(

@@ -16,6 +16,7 @@ from pydantic import Field
 
 from gongzhi.api.idempotency import idempotent
 from gongzhi.api.inputs import Id, Text
+from gongzhi.api.v1.openapi import IDEMPOTENT
 from gongzhi.api.v1.schemas import Error
 from gongzhi.cases import selectors, services
 from gongzhi.cases.choices import (
@@ -69,6 +70,7 @@ def _action(name: str, summary: str):  # noqa: ANN202 - returns a decorator
             response={200: ActionResult, **RESPONSES},
             url_name=f"case_{name}",
             summary=summary,
+            openapi_extra=IDEMPOTENT,
         )(view)
 
     return register

@@ -6,7 +6,7 @@ from ninja import Schema
 
 from gongzhi.api.inputs import Text
 from gongzhi.api.v1.schemas import Ref
-from gongzhi.cases.choices import CaseType, Channel
+from gongzhi.cases.choices import CaseType, Category, Channel
 from gongzhi.cases.workflow import Status
 
 
@@ -87,6 +87,7 @@ class CaseIn(Schema):
     unit_id: int | None = None
     channel: Channel = Channel.ONLINE
     type: CaseType
+    category: Category | None = None  # pre-set; 研判 confirms or changes it
     title: Text(200)  # type: ignore[valid-type]
     content: Text(4000)  # type: ignore[valid-type]
     address: Text(200) = ""  # type: ignore[valid-type]

@@ -3,6 +3,13 @@
 from typing import Any
 
 from gongzhi.cases import selectors
+from gongzhi.core.masking import redact_text, remove_contacts
+
+
+def _content_for(content: str, requester: selectors.RequesterCard) -> str:
+    if requester.withheld:
+        return remove_contacts(content)
+    return redact_text(content) if requester.masked else content
 
 
 def detail_dict(user: Any, case_id: int) -> dict[str, Any]:
@@ -12,6 +19,10 @@ def detail_dict(user: Any, case_id: int) -> dict[str, Any]:
         **{field: getattr(case, field) for field in _CASE_FIELDS},
         "compound": case.compound,
         "assigned_company": case.assigned_company,
+        # As the case page shows them (S9): contacts in the text redacted while the requester is
+        # masked, and no home address for the party the case may be about.
+        "content": _content_for(case.content, detail.requester),
+        "address": "" if detail.requester.withheld else case.address,
         "requester": {
             "name": detail.requester.name,
             "phone": detail.requester.phone,
@@ -36,8 +47,6 @@ _CASE_FIELDS = (
     "version",
     "created_at",
     "due_at",
-    "content",
-    "address",
     "round",
     "public_reply",
     "assigned_level",

@@ -18,6 +18,7 @@ from gongzhi.api.v1.case_schemas import (
     EventOut,
 )
 from gongzhi.api.v1.case_views import detail_dict
+from gongzhi.api.v1.openapi import IDEMPOTENT
 from gongzhi.api.v1.schemas import Error
 from gongzhi.cases import selectors, services
 from gongzhi.cases.choices import AttachmentKind, CaseType, Category, Channel
@@ -62,7 +63,12 @@ def case_list(request: HttpRequest, filters: Query[CaseFilters]):
     return {"items": items, "next_cursor": next_cursor}
 
 
-@router.post("", response={201: CaseDetailOut, 403: Error, 404: Error}, url_name="case_file")
+@router.post(
+    "",
+    response={201: CaseDetailOut, 403: Error, 404: Error},
+    url_name="case_file",
+    openapi_extra=IDEMPOTENT,
+)
 @decorate_view(idempotent)
 def case_file(request: HttpRequest, body: CaseIn):
     """登记诉求（居民为本小区；工作人员为范围内任何小区代为登记）。"""
@@ -77,6 +83,7 @@ def case_file(request: HttpRequest, body: CaseIn):
         unit=unit,
         channel=body.channel,
         type=body.type,
+        category=body.category or "",
         title=body.title,
         content=body.content,
         address=body.address,
@@ -121,6 +128,7 @@ def case_attachments(request: HttpRequest, case_id: Id):
     "/{case_id}/attachments",
     response={201: AttachmentOut, 403: Error, 404: Error},
     url_name="case_attachment_add",
+    openapi_extra=IDEMPOTENT,
 )
 @decorate_view(idempotent)
 def case_attachment_add(

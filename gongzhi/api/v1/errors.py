@@ -7,12 +7,14 @@ import logging
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, JsonResponse
+from django.db import DatabaseError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as SchemaError
 
 from gongzhi.cases.workflow import CaseChanged, InvalidTransition
+from gongzhi.core.dbfaults import is_storage_fault, unavailable_response
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +87,13 @@ def _unexpected(request: HttpRequest, exc: Exception) -> JsonResponse:
     return error_response(500, "server_error", "服务器内部错误，请稍后再试")
 
 
+def _database_error(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
+    # A full disk or read-only database, even when only COMMIT notices it: 503, nothing kept.
+    if is_storage_fault(exc):
+        return unavailable_response(request)
+    return _unexpected(request, exc)
+
+
 def install(api: NinjaAPI) -> None:
     handlers: list[tuple[type[Exception], Any]] = [
         (SchemaError, _schema_error),
@@ -97,6 +106,7 @@ def install(api: NinjaAPI) -> None:
         (PermissionDenied, _forbidden),
         (InvalidTransition, _invalid_transition),
         (CaseChanged, _case_changed),
+        (DatabaseError, _database_error),
         (Exception, _unexpected),
     ]
     for exc_class, handler in handlers:

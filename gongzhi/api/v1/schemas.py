@@ -6,9 +6,18 @@ from decimal import Decimal
 from ninja import Schema
 
 
+class ErrorDetail(Schema):
+    loc: list[str]
+    msg: str
+
+
 class Error(Schema):
+    """所有错误的统一格式：`code` 为稳定代码（客户端据此判断），`message` 为中文说明。"""
+
     code: str
     message: str
+    details: list[ErrorDetail] | None = None  # invalid_request: which parameter, what is wrong
+    fields: dict[str, list[str]] | None = None  # validation_failed: the messages per field
 
 
 class TokenOut(Schema):

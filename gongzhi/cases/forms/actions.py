@@ -79,6 +79,14 @@ class DispatchForm(ActionForm):
     level = forms.ChoiceField(label="责任层级", choices=Level.choices)
     company = forms.TypedChoiceField(label="物业企业", coerce=int, required=False, empty_value=None)
     department = forms.CharField(label="职能部门（吹哨）", max_length=60, required=False)
+    due_at = forms.DateTimeField(
+        label="办理期限（可不填）",
+        required=False,
+        help_text="不填则按时限规则自动计算；可提前，不能晚于时限规则规定的期限",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        error_messages={"invalid": "请填写正确的日期时间"},
+    )
     note = forms.CharField(
         label="交办说明", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -77,7 +77,12 @@ class IntakeForm(StyledForm):
     )
     type = forms.ChoiceField(label="诉求类型", choices=CaseType.choices, initial=CaseType.HELP)
     compound = forms.TypedChoiceField(label="小区", coerce=int)
-    address = forms.CharField(label="楼栋/房号/位置", max_length=200, required=False)
+    address = forms.CharField(
+        label="楼栋/房号/位置",
+        max_length=200,
+        required=False,
+        help_text="写明楼栋和房号（如“3栋2单元502”）即自动关联到该户",
+    )
     title = forms.CharField(label="标题", max_length=200, required=False)
     content = forms.CharField(
         label="诉求内容",

@@ -1,21 +1,24 @@
 """Intake (受理): filing from every channel, repeats (S6), 咨询 answers (S1), not accepted (S7)."""
 
 import datetime as dt
+import logging
 import re
+import threading
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from gongzhi.cases import policies, triage_link
-from gongzhi.cases.attachments import validate_upload
+from gongzhi.cases.attachments import stored_name, validate_upload
 from gongzhi.cases.choices import (
     NOT_ACCEPTED_CHANNEL,
     AttachmentKind,
     CaseType,
+    Category,
     Channel,
     NotAcceptedReason,
 )
@@ -25,18 +28,66 @@ from gongzhi.cases.services.moves import add_event, check_version, move
 from gongzhi.cases.workflow import FINAL_STATUSES, Action, Status
 from gongzhi.core import audit
 from gongzhi.core.masking import redact_text
+from gongzhi.org import selectors as org_selectors
 from gongzhi.org.models import Building, Compound, PropertyCompany, Unit
 
 _PHONE = re.compile(r"^[0-9+\- ]{7,20}$")
+logger = logging.getLogger(__name__)
+_COUNTER = CaseCounter._meta.db_table
 
 
 def next_number(when: dt.datetime) -> str:
-    """NH + local date + 4-digit sequence of the day, from a per-day counter row."""
+    """NH + local date + 4-digit sequence of the day, from a per-day counter row: one atomic
+    upsert (PostgreSQL, SQLite ≥ 3.35), safe under concurrent filings."""
     day = timezone.localdate(when)
-    CaseCounter.objects.get_or_create(day=day)
-    CaseCounter.objects.filter(day=day).update(value=F("value") + 1)
-    value = CaseCounter.objects.get(day=day).value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {_COUNTER} (day, value) VALUES (%s, 1) ON CONFLICT (day) "  # noqa: S608
+            f"DO UPDATE SET value = {_COUNTER}.value + 1 RETURNING value",
+            [day.isoformat()],
+        )
+        value = cursor.fetchone()[0]
     return f"{CASE_NUMBER_PREFIX}{day:%Y%m%d}{value:04d}"
+
+
+# Filings whose AI suggestion is being computed off the request (tests wait for them).
+_pending: list[threading.Thread] = []
+
+
+def _suggest_in_background(case_pk: int) -> None:
+    try:
+        case = Case.objects.select_related("compound").get(pk=case_pk)
+        triage_link.record_suggestion(case)
+    except Exception:
+        logger.exception("AI grid worker suggestion failed for case %s", case_pk)
+    finally:
+        connections.close_all()  # this thread's own connections
+
+
+def suggest_after_filing(case: Case) -> None:
+    """The AI grid worker's suggestion (G3: advice, never blocking intake) without making the
+    filer wait for it. When the filing is its own transaction (a request), it runs right after
+    commit on a background thread with its own database connection, and the filing returns at
+    once; inside a caller's larger transaction (an import batch, a test) it joins that
+    transaction as before. settings.GONGZHI_TRIAGE_AT_FILING = "inline" always waits."""
+    owns_commit = len(connection.atomic_blocks) == 1
+    if not owns_commit or settings.GONGZHI_TRIAGE_AT_FILING != "background":
+        triage_link.record_suggestion(case)
+        return
+
+    def start() -> None:
+        _pending[:] = [t for t in _pending if t.is_alive()]
+        thread = threading.Thread(target=_suggest_in_background, args=(case.pk,), daemon=True)
+        _pending.append(thread)
+        thread.start()
+
+    transaction.on_commit(start, robust=True)
+
+
+def wait_for_suggestions(timeout: float = 30.0) -> None:
+    """Block until the background suggestions started so far are stored (tests, benchmarks)."""
+    for thread in list(_pending):
+        thread.join(timeout)
 
 
 def check_public_text(text: str, field: str) -> None:
@@ -56,12 +107,15 @@ def _clean_filing(
     building: Building | None,
     unit: Unit | None,
     external_order_no: str,
+    category: str = "",
 ) -> None:
     errors: dict[str, str] = {}
     if channel not in Channel.values:
         errors["channel"] = "来源渠道无效"
     if type not in CaseType.values:
         errors["type"] = "诉求类型无效"
+    if category and category not in Category.values:
+        errors["category"] = "诉求类别无效"
     if not title.strip():
         errors["title"] = "请填写标题"
     elif len(title) > 200:
@@ -96,6 +150,7 @@ def case_file(
     unit: Unit | None = None,
     address: str = "",
     is_public: bool = False,
+    category: str = "",
     respondent_company: PropertyCompany | None = None,
     duplicate_of: Case | None = None,
     external_order_no: str = "",
@@ -132,6 +187,7 @@ def create_case(
     unit: Unit | None = None,
     address: str = "",
     is_public: bool = False,
+    category: str = "",
     respondent_company: PropertyCompany | None = None,
     duplicate_of: Case | None = None,
     external_order_no: str = "",
@@ -156,7 +212,10 @@ def create_case(
         building=building,
         unit=unit,
         external_order_no=external_order_no.strip(),
+        category=category,
     )
+    if building is None and unit is None and address.strip():
+        building, unit = org_selectors.place_in_compound(compound, address)
     if duplicate_of is not None:
         if duplicate_of.status in FINAL_STATUSES or duplicate_of.compound_id != compound.pk:
             raise ValidationError({"duplicate_of": "只能并入本小区尚未办结的诉求"})
@@ -183,7 +242,8 @@ def create_case(
         external_due_at=external_due_at,
         status=Status.MERGED if duplicate_of is not None else Status.RECEIVED,
         duplicate_of=duplicate_of,
-        category=duplicate_of.category if duplicate_of is not None else "",
+        # A pre-set category (e.g. an Open311 service_code) until 研判 confirms or changes it.
+        category=duplicate_of.category if duplicate_of is not None else category,
         sla_class=duplicate_of.sla_class if duplicate_of is not None else "",
         created_at=created_at,
         updated_at=now,
@@ -220,7 +280,8 @@ def create_case(
                 title="收到新的居民诉求",
                 key="created",
             )
-    triage_link.record_suggestion(case)  # AI网格员 (G3); never raises, never blocks filing
+    if case.status != Status.MERGED:  # a repeat is already linked to its original by a person
+        suggest_after_filing(case)  # AI网格员 (G3); never raises, never blocks filing
     return case
 
 
@@ -323,7 +384,7 @@ def save_attachment(*, case: Case, actor: Any, file: Any, kind: str) -> CaseAtta
         round=case.round,
         uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    attachment.file.save(getattr(file, "name", "upload"), file, save=False)
+    attachment.file.save(stored_name(content_type), file, save=False)
     attachment.save()
     return attachment
 

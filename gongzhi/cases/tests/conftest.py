@@ -8,8 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from gongzhi.cases import services
 from gongzhi.cases.choices import CaseType, Category, Channel, Level, SlaClass, Urgency
 from gongzhi.cases.sla import ensure_default_policies
+from gongzhi.cases.tests.images import png_bytes
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = png_bytes(2, 2)  # a real image: uploads are checked by content and pixel count
 
 
 def png(name: str = "photo.png") -> SimpleUploadedFile:

@@ -26,7 +26,7 @@ def test_property_a_never_sees_the_phone_of_a_complaint_about_company_x(make, pe
     services.case_dispatch(case=case, actor=p.community_worker, level="compound",
                            company=p.company_x)  # fmt: skip
     detail = selectors.case_detail(p.property_a, case.pk)  # company X handles it…
-    assert detail.requester == selectors.RequesterCard("张*", "138****1234", True)
+    assert detail.requester == selectors.WITHHELD  # not even a masked name or phone
     assert not detail.can_reveal
     card = selectors.case_requester(p.property_a, case, reveal=True)  # …and asks anyway
     assert card.masked and "13812341234" not in card.phone
@@ -63,3 +63,32 @@ def test_public_pages_never_carry_personal_data(personas) -> None:
     assert "138****1234" in public.content  # content published only because is_public
     case.is_public = False
     assert selectors.public_case(case).content == ""
+
+
+@pytest.mark.django_db
+def test_the_company_complained_about_sees_neither_name_nor_home_on_page_or_api(
+    client, personas
+) -> None:
+    from gongzhi.api.tests.conftest import bearer
+
+    p = personas
+    case = services.case_file(
+        actor=p.resident_a, compound=p.compound_a, channel=Channel.ONLINE,
+        type=CaseType.COMPLAINT, title="保洁不到位", content="楼道一周没人打扫，电话13812341234",
+        requester=p.resident_a, unit=p.unit_a, respondent_company=p.company_x,
+    )  # fmt: skip
+    services.case_assess(case=case, actor=p.community_worker, category="property_service",
+                         sla_class="property", urgency="normal")  # fmt: skip
+    services.case_dispatch(case=case, actor=p.community_worker, level="compound",
+                           company=p.company_x)  # fmt: skip
+    client.force_login(p.property_a)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "诉求人信息保密" in page and "具体房号已保密" in page
+    for trace in ("张*", "138****1234", "13812341234", p.unit_a.label):
+        assert trace not in page
+    api = bearer(p.property_a).get(f"/api/v1/cases/{case.pk}").json()
+    assert api["requester"] == {"name": "（诉求人信息保密）", "phone": "", "masked": True}
+    assert "13812341234" not in api["content"] and api["address"] == ""
+    # The community worker who handles the complaint still sees who and where (masked).
+    client.force_login(p.community_worker)
+    assert p.unit_a.label in client.get(f"/cases/{case.pk}/").content.decode()

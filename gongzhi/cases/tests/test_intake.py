@@ -138,3 +138,14 @@ def test_attachments_are_checked_by_content_and_size(make, personas) -> None:
     )
     assert attachment.content_type == "application/pdf"
     assert "1381234" not in attachment.file.name  # the uploader's file name is not kept
+
+
+@pytest.mark.django_db
+def test_staff_intake_links_the_written_address_to_the_flat(personas) -> None:
+    p = personas
+    case = services.case_file(
+        actor=p.grid_worker, compound=p.compound_a, channel="visit", type="help",
+        title="楼上漏水", content="卫生间天花板一直滴水", address="A小区1号楼1单元102室",
+    )  # fmt: skip
+    assert (case.building, case.unit) == (p.unit_a2.building, p.unit_a2)
+    assert case.address == "A小区1号楼1单元102室"  # what was written is kept as written

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from gongzhi.cases import services
 from gongzhi.cases.choices import CaseType, Channel
 from gongzhi.cases.models import CaseAttachment
+from gongzhi.cases.tests.images import png_bytes
 from gongzhi.cases.workflow import SYSTEM_ACTIONS, Action
 from gongzhi.org.testing import Personas
 from gongzhi.org.url_expectations import EVERYONE_SIGNED_IN, Expect
@@ -26,7 +27,7 @@ STAFF = {
     "street_officer",
 }
 DISPATCHERS = {"community_worker", "street_officer"}
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PNG = png_bytes(1, 1)
 
 
 def _closed_case(p: Personas, photos: tuple = ()) -> dict:

@@ -32,7 +32,9 @@ def perform(
     action: str,
     form_class: type[forms.ActionForm],
     service: Callable[..., Any],
+    done: Callable[[Any], str] | None = None,
 ) -> HttpResponse:
+    """`done(case)` words the success message (default: 已<action>)."""
     case = selectors.case_get(request.user, pk)  # 404 when out of scope
     form = form_for(action, form_class, case, request.POST, request.FILES)
     version = _posted_version(request)
@@ -42,8 +44,8 @@ def perform(
         check_move(case.status, action)
         if form.is_valid():
             kwargs = form.service_kwargs()
-            service(case=case, actor=request.user, expected_version=version, **kwargs)
-            messages.success(request, f"已{Action(action).label}")
+            moved = service(case=case, actor=request.user, expected_version=version, **kwargs)
+            messages.success(request, done(moved) if done else f"已{Action(action).label}")
             return redirect("cases:detail", case.pk)
     except InvalidTransition as exc:
         rated = action == Action.VISIT and ui_selectors.has_rating(case)

@@ -1,5 +1,7 @@
 """Residents on the phone: 我要反映, 我的诉求, and rating their own resolved case."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,10 +15,12 @@ from gongzhi.cases.choices import Channel
 from gongzhi.cases.forms import RateForm, ReportForm
 from gongzhi.cases.views.actions import perform
 from gongzhi.cases.views.feedback import add_service_errors
-from gongzhi.cases.workflow import Action
+from gongzhi.cases.workflow import Action, Status
+from gongzhi.core.ratelimit import rate_limited
 
 
 @login_required
+@rate_limited("file-case", "GONGZHI_FILING_RATE_PER_MINUTE", 10, per_user=True)
 def report(request: HttpRequest) -> HttpResponse:
     places = ui_selectors.resident_places(request.user)
     if not places:
@@ -56,4 +60,11 @@ def mine(request: HttpRequest) -> HttpResponse:
 @require_POST
 def rate(request: HttpRequest, pk: int) -> HttpResponse:
     """The requester rates online: 已解决/未解决 and five levels, once per round (S5)."""
-    return perform(request, pk, Action.VISIT, RateForm, services.case_visit)
+    return perform(request, pk, Action.VISIT, RateForm, services.case_visit, done=_rated)
+
+
+def _rated(case: Any) -> str:
+    """What happens next, in the resident's words: closed, or worked on again (S5)."""
+    if case.status == Status.REOPENED:
+        return "已回访评价：问题未解决，诉求已重新办理，请留意办理进度。"
+    return "已回访评价，诉求已办结，感谢您的评价。"

@@ -3,12 +3,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from gongzhi.cases import policies, selectors, services, ui_selectors
+from gongzhi.cases import attachments, policies, selectors, services, ui_selectors
 from gongzhi.cases.forms import BulkDispatchForm, IntakeForm, QueueFilterForm
 from gongzhi.cases.views.feedback import add_service_errors, error_text, form_errors_text
 from gongzhi.cases.workflow import CaseChanged, InvalidTransition
@@ -35,10 +34,13 @@ def queue(request: HttpRequest) -> HttpResponse:
         return redirect("cases:mine")
     form = QueueFilterForm(request.GET, compounds=list(org_selectors.compounds_for(request.user)))
     cases = selectors.case_queue(request.user, **form.queue_filters())
+    counts = selectors.queue_counts(request.user)
     context = {
         "form": form,
-        "page": Paginator(cases, 20).get_page(request.GET.get("page")),
-        "counts": selectors.queue_counts(request.user),
+        # Bounded: counts and pages stop at COUNT_CAP rows ("1000+", at most 50 pages).
+        "page": selectors.BoundedPaginator(cases, 20).get_page(request.GET.get("page")),
+        "counts": {bucket: selectors.format_count(n) for bucket, n in counts.items()},
+        "search_window": selectors.SEARCH_WINDOW,
         "bucket": form.queue_filters()["bucket"] or "all",
         "companies": ui_selectors.dispatch_targets(request.user),
         "can_dispatch": can_dispatch_any(request.user),
@@ -95,6 +97,6 @@ def intake(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def attachment(request: HttpRequest, pk: int) -> FileResponse:
-    """A case photo or evidence file, only to those who may see the case."""
+    """A case photo or evidence file, only to those who may see the case, as a download."""
     item = ui_selectors.attachment_get(request.user, pk)
-    return FileResponse(item.file.open("rb"), content_type=item.content_type or None)
+    return attachments.download(item, f"{item.case.number}-{item.pk}")

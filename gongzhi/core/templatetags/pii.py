@@ -23,3 +23,8 @@ def masked_name(value: str | None) -> str:
 @register.filter
 def redacted(value: str | None) -> str:
     return masking.redact_text(value or "")
+
+
+@register.filter
+def contacts_removed(value: str | None) -> str:
+    return masking.remove_contacts(value or "")

@@ -49,3 +49,35 @@ def test_models_of_another_method_are_refused(tiny_model, tmp_path):
     path = modelmod.save(old, tmp_path / "old.joblib")
     with pytest.raises(TypeError, match="another method"):
         modelmod.load(path)
+
+
+def test_rust_and_python_jieba_segment_alike():
+    """rjieba (fast path) and Python jieba (fallback) must give the model the same words."""
+    import pytest
+
+    from gongzhi.triage import text as textmod
+
+    if textmod.rjieba is None:
+        pytest.skip("rjieba not installed")
+    python_cut = textmod._python_jieba_cut()
+    for sentence in (
+        "业委会任期到了一直不换届选举，请社区督促。",
+        "9栋2单元电梯困人半小时，燃气泄漏的味道也很重，消防通道被电动车堵住",
+        "南湖花园物业费从每平米1.2元涨到1.8元，没有开业主大会",
+    ):
+        assert textmod._get_cut()(sentence) == python_cut(sentence)
+
+
+def test_fast_transform_equals_scikit_learn(tiny_model):
+    cat = tiny_model.category
+    docs = [
+        "",
+        "😀",
+        "zzzz qqqq",
+        "电梯坏了三天没人修",
+        combine("物业费涨价", "没有开业主大会" * 20),
+    ]
+    fast, reference = cat.transform(docs), cat.features.transform(docs)
+    assert fast.shape == reference.shape
+    assert np.allclose(fast.toarray(), reference.toarray(), atol=1e-6)
+    assert fast[0].nnz == 0 and fast[3].nnz > 0

@@ -1,5 +1,9 @@
 """`suggest()`: category and urgency suggestions for one resident message.
 
+The module is `suggestion`, not `suggest`: a submodule named like the function it exports would
+be bound over the package attribute `gongzhi.triage.suggest` when imported. Public API:
+`from gongzhi import triage; triage.suggest(text)`.
+
 G3: everything here is a suggestion carrying the model version and a confidence; a person
 decides. Bad input (empty, emoji only, not Chinese) gives a "no suggestion" with a reason,
 never an exception.
@@ -8,8 +12,6 @@ never an exception.
 from __future__ import annotations
 
 import logging
-import sys
-import types
 import unicodedata
 from dataclasses import dataclass
 
@@ -127,15 +129,3 @@ def _predict(model: TriageModel, title: str, text: str, notes: tuple[str, ...]) 
         urgency_terms=urgency_terms,
         notes=notes,
     )
-
-
-class _CallableModule(types.ModuleType):
-    """Python binds an imported submodule over the package attribute of the same name, so
-    `from gongzhi.triage import suggest` can yield this module instead of the function, depending
-    on import order. Making the module callable keeps both spellings working."""
-
-    def __call__(self, text: str, title: str = "", *, model: TriageModel | None = None):
-        return suggest(text, title, model=model)
-
-
-sys.modules[__name__].__class__ = _CallableModule

@@ -1,0 +1,71 @@
+"""Fixtures of the security tests: production settings as they are really computed, a clean
+rate-limit cache, and a second street that none of the personas may see (`far`)."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from django.core.cache import cache
+
+from gongzhi.core.tests.test_deploy_check import BASE_DIR, production_env
+from tests.security.far import build_far_world
+
+# What GONGZHI_PRODUCTION=1 changes or what the security of a response depends on; everything
+# else (databases, caches, static-file storage) stays as the tests need it.
+PRODUCTION_NAMES = [
+    "DEBUG",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_PROXY_SSL_HEADER",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
+    "SECURE_CONTENT_TYPE_NOSNIFF",
+    "SECURE_REFERRER_POLICY",
+    "SECURE_CROSS_ORIGIN_OPENER_POLICY",
+    "X_FRAME_OPTIONS",
+    "SESSION_COOKIE_SECURE",
+    "SESSION_COOKIE_HTTPONLY",
+    "SESSION_COOKIE_SAMESITE",
+    "CSRF_COOKIE_SECURE",
+    "CSRF_COOKIE_HTTPONLY",
+    "CSRF_COOKIE_SAMESITE",
+    "MIDDLEWARE",
+    "AUTHENTICATION_BACKENDS",
+]
+
+
+@pytest.fixture(scope="session")
+def production_settings() -> dict:
+    """The settings gongzhi/settings.py computes with GONGZHI_PRODUCTION=1 (a subprocess)."""
+    code = (
+        "import json, django; from django.conf import settings; django.setup(); "
+        f"print(json.dumps({{n: getattr(settings, n) for n in {json.dumps(PRODUCTION_NAMES)}}}))"
+    )
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code],
+        cwd=BASE_DIR,
+        env=production_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    values["SECURE_PROXY_SSL_HEADER"] = tuple(values["SECURE_PROXY_SSL_HEADER"])
+    assert values["DEBUG"] is False
+    return values
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Counters live in the cache and ids repeat between tests: start every test at zero."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def far(personas):
+    """Another street with the same shape as the personas' one, and its own staff."""
+    return build_far_world()
