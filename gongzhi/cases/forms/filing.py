@@ -139,6 +139,11 @@ class QueueFilterForm(StyledForm):
     def __init__(self, *args: Any, compounds: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["compound"].choices = [("", "全部小区"), *((c.pk, c.name) for c in compounds)]
+        # The filters sit in one row without visible labels: name them for screen readers.
+        for field in self.fields.values():
+            if field.label:
+                field.widget.attrs.setdefault("aria-label", str(field.label))
+        self.fields["q"].widget.attrs["placeholder"] = "搜索标题、内容或诉求编号"
 
     def queue_filters(self) -> dict[str, Any]:
         """Keyword arguments for `selectors.case_queue` (invalid filters are dropped)."""
