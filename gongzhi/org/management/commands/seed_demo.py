@@ -23,6 +23,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"演示街道已载入（{seconds:.1f} 秒）。"))
             # Some history of resident demands, by name so that org does not import cases.
             call_command("seed_scale", cases=DEMO_CASES, days=120, seed=2026, stdout=self.stdout)
+            call_command("seed_live", stdout=self.stdout)  # a few in flight for the demo accounts
         else:
             self.stdout.write("演示街道已存在，未做任何更改。")
         self.stdout.write(f"\n演示账号（密码均为 {PASSWORD}）：")
