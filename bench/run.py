@@ -35,6 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.harness_inprocess import scale_bench, triage_bench  # noqa: E402
 from bench.harness_machine import git_commit, loadavg, machine  # noqa: E402
 from bench.harness_processes import (  # noqa: E402
     free_port,
@@ -326,63 +327,6 @@ def one_server(
         stop(proc)
 
 
-# --- other benchmarks -------------------------------------------------------------------------
-
-
-def last_json(text: str) -> dict | None:
-    """The JSON document a script printed (whole output, or its last `{…}` block)."""
-    try:
-        return json.loads(text)
-    except ValueError:
-        pass
-    start_at = text.rfind("\n{")
-    while start_at != -1:
-        try:
-            return json.loads(text[start_at + 1 :])
-        except ValueError:
-            start_at = text.rfind("\n{", 0, start_at)
-    return None
-
-
-def scale_bench(db: Database, cases: int, quick: bool, log: Path) -> dict:
-    script = ROOT / "bench" / "scale_bench.py"
-    if not script.exists():
-        return {"skipped": "bench/scale_bench.py is not there yet"}
-    cmd = [PY, script, "--cases", str(cases), "--database-url", db.url]
-    if quick:
-        cmd.append("--quick")
-    t0 = time.monotonic()
-    try:
-        out = run(cmd, env={"DATABASE_URL": db.url}, timeout=900 if quick else 4 * 3600, log=log)
-    except (RuntimeError, subprocess.TimeoutExpired) as exc:
-        return {"error": str(exc)[-1500:]}
-    parsed = last_json(out)
-    result = (
-        parsed if parsed is not None else {"error": "no JSON in its output", "tail": out[-500:]}
-    )
-    result["wall_s"] = round(time.monotonic() - t0, 1)
-    return result
-
-
-def triage_bench(quick: bool, log: Path) -> dict:
-    out_file = OUT / "triage-quick.json" if quick else ROOT / "bench" / "results" / "triage.json"
-    cmd = [PY, "bench/triage_bench.py", "--out", out_file]
-    if quick:  # the urgency part only: the rest trains on the TipDM data for minutes
-        cmd += ["--only", "urgency"]
-    t0 = time.monotonic()
-    try:
-        run(cmd, timeout=900 if quick else 3 * 3600, log=log)
-        result = json.loads(Path(out_file).read_text())
-    except (RuntimeError, subprocess.TimeoutExpired, OSError, ValueError) as exc:
-        return {"error": str(exc)[-1500:]}
-    result["wall_s"] = round(time.monotonic() - t0, 1)
-    result["parts"] = "urgency only (bench-quick)" if quick else "all"
-    return result
-
-
-# --- report -----------------------------------------------------------------------------------
-
-
 # --- main -------------------------------------------------------------------------------------
 
 
@@ -483,7 +427,7 @@ def main() -> int:
                     per_db[kind] = {"error": str(exc)}
             if not args.no_scale and ours:
                 log_line(f"{engine}: bench/scale_bench.py")
-                per_db["scale_bench"] = scale_bench(db, cases, args.quick, setup_log)
+                per_db["scale_bench"] = scale_bench(db.url, cases, args.quick, setup_log)
             if not args.keep:
                 db.drop(GONGZHI)
                 if peer_names:

@@ -135,35 +135,12 @@ def _clean_filing(
 
 
 @transaction.atomic
-def case_file(
-    *,
-    actor: Any,
-    compound: Compound,
-    channel: str,
-    type: str,
-    title: str,
-    content: str,
-    requester: Any = None,
-    requester_name: str = "",
-    requester_phone: str = "",
-    building: Building | None = None,
-    unit: Unit | None = None,
-    address: str = "",
-    is_public: bool = False,
-    category: str = "",
-    respondent_company: PropertyCompany | None = None,
-    duplicate_of: Case | None = None,
-    external_order_no: str = "",
-    external_due_at: dt.datetime | None = None,
-    created_at: dt.datetime | None = None,
-    suggestion: dict | None = None,
-    photos: Iterable[Any] = (),
-) -> Case:
+def case_file(*, actor: Any, compound: Compound, **details: Any) -> Case:
     """受理 a case from any channel; with `duplicate_of`, attach a repeat to the open case (S6)."""
     if not policies.can_file(actor, compound):
         raise PermissionDenied
-    # Every keyword argument passes through unchanged, except what a resident may not choose.
-    fields = {k: v for k, v in locals().items() if k not in ("actor", "compound")}
+    # `details` are `create_case`'s keywords, passed through except what a resident may not choose.
+    fields = dict(details)
     if not policies.is_intake_staff(actor, compound):
         # A resident files for themselves, online; only staff judge a repeat (S6).
         fields.update(requester=actor, channel=Channel.ONLINE, duplicate_of=None)
