@@ -227,11 +227,13 @@ GONGZHI_SMS_ALIYUN = {
     "template_code": os.environ.get("GONGZHI_SMS_ALIYUN_TEMPLATE", ""),
     "region": os.environ.get("GONGZHI_SMS_ALIYUN_REGION", "cn-hangzhou"),
 }
+# When a filing's AI suggestion is computed (cases.services.intake.suggest_after_filing):
+# "deferred" when an assessor first opens the case or the scheduler's sweep comes, whichever is
+# first; "background" on a thread right after commit; "inline" inside the filing's transaction.
+GONGZHI_TRIAGE_AT_FILING = os.environ.get("GONGZHI_TRIAGE_AT_FILING", "deferred")
 # Periodic sweeps run by `manage.py run_scheduler`: dotted paths to `f(now) -> int`.
-# "background": a filing's AI suggestion is computed right after commit off the request thread
-# (cases.services.intake.suggest_after_filing); "inline": inside the filing's transaction.
-GONGZHI_TRIAGE_AT_FILING = os.environ.get("GONGZHI_TRIAGE_AT_FILING", "background")
 GONGZHI_SWEEPS = [
     "gongzhi.core.notifications.sweeps.deliver_pending",
     "gongzhi.cases.sweeps.run_all",
+    "gongzhi.core.ratelimit.sweep_expired_counters",
 ]

@@ -1,5 +1,5 @@
 """The REST API's throttle over the shared request counters of `gongzhi.core.ratelimit`
-(database cache: every worker process counts together)."""
+(a database table: every worker process counts together)."""
 
 import threading
 

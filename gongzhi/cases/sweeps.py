@@ -6,6 +6,7 @@ partial indexes on Case, so its cost follows the number of due cases, not all ca
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 
@@ -100,9 +101,11 @@ def sweep_auto_close(now: dt.datetime) -> int:
 
 
 def sweep_missing_suggestions(now: dt.datetime) -> int:
-    """A filing's AI suggestion is computed on a thread after commit; a worker that died in
-    between left the case without one. Still-unassessed cases of the last day get it here."""
-    settled = now - dt.timedelta(minutes=2)  # leave the filing's own thread time to finish
+    """Still-unassessed cases of the last day that have no AI suggestion get it here: all of
+    them in deferred mode (the default), and in background mode those whose filing thread died
+    with its worker (after two minutes, to leave the thread time to finish)."""
+    deferred = settings.GONGZHI_TRIAGE_AT_FILING == "deferred"
+    settled = now if deferred else now - dt.timedelta(minutes=2)
     missing = Case.objects.filter(
         status=Status.RECEIVED,
         created_at__gte=now - dt.timedelta(days=1),

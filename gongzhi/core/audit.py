@@ -37,7 +37,8 @@ def _hash_fields(record: AuditRecord) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
+# No savepoint: a failed audit row must fail the whole operation it records.
+@transaction.atomic(savepoint=False)
 def record(
     *,
     action: str,

@@ -197,3 +197,21 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} #{self.notification_id} {self.status}"
+
+
+class RateCounter(models.Model):
+    """Requests counted in one fixed window (gongzhi.core.ratelimit): one row per bucket and
+    window, bumped by a single atomic upsert so every worker process counts together."""
+
+    bucket = models.CharField(max_length=200)
+    window_start = models.BigIntegerField(help_text="Unix time the window began")
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["bucket", "window_start"], name="rate_counter_unique")
+        ]
+        indexes = [models.Index(fields=["window_start"], name="rate_counter_window_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.bucket}@{self.window_start}: {self.count}"

@@ -10,9 +10,8 @@ import sys
 
 import pytest
 import time_machine
-from django.core.management import call_command
 from django.db import connection
-from django.test import Client, override_settings
+from django.test import Client
 from django.utils import timezone
 
 from gongzhi.api import services as api_services
@@ -191,31 +190,23 @@ print(json.dumps({
 # rows (SLA policies) that later tests in this process rely on.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_second_worker_process_sees_the_lockout_and_the_counters(personas, axes_on):
-    db_cache = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "gongzhi_cache",
-        }
-    }
-    with override_settings(CACHES=db_cache):
-        call_command("createcachetable", verbosity=0)
-        for _ in range(LIMIT):
-            _login("resident_a", "wrong")
-        for _ in range(3):
-            assert hit("shared-test", 3, window=WINDOW) is None
-        env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DEBUG"}}
-        env |= {"DJANGO_SETTINGS_MODULE": "gongzhi.settings", "DATABASE_URL": _database_url()}
-        result = subprocess.run(  # noqa: S603
-            [sys.executable, "-c", SECOND_WORKER.replace("WINDOW", str(WINDOW))],
-            cwd=BASE_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        assert result.returncode == 0, result.stderr
-        seen = json.loads(result.stdout.strip().splitlines()[-1])
+    for _ in range(LIMIT):
+        _login("resident_a", "wrong")
+    for _ in range(3):
+        assert hit("shared-test", 3, window=WINDOW) is None
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DEBUG"}}
+    env |= {"DJANGO_SETTINGS_MODULE": "gongzhi.settings", "DATABASE_URL": _database_url()}
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", SECOND_WORKER.replace("WINDOW", str(WINDOW))],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
     assert seen["locked"] == 429  # locked by this process's failures
     assert seen["other_user"] == 200  # the sign-in form again: only that username is locked
     assert seen["bucket"] is not None  # the fourth hit in the window, counted by another process

@@ -26,13 +26,3 @@ def open311_key(personas):
         actor=personas.street_officer, name="南湖随手拍", street=personas.street
     )
     return issued.obj, issued.secret
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """Rate-limit counters live in the cache; ids repeat between tests, counters must not."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()

@@ -27,6 +27,7 @@ from gongzhi.cases.services.intake import (
     case_answer,
     case_file,
     case_not_accept,
+    suggestion_for_assessor,
 )
 from gongzhi.cases.workflow import CaseChanged, InvalidTransition
 
@@ -52,4 +53,5 @@ __all__ = [
     "case_terminate",
     "case_visit",
     "suggest_assignee",
+    "suggestion_for_assessor",
 ]

@@ -65,13 +65,22 @@ def _suggest_in_background(case_pk: int) -> None:
 
 
 def suggest_after_filing(case: Case) -> None:
-    """The AI grid worker's suggestion (G3: advice, never blocking intake) without making the
-    filer wait for it. When the filing is its own transaction (a request), it runs right after
-    commit on a background thread with its own database connection, and the filing returns at
-    once; inside a caller's larger transaction (an import batch, a test) it joins that
-    transaction as before. settings.GONGZHI_TRIAGE_AT_FILING = "inline" always waits."""
+    """The AI grid worker's suggestion (G3: advice, never blocking intake), by
+    settings.GONGZHI_TRIAGE_AT_FILING:
+
+    - "deferred" (the default): not at filing at all. The first person who may assess the case
+      gets it computed when the case page opens (`suggestion_for_assessor`), or the scheduler's
+      sweep computes it first. Filing costs nothing for it, and no thread competes with the
+      web worker for the interpreter.
+    - "background": right after commit on a thread with its own connection (inside a caller's
+      larger transaction, such as an import batch, it joins that transaction instead).
+    - "inline": always inside the filing transaction (tests).
+    """
+    mode = settings.GONGZHI_TRIAGE_AT_FILING
+    if mode == "deferred":
+        return
     owns_commit = len(connection.atomic_blocks) == 1
-    if not owns_commit or settings.GONGZHI_TRIAGE_AT_FILING != "background":
+    if not owns_commit or mode != "background":
         triage_link.record_suggestion(case)
         return
 
@@ -82,6 +91,18 @@ def suggest_after_filing(case: Case) -> None:
         thread.start()
 
     transaction.on_commit(start, robust=True)
+
+
+@transaction.atomic
+def suggestion_for_assessor(case: Case) -> None:
+    """A case still awaiting 研判 gets its AI suggestion now if it has none yet (deferred mode;
+    harmless in the others). The case row is locked first, so two assessors opening the page
+    at once compute it once."""
+    if case.status != Status.RECEIVED:
+        return
+    Case.objects.select_for_update().filter(pk=case.pk).exists()
+    if not case.ai_suggestions.exists():
+        triage_link.record_suggestion(case)
 
 
 def wait_for_suggestions(timeout: float = 30.0) -> None:

@@ -12,12 +12,6 @@ from gongzhi.org.models import Role, User
 from gongzhi.org.scopes import current_company_compounds
 
 
-def _notify(**kwargs: Any) -> None:
-    from gongzhi.core.notifications import notify
-
-    notify(**kwargs)
-
-
 def case_link(case: Case) -> str:
     return f"/cases/{case.pk}/"
 
@@ -25,23 +19,22 @@ def case_link(case: Case) -> str:
 def send(
     recipients: Iterable[Any], *, case: Case, kind: str, title: str, body: str = "", key: str
 ) -> int:
-    """Notify each distinct recipient once per `key` (the dedupe key makes reruns harmless)."""
-    sent = 0
-    seen: set[int] = set()
-    for user in recipients:
-        if user is None or user.pk in seen or not user.is_active:
-            continue
-        seen.add(user.pk)
-        _notify(
-            recipient=user,
-            kind=kind,
-            title=title,
-            body=body or f"诉求 {case.number}：{case.title}",
-            link=case_link(case),
-            dedupe_key=f"case:{case.pk}:{key}",
-        )
-        sent += 1
-    return sent
+    """Notify each distinct active recipient once per `key` (the dedupe key makes reruns
+    harmless); all of them in a few statements."""
+    from gongzhi.core.notifications import notify_many
+
+    users = [user for user in recipients if user is not None and user.is_active]
+    if not users:
+        return 0
+    written = notify_many(
+        recipients=users,
+        kind=kind,
+        title=title,
+        body=body or f"诉求 {case.number}：{case.title}",
+        link=case_link(case),
+        dedupe_key=f"case:{case.pk}:{key}",
+    )
+    return len(written)
 
 
 def _grant_users(roles: set[str], paths: list[str]) -> list[User]:

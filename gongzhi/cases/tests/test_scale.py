@@ -130,3 +130,44 @@ def test_a_filing_whose_suggestion_thread_died_gets_it_from_the_sweep(personas, 
     assert sweeps.sweep_missing_suggestions(later) == 1
     assert CaseSuggestion.objects.get(case=case).category == Category.ELEVATOR
     assert sweeps.sweep_missing_suggestions(later) == 0  # once only
+
+
+@pytest.mark.django_db
+def test_deferred_suggestions_come_when_an_assessor_opens_the_case(personas, settings) -> None:
+    """Deferred (the default): filing computes nothing; the assessor's page view does, once."""
+    settings.GONGZHI_TRIAGE_AT_FILING = "deferred"
+    p = personas
+    case = intake.case_file(
+        actor=p.grid_worker, compound=p.compound_a, channel="grid_worker", type="help",
+        title="电梯故障", content="电梯困人，3栋电梯停在两层之间，里面有老人",
+        requester=p.resident_a,
+    )  # fmt: skip
+    assert not CaseSuggestion.objects.filter(case=case).exists()
+
+    requester = Client()
+    requester.force_login(p.resident_a)
+    assert requester.get(f"/cases/{case.pk}/").status_code == 200
+    assert not CaseSuggestion.objects.filter(case=case).exists()  # not for the requester's view
+
+    assessor = Client()
+    assessor.force_login(p.community_worker)
+    page = assessor.get(f"/cases/{case.pk}/").content.decode()
+    assert CaseSuggestion.objects.get(case=case).category == Category.ELEVATOR
+    assert Category.ELEVATOR.label in page  # the AI card shows it at once
+    assessor.get(f"/cases/{case.pk}/")
+    assert CaseSuggestion.objects.filter(case=case).count() == 1  # computed once
+
+
+@pytest.mark.django_db
+def test_deferred_suggestions_come_from_the_scheduler_without_waiting(personas, settings) -> None:
+    settings.GONGZHI_TRIAGE_AT_FILING = "deferred"
+    p = personas
+    case = intake.case_file(
+        actor=p.grid_worker, compound=p.compound_a, channel="grid_worker", type="help",
+        title="楼道灯不亮", content="3单元楼道灯坏了一周，晚上上下楼看不见",
+        requester=p.resident_a,
+    )  # fmt: skip
+    assert not CaseSuggestion.objects.filter(case=case).exists()
+    assert sweeps.sweep_missing_suggestions(timezone.now()) == 1
+    assert CaseSuggestion.objects.filter(case=case).count() == 1
+    assert sweeps.sweep_missing_suggestions(timezone.now()) == 0

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from gongzhi.cases import forms, selectors, ui_selectors
+from gongzhi.cases import forms, selectors, services, ui_selectors
 from gongzhi.cases.workflow import Action
 from gongzhi.org import policies as org_policies
 
@@ -48,6 +48,8 @@ def render_detail(
     detail = selectors.case_detail(request.user, pk)
     case = detail.case
     requester_view = _is_requester_view(request.user, case)
+    if not requester_view and Action.ASSESS in detail.actions:
+        services.suggestion_for_assessor(case)  # the AI card needs it (deferred mode)
     action_forms = []
     for action in detail.actions:
         if bound and bound[0] == action:

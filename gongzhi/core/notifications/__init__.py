@@ -5,6 +5,6 @@ notify(recipient=user, kind="case.assigned", title=..., body=..., link=..., dedu
 """
 
 from gongzhi.core.notifications.kinds import KINDS, URGENT_KINDS, register_kind
-from gongzhi.core.notifications.services import notify
+from gongzhi.core.notifications.services import notify, notify_many
 
-__all__ = ["KINDS", "URGENT_KINDS", "notify", "register_kind"]
+__all__ = ["KINDS", "URGENT_KINDS", "notify", "notify_many", "register_kind"]

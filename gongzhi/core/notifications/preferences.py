@@ -18,8 +18,16 @@ def phone_number(user: Any) -> str:
 def preference_for(user: Any) -> NotificationPreference:
     """The stored preference, or an unsaved default: a channel is on when its address exists."""
     found = NotificationPreference.objects.filter(user=user).first()
-    if found is not None:
-        return found
+    return found if found is not None else preference_for_default(user)
+
+
+def preferences_for(users: list[Any]) -> dict[int, NotificationPreference]:
+    """`preference_for` of several users in one query, keyed by user id."""
+    stored = {p.user_id: p for p in NotificationPreference.objects.filter(user__in=users)}
+    return {user.pk: stored.get(user.pk) or preference_for_default(user) for user in users}
+
+
+def preference_for_default(user: Any) -> NotificationPreference:
     return NotificationPreference(
         user=user,
         email_enabled=bool(email_address(user)),

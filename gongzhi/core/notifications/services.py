@@ -1,6 +1,7 @@
 """Every write of the notifications package. `notify` is the public entry point."""
 
 import datetime as dt
+from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
@@ -17,12 +18,22 @@ from gongzhi.core.notifications.preferences import (
     email_address,
     external_channels,
     phone_number,
-    preference_for,
+    preferences_for,
 )
 from gongzhi.core.notifications.quiet_hours import send_not_before
 
 
-@transaction.atomic
+def _check(kind: str, title: str, link: str, dedupe_key: str) -> None:
+    if not is_valid_kind(kind):
+        raise ValueError(f"invalid notification kind {kind!r}")
+    if link and (not link.startswith("/") or link.startswith("//")):
+        raise ValueError("notification links are relative URLs inside the app")
+    if len(dedupe_key) > 200:
+        raise ValueError("dedupe_key longer than 200 characters")
+    if not title.strip():
+        raise ValueError("a notification needs a title")
+
+
 def notify(
     *,
     recipient: Any,
@@ -39,62 +50,136 @@ def notify(
     commit (or at the end of the recipient's quiet hours); the sweep retries failures.
     Not audited: the business action that triggers it writes the audit row.
     """
-    if not is_valid_kind(kind):
-        raise ValueError(f"invalid notification kind {kind!r}")
-    if link and (not link.startswith("/") or link.startswith("//")):
-        raise ValueError("notification links are relative URLs inside the app")
-    if len(dedupe_key) > 200:
-        raise ValueError("dedupe_key longer than 200 characters")
-    if not title.strip():
-        raise ValueError("a notification needs a title")
-    if (
-        dedupe_key
-        and Notification.objects.filter(recipient=recipient, dedupe_key=dedupe_key).exists()
-    ):
-        return None
+    written = notify_many(
+        recipients=[recipient],
+        kind=kind,
+        title=title,
+        body=body,
+        link=link,
+        dedupe_key=dedupe_key,
+        urgent=urgent,
+    )
+    return written[0] if written else None
+
+
+def notify_many(
+    *,
+    recipients: Iterable[Any],
+    kind: str,
+    title: str,
+    body: str = "",
+    link: str = "",
+    dedupe_key: str = "",
+    urgent: bool = False,
+) -> list[Notification]:
+    """`notify` for several recipients in a handful of statements, whatever their number: one
+    read of used dedupe keys, one insert of the notifications, one read of preferences, one
+    insert of deliveries. Returns the notifications written (recipients already notified under
+    `dedupe_key` are skipped)."""
+    _check(kind, title, link, dedupe_key)  # before the transaction: a bad call changes nothing
+    with transaction.atomic(savepoint=False):  # the caller's transaction, if there is one
+        return _write_many(
+            list({user.pk: user for user in recipients}.values()),
+            kind=kind,
+            title=title,
+            body=body,
+            link=link,
+            dedupe_key=dedupe_key,
+            urgent=urgent,
+        )
+
+
+def _write_many(
+    users: list[Any],
+    *,
+    kind: str,
+    title: str,
+    body: str,
+    link: str,
+    dedupe_key: str,
+    urgent: bool,
+) -> list[Notification]:
+    if dedupe_key and users:
+        used = set(
+            Notification.objects.filter(
+                recipient__in=[u.pk for u in users], dedupe_key=dedupe_key
+            ).values_list("recipient_id", flat=True)
+        )
+        users = [u for u in users if u.pk not in used]
+    if not users:
+        return []
     now = timezone.now()
     urgent = urgent or kind in URGENT_KINDS
+    rows = [
+        Notification(
+            recipient=user,
+            kind=kind,
+            title=title.strip()[:200],
+            body=body,
+            link=link,
+            dedupe_key=dedupe_key,
+            urgent=urgent,
+            created_at=now,
+        )
+        for user in users
+    ]
     try:
         with transaction.atomic():  # savepoint: a concurrent duplicate must not break the caller
+            written = Notification.objects.bulk_create(rows)
+    except IntegrityError:
+        # Someone else notified one of them under this key meanwhile: one at a time, skipping
+        # whoever already has it.
+        return [n for u in users if (n := _notify_one(u, rows[0], now)) is not None]
+    _schedule_deliveries(written, now)
+    return written
+
+
+def _notify_one(user: Any, template: Notification, now: dt.datetime) -> Notification | None:
+    if Notification.objects.filter(recipient=user, dedupe_key=template.dedupe_key).exists():
+        return None
+    try:
+        with transaction.atomic():
             notification = Notification.objects.create(
-                recipient=recipient,
-                kind=kind,
-                title=title.strip()[:200],
-                body=body,
-                link=link,
-                dedupe_key=dedupe_key,
-                urgent=urgent,
+                recipient=user,
+                kind=template.kind,
+                title=template.title,
+                body=template.body,
+                link=template.link,
+                dedupe_key=template.dedupe_key,
+                urgent=template.urgent,
                 created_at=now,
             )
     except IntegrityError:
-        if (
-            dedupe_key
-            and Notification.objects.filter(recipient=recipient, dedupe_key=dedupe_key).exists()
-        ):
-            return None
-        raise
-    _schedule_deliveries(notification, now)
+        return None
+    _schedule_deliveries([notification], now)
     return notification
 
 
-def _schedule_deliveries(notification: Notification, now: dt.datetime) -> None:
-    recipient = notification.recipient
-    preference = preference_for(recipient)
-    channels = external_channels(recipient, preference, notification.kind)
-    if not channels:
-        return
-    not_before = send_not_before(
-        preference=preference, user=recipient, now=now, urgent=notification.urgent
-    )
-    deliveries = Delivery.objects.bulk_create(
-        Delivery(notification=notification, channel=c, next_attempt_at=not_before, created_at=now)
-        for c in channels
-    )
-    if not_before <= now:
-        ids = [d.pk for d in deliveries] or list(
-            notification.deliveries.values_list("pk", flat=True)
+def _schedule_deliveries(notifications: list[Notification], now: dt.datetime) -> None:
+    preferences = preferences_for([n.recipient for n in notifications])
+    deliveries: list[Delivery] = []
+    for notification in notifications:
+        recipient = notification.recipient
+        preference = preferences[recipient.pk]
+        channels = external_channels(recipient, preference, notification.kind)
+        if not channels:
+            continue
+        not_before = send_not_before(
+            preference=preference, user=recipient, now=now, urgent=notification.urgent
         )
-        transaction.on_commit(partial(attempt_after_commit, ids))
+        deliveries += [
+            Delivery(
+                notification=notification, channel=c, next_attempt_at=not_before, created_at=now
+            )
+            for c in channels
+        ]
+    if not deliveries:
+        return
+    # Both supported databases return the new keys from a bulk insert.
+    written = Delivery.objects.bulk_create(deliveries)
+    due = [d.pk for d in written if d.next_attempt_at <= now]
+    if due:
+        transaction.on_commit(partial(attempt_after_commit, due))
 
 
 def notification_mark_read(*, actor: Any, notification: Notification) -> Notification:
