@@ -36,6 +36,9 @@ run: setup
 	$(MANAGE) migrate --no-input -v 0
 	$(MANAGE) createcachetable
 	$(MANAGE) seed_demo
+	@echo "调度器（SLA 预警、超时升级、通知投递、AI 建议）在后台每 30 秒运行一轮，日志：var/scheduler.log"
+	$(MANAGE) run_scheduler --interval 30 > var/scheduler.log 2>&1 & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null' EXIT; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 seed: setup
