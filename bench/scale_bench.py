@@ -13,9 +13,10 @@ topped up with `seed_scale` until it holds at least N cases (the seed is timed),
 - the SLA sweep: K open cases are made freshly breached (due a minute ago) inside a transaction
   that is rolled back afterwards; the time of `sweeps.sweep_breaches` over them and of the
   candidate query alone; run at 100k and at 1M cases to see that it follows K, not all cases;
-- case creation through `services.case_file` as a grid worker (the AI suggestion then runs
-  after commit off the request thread; also timed inline) against the framework's minimal
-  request (`GET /bench/minimal`) measured in the same process, and the queries each costs.
+- case creation through `services.case_file` as a grid worker (the AI suggestion deferred to
+  the assessor, as in production; also timed inline) against the framework's minimal request
+  (`GET /bench/minimal`) measured in the same process, and the queries each costs; for scale,
+  also the framework's cheapest write: one ORM insert in its own transaction.
 
 Prints ONE flat JSON object (also the last line of stdout); keys, times in milliseconds:
 
@@ -34,7 +35,8 @@ Prints ONE flat JSON object (also the last line of stdout); keys, times in milli
   sweep_breached, sweep_ms, sweep_per_case_ms, sweep_candidates_query_ms, sweep_index_used,
   sweep_steady_ms (run_all with nothing due)
   minimal_p50_ms, minimal_cpu_p50_ms, create_p50_ms, create_p95_ms, create_cpu_p50_ms,
-  create_queries, create_vs_minimal (p50 ratio), create_inline_suggestion_p50_ms
+  create_queries, create_vs_minimal (p50 ratio), create_inline_suggestion_p50_ms,
+  orm_insert_p50_ms, orm_insert_vs_minimal (p50 ratio)
 """
 
 from __future__ import annotations
@@ -319,8 +321,26 @@ def create(out: dict, requests: int) -> None:
 
     settings.GONGZHI_TRIAGE_AT_FILING = "inline"
     inline = [file_one() for _ in range(max(10, requests // 10))]
-    settings.GONGZHI_TRIAGE_AT_FILING = "background"
+    settings.GONGZHI_TRIAGE_AT_FILING = "deferred"
     out["create_inline_suggestion_p50_ms"] = ms(inline)[0]
+    CPU.clear()
+
+    from django.db import transaction
+
+    from gongzhi.core.models import RateCounter
+
+    def insert_one(i: int) -> float:
+        started = time.perf_counter()
+        with transaction.atomic():
+            RateCounter.objects.create(bucket=f"bench:orm-insert:{i}", window_start=0)
+        return time.perf_counter() - started
+
+    inserts = [insert_one(i) for i in range(requests)]
+    RateCounter.objects.filter(bucket__startswith="bench:orm-insert:").delete()
+    out["orm_insert_p50_ms"] = ms(inserts)[0]
+    out["orm_insert_vs_minimal"] = round(
+        out["orm_insert_p50_ms"] / max(out["minimal_p50_ms"], 1e-6), 2
+    )
 
 
 def main() -> None:

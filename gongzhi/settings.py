@@ -4,6 +4,7 @@ Per-organisation policy (SLA hours, quorum rules, fiscal years…) is data in th
 never a setting here (style.md, rule 7).
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -198,6 +199,14 @@ AXES_LOCKOUT_CALLABLE = "gongzhi.core.lockout.locked_out"  # Chinese page / API 
 # Requests per minute per address (gongzhi.core.ratelimit): sign-in posts, resident filing.
 GONGZHI_LOGIN_RATE_PER_MINUTE = int(os.environ.get("GONGZHI_LOGIN_RATE_PER_MINUTE", "20"))
 GONGZHI_FILING_RATE_PER_MINUTE = int(os.environ.get("GONGZHI_FILING_RATE_PER_MINUTE", "10"))
+# Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed
+# for rate limits and sign-in lockouts; empty: the socket address is the client.
+# A malformed entry stops the start here rather than failing requests later.
+GONGZHI_TRUSTED_PROXIES = [
+    str(ipaddress.ip_network(entry.strip(), strict=False))
+    for entry in os.environ.get("GONGZHI_TRUSTED_PROXIES", "").split(",")
+    if entry.strip()
+]
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "gongzhi@localhost")

@@ -10,6 +10,7 @@ Used by the web pages (`rate_limited`: sign-in, a resident filing a demand), Ope
 REST API (`gongzhi.api.ratelimit`), and as django-axes' client address (settings).
 """
 
+import functools
 import ipaddress
 import time
 from collections.abc import Callable
@@ -59,15 +60,49 @@ def sweep_expired_counters(now: Any) -> int:
     return deleted
 
 
+@functools.lru_cache(maxsize=8)
+def _networks(
+    entries: tuple[str, ...],
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(entry.strip(), strict=False) for entry in entries)
+
+
+def _trusted(address: str) -> bool:
+    networks = _networks(tuple(getattr(settings, "GONGZHI_TRUSTED_PROXIES", ()) or ()))
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+def client_address(request: HttpRequest) -> str:
+    """The address of whoever sent the request. X-Forwarded-For is believed only from the
+    proxies in settings.GONGZHI_TRUSTED_PROXIES, and read from the right: every proxy appends
+    the address it saw, so the first untrusted address from the right is the client, and
+    whatever a client wrote into the header itself (to its left) is ignored."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    if not _trusted(remote):
+        return remote
+    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    for hop in reversed([h for h in hops if h]):
+        try:
+            ipaddress.ip_address(hop)
+        except ValueError:
+            return remote  # a malformed hop: trust nothing the chain says beyond our proxy
+        if not _trusted(hop):
+            return hop
+    return remote
+
+
 def client_ip(request: HttpRequest, *_: Any) -> str:
-    # Only the socket address: X-Forwarded-For is set by the client unless a proxy rewrites it.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    return client_address(request) or "unknown"
 
 
 def axes_client_ip(request: HttpRequest, *_: Any) -> str | None:
     """The address django-axes stores: a real IP or none (a unix-socket deployment may pass an
     empty REMOTE_ADDR, which PostgreSQL's inet column would refuse as "unknown")."""
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request)
     try:
         return str(ipaddress.ip_address(address))
     except ValueError:
