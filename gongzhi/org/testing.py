@@ -71,19 +71,20 @@ class Personas:
         }
 
 
-def _user(username: str, name: str, person: Person | None = None) -> User:
+def make_user(username: str, name: str, person: Person | None = None) -> User:
     return User.objects.create_user(
         username=username, password=PASSWORD, display_name=name, person=person
     )
 
 
-def _resident(unit: Unit, username: str, name: str, phone: str, id_number: str) -> User:
+def make_resident(unit: Unit, username: str, name: str, phone: str, id_number: str) -> User:
+    """An owner-occupier of `unit` with a resident account (its own Person and Owner)."""
     person = Person.objects.create(name=name, phone=phone, id_number=id_number)
     owner = services.owner_for_person(compound=unit.building.compound, person=person)
     Unit.objects.filter(pk=unit.pk).update(owner=owner)
     unit.owner = owner
     Residency.objects.create(unit=unit, person=person, kind=Residency.Kind.OWNER_OCCUPIER)
-    user = _user(username, name, person)
+    user = make_user(username, name, person)
     services.role_grant(actor=None, user=user, role=Role.RESIDENT, node=unit)
     return user
 
@@ -122,23 +123,23 @@ def build_personas() -> Personas:
             fee_per_m2=Decimal("1.80"),
         )
 
-    resident_a = _resident(unit_a, "resident_a", "张三", "13812341234", "420106198001011237")
-    resident_b = _resident(unit_b, "resident_b", "李四", "13912345678", "42010619850202567X")
-    property_a = _user("property_a", "物业X员工")
+    resident_a = make_resident(unit_a, "resident_a", "张三", "13812341234", "420106198001011237")
+    resident_b = make_resident(unit_b, "resident_b", "李四", "13912345678", "42010619850202567X")
+    property_a = make_user("property_a", "物业X员工")
     services.role_grant(actor=None, user=property_a, role=Role.PROPERTY_STAFF, company=x)
-    property_b = _user("property_b", "物业Y员工")
+    property_b = make_user("property_b", "物业Y员工")
     services.role_grant(actor=None, user=property_b, role=Role.PROPERTY_STAFF, company=y)
-    committee_a = _user("committee_a", "业委会委员")
+    committee_a = make_user("committee_a", "业委会委员")
     services.role_grant(actor=None, user=committee_a, role=Role.COMMITTEE_MEMBER, node=a)
-    party_a = _user("party_a", "党支部书记")
+    party_a = make_user("party_a", "党支部书记")
     services.role_grant(actor=None, user=party_a, role=Role.PARTY_MEMBER, node=a)
-    community_worker = _user("community_worker", "社区工作者")
+    community_worker = make_user("community_worker", "社区工作者")
     services.role_grant(actor=None, user=community_worker, role=Role.COMMUNITY_WORKER, node=c1)
-    grid_worker = _user("grid_worker", "网格员")
+    grid_worker = make_user("grid_worker", "网格员")
     services.role_grant(actor=None, user=grid_worker, role=Role.GRID_WORKER, node=c1)
-    street_officer = _user("street_officer", "街道干部")
+    street_officer = make_user("street_officer", "街道干部")
     services.role_grant(actor=None, user=street_officer, role=Role.STREET_OFFICER, node=street)
-    outsider = _user("outsider", "无关用户")
+    outsider = make_user("outsider", "无关用户")
     return Personas(
         street,
         c1,

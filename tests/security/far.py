@@ -14,30 +14,20 @@ from gongzhi.org.models import (
     FeeMode,
     Person,
     PropertyCompany,
-    Residency,
     Role,
     ServiceContract,
     Unit,
     User,
 )
-from gongzhi.org.testing import PASSWORD, Personas
+from gongzhi.org.testing import Personas, make_resident, make_user
 
 
 def _user(username: str, name: str, person: Person | None = None) -> User:
-    return User.objects.create_user(
-        username=f"far_{username}", password=PASSWORD, display_name=name, person=person
-    )
+    return make_user(f"far_{username}", name, person)
 
 
 def _resident(unit: Unit, username: str, name: str, phone: str, id_number: str) -> User:
-    person = Person.objects.create(name=name, phone=phone, id_number=id_number)
-    owner = services.owner_for_person(compound=unit.building.compound, person=person)
-    Unit.objects.filter(pk=unit.pk).update(owner=owner)
-    unit.owner = owner
-    Residency.objects.create(unit=unit, person=person, kind=Residency.Kind.OWNER_OCCUPIER)
-    user = _user(username, name, person)
-    services.role_grant(actor=None, user=user, role=Role.RESIDENT, node=unit)
-    return user
+    return make_resident(unit, f"far_{username}", name, phone, id_number)
 
 
 def build_far_world() -> Personas:
