@@ -252,15 +252,29 @@ class Case(models.Model):
             models.Index(fields=["assigned_company", "status"], name="case_company_status_idx"),
             # The work queue's order (selectors.case_queue): cases still in the loop by urgency
             # and time left, read in index order, LIMIT a page; and the same with finished
-            # cases last, for queues that include them.
+            # cases last, for queues that include them. The active one also holds every column
+            # the scope, buckets and filters test: a case that does not match is skipped in the
+            # index, so a sparse filter costs a walk of this small index, not a row per case.
             models.Index(
                 UrgencyRank(),
                 F("due_at"),
                 F("created_at"),
                 F("id"),
+                F("status"),
+                F("compound"),
+                F("sla_class"),
+                F("channel"),
+                F("warn_at"),
+                F("breached_at"),
+                F("assigned_company"),
+                F("assigned_level"),
+                F("termination_requested"),
+                F("requester"),
+                F("created_by"),
+                F("is_public"),
                 condition=Q(IsActive()),
                 name="case_queue_active_idx",
-            ),
+            ),  # fmt: skip
             models.Index(
                 FinalRank(),
                 UrgencyRank(),
@@ -268,6 +282,29 @@ class Case(models.Model):
                 F("created_at"),
                 F("id"),
                 name="case_queue_idx",
+            ),  # fmt: skip
+            # The work queue's counts (selectors.queue_counts, capped at COUNT_CAP + 1): the
+            # unfinished cases of the compounds in scope, by status and deadline, with every
+            # column the buckets and filters test, so a count reads only this small index.
+            models.Index(
+                fields=[
+                    "compound",
+                    "status",
+                    "due_at",
+                    "warn_at",
+                    "breached_at",
+                    "created_at",
+                    "sla_class",
+                    "channel",
+                    "assigned_company",
+                    "assigned_level",
+                    "termination_requested",
+                    "requester",
+                    "created_by",
+                    "is_public",
+                ],
+                condition=Q(IsActive()),
+                name="case_active_scope_idx",
             ),  # fmt: skip
         ]
         constraints = [

@@ -1,14 +1,16 @@
 """The scoped queryset of cases: who sees which case (one rule, used by every read)."""
 
+from functools import reduce
+from operator import or_
 from typing import Any, Self
 
 from django.db.models import BooleanField, F, Func, IntegerField, Q
 
 from gongzhi.cases.choices import Urgency
 from gongzhi.cases.workflow import CLOCK_STATUSES, FINAL_STATUSES, OPEN_STATUSES
-from gongzhi.org.models import Role
+from gongzhi.org.models import Compound, Role
 from gongzhi.org.querysets import ScopedQuerySet
-from gongzhi.org.scopes import scope_for
+from gongzhi.org.scopes import Scope, scope_for
 
 # Roles that see every case of the compounds in their scope.
 CASE_READER_ROLES = frozenset(
@@ -96,6 +98,35 @@ class Unindexed(Func):
         return super().as_sql(compiler, connection, template="+%(expressions)s", **extra)
 
 
+def _compounds_under(scope: Scope, roles: set[str] | frozenset[str], field: str) -> Q:
+    """`field IN (compounds under the scope's paths for these roles)`: a subquery on the small
+    compound table rather than a join, so that a count can read case_active_scope_idx."""
+    return Q(**{f"{field}__in": Compound.objects.filter(scope.q("path", roles)).values("pk")})
+
+
+def _scope_terms(scope: Scope, *, indexed: bool) -> list[Q]:
+    """The cases a user sees through their roles (their own cases come on top, see visible_to).
+
+    `indexed=False` (visible_to): neither the compound nor the company is an index term on
+    SQLite, whose OR-of-indexes plan would collect and sort every case in scope where walking
+    the queue's order index stops after one page. `indexed=True` (visible_parts): each term
+    is read on its own, from the compound-led case_active_scope_idx.
+    """
+    compound = "compound_id" if indexed else "compound_filter"
+    company = "company_filter"  # from the compound-led index, not the company's every case
+    terms = []
+    if scope.roles & CASE_READER_ROLES:
+        terms.append(_compounds_under(scope, CASE_READER_ROLES, compound))
+    if Role.COMMITTEE_MEMBER in scope.roles:
+        terms.append(_compounds_under(scope, {Role.COMMITTEE_MEMBER}, compound) & Q(is_public=True))
+    if scope.company_ids:
+        terms.append(
+            _compounds_under(scope, {Role.PROPERTY_STAFF}, compound)
+            & Q(**{f"{company}__in": scope.company_ids})
+        )
+    return terms
+
+
 class CaseQuerySet(ScopedQuerySet):
     """Who sees which case (documented in /work/notes/cases-api.md):
 
@@ -113,19 +144,37 @@ class CaseQuerySet(ScopedQuerySet):
         scope = scope_for(user)
         if scope.everything:
             return self
-        condition = Q(requester=user) | Q(created_by=user)
-        if scope.roles & CASE_READER_ROLES:
-            condition |= scope.q("compound__path", CASE_READER_ROLES)
-        if Role.COMMITTEE_MEMBER in scope.roles:
-            condition |= scope.q("compound__path", {Role.COMMITTEE_MEMBER}) & Q(is_public=True)
-        if scope.company_ids:
-            # Not an index term on SQLite: its OR-of-indexes plan would collect and sort every
-            # case of the company; walking the queue's order index stops after one page.
-            condition |= scope.q("compound__path", {Role.PROPERTY_STAFF}) & Q(
-                company_filter__in=scope.company_ids
-            )
-            return self.alias(company_filter=Unindexed("assigned_company_id")).filter(condition)
-        return self.filter(condition)
+        own = Q(requester=user) | Q(created_by=user)
+        terms = _scope_terms(scope, indexed=False)
+        return self.alias(
+            compound_filter=Unindexed("compound_id"),
+            company_filter=Unindexed("assigned_company_id"),
+        ).filter(reduce(or_, terms, own))
+
+    def visible_parts(self, user: Any) -> list[Self]:
+        """`visible_to(user)` as disjoint querysets whose union it is: the cases of each scope
+        term not already in an earlier one, then the user's own cases outside them all.
+
+        For counting: each part is a plain conjunction that an index can answer (the cases in
+        scope from case_active_scope_idx), where the OR of visible_to makes SQLite read the
+        whole open set. The own-cases part is a pk subquery so that it is always read from the
+        requester and creator indexes, whatever the other filters are.
+        """
+        if user is None or not getattr(user, "is_authenticated", False):
+            return []
+        scope = scope_for(user)
+        if scope.everything:
+            return [self]
+        base = self.alias(company_filter=Unindexed("assigned_company_id"))
+        parts, seen = [], None
+        for term in _scope_terms(scope, indexed=True):
+            parts.append(base.filter(term if seen is None else term & ~seen))
+            seen = term if seen is None else seen | term
+        own = Q(requester=user) | Q(created_by=user)
+        if seen is not None:
+            own &= ~seen
+        parts.append(base.filter(pk__in=base.filter(own).values("pk")))
+        return parts
 
     def open(self) -> Self:
         return self.filter(status__in=OPEN_STATUSES)

@@ -1,11 +1,8 @@
 """Every user-facing read of cases, starting from `Case.objects.visible_to(user)`."""
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -13,222 +10,34 @@ from django.utils import timezone
 from gongzhi.cases import policies
 from gongzhi.cases.choices import NOT_ACCEPTED_CHANNEL
 from gongzhi.cases.models import Case, CaseAttachment, CaseEvent, CaseRating, SlaPolicy
-from gongzhi.cases.querysets import (
-    ACTIVE_STATUSES,
-    FinalRank,
-    InClock,
-    IsActive,
-    Unindexed,
-    UrgencyRank,
+
+# The work queue lives in queue_selectors; its names stay importable from here.
+from gongzhi.cases.queue_selectors import (  # noqa: F401
+    BUCKETS,
+    COUNT_CAP,
+    SEARCH_WINDOW,
+    BoundedPaginator,
+    capped_count,
+    case_queue,
+    count_parts,
+    format_count,
+    queue_count,
+    queue_counts,
+    queue_paginator,
+    search_since,
 )
+from gongzhi.cases.queue_selectors import RELATED as _RELATED
 from gongzhi.cases.services.assignment import Assignee, current_company, suggest_assignee
 from gongzhi.cases.workflow import (
     ACTIONS,
     CLOCK_STATUSES,
-    FINAL_STATUSES,
-    OPEN_STATUSES,
     SYSTEM_ACTIONS,
     Action,
-    Status,
 )
 from gongzhi.core import audit
 from gongzhi.core.masking import mask_name, mask_phone, redact_text
 from gongzhi.org.models import Role
 from gongzhi.org.scopes import scope_for
-
-BUCKETS = ("todo", "open", "overdue", "warning", "resolved", "closed")
-# Counts and pages stop here: at a million cases nobody pages past 1,000 rows, and counting
-# every match on every page view would cost time in proportion to all cases ("1000+").
-COUNT_CAP = 1000
-# Free-text search reads at most the newest SEARCH_WINDOW cases (the search box says so); a
-# case number (NH…) is found among all cases through its unique index.
-SEARCH_WINDOW = 50_000
-_NUMBER = re.compile(r"^[A-Za-z]{2}\d{4,}$")
-_RELATED = ("compound__community", "assigned_company", "assigned_user", "respondent_company")
-
-
-def _bucket_q(user: Any, bucket: str, now: Any) -> Q:
-    if bucket == "open":
-        return Q(status__in=sorted(OPEN_STATUSES))
-    if bucket == "overdue":
-        return Q(status__in=sorted(CLOCK_STATUSES), due_at__lt=now)
-    if bucket == "warning":
-        # A deadline still ahead is never breached yet (every new due_at clears breached_at):
-        # so the not-yet-due cases are read from case_open_due_idx, not every open case.
-        return Q(InClock(), breached_at__isnull=True, due_at__gte=now, warn_at__lte=now)
-    if bucket == "resolved":
-        return Q(status=Status.RESOLVED)
-    if bucket == "closed":
-        return ~Q(IsActive())  # = the final statuses; not an index term (see case_queue)
-    if bucket == "todo":
-        return _todo_q(user) & IsActive()  # every branch is unfinished; bounds the scan
-    raise ValueError(f"unknown bucket {bucket!r}")
-
-
-def _todo_q(user: Any) -> Q:
-    """Cases waiting for this user's next step (as dispatcher or as handler)."""
-    scope = scope_for(user)
-    todo = Q(pk__in=[])
-    if scope.everything or scope.roles & policies.DISPATCH_ROLES:
-        todo |= Q(status__in=[Status.RECEIVED, Status.ASSESSED, Status.RETURNED, Status.REOPENED])
-        todo |= Q(termination_requested=True)
-    work = [Status.DISPATCHED, Status.ACCEPTED, Status.IN_PROGRESS]
-    if scope.company_ids:
-        todo |= Q(status__in=work, assigned_company_id__in=scope.company_ids)
-    if Role.COMMUNITY_WORKER in scope.roles:
-        todo |= Q(status__in=work, assigned_level="community")
-    if Role.STREET_OFFICER in scope.roles or scope.everything:
-        todo |= Q(status__in=work, assigned_level__in=["street", "department"])
-    todo |= Q(status=Status.RESOLVED, requester=user)
-    return todo
-
-
-def _active_only(bucket: str | None, statuses: list[str] | None) -> bool:
-    """Whether the filters leave only cases still in the loop (the partial queue index)."""
-    if statuses:
-        return set(statuses) <= set(ACTIVE_STATUSES)
-    return bucket in ("open", "overdue", "warning", "resolved", "todo")
-
-
-def _final_only(bucket: str | None, statuses: list[str] | None) -> bool:
-    if statuses:
-        return set(statuses) <= FINAL_STATUSES
-    return bucket == "closed"
-
-
-def _search_q(term: str) -> Q:
-    """A case number (or its prefix) among all cases; any other text among the newest
-    SEARCH_WINDOW cases, in number, title, content and address."""
-    if _NUMBER.match(term):
-        prefix = term.upper()
-        return Q(number__gte=prefix, number__lt=prefix + "\U0010ffff")
-    text = (
-        Q(number__icontains=term)
-        | Q(title__icontains=term)
-        | Q(content__icontains=term)
-        | Q(address__icontains=term)
-    )
-    since = search_since()
-    return text & Q(created_at__gte=since) if since is not None else text
-
-
-def search_since() -> Any:
-    """The filing time of the SEARCH_WINDOW-th newest case (None while there are fewer)."""
-    return (
-        Case.objects.order_by("-created_at")
-        .values_list("created_at", flat=True)[SEARCH_WINDOW - 1 : SEARCH_WINDOW]
-        .first()
-    )
-
-
-def case_queue(
-    user: Any,
-    *,
-    bucket: str | None = None,
-    status: str | list[str] | None = None,
-    channel: str | None = None,
-    category: str | None = None,
-    type: str | None = None,
-    compound_id: int | None = None,
-    community_id: int | None = None,
-    company_id: int | None = None,
-    supervised: bool | None = None,
-    mine: bool = False,
-    sla_class: str = "",
-    overdue: bool = False,
-    q: str = "",
-    order: str = "-created_at",
-) -> QuerySet[Case]:
-    """The inbox: every filter optional; ordering limited to known columns, or "urgency":
-    most urgent first, then least time left, then oldest, finished cases last (工作台).
-
-    The urgency order is read from an index (case_queue_idx, or case_queue_active_idx when
-    the filters leave only unfinished cases), so a page costs the rows it reads, not a sort
-    of every visible case. Free text searches the newest SEARCH_WINDOW cases (see _search_q).
-    """
-    qs = Case.objects.visible_to(user).select_related(*_RELATED)
-    statuses = [status] if isinstance(status, str) else status
-    if bucket:
-        qs = qs.filter(_bucket_q(user, bucket, timezone.now()))
-    if statuses and _final_only(None, statuses):
-        # Nearly every case: walk the newest first instead of the status index (see Unindexed).
-        qs = qs.alias(bare_status=Unindexed("status")).filter(bare_status__in=statuses)
-    elif statuses:
-        qs = qs.filter(status__in=statuses)
-    if channel:
-        qs = qs.filter(channel=channel)
-    if category:
-        qs = qs.filter(category=category)
-    if type:
-        qs = qs.filter(type=type)
-    if compound_id:
-        qs = qs.filter(compound_id=compound_id)
-    if community_id:
-        qs = qs.filter(compound__community_id=community_id)
-    if company_id:
-        qs = qs.filter(assigned_company_id=company_id)
-    if supervised is not None:
-        qs = qs.filter(supervised=supervised)
-    if mine:
-        qs = qs.filter(Q(assigned_user=user) | Q(requester=user) | Q(created_by=user))
-    if sla_class:
-        qs = qs.filter(sla_class=sla_class)
-    if overdue:
-        qs = qs.filter(status__in=sorted(CLOCK_STATUSES), due_at__lt=timezone.now())
-    if q.strip():
-        qs = qs.filter(_search_q(q.strip()))
-    if order == "urgency":
-        if _active_only(bucket, statuses) or overdue:
-            # SQLite uses a partial index only when the query repeats its condition literally;
-            # PostgreSQL proves it from the status filter, and a repeated condition would make
-            # it underestimate the rows (and sort them all instead of reading the index).
-            if connection.vendor != "postgresql":
-                qs = qs.filter(IsActive())
-            return qs.order_by(UrgencyRank(), "due_at", "created_at", "id")
-        if _final_only(bucket, statuses):
-            # Finished cases have no urgency left: the newest first (created_at index).
-            return qs.order_by("-created_at", "-id")
-        return qs.order_by(FinalRank(), UrgencyRank(), "due_at", "created_at", "id")
-    allowed = {"created_at", "-created_at", "due_at", "-due_at", "updated_at", "-updated_at"}
-    return qs.order_by(order if order in allowed else "-created_at", "-id")
-
-
-def capped_count(qs: QuerySet, cap: int | None = None) -> int:
-    """min(matches, cap + 1): reads at most cap + 1 rows; more than `cap` shows as "1000+"."""
-    cap = COUNT_CAP if cap is None else cap
-    return qs.order_by().values("pk")[: cap + 1].count()
-
-
-class BoundedPaginator(Paginator):
-    """Pages over at most COUNT_CAP rows, counted with `capped_count` (`capped` when there
-    are more: the pager says only the first COUNT_CAP are listed and offers no page past them)."""
-
-    def __init__(self, object_list: QuerySet, per_page: int, cap: int | None = None) -> None:
-        super().__init__(object_list, per_page)
-        self.cap = COUNT_CAP if cap is None else cap
-        self.capped = False
-
-    @property
-    def count(self) -> int:
-        if not hasattr(self, "_bounded_count"):
-            found = capped_count(self.object_list, self.cap)
-            self.capped = found > self.cap
-            self._bounded_count = min(found, self.cap)
-        return self._bounded_count
-
-
-def queue_counts(user: Any, cap: int | None = None) -> dict[str, int]:
-    """Cases per bucket, each counted up to cap + 1 (`format_count` shows "1000+")."""
-    now = timezone.now()
-    base = Case.objects.visible_to(user)
-    return {
-        bucket: capped_count(base.filter(_bucket_q(user, bucket, now)), cap) for bucket in BUCKETS
-    }
-
-
-def format_count(value: int, cap: int | None = None) -> str:
-    cap = COUNT_CAP if cap is None else cap
-    return f"{cap}+" if value > cap else str(value)
 
 
 def my_cases(user: Any) -> QuerySet[Case]:

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from gongzhi.cases import selectors, sweeps
+from gongzhi.cases import queue_selectors, selectors, sweeps
 from gongzhi.cases.choices import Category
 from gongzhi.cases.models import Case, CaseCounter, CaseSuggestion
 from gongzhi.cases.services import intake
@@ -24,7 +24,7 @@ def _client(user) -> Client:
 def test_counts_and_pages_stop_at_the_cap(personas, make, monkeypatch) -> None:
     for i in range(7):
         make.received(title=f"诉求{i}")
-    monkeypatch.setattr(selectors, "COUNT_CAP", 4)
+    monkeypatch.setattr(queue_selectors, "COUNT_CAP", 4)
     counts = selectors.queue_counts(personas.community_worker)
     assert counts["open"] == 5  # "more than 4", read without counting every match
     assert selectors.format_count(counts["open"]) == "4+"
@@ -39,7 +39,7 @@ def test_counts_and_pages_stop_at_the_cap(personas, make, monkeypatch) -> None:
 def test_the_capped_pager_says_so(personas, make, monkeypatch) -> None:
     for i in range(23):
         make.received(title=f"诉求{i}")
-    monkeypatch.setattr(selectors, "COUNT_CAP", 21)
+    monkeypatch.setattr(queue_selectors, "COUNT_CAP", 21)
     page = _client(personas.community_worker).get("/cases/").content.decode()
     assert "第 1 / 2 页" in page and "仅列出前 21 条，请用筛选缩小范围" in page
 
@@ -70,7 +70,7 @@ def test_text_search_reads_the_newest_cases_and_numbers_all(personas, make, monk
     new = make.received(title="电梯停运")
     officer = personas.street_officer
     assert set(selectors.case_queue(officer, q="电梯")) == {old, new}
-    monkeypatch.setattr(selectors, "SEARCH_WINDOW", 1)
+    monkeypatch.setattr(queue_selectors, "SEARCH_WINDOW", 1)
     assert list(selectors.case_queue(officer, q="电梯")) == [new]
     assert list(selectors.case_queue(officer, q=old.number.lower())) == [old]
     assert set(selectors.case_queue(officer, q=old.number[:10])) >= {old}

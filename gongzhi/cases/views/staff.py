@@ -5,9 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from gongzhi.cases import attachments, policies, selectors, services, ui_selectors
+from gongzhi.cases import attachments, policies, queue_selectors, selectors, services, ui_selectors
 from gongzhi.cases.forms import BulkDispatchForm, IntakeForm, QueueFilterForm
 from gongzhi.cases.views.feedback import add_service_errors, error_text, form_errors_text
 from gongzhi.cases.workflow import CaseChanged, InvalidTransition
@@ -33,15 +34,17 @@ def queue(request: HttpRequest) -> HttpResponse:
     if not org_policies.is_staff_member(request.user):
         return redirect("cases:mine")
     form = QueueFilterForm(request.GET, compounds=list(org_selectors.compounds_for(request.user)))
-    cases = selectors.case_queue(request.user, **form.queue_filters())
-    counts = selectors.queue_counts(request.user)
+    filters = form.queue_filters()
+    now = timezone.now()  # one instant for the counts and the page
+    counts = selectors.queue_counts(request.user, now=now)
+    # Bounded: counts and pages stop at COUNT_CAP rows ("1000+", at most 50 pages).
+    paginator = selectors.queue_paginator(request.user, 20, counts=counts, now=now, **filters)
     context = {
         "form": form,
-        # Bounded: counts and pages stop at COUNT_CAP rows ("1000+", at most 50 pages).
-        "page": selectors.BoundedPaginator(cases, 20).get_page(request.GET.get("page")),
+        "page": paginator.get_page(request.GET.get("page")),
         "counts": {bucket: selectors.format_count(n) for bucket, n in counts.items()},
-        "search_window": selectors.SEARCH_WINDOW,
-        "bucket": form.queue_filters()["bucket"] or "all",
+        "search_window": queue_selectors.SEARCH_WINDOW,
+        "bucket": filters["bucket"] or "all",
         "companies": ui_selectors.dispatch_targets(request.user),
         "can_dispatch": can_dispatch_any(request.user),
         "querystring": _without_page(request),

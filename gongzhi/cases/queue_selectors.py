@@ -1,0 +1,323 @@
+"""The work queue (工作台): its buckets, filters, capped counts and pages, read from
+`Case.objects.visible_to(user)` (re-exported by `gongzhi.cases.selectors`)."""
+
+import re
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import StrIndex
+from django.db.models.lookups import GreaterThan
+from django.utils import timezone
+
+from gongzhi.cases import policies
+from gongzhi.cases.models import Case
+from gongzhi.cases.querysets import (
+    ACTIVE_STATUSES,
+    FinalRank,
+    InClock,
+    IsActive,
+    Unindexed,
+    UrgencyRank,
+)
+from gongzhi.cases.workflow import (
+    CLOCK_STATUSES,
+    FINAL_STATUSES,
+    OPEN_STATUSES,
+    Status,
+)
+from gongzhi.org.models import Role
+from gongzhi.org.scopes import scope_for
+
+BUCKETS = ("todo", "open", "overdue", "warning", "resolved", "closed")
+# Counts and pages stop here: at a million cases nobody pages past 1,000 rows, and counting
+# every match on every page view would cost time in proportion to all cases ("1000+").
+COUNT_CAP = 1000
+# Free-text search reads at most the newest SEARCH_WINDOW cases (the search box says so); a
+# case number (NH…) is found among all cases through its unique index.
+SEARCH_WINDOW = 50_000
+_NUMBER = re.compile(r"^[A-Za-z]{2}\d{4,}$")
+RELATED = ("compound__community", "assigned_company", "assigned_user", "respondent_company")
+
+
+def _bucket_q(user: Any, bucket: str, now: Any) -> Q:
+    if bucket == "open":
+        return Q(status__in=sorted(OPEN_STATUSES))
+    if bucket == "overdue":
+        return Q(status__in=sorted(CLOCK_STATUSES), due_at__lt=now)
+    if bucket == "warning":
+        # A deadline still ahead is never breached yet (every new due_at clears breached_at):
+        # so the not-yet-due cases are read from case_open_due_idx, not every open case.
+        return Q(InClock(), breached_at__isnull=True, due_at__gte=now, warn_at__lte=now)
+    if bucket == "resolved":
+        return Q(status=Status.RESOLVED)
+    if bucket == "closed":
+        return ~Q(IsActive())  # = the final statuses; not an index term (see case_queue)
+    if bucket == "todo":
+        return _todo_q(user) & IsActive()  # every branch is unfinished; bounds the scan
+    raise ValueError(f"unknown bucket {bucket!r}")
+
+
+def _todo_q(user: Any) -> Q:
+    """Cases waiting for this user's next step (as dispatcher or as handler)."""
+    scope = scope_for(user)
+    todo = Q(pk__in=[])
+    if scope.everything or scope.roles & policies.DISPATCH_ROLES:
+        todo |= Q(status__in=[Status.RECEIVED, Status.ASSESSED, Status.RETURNED, Status.REOPENED])
+        todo |= Q(termination_requested=True)
+    work = [Status.DISPATCHED, Status.ACCEPTED, Status.IN_PROGRESS]
+    if scope.company_ids:
+        todo |= Q(status__in=work, assigned_company_id__in=scope.company_ids)
+    if Role.COMMUNITY_WORKER in scope.roles:
+        todo |= Q(status__in=work, assigned_level="community")
+    if Role.STREET_OFFICER in scope.roles or scope.everything:
+        todo |= Q(status__in=work, assigned_level__in=["street", "department"])
+    todo |= Q(status=Status.RESOLVED, requester=user)
+    return todo
+
+
+def _active_only(bucket: str | None, statuses: list[str] | None) -> bool:
+    """Whether the filters leave only cases still in the loop (the partial queue index)."""
+    if statuses:
+        return set(statuses) <= set(ACTIVE_STATUSES)
+    return bucket in ("open", "overdue", "warning", "resolved", "todo")
+
+
+def _final_only(bucket: str | None, statuses: list[str] | None) -> bool:
+    if statuses:
+        return set(statuses) <= FINAL_STATUSES
+    return bucket == "closed"
+
+
+def _is_number(term: str) -> bool:
+    return bool(_NUMBER.match(term))
+
+
+def _search_q(term: str, since: Any) -> Q:
+    """A case number (or its prefix) among all cases; any other text among the newest
+    SEARCH_WINDOW cases (filed at or after `since`), in number, title, content and address."""
+    if _is_number(term):
+        prefix = term.upper()
+        return Q(number__gte=prefix, number__lt=prefix + "\U0010ffff")
+    fields = ("number", "title", "content", "address")
+    if connection.vendor == "sqlite" and not re.search("[A-Za-z]", term):
+        # SQLite's LIKE folds ASCII case only: for a term without ASCII letters (Chinese
+        # text) instr() finds the same rows, several times faster than LIKE '%…%'.
+        text = reduce(or_, (Q(GreaterThan(StrIndex(f, Value(term)), 0)) for f in fields))
+    else:
+        text = reduce(or_, (Q(**{f"{f}__icontains": term}) for f in fields))
+    return text & Q(created_at__gte=since) if since is not None else text
+
+
+def search_since() -> Any:
+    """The filing time of the SEARCH_WINDOW-th newest case (None while there are fewer)."""
+    return (
+        Case.objects.order_by("-created_at")
+        .values_list("created_at", flat=True)[SEARCH_WINDOW - 1 : SEARCH_WINDOW]
+        .first()
+    )
+
+
+def _since(filters: dict[str, Any]) -> Any:
+    """The text search window's start for these filters (None: no text search, or all cases)."""
+    term = (filters.get("q") or "").strip()
+    return search_since() if term and not _is_number(term) else None
+
+
+def case_queue(user: Any, *, now: Any = None, **filters: Any) -> QuerySet[Case]:
+    """The inbox of `user`: the cases visible to them, filtered and ordered (see `_queue`)."""
+    base = Case.objects.visible_to(user).select_related(*RELATED)
+    return _queue(base, user, now or timezone.now(), _since(filters), **filters)
+
+
+def _queue(
+    qs: QuerySet[Case],
+    user: Any,
+    now: Any,
+    since: Any,
+    *,
+    bucket: str | None = None,
+    status: str | list[str] | None = None,
+    channel: str | None = None,
+    category: str | None = None,
+    type: str | None = None,
+    compound_id: int | None = None,
+    community_id: int | None = None,
+    company_id: int | None = None,
+    supervised: bool | None = None,
+    mine: bool = False,
+    sla_class: str = "",
+    overdue: bool = False,
+    q: str = "",
+    order: str = "-created_at",
+) -> QuerySet[Case]:
+    """Every filter optional; ordering limited to known columns, or "urgency": most urgent
+    first, then least time left, then oldest, finished cases last (工作台).
+
+    The urgency order is read from an index (case_queue_idx, or case_queue_active_idx when
+    the filters leave only unfinished cases), so a page costs the rows it reads, not a sort
+    of every visible case. Free text searches the newest SEARCH_WINDOW cases (see _search_q).
+    """
+    statuses = [status] if isinstance(status, str) else status
+    if bucket:
+        qs = qs.filter(_bucket_q(user, bucket, now))
+    if statuses and (order == "urgency" or _final_only(None, statuses)):
+        # Not an index term on SQLite (see Unindexed): walking the order index (the queue's,
+        # which holds the status; or for finished cases, nearly all, the newest first) stops
+        # after a page, where the status index's plan reads and sorts every case in it.
+        qs = qs.alias(bare_status=Unindexed("status")).filter(bare_status__in=statuses)
+    elif statuses:
+        qs = qs.filter(status__in=statuses)
+    if channel:
+        qs = qs.filter(channel=channel)
+    if category:
+        qs = qs.filter(category=category)
+    if type:
+        qs = qs.filter(type=type)
+    if compound_id:
+        qs = qs.filter(compound_id=compound_id)
+    if community_id:
+        qs = qs.filter(compound__community_id=community_id)
+    if company_id:
+        qs = qs.filter(assigned_company_id=company_id)
+    if supervised is not None:
+        qs = qs.filter(supervised=supervised)
+    if mine:
+        qs = qs.filter(Q(assigned_user=user) | Q(requester=user) | Q(created_by=user))
+    if sla_class:
+        qs = qs.filter(sla_class=sla_class)
+    if overdue:
+        qs = qs.filter(status__in=sorted(CLOCK_STATUSES), due_at__lt=now)
+    if q.strip():
+        qs = qs.filter(_search_q(q.strip(), since))
+    if order == "urgency":
+        if _active_only(bucket, statuses) or overdue:
+            # SQLite uses a partial index only when the query repeats its condition literally;
+            # PostgreSQL proves it from the status filter, and a repeated condition would make
+            # it underestimate the rows (and sort them all instead of reading the index).
+            if connection.vendor != "postgresql":
+                qs = qs.filter(IsActive())
+            return qs.order_by(UrgencyRank(), "due_at", "created_at", "id")
+        if _final_only(bucket, statuses):
+            # Finished cases have no urgency left: the newest first (created_at index).
+            return qs.order_by("-created_at", "-id")
+        return qs.order_by(FinalRank(), UrgencyRank(), "due_at", "created_at", "id")
+    allowed = {"created_at", "-created_at", "due_at", "-due_at", "updated_at", "-updated_at"}
+    return qs.order_by(order if order in allowed else "-created_at", "-id")
+
+
+def capped_count(qs: QuerySet, cap: int | None = None) -> int:
+    """min(matches, cap + 1): reads at most cap + 1 rows; more than `cap` shows as "1000+"."""
+    cap = COUNT_CAP if cap is None else cap
+    return qs.order_by().values("pk")[: cap + 1].count()
+
+
+def count_parts(user: Any) -> list[QuerySet[Case]]:
+    """`visible_parts(user)` less the later parts without any case (usually the user's own
+    cases outside their scope): one query each instead of one per count of the request."""
+    parts = Case.objects.visible_parts(user)
+    return parts[:1] + [part for part in parts[1:] if part.exists()]
+
+
+def queue_count(
+    user: Any,
+    *,
+    cap: int | None = None,
+    now: Any = None,
+    parts: list[QuerySet[Case]] | None = None,
+    **filters: Any,
+) -> int:
+    """`capped_count(case_queue(user, **filters))`, counted part by part of the user's scope
+    (`count_parts`: disjoint, so their counts add up), each part from an index on its own
+    columns; stops once more than `cap` are found."""
+    cap = COUNT_CAP if cap is None else cap
+    now = now or timezone.now()
+    since = _since(filters)
+    found = 0
+    for part in count_parts(user) if parts is None else parts:
+        found += capped_count(_queue(part, user, now, since, **filters), cap - found)
+        if found > cap:
+            break
+    return found
+
+
+class BoundedPaginator(Paginator):
+    """Pages over at most COUNT_CAP rows, counted with `capped_count` (`capped` when there
+    are more: the pager says only the first COUNT_CAP are listed and offers no page past them).
+    `counted`: the capped count when the caller already has it (`queue_count`)."""
+
+    def __init__(
+        self, object_list: QuerySet, per_page: int, cap: int | None = None, counted: Any = None
+    ) -> None:
+        super().__init__(object_list, per_page)
+        self.cap = COUNT_CAP if cap is None else cap
+        self.capped = False
+        self._counted = counted
+
+    @property
+    def count(self) -> int:
+        if not hasattr(self, "_bounded_count"):
+            found = self._counted() if callable(self._counted) else self._counted
+            if found is None:
+                found = capped_count(self.object_list, self.cap)
+            self.capped = found > self.cap
+            self._bounded_count = min(found, self.cap)
+        return self._bounded_count
+
+
+def queue_counts(user: Any, cap: int | None = None, now: Any = None) -> dict[str, int]:
+    """Cases per bucket, each counted up to cap + 1 (`format_count` shows "1000+")."""
+    now = now or timezone.now()
+    parts = count_parts(user)
+    return {
+        bucket: queue_count(user, cap=cap, now=now, parts=parts, bucket=bucket, order="urgency")
+        for bucket in BUCKETS
+    }
+
+
+class _RowsInOrder:
+    """The cases of `ids`, in that order, read a page at a time (a Paginator's object_list)."""
+
+    def __init__(self, visible: QuerySet[Case], ids: list[int]) -> None:
+        self.visible, self.ids = visible, ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index: slice) -> list[Case]:
+        ids = self.ids[index]
+        rows = self.visible.in_bulk(ids)
+        return [rows[pk] for pk in ids if pk in rows]
+
+
+def queue_paginator(
+    user: Any, per_page: int, *, counts: dict[str, int] | None = None, **filters: Any
+) -> BoundedPaginator:
+    """The work queue's pages. A bucket alone: its count from `counts` (`queue_counts` at the
+    same `now`). Other filters on unfinished cases: one read of at most COUNT_CAP + 1 ids in
+    page order gives the count and every page, from the queue index that holds every column
+    they test (a sparse filter walks that small index once, not once per count and page)."""
+    now = filters.pop("now", None) or timezone.now()
+    cases = case_queue(user, now=now, **filters)
+    bucket = filters.get("bucket")
+    others = [k for k, v in filters.items() if k not in ("bucket", "order") and v]
+    if counts is not None and bucket in counts and not others:
+        return BoundedPaginator(cases, per_page, counted=counts[bucket])
+    status = filters.get("status")
+    statuses = [status] if isinstance(status, str) else status
+    if filters.get("order") == "urgency" and (
+        _active_only(bucket, statuses) or filters.get("overdue")
+    ):
+        ids = list(cases.values_list("pk", flat=True)[: COUNT_CAP + 1])
+        visible = Case.objects.visible_to(user).select_related(*RELATED)
+        return BoundedPaginator(_RowsInOrder(visible, ids), per_page, counted=len(ids))
+    # Finished cases too: counted part by part (their order index is not a covering one).
+    return BoundedPaginator(cases, per_page, counted=lambda: queue_count(user, now=now, **filters))
+
+
+def format_count(value: int, cap: int | None = None) -> str:
+    cap = COUNT_CAP if cap is None else cap
+    return f"{cap}+" if value > cap else str(value)
