@@ -171,6 +171,9 @@ def case_dispatch(
         "respond_due_at": sla.respond_due(policy, now),
         "responded_at": None,
         "clock_started_at": now,
+        # A new party, a new deadline and its own extension allowance: after a 退单 the case
+        # may be re-assessed into a class that allows fewer extensions than were used.
+        "extension_count": 0,
         "due_at": window.due_at,
         "warn_at": window.warn_at,
         "warned_at": None,

@@ -186,3 +186,27 @@ def test_run_all_is_the_scheduler_entry_and_is_listed(settings, make) -> None:
     assert sweeps.run_all(at(2026, 11, 3, 9, 0)) == 1
     assert sweeps.run_all(at(2026, 11, 3, 9, 0)) == 0
     assert Case.objects.get().escalation_level == 1
+
+
+@pytest.mark.django_db
+def test_a_returned_case_dispatched_again_starts_with_its_own_extensions(make, personas) -> None:
+    """Found by the workflow state machine: extended, returned, re-assessed as an emergency
+    (no extension allowed) and dispatched again, the case still counted the old extension."""
+    p = personas
+    with time_machine.travel(at(2026, 11, 2, 8, 0), tick=False):
+        case = make.accepted(sla_class=SlaClass.PROPERTY)  # may extend, may still return
+        services.case_extend(
+            case=case, actor=p.property_a, reason="等配件", until=at(2026, 11, 5, 8, 0)
+        )
+        services.case_return(case=case, actor=p.property_a, reason="该事项属于市政管辖范围")
+        services.case_assess(
+            case=case, actor=p.community_worker, category=case.category,
+            sla_class=SlaClass.EMERGENCY, urgency=case.urgency,
+        )  # fmt: skip
+        services.case_dispatch(
+            case=case, actor=p.community_worker, level=Level.COMPOUND, company=p.company_x
+        )
+        case.refresh_from_db()
+        emergency = SlaPolicy.objects.get(code=SlaClass.EMERGENCY)
+        assert case.extension_count == 0 <= emergency.max_extensions
+        assert case.due_at == at(2026, 11, 2, 10, 0)  # the emergency class's 2 hours
