@@ -81,3 +81,49 @@ def test_fast_transform_equals_scikit_learn(tiny_model):
     assert fast.shape == reference.shape
     assert np.allclose(fast.toarray(), reference.toarray(), atol=1e-6)
     assert fast[0].nnz == 0 and fast[3].nnz > 0
+
+
+def test_calibration_matches_scikit_learn_without_neighbours(tiny_model):
+    """Our sigmoid calibration is scikit-learn's (CalibratedClassifierCV, same folds)."""
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.svm import LinearSVC
+
+    rows = tiny_rows()
+    labels = [r.label for r in rows]
+    features = tiny_model.category.features
+    X = features.transform([combine(r.title, r.text) for r in rows])
+    ours = modelmod._fit_linear(X, labels, features, neighbours=False)
+    reference = CalibratedClassifierCV(
+        LinearSVC(C=modelmod.SVM_C, random_state=0),
+        method="sigmoid",
+        cv=modelmod.calibration_folds(labels),
+        ensemble=False,
+    ).fit(X, labels)
+    assert ours.calibrated and list(ours.classes) == list(reference.classes_)
+    assert np.allclose(ours.proba(X), reference.predict_proba(X), atol=1e-4)
+
+
+def test_neighbour_votes_follow_the_most_similar_messages(tiny_model):
+    from gongzhi.triage.neighbours import Neighbours
+
+    cat = tiny_model.category
+    rows = tiny_rows()
+    X = cat.transform([combine(r.title, r.text) for r in rows])[:, : cat.n_word_features]
+    truth = np.array([cat.classes.index(r.label) for r in rows])
+    near = Neighbours.fit(X, truth, len(cat.classes), k=3)
+    votes = near.votes(X)
+    # a training message is its own nearest neighbour (cosine 1): its class gets the most votes
+    assert (votes.argmax(axis=1) == truth).mean() > 0.9
+    assert np.allclose(votes.sum(axis=1), 1.0)
+    nothing = cat.transform(["zzzz qqqq"])[:, : cat.n_word_features]
+    assert np.allclose(near.votes(nothing), 0.0)
+
+
+def test_neighbour_weight_is_chosen_out_of_fold():
+    y = np.array([0, 1, 2, 0, 1, 2])
+    right = np.eye(3)[y]
+    wrong = np.eye(3)[(y + 1) % 3]
+    # margins already right, votes wrong: no neighbours
+    assert modelmod._best_weight(right, wrong, y) == 0.0
+    # margins slightly wrong, votes right: the smallest weight that fixes them
+    assert modelmod._best_weight(0.2 * wrong, right, y) == 0.25
