@@ -1,12 +1,12 @@
-"""Fixtures of the security tests: production settings as they are really computed, a clean
-rate-limit cache, and a second street that none of the personas may see (`far`)."""
+"""Fixtures of the security tests: production settings as they are really computed, and a second
+street that none of the personas may see (`far`). (Rate-limit counters are database rows, rolled
+back with each test.)"""
 
 import json
 import subprocess
 import sys
 
 import pytest
-from django.core.cache import cache
 
 from gongzhi.core.tests.test_deploy_check import BASE_DIR, production_env
 from tests.security.far import build_far_world
@@ -55,14 +55,6 @@ def production_settings() -> dict:
     values["SECURE_PROXY_SSL_HEADER"] = tuple(values["SECURE_PROXY_SSL_HEADER"])
     assert values["DEBUG"] is False
     return values
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """Counters live in the cache and ids repeat between tests: start every test at zero."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -186,9 +186,9 @@ print(json.dumps({
 """
 
 
-# serialized_rollback: the flush after a transactional test would remove the data-migration
-# rows (SLA policies) that later tests in this process rely on.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Transactional: the second process must see this one's writes. The flush afterwards removes the
+# data-migration rows (SLA policies); tests that need them restore them (CaseMaker, `make`).
+@pytest.mark.django_db(transaction=True)
 def test_a_second_worker_process_sees_the_lockout_and_the_counters(personas, axes_on):
     for _ in range(LIMIT):
         _login("resident_a", "wrong")

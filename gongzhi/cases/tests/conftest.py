@@ -25,10 +25,10 @@ class CaseMaker:
 
     def received(self, *, compound=None, type=CaseType.HELP, requester=None, **kw):
         p = self.p
+        actor = p.grid_worker if compound is None or compound != p.compound_c else p.street_officer
+        ensure_default_policies()  # a transactional test before this one may have flushed them
         return services.case_file(
-            actor=p.grid_worker
-            if compound is None or compound != p.compound_c
-            else p.street_officer,
+            actor=actor,
             compound=compound or p.compound_a,
             channel=kw.pop("channel", Channel.HOTLINE_12345),
             type=type,

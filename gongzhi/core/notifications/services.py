@@ -135,7 +135,8 @@ def _write_many(
 
 
 def _notify_one(user: Any, template: Notification, now: dt.datetime) -> Notification | None:
-    if Notification.objects.filter(recipient=user, dedupe_key=template.dedupe_key).exists():
+    key = template.dedupe_key
+    if key and Notification.objects.filter(recipient=user, dedupe_key=key).exists():
         return None
     try:
         with transaction.atomic():
@@ -150,7 +151,9 @@ def _notify_one(user: Any, template: Notification, now: dt.datetime) -> Notifica
                 created_at=now,
             )
     except IntegrityError:
-        return None
+        if key and Notification.objects.filter(recipient=user, dedupe_key=key).exists():
+            return None  # a concurrent duplicate: already notified
+        raise
     _schedule_deliveries([notification], now)
     return notification
 
