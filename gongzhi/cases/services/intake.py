@@ -93,16 +93,16 @@ def suggest_after_filing(case: Case) -> None:
     transaction.on_commit(start, robust=True)
 
 
-@transaction.atomic
 def suggestion_for_assessor(case: Case) -> None:
     """A case still awaiting 研判 gets its AI suggestion now if it has none yet (deferred mode;
-    harmless in the others). The case row is locked first, so two assessors opening the page
-    at once compute it once."""
-    if case.status != Status.RECEIVED:
+    harmless in the others). A page view that finds one writes nothing; otherwise the case row
+    is locked first, so two assessors opening the page at once compute it once."""
+    if case.status != Status.RECEIVED or case.ai_suggestions.exists():
         return
-    Case.objects.select_for_update().filter(pk=case.pk).exists()
-    if not case.ai_suggestions.exists():
-        triage_link.record_suggestion(case)
+    with transaction.atomic():
+        Case.objects.select_for_update().filter(pk=case.pk).exists()
+        if not case.ai_suggestions.exists():
+            triage_link.record_suggestion(case)
 
 
 def wait_for_suggestions(timeout: float = 30.0) -> None:
