@@ -2,13 +2,9 @@
 street that none of the personas may see (`far`). (Rate-limit counters are database rows, rolled
 back with each test.)"""
 
-import json
-import subprocess
-import sys
-
 import pytest
 
-from gongzhi.core.tests.test_deploy_check import BASE_DIR, production_env
+from gongzhi.core.tests.test_deploy_check import production_settings_values
 from tests.security.far import build_far_world
 
 # What GONGZHI_PRODUCTION=1 changes or what the security of a response depends on; everything
@@ -38,21 +34,7 @@ PRODUCTION_NAMES = [
 @pytest.fixture(scope="session")
 def production_settings() -> dict:
     """The settings gongzhi/settings.py computes with GONGZHI_PRODUCTION=1 (a subprocess)."""
-    code = (
-        "import json, django; from django.conf import settings; django.setup(); "
-        f"print(json.dumps({{n: getattr(settings, n) for n in {json.dumps(PRODUCTION_NAMES)}}}))"
-    )
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", code],
-        cwd=BASE_DIR,
-        env=production_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    values = json.loads(result.stdout.strip().splitlines()[-1])
-    values["SECURE_PROXY_SSL_HEADER"] = tuple(values["SECURE_PROXY_SSL_HEADER"])
+    values = production_settings_values(PRODUCTION_NAMES)
     assert values["DEBUG"] is False
     return values
 

@@ -96,6 +96,14 @@ def test_case_numbers_continue_per_day_in_one_statement(personas, make) -> None:
     assert CaseCounter.objects.get(day=timezone.localdate()).value == int(b.number[-4:])
 
 
+def _grid_worker_files(p, title: str, content: str) -> Case:
+    """A grid worker files a demand of resident_a in compound A (the suggestion tests' case)."""
+    return intake.case_file(
+        actor=p.grid_worker, compound=p.compound_a, channel="grid_worker", type="help",
+        title=title, content=content, requester=p.resident_a,
+    )  # fmt: skip
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_ai_suggestion_comes_after_commit_in_the_background(personas, settings) -> None:
     from gongzhi.cases.sla import ensure_default_policies
@@ -103,11 +111,7 @@ def test_the_ai_suggestion_comes_after_commit_in_the_background(personas, settin
     ensure_default_policies()
     settings.GONGZHI_TRIAGE_AT_FILING = "background"
     p = personas
-    case = intake.case_file(
-        actor=p.grid_worker, compound=p.compound_a, channel="grid_worker", type="help",
-        title="电梯故障", content="电梯困人，3栋电梯停在两层之间，里面有老人",
-        requester=p.resident_a,
-    )  # fmt: skip
+    case = _grid_worker_files(p, "电梯故障", "电梯困人，3栋电梯停在两层之间，里面有老人")
     intake.wait_for_suggestions()
     suggestion = CaseSuggestion.objects.get(case=case)
     assert suggestion.category == Category.ELEVATOR
@@ -137,11 +141,7 @@ def test_deferred_suggestions_come_when_an_assessor_opens_the_case(personas, set
     """Deferred (the default): filing computes nothing; the assessor's page view does, once."""
     settings.GONGZHI_TRIAGE_AT_FILING = "deferred"
     p = personas
-    case = intake.case_file(
-        actor=p.grid_worker, compound=p.compound_a, channel="grid_worker", type="help",
-        title="电梯故障", content="电梯困人，3栋电梯停在两层之间，里面有老人",
-        requester=p.resident_a,
-    )  # fmt: skip
+    case = _grid_worker_files(p, "电梯故障", "电梯困人，3栋电梯停在两层之间，里面有老人")
     assert not CaseSuggestion.objects.filter(case=case).exists()
 
     requester = Client()
@@ -162,11 +162,7 @@ def test_deferred_suggestions_come_when_an_assessor_opens_the_case(personas, set
 def test_deferred_suggestions_come_from_the_scheduler_without_waiting(personas, settings) -> None:
     settings.GONGZHI_TRIAGE_AT_FILING = "deferred"
     p = personas
-    case = intake.case_file(
-        actor=p.grid_worker, compound=p.compound_a, channel="grid_worker", type="help",
-        title="楼道灯不亮", content="3单元楼道灯坏了一周，晚上上下楼看不见",
-        requester=p.resident_a,
-    )  # fmt: skip
+    case = _grid_worker_files(p, "楼道灯不亮", "3单元楼道灯坏了一周，晚上上下楼看不见")
     assert not CaseSuggestion.objects.filter(case=case).exists()
     assert sweeps.sweep_missing_suggestions(timezone.now()) == 1
     assert CaseSuggestion.objects.filter(case=case).count() == 1

@@ -1,5 +1,6 @@
 """`manage.py check --deploy` passes with the production environment (as `make check` runs it)."""
 
+import json
 import os
 import secrets
 import subprocess
@@ -29,6 +30,28 @@ def production_env() -> dict[str, str]:
         ALLOWED_HOSTS="x.example.cn",
     )
     return env
+
+
+def production_settings_values(names: list[str]) -> dict:
+    """The settings `names` as gongzhi/settings.py really computes them with GONGZHI_PRODUCTION=1
+    (in a subprocess, so this process's test settings play no part)."""
+    code = (
+        "import json, django; from django.conf import settings; django.setup(); "
+        f"print(json.dumps({{n: getattr(settings, n) for n in {json.dumps(names)}}}))"
+    )
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code],
+        cwd=BASE_DIR,
+        env=production_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    if "SECURE_PROXY_SSL_HEADER" in values:
+        values["SECURE_PROXY_SSL_HEADER"] = tuple(values["SECURE_PROXY_SSL_HEADER"])
+    return values
 
 
 def test_deploy_check_passes_with_production_settings() -> None:

@@ -1,13 +1,9 @@
 """Security headers on representative pages, and HSTS / secure cookies under production settings."""
 
-import json
-import subprocess
-import sys
-
 import pytest
 from django.test import override_settings
 
-from gongzhi.core.tests.test_deploy_check import BASE_DIR, production_env
+from gongzhi.core.tests.test_deploy_check import production_settings_values
 from gongzhi.org.testing import PASSWORD, Personas
 
 PAGES = ["/accounts/login/", "/public/", "/healthz"]
@@ -51,23 +47,7 @@ def test_every_page_carries_the_security_headers(client, path: str) -> None:
 @pytest.fixture(scope="module")
 def production_settings() -> dict:
     """The security settings gongzhi/settings.py really computes when GONGZHI_PRODUCTION=1."""
-    names = json.dumps(PRODUCTION_SETTINGS)
-    code = (
-        "import json, django; from django.conf import settings; django.setup(); "
-        f"print(json.dumps({{n: getattr(settings, n) for n in {names}}}))"
-    )
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", code],
-        cwd=BASE_DIR,
-        env=production_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    values = json.loads(result.stdout.strip().splitlines()[-1])
-    values["SECURE_PROXY_SSL_HEADER"] = tuple(values["SECURE_PROXY_SSL_HEADER"])
-    return values
+    return production_settings_values(PRODUCTION_SETTINGS)
 
 
 def test_production_settings_turn_on_https_only_behaviour(production_settings: dict) -> None:
