@@ -358,6 +358,9 @@ SERVICES = {
 # About 0.2 s of CPU per sequence: 100 sequences of up to 15 steps (an `advance` step is up to
 # 6 actions) stay under a minute per database; GONGZHI_STATEFUL_EXAMPLES=2000 for a long run.
 EXAMPLES = int(os.environ.get("GONGZHI_STATEFUL_EXAMPLES", "100"))
+# The same sequences on every run, so that `make test` cannot go red by the draw (one in a few
+# random runs never reached 延期); GONGZHI_STATEFUL_RANDOM=1 explores new ones.
+RANDOM = os.environ.get("GONGZHI_STATEFUL_RANDOM") == "1"
 STEPS = 15
 
 
@@ -371,6 +374,7 @@ def test_random_sequences_of_actions_keep_every_invariant(personas, make):
             max_examples=EXAMPLES,
             stateful_step_count=STEPS,
             deadline=None,
+            derandomize=not RANDOM,
             database=None,  # no example database written into the repository
             # Bounded runtime: a failure prints its whole sequence instead of minutes of shrinking.
             phases=[Phase.explicit, Phase.generate],
