@@ -248,7 +248,11 @@ class Case(models.Model):
             models.Index(
                 fields=["visit_due_at"], condition=Q(status="resolved"), name="case_visit_due_idx"
             ),
-            models.Index(fields=["compound", "created_at"], name="case_compound_created_idx"),
+            # Also the count of a compound's finished cases (the queue's 已办结 tab, capped at
+            # COUNT_CAP + 1), read from this index alone thanks to the trailing status.
+            models.Index(
+                fields=["compound", "created_at", "status"], name="case_compound_created_idx"
+            ),
             models.Index(fields=["assigned_company", "status"], name="case_company_status_idx"),
             # The work queue's order (selectors.case_queue): cases still in the loop by urgency
             # and time left, read in index order, LIMIT a page; and the same with finished

@@ -40,6 +40,7 @@ COUNT_CAP = 1000
 # case number (NH…) is found among all cases through its unique index.
 SEARCH_WINDOW = 50_000
 _NUMBER = re.compile(r"^[A-Za-z]{2}\d{4,}$")
+_TEXT_FIELDS = ("title", "content", "address")
 RELATED = ("compound__community", "assigned_company", "assigned_user", "respondent_company")
 
 
@@ -92,8 +93,26 @@ def _final_only(bucket: str | None, statuses: list[str] | None) -> bool:
     return bucket == "closed"
 
 
+def _implied_on_postgresql(bucket: str, statuses: list[str] | None, overdue: bool) -> bool:
+    """Whether the "open" bucket adds nothing to a narrower status or overdue filter, on
+    PostgreSQL: there a second `status IN` makes the planner multiply the two selectivities,
+    expect a few hundred rows where there are tens of thousands, and sort them all instead of
+    walking the queue index. (SQLite needs the conditions as they are to pick its indexes.)"""
+    if connection.vendor != "postgresql" or bucket != "open":
+        return False
+    return overdue or bool(statuses and set(statuses) <= OPEN_STATUSES)
+
+
 def _is_number(term: str) -> bool:
     return bool(_NUMBER.match(term))
+
+
+def _caseless(term: str) -> bool:
+    """Whether icontains would match `term` exactly as written: SQLite's LIKE folds ASCII
+    letters only, PostgreSQL's UPPER() every cased letter."""
+    if connection.vendor == "sqlite":
+        return not re.search("[A-Za-z]", term)
+    return term.upper() == term.lower()
 
 
 def _search_q(term: str, since: Any) -> Q:
@@ -102,10 +121,12 @@ def _search_q(term: str, since: Any) -> Q:
     if _is_number(term):
         prefix = term.upper()
         return Q(number__gte=prefix, number__lt=prefix + "\U0010ffff")
-    fields = ("number", "title", "content", "address")
-    if connection.vendor == "sqlite" and not re.search("[A-Za-z]", term):
-        # SQLite's LIKE folds ASCII case only: for a term without ASCII letters (Chinese
-        # text) instr() finds the same rows, several times faster than LIKE '%…%'.
+    # Case numbers are ASCII: a term with any other character (Chinese) cannot be in one.
+    fields = ("number", "title", "content", "address") if term.isascii() else _TEXT_FIELDS
+    if _caseless(term):
+        # Case folding changes nothing for such a term (Chinese text): instr() on SQLite (whose
+        # LIKE is several times slower) and strpos() on PostgreSQL find the same rows as
+        # icontains without upper-casing every text they read.
         text = reduce(or_, (Q(GreaterThan(StrIndex(f, Value(term)), 0)) for f in fields))
     else:
         text = reduce(or_, (Q(**{f"{f}__icontains": term}) for f in fields))
@@ -162,7 +183,7 @@ def _queue(
     of every visible case. Free text searches the newest SEARCH_WINDOW cases (see _search_q).
     """
     statuses = [status] if isinstance(status, str) else status
-    if bucket:
+    if bucket and not _implied_on_postgresql(bucket, statuses, overdue):
         qs = qs.filter(_bucket_q(user, bucket, now))
     if statuses and (order == "urgency" or _final_only(None, statuses)):
         # Not an index term on SQLite (see Unindexed): walking the order index (the queue's,

@@ -56,10 +56,12 @@ def test_four_sweepers_escalate_a_breach_exactly_once(make) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_two_handlers_signing_at_once_one_gets_case_changed(make, personas) -> None:
     case = make.dispatched()
+    # Both read the case before either acts (as two open forms would): read inside the race, a
+    # slow thread could see the other's accepted case and fail on the transition instead.
+    copies = [Case.objects.select_related("compound").get(pk=case.pk) for _ in range(2)]
 
     def accept(i: int):
-        mine = Case.objects.select_related("compound").get(pk=case.pk)
-        return services.case_accept(case=mine, actor=personas.property_a).status
+        return services.case_accept(case=copies[i], actor=personas.property_a).status
 
     results = _race(2, accept)
     assert sum(isinstance(r, CaseChanged) for r in results) == 1, results
