@@ -4,25 +4,13 @@ import gongzhi.cases.querysets
 from django.conf import settings
 from django.db import migrations, models
 
+from gongzhi.core.planner_stats import refresh_sqlite_index_statistics
+
 
 def refresh_sqlite_statistics(apps, schema_editor):
-    """Planner statistics for the new indexes, where the database already has some (it was
-    ANALYZEd, e.g. by seed_scale): SQLite drops a replaced index's statistics, and an index
-    without them among indexes with them is misjudged (the queue would sort every open case
-    instead of reading one page in index order). Same sampling as seed_scale."""
-    connection = schema_editor.connection
-    if connection.vendor != "sqlite":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'")
-        if cursor.fetchone() is None:
-            return
-        cursor.execute("SELECT 1 FROM sqlite_stat1 WHERE tbl = 'cases_case' LIMIT 1")
-        if cursor.fetchone() is None:
-            return
-        cursor.execute("PRAGMA analysis_limit=2000")
-        for index in ("case_queue_active_idx", "case_active_scope_idx"):
-            cursor.execute(f"ANALYZE {index}")
+    refresh_sqlite_index_statistics(
+        schema_editor.connection, "cases_case", ["case_queue_active_idx", "case_active_scope_idx"]
+    )
 
 
 class Migration(migrations.Migration):

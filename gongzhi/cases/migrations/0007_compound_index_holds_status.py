@@ -3,20 +3,13 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from gongzhi.core.planner_stats import refresh_sqlite_index_statistics
+
 
 def refresh_sqlite_statistics(apps, schema_editor):
-    """Planner statistics for the rebuilt index where the database has some (see 0006)."""
-    connection = schema_editor.connection
-    if connection.vendor != "sqlite":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'")
-        if cursor.fetchone() is None:
-            return
-        cursor.execute("SELECT 1 FROM sqlite_stat1 WHERE tbl = 'cases_case' LIMIT 1")
-        if cursor.fetchone() is not None:
-            cursor.execute("PRAGMA analysis_limit=2000")
-            cursor.execute("ANALYZE case_compound_created_idx")
+    refresh_sqlite_index_statistics(
+        schema_editor.connection, "cases_case", ["case_compound_created_idx"]
+    )
 
 
 class Migration(migrations.Migration):
