@@ -20,7 +20,7 @@ from gongzhi.cases.choices import (
     SlaClass,
     Urgency,
 )
-from gongzhi.cases.querysets import CaseQuerySet, FinalRank, IsActive, UrgencyRank
+from gongzhi.cases.querysets import CaseQuerySet, IsActive, UrgencyRank, every_case_order
 from gongzhi.cases.workflow import CLOCK_STATUSES, OPEN_STATUSES, Status
 
 CASE_NUMBER_PREFIX = "NH"  # 南湖; numbers look like NH202611290001
@@ -255,10 +255,11 @@ class Case(models.Model):
             ),
             models.Index(fields=["assigned_company", "status"], name="case_company_status_idx"),
             # The work queue's order (selectors.case_queue): cases still in the loop by urgency
-            # and time left, read in index order, LIMIT a page; and the same with finished
-            # cases last, for queues that include them. The active one also holds every column
-            # the scope, buckets and filters test: a case that does not match is skipped in the
-            # index, so a sparse filter costs a walk of this small index, not a row per case.
+            # and time left, read in index order, LIMIT a page; and for queues of every case
+            # (全部), the finished ones after them, newest first. The active one also holds
+            # every column the scope, buckets and filters test: a case that does not match is
+            # skipped in the index, so a sparse filter costs a walk of this small index, not a
+            # row per case.
             models.Index(
                 UrgencyRank(),
                 F("due_at"),
@@ -279,14 +280,7 @@ class Case(models.Model):
                 condition=Q(IsActive()),
                 name="case_queue_active_idx",
             ),  # fmt: skip
-            models.Index(
-                FinalRank(),
-                UrgencyRank(),
-                F("due_at"),
-                F("created_at"),
-                F("id"),
-                name="case_queue_idx",
-            ),  # fmt: skip
+            models.Index(*every_case_order(), name="case_queue_idx"),
             # The work queue's counts (selectors.queue_counts, capped at COUNT_CAP + 1): the
             # unfinished cases of the compounds in scope, by status and deadline, with every
             # column the buckets and filters test, so a count reads only this small index.

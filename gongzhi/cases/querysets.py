@@ -61,11 +61,42 @@ class UrgencyRank(_InlineSQL):
     )
 
 
+_IS_FINAL = f"{{0}} IN ({_literals(FINAL_SORTED)})"
+
+
 class FinalRank(_InlineSQL):
-    """0 for cases still in the loop, 1 for finished ones (the queue lists them last)."""
+    """0 for cases still in the loop, 1 for finished ones: case_queue_idx's first column until
+    migration 0008 (the earlier migrations still build it)."""
 
     columns = ("status",)
-    sql = f"CASE WHEN {{0}} IN ({_literals(FINAL_SORTED)}) THEN 1 ELSE 0 END"
+    sql = f"CASE WHEN {_IS_FINAL} THEN 1 ELSE 0 END"
+
+
+class QueueRank(_InlineSQL):
+    """The queue of every case (全部): cases still in the loop by UrgencyRank, then the finished
+    ones (6). With `WhileActive` and `OnceFinished` it orders the unfinished by urgency and time
+    left and the finished newest first, from one index (case_queue_idx)."""
+
+    columns = ("status", "urgency", "due_at")
+    sql = f"CASE WHEN {_IS_FINAL} THEN 6 ELSE {UrgencyRank.sql.format('{1}', '{2}')} END"
+
+
+class WhileActive(_InlineSQL):
+    """`column` of a case still in the loop, NULL for a finished one."""
+
+    def __init__(self, column: str) -> None:
+        self.columns = ("status", column)
+        self.sql = f"CASE WHEN {_IS_FINAL} THEN NULL ELSE {{1}} END"
+        super().__init__()
+
+
+class OnceFinished(_InlineSQL):
+    """`column` of a finished case, NULL for one still in the loop."""
+
+    def __init__(self, column: str) -> None:
+        self.columns = ("status", column)
+        self.sql = f"CASE WHEN {_IS_FINAL} THEN {{1}} ELSE NULL END"
+        super().__init__()
 
 
 class InClock(_InlineSQL):
@@ -178,3 +209,15 @@ class CaseQuerySet(ScopedQuerySet):
 
     def open(self) -> Self:
         return self.filter(status__in=OPEN_STATUSES)
+
+
+def every_case_order() -> list[Any]:
+    """ORDER BY of the queue of every case, term for term the columns of case_queue_idx."""
+    return [
+        QueueRank(),
+        WhileActive("due_at"),
+        WhileActive("created_at"),
+        WhileActive("id"),
+        OnceFinished("created_at").desc(),
+        OnceFinished("id").desc(),
+    ]

@@ -17,11 +17,11 @@ from gongzhi.cases import policies
 from gongzhi.cases.models import Case
 from gongzhi.cases.querysets import (
     ACTIVE_STATUSES,
-    FinalRank,
     InClock,
     IsActive,
     Unindexed,
     UrgencyRank,
+    every_case_order,
 )
 from gongzhi.cases.workflow import (
     CLOCK_STATUSES,
@@ -176,7 +176,7 @@ def _queue(
     order: str = "-created_at",
 ) -> QuerySet[Case]:
     """Every filter optional; ordering limited to known columns, or "urgency": most urgent
-    first, then least time left, then oldest, finished cases last (工作台).
+    first, then least time left, then oldest, finished cases last, newest first (工作台).
 
     The urgency order is read from an index (case_queue_idx, or case_queue_active_idx when
     the filters leave only unfinished cases), so a page costs the rows it reads, not a sort
@@ -225,7 +225,14 @@ def _queue(
         if _final_only(bucket, statuses):
             # Finished cases have no urgency left: the newest first (created_at index).
             return qs.order_by("-created_at", "-id")
-        return qs.order_by(FinalRank(), UrgencyRank(), "due_at", "created_at", "id")
+        # Unfinished cases by urgency and time left, then the finished ones newest first.
+        order = every_case_order()
+        if since is not None:
+            # Text among the newest SEARCH_WINDOW cases: read from the filing-time index and
+            # the matches sorted (`+ 0`: not case_queue_idx's term), where walking the order
+            # index would read every case of the table when the term is rare.
+            order[0] = order[0] + 0
+        return qs.order_by(*order)
     allowed = {"created_at", "-created_at", "due_at", "-due_at", "updated_at", "-updated_at"}
     return qs.order_by(order if order in allowed else "-created_at", "-id")
 

@@ -141,3 +141,20 @@ def test_the_open_tab_with_a_status_or_overdue_filter_lists_what_the_user_expect
             if c.status in CLOCK_STATUSES and c.due_at is not None and c.due_at < now
         }
         assert overdue == expected, name
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("term", ["", "小区"])  # with a term: the text search's own plan
+def test_every_case_tab_lists_the_unfinished_by_urgency_then_the_finished_newest_first(
+    make, personas, term
+) -> None:
+    now = timezone.now()
+    older, newer, newest = (make.dispatched(title=f"小区{n}") for n in "甲乙丙")
+    normal, critical = make.dispatched(title="小区丁"), make.dispatched(title="小区戊")
+    for case, days in ((older, 30), (newer, 20), (newest, 10)):
+        Case.objects.filter(pk=case.pk).update(
+            status=Status.CLOSED, created_at=now - dt.timedelta(days=days)
+        )
+    Case.objects.filter(pk=critical.pk).update(urgency="critical")
+    listed = list(selectors.case_queue(personas.street_officer, q=term, order="urgency"))
+    assert listed == [critical, normal, newest, newer, older]
