@@ -325,9 +325,10 @@ def queue_paginator(
     user: Any, per_page: int, *, counts: dict[str, int] | None = None, **filters: Any
 ) -> BoundedPaginator:
     """The work queue's pages. A bucket alone: its count from `counts` (`queue_counts` at the
-    same `now`). Other filters on unfinished cases: one read of at most COUNT_CAP + 1 ids in
-    page order gives the count and every page, from the queue index that holds every column
-    they test (a sparse filter walks that small index once, not once per count and page)."""
+    same `now`). Other filters on unfinished cases, and any text search: one read of at most
+    COUNT_CAP + 1 ids in page order gives the count and every page, from the queue index that
+    holds every column they test (a sparse filter walks that small index once, not once per
+    count and page) or from the search window."""
     now = filters.pop("now", None) or timezone.now()
     cases = case_queue(user, now=now, **filters)
     bucket = filters.get("bucket")
@@ -336,9 +337,13 @@ def queue_paginator(
         return BoundedPaginator(cases, per_page, counted=counts[bucket])
     status = filters.get("status")
     statuses = [status] if isinstance(status, str) else status
-    if filters.get("order") == "urgency" and (
-        _active_only(bucket, statuses) or filters.get("overdue")
-    ):
+    term = (filters.get("q") or "").strip()
+    if (
+        filters.get("order") == "urgency"
+        and (_active_only(bucket, statuses) or filters.get("overdue"))
+    ) or (term and not _is_number(term)):
+        # Text is searched row by row among the newest SEARCH_WINDOW cases: once, here, rather
+        # than once per part of the scope for the count and again for the page.
         ids = list(cases.values_list("pk", flat=True)[: COUNT_CAP + 1])
         visible = Case.objects.visible_to(user).select_related(*RELATED)
         return BoundedPaginator(_RowsInOrder(visible, ids), per_page, counted=len(ids))
