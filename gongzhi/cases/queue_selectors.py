@@ -36,7 +36,7 @@ BUCKETS = ("todo", "open", "overdue", "warning", "resolved", "closed")
 # Counts and pages stop here: at a million cases nobody pages past 1,000 rows, and counting
 # every match on every page view would cost time in proportion to all cases ("1000+").
 COUNT_CAP = 1000
-# Free-text search reads at most the newest SEARCH_WINDOW cases (the search box says so); a
+# Free-text search reads at most the SEARCH_WINDOW cases recorded last (the search box says so); a
 # case number (NH…) is found among all cases through its unique index.
 SEARCH_WINDOW = 50_000
 _NUMBER = re.compile(r"^[A-Za-z]{2}\d{4,}$")
@@ -116,8 +116,8 @@ def _caseless(term: str) -> bool:
 
 
 def _search_q(term: str, since: Any) -> Q:
-    """A case number (or its prefix) among all cases; any other text among the newest
-    SEARCH_WINDOW cases (filed at or after `since`), in number, title, content and address."""
+    """A case number (or its prefix) among all cases; any other text among the SEARCH_WINDOW
+    cases recorded last (id `since` and after), in number, title, content and address."""
     if _is_number(term):
         prefix = term.upper()
         return Q(number__gte=prefix, number__lt=prefix + "\U0010ffff")
@@ -130,14 +130,16 @@ def _search_q(term: str, since: Any) -> Q:
         text = reduce(or_, (Q(GreaterThan(StrIndex(f, Value(term)), 0)) for f in fields))
     else:
         text = reduce(or_, (Q(**{f"{f}__icontains": term}) for f in fields))
-    return text & Q(created_at__gte=since) if since is not None else text
+    return text & Q(pk__gte=since) if since is not None else text
 
 
 def search_since() -> Any:
-    """The filing time of the SEARCH_WINDOW-th newest case (None while there are fewer)."""
+    """The id of the SEARCH_WINDOW-th case recorded last (None while there are fewer). By id,
+    not filing time: the window is then one range of the table itself, read in storage order
+    (on SQLite four times faster than through the created_at index)."""
     return (
-        Case.objects.order_by("-created_at")
-        .values_list("created_at", flat=True)[SEARCH_WINDOW - 1 : SEARCH_WINDOW]
+        Case.objects.order_by("-pk")
+        .values_list("pk", flat=True)[SEARCH_WINDOW - 1 : SEARCH_WINDOW]
         .first()
     )
 
@@ -180,7 +182,7 @@ def _queue(
 
     The urgency order is read from an index (case_queue_idx, or case_queue_active_idx when
     the filters leave only unfinished cases), so a page costs the rows it reads, not a sort
-    of every visible case. Free text searches the newest SEARCH_WINDOW cases (see _search_q).
+    of every visible case. Free text searches the SEARCH_WINDOW cases recorded last (_search_q).
     """
     statuses = [status] if isinstance(status, str) else status
     if bucket and not _implied_on_postgresql(bucket, statuses, overdue):
@@ -228,8 +230,8 @@ def _queue(
         # Unfinished cases by urgency and time left, then the finished ones newest first.
         order = every_case_order()
         if since is not None:
-            # Text among the newest SEARCH_WINDOW cases: read from the filing-time index and
-            # the matches sorted (`+ 0`: not case_queue_idx's term), where walking the order
+            # Text among the SEARCH_WINDOW cases recorded last: read as one range of the table
+            # and the matches sorted (`+ 0`: not case_queue_idx's term), where walking the order
             # index would read every case of the table when the term is rare.
             order[0] = order[0] + 0
         return qs.order_by(*order)
@@ -342,7 +344,7 @@ def queue_paginator(
         filters.get("order") == "urgency"
         and (_active_only(bucket, statuses) or filters.get("overdue"))
     ) or (term and not _is_number(term)):
-        # Text is searched row by row among the newest SEARCH_WINDOW cases: once, here, rather
+        # Text is searched row by row among the last SEARCH_WINDOW cases: once, here, rather
         # than once per part of the scope for the count and again for the page.
         ids = list(cases.values_list("pk", flat=True)[: COUNT_CAP + 1])
         visible = Case.objects.visible_to(user).select_related(*RELATED)

@@ -76,6 +76,10 @@ def test_text_search_reads_the_newest_cases_and_numbers_all(personas, make, monk
     assert set(selectors.case_queue(officer, q=old.number[:10])) >= {old}
     page = _client(personas.community_worker).get("/cases/").content.decode()
     assert "文字搜索最近 1 条诉求" in page  # the search box tells how far it reads
+    # The window is the cases recorded last, whatever their filing time (an imported hotline
+    # order of last year recorded today is found).
+    imported = make.received(title="电梯年检", created_at=timezone.now() - dt.timedelta(days=300))
+    assert list(selectors.case_queue(officer, q="电梯")) == [imported]
 
 
 @pytest.mark.django_db
