@@ -9,7 +9,8 @@ topped up with `seed_scale` until it holds at least N cases (the seed is timed),
   Client (every middleware, the templates), as the street officer `street`, the community
   worker `huajin` and the property staff `wuye_a` of seed_demo: the default page (open cases by
   urgency and time left) and a rotation over the filters (overdue, status, SLA class, compound,
-  channel, Chinese text, all, all with rare text, closed, page 2); ≥ 200 requests each (50 with --quick);
+  channel, Chinese text, all, all with rare text, closed, page 2); ≥ 200 requests each (50
+  with --quick);
 - the SLA sweep: K open cases are made freshly breached (due a minute ago) inside a transaction
   that is rolled back afterwards; the time of `sweeps.sweep_breaches` over them and of the
   candidate query alone; run at 100k and at 1M cases to see that it follows K, not all cases;
