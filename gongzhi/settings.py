@@ -236,6 +236,15 @@ GONGZHI_SMS_ALIYUN = {
     "template_code": os.environ.get("GONGZHI_SMS_ALIYUN_TEMPLATE", ""),
     "region": os.environ.get("GONGZHI_SMS_ALIYUN_REGION", "cn-hangzhou"),
 }
+# When a notification's email and text message go out: "scheduler" (the default) at the
+# scheduler's next pass (`deliver_pending`; every 30 s under `make run`), so that a slow or
+# unreachable SMS provider never holds up a web request (up to its 10 s timeout per message);
+# "commit" right after the transaction that wrote them, on the same thread.
+GONGZHI_DELIVER_AT = os.environ.get("GONGZHI_DELIVER_AT", "scheduler")
+if GONGZHI_DELIVER_AT not in ("scheduler", "commit"):
+    raise ImproperlyConfigured(
+        f"GONGZHI_DELIVER_AT must be 'scheduler' or 'commit', not {GONGZHI_DELIVER_AT!r}"
+    )
 # When a filing's AI suggestion is computed (cases.services.intake.suggest_after_filing):
 # "deferred" when an assessor first opens the case or the scheduler's sweep comes, whichever is
 # first; "background" on a thread right after commit; "inline" inside the filing's transaction.

@@ -20,6 +20,9 @@ GONGZHI_AUDIT_TRIGGERS = False  # the flush between tests deletes rows; see core
 # The AI suggestion at filing is computed inline in tests (a background thread could outlive a
 # transactional test's flush); cases/tests/test_scale.py covers the background path.
 GONGZHI_TRIAGE_AT_FILING = "inline"
+# Email and text messages go out right after the commit in tests, so that a test sees what was
+# sent; core/tests/test_notifications.py covers the scheduler's delivery (the default).
+GONGZHI_DELIVER_AT = "commit"
 
 # One test database per process, so that parallel runs (xdist workers, several developers on
 # one machine) never share a file or a PostgreSQL database.

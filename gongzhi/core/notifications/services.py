@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -181,7 +182,7 @@ def _schedule_deliveries(notifications: list[Notification], now: dt.datetime) ->
     # Both supported databases return the new keys from a bulk insert.
     written = Delivery.objects.bulk_create(deliveries)
     due = [d.pk for d in written if d.next_attempt_at <= now]
-    if due:
+    if due and settings.GONGZHI_DELIVER_AT == "commit":
         transaction.on_commit(partial(attempt_after_commit, due))
 
 

@@ -81,3 +81,17 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set in production" in result.stderr
+
+
+def test_notifications_go_out_at_the_schedulers_pass_by_default_and_a_typo_stops_the_start():
+    assert production_settings_values(["GONGZHI_DELIVER_AT"]) == {"GONGZHI_DELIVER_AT": "scheduler"}
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=BASE_DIR,
+        env={**production_env(), "GONGZHI_DELIVER_AT": "later"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0 and "GONGZHI_DELIVER_AT" in result.stderr

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.db import transaction
+from django.utils import timezone
 
 from gongzhi.core.models import Delivery, Notification, NotificationPreference
 from gongzhi.core.notifications import notify
@@ -88,6 +89,22 @@ def test_the_sms_is_sent_after_commit_not_before(
     assert "新的诉求已交办给您" in line["text"]
     delivery = Delivery.objects.get()
     assert (delivery.channel, delivery.status, delivery.attempts) == ("sms", "sent", 1)
+
+
+@pytest.mark.django_db
+def test_by_default_the_scheduler_sends_so_no_request_waits_for_the_provider(
+    personas, outbox, django_capture_on_commit_callbacks, settings
+):
+    settings.GONGZHI_DELIVER_AT = "scheduler"  # the production default
+    with time_machine.travel(DAYTIME, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            _assigned(personas.resident_a)
+        assert sms_lines(outbox) == []
+        assert Notification.objects.filter(recipient=personas.resident_a).count() == 1  # inbox
+        assert deliver_pending(timezone.now()) == 1
+        assert deliver_pending(timezone.now()) == 0  # never twice
+    [line] = sms_lines(outbox)
+    assert "新的诉求已交办给您" in line["text"]
 
 
 @pytest.mark.django_db
