@@ -248,7 +248,7 @@ class Case(models.Model):
             models.Index(
                 fields=["visit_due_at"], condition=Q(status="resolved"), name="case_visit_due_idx"
             ),
-            # Also the count of a compound's finished cases (the queue's 已办结 tab, capped at
+            # Also the count of a compound's finished cases (the queue's 已结束 tab, capped at
             # COUNT_CAP + 1), read from this index alone thanks to the trailing status.
             models.Index(
                 fields=["compound", "created_at", "status"], name="case_compound_created_idx"
