@@ -168,3 +168,15 @@ def test_metrics_page_shows_the_rates(personas, make) -> None:
     page = _client(personas.community_worker).get("/cases/metrics/").content.decode()
     assert "A小区" in page and "100.0%" in page and 'id="metrics-data"' in page
     assert _client(personas.property_a).get("/cases/metrics/").status_code == 403
+
+
+def test_tabs_where_nothing_can_be_dispatched_offer_no_bulk_dispatch(personas, make) -> None:
+    assessed = make.assessed()
+    closed = make.dispatched()
+    Case.objects.filter(pk=closed.pk).update(status="closed")
+    client = _client(personas.community_worker)
+    page = client.get("/cases/").content.decode()
+    assert 'data-testid="bulk-dispatch"' in page and f'value="{assessed.pk}:' in page
+    page = client.get("/cases/?bucket=closed").content.decode()
+    assert closed.number in page  # listed, but not offered for dispatch
+    assert 'data-testid="bulk-dispatch"' not in page and f'value="{closed.pk}:' not in page

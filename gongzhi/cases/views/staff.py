@@ -47,6 +47,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         "bucket": filters["bucket"] or "all",
         "companies": ui_selectors.dispatch_targets(request.user),
         "can_dispatch": can_dispatch_any(request.user),
+        # Nothing on the 待回访 and 已结束 tabs can be dispatched: no checkboxes there.
+        "bulk_dispatch": can_dispatch_any(request.user)
+        and filters["bucket"] not in ("resolved", "closed"),
         "querystring": _without_page(request),
     }
     partial = request.headers.get("HX-Request") == "true"
