@@ -36,6 +36,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET, compounds=list(org_selectors.compounds_for(request.user)))
     filters = form.queue_filters()
     now = timezone.now()  # one instant for the counts and the page
+    can_dispatch = can_dispatch_any(request.user)
     counts = selectors.queue_counts(request.user, now=now)
     # Bounded: counts and pages stop at COUNT_CAP rows ("1000+", at most 50 pages).
     paginator = selectors.queue_paginator(request.user, 20, counts=counts, now=now, **filters)
@@ -46,10 +47,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         "search_window": queue_selectors.SEARCH_WINDOW,
         "bucket": filters["bucket"] or "all",
         "companies": ui_selectors.dispatch_targets(request.user),
-        "can_dispatch": can_dispatch_any(request.user),
+        "can_dispatch": can_dispatch,
         # Nothing on the 待回访 and 已结束 tabs can be dispatched: no checkboxes there.
-        "bulk_dispatch": can_dispatch_any(request.user)
-        and filters["bucket"] not in ("resolved", "closed"),
+        "bulk_dispatch": can_dispatch and filters["bucket"] not in ("resolved", "closed"),
         "querystring": _without_page(request),
     }
     partial = request.headers.get("HX-Request") == "true"
