@@ -144,10 +144,15 @@ def search_since() -> Any:
     )
 
 
+def _searches_text(filters: dict[str, Any]) -> bool:
+    """Whether the filters search free text (read row by row in the window), not a number."""
+    term = (filters.get("q") or "").strip()
+    return bool(term) and not _is_number(term)
+
+
 def _since(filters: dict[str, Any]) -> Any:
     """The text search window's start for these filters (None: no text search, or all cases)."""
-    term = (filters.get("q") or "").strip()
-    return search_since() if term and not _is_number(term) else None
+    return search_since() if _searches_text(filters) else None
 
 
 def case_queue(user: Any, *, now: Any = None, **filters: Any) -> QuerySet[Case]:
@@ -339,11 +344,10 @@ def queue_paginator(
         return BoundedPaginator(cases, per_page, counted=counts[bucket])
     status = filters.get("status")
     statuses = [status] if isinstance(status, str) else status
-    term = (filters.get("q") or "").strip()
     if (
         filters.get("order") == "urgency"
         and (_active_only(bucket, statuses) or filters.get("overdue"))
-    ) or (term and not _is_number(term)):
+    ) or _searches_text(filters):
         # Text is searched row by row among the last SEARCH_WINDOW cases: once, here, rather
         # than once per part of the scope for the count and again for the page.
         ids = list(cases.values_list("pk", flat=True)[: COUNT_CAP + 1])

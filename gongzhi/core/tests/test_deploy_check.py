@@ -6,6 +6,7 @@ import secrets
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 
@@ -32,6 +33,19 @@ def production_env() -> dict[str, str]:
     return env
 
 
+def run_in_production(args: list[str], env: dict[str, str], check: bool = False) -> Any:
+    """`python *args` in the project with the environment `env` (see production_env)."""
+    return subprocess.run(  # noqa: S603
+        [sys.executable, *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=check,
+    )
+
+
 def production_settings_values(names: list[str]) -> dict:
     """The settings `names` as gongzhi/settings.py really computes them with GONGZHI_PRODUCTION=1
     (in a subprocess, so this process's test settings play no part)."""
@@ -39,15 +53,7 @@ def production_settings_values(names: list[str]) -> dict:
         "import json, django; from django.conf import settings; django.setup(); "
         f"print(json.dumps({{n: getattr(settings, n) for n in {json.dumps(names)}}}))"
     )
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", code],
-        cwd=BASE_DIR,
-        env=production_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
+    result = run_in_production(["-c", code], production_env(), check=True)
     values = json.loads(result.stdout.strip().splitlines()[-1])
     if "SECURE_PROXY_SSL_HEADER" in values:
         values["SECURE_PROXY_SSL_HEADER"] = tuple(values["SECURE_PROXY_SSL_HEADER"])
@@ -55,14 +61,8 @@ def production_settings_values(names: list[str]) -> dict:
 
 
 def test_deploy_check_passes_with_production_settings() -> None:
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=BASE_DIR,
-        env=production_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    result = run_in_production(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], production_env()
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -70,28 +70,15 @@ def test_deploy_check_passes_with_production_settings() -> None:
 def test_production_refuses_to_start_without_a_secret_key() -> None:
     env = production_env()
     del env["SECRET_KEY"]
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "check", "--deploy"],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run_in_production(["manage.py", "check", "--deploy"], env)
     assert result.returncode != 0
     assert "SECRET_KEY must be set in production" in result.stderr
 
 
 def test_notifications_go_out_at_the_schedulers_pass_by_default_and_a_typo_stops_the_start():
     assert production_settings_values(["GONGZHI_DELIVER_AT"]) == {"GONGZHI_DELIVER_AT": "scheduler"}
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", "import django; django.setup()"],
-        cwd=BASE_DIR,
-        env={**production_env(), "GONGZHI_DELIVER_AT": "later"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    result = run_in_production(
+        ["-c", "import django; django.setup()"],
+        {**production_env(), "GONGZHI_DELIVER_AT": "later"},
     )
     assert result.returncode != 0 and "GONGZHI_DELIVER_AT" in result.stderr
