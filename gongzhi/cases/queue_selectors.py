@@ -29,7 +29,7 @@ from gongzhi.cases.workflow import (
     OPEN_STATUSES,
     Status,
 )
-from gongzhi.org.models import Role
+from gongzhi.org.models import Compound, Role
 from gongzhi.org.scopes import scope_for
 
 BUCKETS = ("todo", "open", "overdue", "warning", "resolved", "closed")
@@ -41,6 +41,9 @@ COUNT_CAP = 1000
 SEARCH_WINDOW = 50_000
 _NUMBER = re.compile(r"^[A-Za-z]{2}\d{4,}$")
 _TEXT_FIELDS = ("title", "content", "address")
+# A text search by a user who sees some requesters masked or not at all is checked against
+# what they see of these most recent matching cases (see _unseen_matches).
+UNSEEN_CHECK_CAP = 2000
 RELATED = ("compound__community", "assigned_company", "assigned_user", "respondent_company")
 
 
@@ -155,10 +158,67 @@ def _since(filters: dict[str, Any]) -> Any:
     return search_since() if _searches_text(filters) else None
 
 
+def _restricted_q(user: Any) -> Q | None:
+    """Cases whose requester this user does not see in full (S9: the party a case may be about
+    sees no trace of them; party and committee members see them masked), None when the user
+    has no role that sees any such case: street officers, community and grid workers."""
+    scope = scope_for(user)
+    if scope.everything or not (scope.roles - policies.CONTACT_ROLES):
+        return None
+    restricted = ~Q(requester=user)
+    if scope.paths(policies.CONTACT_ROLES):
+        contact = Compound.objects.filter(scope.q("path", policies.CONTACT_ROLES))
+        restricted &= ~Q(compound_id__in=contact.values("pk"))
+    return restricted
+
+
+def _matches_what_they_see(user: Any, case: Case, term: str) -> bool:
+    from gongzhi.cases.selectors import case_requester, text_for_viewer  # (imports this module)
+
+    requester = case_requester(user, case)
+    seen = [case.number, *(text_for_viewer(t, case, requester) for t in (case.title, case.content))]
+    if not requester.withheld:
+        seen.append(case.address)
+    if _caseless(term):
+        return any(term in text for text in seen)
+    return any(term.lower() in text.lower() for text in seen)
+
+
+def _unseen_matches(user: Any, now: Any, since: Any, filters: dict[str, Any]) -> Q | None:
+    """The cases a text search finds only in what this user may not see of them: a number,
+    room or name the page hides from them. Without this, searching for a phone number would
+    tell the party complained about who complained (S9). The UNSEEN_CHECK_CAP most recent
+    matches are checked one by one; older matches among restricted cases are left out."""
+    restricted = _restricted_q(user)
+    if restricted is None or not _searches_text(filters):
+        return None
+    term = filters["q"].strip()
+    restricted_cases = Case.objects.visible_to(user).filter(restricted)
+    candidates = list(
+        _queue(restricted_cases.select_related("compound"), user, now, since, **filters).order_by(
+            "-pk"
+        )[:UNSEEN_CHECK_CAP]
+    )
+    unseen, oldest = [], None
+    for case in candidates:
+        oldest = case.pk
+        if not _matches_what_they_see(user, case, term):
+            unseen.append(case.pk)
+    hide = Q(pk__in=unseen)
+    if oldest is not None and len(candidates) == UNSEEN_CHECK_CAP:
+        hide |= restricted & Q(pk__lt=oldest)
+    return hide if unseen or len(candidates) == UNSEEN_CHECK_CAP else None
+
+
 def case_queue(user: Any, *, now: Any = None, **filters: Any) -> QuerySet[Case]:
     """The inbox of `user`: the cases visible to them, filtered and ordered (see `_queue`)."""
+    now = now or timezone.now()
+    since = _since(filters)
     base = Case.objects.visible_to(user).select_related(*RELATED)
-    return _queue(base, user, now or timezone.now(), _since(filters), **filters)
+    hide = _unseen_matches(user, now, since, filters)
+    if hide is not None:
+        base = base.exclude(hide)
+    return _queue(base, user, now, since, **filters)
 
 
 def _queue(
@@ -271,8 +331,10 @@ def queue_count(
     cap = COUNT_CAP if cap is None else cap
     now = now or timezone.now()
     since = _since(filters)
+    hide = _unseen_matches(user, now, since, filters)
     found = 0
     for part in count_parts(user) if parts is None else parts:
+        part = part if hide is None else part.exclude(hide)
         found += capped_count(_queue(part, user, now, since, **filters), cap - found)
         if found > cap:
             break

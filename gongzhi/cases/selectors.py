@@ -35,7 +35,7 @@ from gongzhi.cases.workflow import (
     Action,
 )
 from gongzhi.core import audit
-from gongzhi.core.masking import mask_name, mask_phone, redact_text
+from gongzhi.core.masking import mask_name, mask_phone, redact_text, remove_contacts
 from gongzhi.org.models import Role
 from gongzhi.org.scopes import scope_for
 
@@ -67,6 +67,17 @@ class RequesterCard:
 
 
 WITHHELD = RequesterCard("（诉求人信息保密）", "", True, True)
+
+
+def text_for_viewer(text: str, case: Case, requester: RequesterCard) -> str:
+    """A case's free text (title, content, notes) as a viewer with this `requester` card may
+    read it (S9): whole for whoever may see the requester; numbers and the requester's name
+    masked for a masked viewer; numbers, rooms and names gone for the party it may be about."""
+    if requester.withheld:
+        return remove_contacts(text, [case.requester_name])
+    if requester.masked:
+        return redact_text(text, [case.requester_name])
+    return text
 
 
 def case_requester(user: Any, case: Case, *, reveal: bool = False) -> RequesterCard:
@@ -148,6 +159,14 @@ class CaseDetail:
     overdue: bool
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def title(self) -> str:
+        return text_for_viewer(self.case.title, self.case, self.requester)
+
+    @property
+    def content(self) -> str:
+        return text_for_viewer(self.case.content, self.case, self.requester)
+
 
 def case_detail(user: Any, pk: int) -> CaseDetail:
     case = case_get(user, pk)
@@ -193,14 +212,16 @@ def published_cases(path: str) -> QuerySet[Case]:
 
 
 def public_case(case: Case) -> PublicCase:
-    """For public pages: never the requester; content only when the requester allowed it."""
+    """For public pages: never the requester, nor any number, room or name in the text (S9);
+    content only when the requester allowed it."""
+    names = [case.requester_name]
     return PublicCase(
         number=case.number,
-        title=redact_text(case.title),
+        title=remove_contacts(case.title, names),
         category=case.get_category_display() if case.category else "",
         status=case.get_status_display(),
-        content=redact_text(case.content) if case.is_public else "",
-        public_reply=redact_text(case.public_reply),
+        content=remove_contacts(case.content, names) if case.is_public else "",
+        public_reply=remove_contacts(case.public_reply, names),
         closed_at=case.closed_at,
     )
 

@@ -27,7 +27,7 @@ from gongzhi.cases.suggestions import (
     SuggestedUrgency,
 )
 from gongzhi.cases.workflow import OPEN_STATUSES, Status
-from gongzhi.core.masking import redact_text
+from gongzhi.core.masking import remove_contacts
 
 logger = logging.getLogger(__name__)
 
@@ -256,7 +256,10 @@ def hot_topics_for(
                 places=places,
                 first_half=first,
                 second_half=len(members) - first,
-                representative=redact_text(topic.representative_text),
+                # Analysis, not casework: nobody needs a writer's number, room or name here.
+                representative=remove_contacts(
+                    topic.representative_text, [rep.requester_name if rep else ""]
+                ),
                 representative_case=rep,
                 top_terms=topic.top_terms,
             )
@@ -276,7 +279,12 @@ def reply_draft_for(cases: Any, case: Case) -> str:
         .exclude(public_reply="")
         .exclude(pk=case.pk)
         .order_by("-closed_at")
-        .values_list("title", "content", "public_reply")[:MAX_REPLY_EXAMPLES]
+        .values_list("title", "content", "public_reply", "requester_name")[:MAX_REPLY_EXAMPLES]
     )
-    closed = [(f"{title}\n{content}", reply) for title, content, reply in examples]
+    # An earlier reply may name its own requester or their room; the draft is for another case
+    # and meant for the public, so none of that is carried over.
+    closed = [
+        (f"{title}\n{content}", remove_contacts(reply, [name]))
+        for title, content, reply, name in examples
+    ]
     return draft_reply(_case_text(case), closed)

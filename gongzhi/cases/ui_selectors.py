@@ -106,9 +106,10 @@ def _actor_roles(actor_ids: set[int]) -> dict[int, str]:
 
 
 def _note_for(note: str, detail: CaseDetail, staff_view: bool) -> str:
+    names = [detail.case.requester_name]
     if detail.requester.withheld:
-        return remove_contacts(note)
-    return note if detail.can_reveal and staff_view else redact_text(note)
+        return remove_contacts(note, names)
+    return note if detail.can_reveal and staff_view else redact_text(note, names)
 
 
 def timeline_rows(viewer: Any, detail: CaseDetail) -> list[TimelineRow]:

@@ -1,11 +1,39 @@
-"""Masking of personal data on public and export surfaces (domain rule G1)."""
+"""Masking of personal data on public and export surfaces (domain rules G1, S9)."""
 
 import re
+from collections.abc import Iterable
 
 _DIGITS = re.compile(r"\d")
-# Raw mainland mobile numbers and 18-character ID numbers inside free text.
-_PHONE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+_SEP = r"[ \t\-－—]?"
+# Mainland mobile numbers inside free text, as people write them: 19900000372, 199-0000-0372,
+# 199 0000 0372, +86 199…, 0086199…. Groups: first three and last four digits.
+_MOBILE_IN_TEXT = re.compile(
+    rf"(?<![\d+])(?:(?:\+|00)?86{_SEP})?(1[3-9]\d){_SEP}\d{{4}}{_SEP}(\d{{4}})(?!\d)"
+)
+# Landlines with an area code: 027-87654321, (027)8765 4321, 0710 1234567.
+_LANDLINE_IN_TEXT = re.compile(
+    rf"(?<!\d)[(（]?(0\d{{2,3}})[)）]?{_SEP}\d{{3,4}}{_SEP}(\d{{4}})(?!\d)"
+)
+# Any run of 7-12 digits right after a word that announces a phone number: 电话87654321.
+_ANNOUNCED_NUMBER = re.compile(
+    r"(?P<lead>(?:电话|手机|座机|号码|联系方式|tel|Tel|TEL)[:：是为\s]*)(?P<num>\d[\d \-]{5,14}\d)"
+)
 _ID_IN_TEXT = re.compile(r"(?<![\dXx])(\d)\d{15}(\d[\dXx])(?![\dXx])")
+# Room numbers narrow a writer down to one household: 9栋1单元301, 9-1-301, 301室.
+_ROOM_AFTER_UNIT = re.compile(r"(\d+\s*(?:栋|幢|号楼|座)\s*\d+\s*单元)\s*\d{3,4}\s*(?:室|号|房)?")
+_ROOM_SHORTHAND = re.compile(r"(?<![\d.\-])\d{1,2}-\d{1,2}-\d{3,4}(?![\d.\-])")
+_ROOM_NUMBER = re.compile(r"(?<!\d)\d{3,4}\s*(?:室|房间)")
+# Surname + form of address ("夏女士", "李阿姨"): the common surnames only, so that a word like
+# 维修 before 师傅 is left alone.
+_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝"
+    "龚邵万钱严覃武戴莫孔向汤"
+)
+_ADDRESS_FORMS = "先生|女士|小姐|阿姨|大爷|大妈|奶奶|爷爷|婆婆|老师"
+_SURNAME_ADDRESSED = re.compile(rf"[{_SURNAMES}](?:{_ADDRESS_FORMS})")
+
+REMOVED = "[已隐去]"
 
 
 def mask_phone(phone: str | None) -> str:
@@ -38,14 +66,44 @@ def mask_name(name: str | None) -> str:
     return value[0] + "*"
 
 
-def redact_text(text: str) -> str:
-    """Mask phone and ID numbers written into free text (case content, replies, notes)."""
+def _known_names(names: Iterable[str | None]) -> list[str]:
+    """Names worth searching for in text: two characters or more, longest first."""
+    found = {name.strip() for name in names if name and len(name.strip()) >= 2}
+    return sorted(found, key=len, reverse=True)
+
+
+def redact_text(text: str, names: Iterable[str | None] = ()) -> str:
+    """Mask phone and ID numbers written into free text (case content, replies, notes), and the
+    given people's names (`夏静琳` → `夏*`), for a viewer who sees the writer masked."""
     text = _ID_IN_TEXT.sub(lambda m: m.group(1) + "*" * 15 + m.group(2), text)
-    return _PHONE_IN_TEXT.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
+    text = _MOBILE_IN_TEXT.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
+    text = _LANDLINE_IN_TEXT.sub(lambda m: f"{m.group(1)}-****{m.group(2)}", text)
+    text = _ANNOUNCED_NUMBER.sub(lambda m: m.group("lead") + mask_phone(m.group("num")), text)
+    for name in _known_names(names):
+        text = text.replace(name, mask_name(name))
+    return text
 
 
-def remove_contacts(text: str) -> str:
-    """Drop phone and ID numbers from free text altogether, for the party a complaint is about
-    (S9): even a masked number narrows down who wrote it."""
-    text = _ID_IN_TEXT.sub("[已隐去]", text)
-    return _PHONE_IN_TEXT.sub("[已隐去]", text)
+def remove_contacts(text: str, names: Iterable[str | None] = ()) -> str:
+    """Drop phone, ID and room numbers and the given people's names from free text altogether,
+    for the party a complaint is about and for public pages (S9): even a masked number, a room
+    or a "夏女士" narrows down who wrote it."""
+    text = _ID_IN_TEXT.sub(REMOVED, text)
+    text = _MOBILE_IN_TEXT.sub(REMOVED, text)
+    text = _LANDLINE_IN_TEXT.sub(REMOVED, text)
+    text = _ANNOUNCED_NUMBER.sub(lambda m: m.group("lead") + REMOVED, text)
+    text = _ROOM_AFTER_UNIT.sub(lambda m: m.group(1) + REMOVED, text)
+    text = _ROOM_SHORTHAND.sub(REMOVED, text)
+    text = _ROOM_NUMBER.sub(REMOVED, text)
+    for name in _known_names(names):
+        text = text.replace(name, REMOVED)
+        text = re.sub(rf"{re.escape(name[0])}(?:{_ADDRESS_FORMS})", REMOVED, text)
+    return _SURNAME_ADDRESSED.sub(REMOVED, text)
+
+
+def contains_contacts(text: str) -> bool:
+    """Whether free text holds a phone or ID number in any of the forms above."""
+    return any(
+        pattern.search(text)
+        for pattern in (_ID_IN_TEXT, _MOBILE_IN_TEXT, _LANDLINE_IN_TEXT, _ANNOUNCED_NUMBER)
+    )

@@ -10,6 +10,7 @@ from typing import Any
 
 from gongzhi.cases.choices import NOT_ACCEPTED_CHANNEL
 from gongzhi.cases.workflow import FINAL_STATUSES, Status
+from gongzhi.core.masking import remove_contacts
 
 OPEN, CLOSED = "open", "closed"
 _CLOSED_STATUSES = frozenset(FINAL_STATUSES | {Status.RESOLVED})
@@ -27,7 +28,8 @@ def statuses_for(open311_value: str) -> list[str]:
 def status_notes(case: Any) -> str:
     """The public reply once there is one; otherwise what the status means, in public words."""
     if case.public_reply:
-        return case.public_reply
+        # Public words for anyone: the reply passes the same cleaning as every public page.
+        return remove_contacts(case.public_reply, [case.requester_name])
     if case.status == Status.NOT_ACCEPTED and case.not_accepted_reason:
         return NOT_ACCEPTED_CHANNEL.get(case.not_accepted_reason, "")
     if case.status == Status.MERGED and case.duplicate_of_id:

@@ -100,7 +100,7 @@ def test_public_requests_show_only_published_cases_without_personal_data(client,
     assert row["status"] == "closed"
     assert row["status_notes"] == "已更换楼道灯，恢复照明。"  # the public reply
     assert row["agency_responsible"] == "测试物业X有限公司"
-    assert row["description"] == "楼道灯坏了，联系我 138****5678"
+    assert row["description"] == "楼道灯坏了，联系我 [已隐去]"
     assert row["requested_datetime"].endswith("+08:00")
     assert row["expected_datetime"] is not None  # the SLA deadline
     body = json.dumps(data, ensure_ascii=False)

@@ -3,13 +3,6 @@
 from typing import Any
 
 from gongzhi.cases import selectors
-from gongzhi.core.masking import redact_text, remove_contacts
-
-
-def _content_for(content: str, requester: selectors.RequesterCard) -> str:
-    if requester.withheld:
-        return remove_contacts(content)
-    return redact_text(content) if requester.masked else content
 
 
 def detail_dict(user: Any, case_id: int) -> dict[str, Any]:
@@ -21,7 +14,8 @@ def detail_dict(user: Any, case_id: int) -> dict[str, Any]:
         "assigned_company": case.assigned_company,
         # As the case page shows them (S9): contacts in the text redacted while the requester is
         # masked, and no home address for the party the case may be about.
-        "content": _content_for(case.content, detail.requester),
+        "title": detail.title,
+        "content": detail.content,
         "address": "" if detail.requester.withheld else case.address,
         "requester": {
             "name": detail.requester.name,
@@ -36,7 +30,6 @@ def detail_dict(user: Any, case_id: int) -> dict[str, Any]:
 _CASE_FIELDS = (
     "id",
     "number",
-    "title",
     "type",
     "channel",
     "category",

@@ -20,7 +20,7 @@ from gongzhi.api.v1.case_schemas import (
 from gongzhi.api.v1.case_views import detail_dict
 from gongzhi.api.v1.openapi import IDEMPOTENT
 from gongzhi.api.v1.schemas import Error
-from gongzhi.cases import selectors, services
+from gongzhi.cases import selectors, services, ui_selectors
 from gongzhi.cases.choices import AttachmentKind, CaseType, Category, Channel
 from gongzhi.cases.workflow import Status
 from gongzhi.org import selectors as org_selectors
@@ -60,6 +60,9 @@ def case_list(request: HttpRequest, filters: Query[CaseFilters]):
         q=filters.q,
     )
     items, next_cursor = cursor.page(queryset, filters.cursor, filters.limit)
+    for case in items:  # read-only instances: the title as this user may read it (S9)
+        requester = selectors.case_requester(request.user, case)
+        case.title = selectors.text_for_viewer(case.title, case, requester)
     return {"items": items, "next_cursor": next_cursor}
 
 
@@ -102,8 +105,9 @@ def case_detail(request: HttpRequest, case_id: Id):
 
 @router.get("/{case_id}/events", response=list[EventOut], url_name="case_events")
 def case_events(request: HttpRequest, case_id: Id):
-    """办理时间线（与详情页相同：内部记录不向诉求人和物业显示）。"""
-    case = selectors.case_get(request.user, case_id)
+    """办理时间线（与详情页相同：内部记录不向诉求人和物业显示，办理人和备注按查看者脱敏）。"""
+    detail = selectors.case_detail(request.user, case_id)
+    rows = ui_selectors.timeline_rows(request.user, detail)
     return [
         {
             "id": event.pk,
@@ -111,11 +115,11 @@ def case_events(request: HttpRequest, case_id: Id):
             "kind_label": event.get_kind_display(),
             "old_status": event.old_status,
             "new_status": event.new_status,
-            "note": event.note,
-            "actor": str(event.actor) if event.actor_id else "系统",
+            "note": row.note,
+            "actor": row.who,
             "created_at": event.created_at,
         }
-        for event in selectors.case_timeline(request.user, case)
+        for event, row in zip(detail.timeline, rows, strict=True)
     ]
 
 

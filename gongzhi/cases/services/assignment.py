@@ -202,7 +202,7 @@ def case_dispatch(
         case=case,
         kind="case.assigned",
         title="新的诉求已交办给您",
-        body=f"诉求 {case.number}：{case.title}。办理期限 {due_local:%Y-%m-%d %H:%M}。",
+        body=f"{notices.case_label(case)}。办理期限 {due_local:%Y-%m-%d %H:%M}。",
         key=f"assigned:{case.version}",
     )
     return case

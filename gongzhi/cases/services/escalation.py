@@ -87,7 +87,7 @@ def case_escalate(*, case: Case, now: dt.datetime) -> bool:
         case=case,
         kind="case.escalated",
         title=f"诉求超时，已升级至{Level(level).label}",
-        body=f"诉求 {case.number}：{case.title}",
+        body=notices.case_label(case),
         key=f"escalated:{old_due.isoformat()}",
     )
     return True

@@ -8,12 +8,20 @@ from django.db.models import Q
 
 from gongzhi.cases.choices import Level
 from gongzhi.cases.models import Case
+from gongzhi.core.masking import remove_contacts
 from gongzhi.org.models import Role, User
 from gongzhi.org.scopes import current_company_compounds
 
 
 def case_link(case: Case) -> str:
     return f"/cases/{case.pk}/"
+
+
+def case_label(case: Case) -> str:
+    """`诉求 NH…：title` for a message. The title may have been cut from the content, and a
+    recipient may be the party the case is about: no number, room or name of the requester
+    rides along (S9)."""
+    return f"诉求 {case.number}：{remove_contacts(case.title, [case.requester_name])}"
 
 
 def send(
@@ -30,7 +38,7 @@ def send(
         recipients=users,
         kind=kind,
         title=title,
-        body=body or f"诉求 {case.number}：{case.title}",
+        body=body or case_label(case),
         link=case_link(case),
         dedupe_key=f"case:{case.pk}:{key}",
     )

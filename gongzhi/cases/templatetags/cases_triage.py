@@ -4,7 +4,7 @@ from typing import Any
 
 from django import template
 
-from gongzhi.cases import triage_link
+from gongzhi.cases import selectors, triage_link
 from gongzhi.cases.models import Case
 from gongzhi.cases.suggestions import Decision
 from gongzhi.cases.workflow import Action
@@ -17,12 +17,17 @@ def ai_suggestion_card(context: Any, case: Case, actions: list[str]) -> dict[str
     suggestion = triage_link.latest_suggestion(case)
     duplicates = []
     if suggestion is not None and suggestion.duplicate_ids:
-        # Only cases this user may open are linked.
-        duplicates = list(
-            Case.objects.visible_to(context["request"].user)
+        # Only cases this user may open are linked, with their titles as the user may read them.
+        user = context["request"].user
+        for other in (
+            Case.objects.visible_to(user)
             .filter(pk__in=suggestion.duplicate_ids)
+            .select_related("compound")
             .order_by("-created_at")
-        )
+        ):
+            requester = selectors.case_requester(user, other)
+            title = selectors.text_for_viewer(other.title, other, requester)
+            duplicates.append({"pk": other.pk, "number": other.number, "title": title})
     can_accept = (
         suggestion is not None
         and bool(suggestion.category)

@@ -59,3 +59,13 @@ def status_colour(status: str) -> str:
     if status in FINAL_STATUSES and status != Status.CLOSED:
         return "secondary"
     return _STATUS_COLOURS.get(status, "secondary")
+
+
+@register.simple_tag(takes_context=True)
+def title_for_viewer(context: template.Context, case: Any) -> str:
+    """A case's title as the signed-in viewer may read it (S9): a title cut from the content
+    may hold the requester's number or name, which the party complained about never sees."""
+    from gongzhi.cases import selectors
+
+    user = context["request"].user
+    return selectors.text_for_viewer(case.title, case, selectors.case_requester(user, case))

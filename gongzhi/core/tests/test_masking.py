@@ -33,3 +33,55 @@ def test_free_text_loses_raw_phone_and_id_numbers() -> None:
     assert "137****1111" in redacted
     # Ordinary numbers (room numbers, amounts) stay as they are.
     assert masking.redact_text("3栋2单元1201室，漏水2天") == "3栋2单元1201室，漏水2天"
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "19900000372",
+        "199-0000-0372",
+        "199 0000 0372",
+        "+8619900000372",
+        "+86 199 0000 0372",
+        "0086-199-0000-0372",
+        "199－0000－0372",
+    ],
+)
+def test_mobile_numbers_are_caught_however_they_are_written(written: str) -> None:
+    text = f"联系我{written}，谢谢"
+    assert masking.redact_text(text) == "联系我199****0372，谢谢"
+    assert masking.remove_contacts(text) == "联系我[已隐去]，谢谢"
+    assert masking.contains_contacts(text)
+
+
+@pytest.mark.parametrize("written", ["027-87654321", "(027)8765 4321", "（027）87654321"])
+def test_landlines_with_an_area_code_are_caught(written: str) -> None:
+    assert masking.redact_text(f"座机{written}") == "座机027-****4321"
+    assert masking.remove_contacts(f"座机{written}") == "座机[已隐去]"
+
+
+def test_a_local_number_announced_as_a_phone_is_caught() -> None:
+    assert masking.redact_text("电话：87654321") == "电话：****4321"
+    assert masking.remove_contacts("电话87654321") == "电话[已隐去]"
+
+
+def test_known_names_are_masked_or_removed_with_their_forms_of_address() -> None:
+    text = "我是夏静琳，物业说夏女士的事明天办"
+    assert masking.redact_text(text, ["夏静琳"]) == "我是夏*，物业说夏女士的事明天办"
+    assert masking.remove_contacts(text, ["夏静琳"]) == "我是[已隐去]，物业说[已隐去]的事明天办"
+    # Any common surname with a form of address goes too; a trade name before 师傅 stays.
+    assert masking.remove_contacts("李阿姨和维修师傅都到了") == "[已隐去]和维修师傅都到了"
+
+
+def test_removal_drops_room_numbers_but_keeps_building_and_unit() -> None:
+    assert (
+        masking.remove_contacts("我住9栋1单元301，楼道灯坏了") == "我住9栋1单元[已隐去]，楼道灯坏了"
+    )
+    assert masking.remove_contacts("9-1-301漏水到1201室") == "[已隐去]漏水到[已隐去]"
+
+
+def test_dates_amounts_and_case_numbers_are_not_taken_for_contacts() -> None:
+    text = "NH202611290001 于2026-11-29受理，维修基金1500元，面积89.5平方米，3栋电梯"
+    assert masking.redact_text(text) == text
+    assert masking.remove_contacts(text) == text
+    assert not masking.contains_contacts(text)

@@ -1,0 +1,132 @@
+"""S9 in free text: a number, room or name a resident writes into a case never reaches the party
+the case is about, through the title, the search box, the API, notices, hot topics or drafts."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from gongzhi.api.open311.status import status_notes
+from gongzhi.api.tests.conftest import bearer
+from gongzhi.cases import selectors, services, triage_link
+from gongzhi.cases.choices import CaseType, Channel
+from gongzhi.cases.models import Case
+from gongzhi.core.models import Notification
+
+CONTENT = "我是1栋1单元101的张三，电话138-1234-1234，楼道保洁一周没人来"
+TRACES = ("张三", "1234-1234", "13812341234", "1单元101")
+
+
+def _complaint_dispatched_to_x(p, *, note: str = "") -> Case:
+    case = services.case_file(
+        actor=p.resident_a, compound=p.compound_a, channel=Channel.ONLINE,
+        type=CaseType.COMPLAINT, title=CONTENT[:30], content=CONTENT,
+        requester=p.resident_a, unit=p.unit_a, respondent_company=p.company_x,
+    )  # fmt: skip
+    services.case_assess(case=case, actor=p.community_worker, category="property_service",
+                         sla_class="property", urgency="normal")  # fmt: skip
+    return services.case_dispatch(case=case, actor=p.community_worker, level="compound",
+                                  company=p.company_x, note=note)  # fmt: skip
+
+
+def _without_traces(text: str) -> bool:
+    return not any(trace in text for trace in TRACES)
+
+
+@pytest.mark.django_db
+def test_a_title_cut_from_the_content_hides_the_writer_from_the_company(client, make, personas):
+    p = personas
+    case = _complaint_dispatched_to_x(p)
+    client.force_login(p.property_a)
+    queue = client.get("/cases/").content.decode()
+    assert case.number in queue and _without_traces(queue)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "楼道保洁" in page and _without_traces(page)
+    api = bearer(p.property_a)
+    listed = api.get("/api/v1/cases").json()["items"]
+    assert [c["number"] for c in listed] == [case.number]
+    assert _without_traces(str(listed))
+    assert _without_traces(str(api.get(f"/api/v1/cases/{case.pk}").json()))
+    told = Notification.objects.filter(recipient=p.property_a)
+    assert told.exists() and all(_without_traces(n.title + n.body) for n in told)
+    # The community worker who dispatched it may still read the whole text.
+    client.force_login(p.community_worker)
+    assert "1单元101" in client.get(f"/cases/{case.pk}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_api_timeline_shows_the_company_no_name_in_actors_or_notes(make, personas):
+    p = personas
+    case = _complaint_dispatched_to_x(p, note="诉求人张三 13812341234 要求回电")
+    events = bearer(p.property_a).get(f"/api/v1/cases/{case.pk}/events").json()
+    assert [e["actor"] for e in events][0] == "诉求人"
+    assert _without_traces(str(events))
+    # The same events as the community worker reads them: the name is there, masked.
+    events = bearer(p.community_worker).get(f"/api/v1/cases/{case.pk}/events").json()
+    assert events[0]["actor"] == "诉求人 张*"
+
+
+@pytest.mark.parametrize("term", ["138-1234", "1234", "张三", "1单元101", "101"])
+@pytest.mark.django_db
+def test_searching_what_the_company_cannot_see_finds_nothing(make, personas, term):
+    p = personas
+    case = _complaint_dispatched_to_x(p)
+    assert list(selectors.case_queue(p.property_a, q=term)) == []
+    assert selectors.queue_count(p.property_a, q=term) == 0
+    assert bearer(p.property_a).get("/api/v1/cases", {"q": term}).json()["items"] == []
+    # What the page shows it is found by; whoever may see the requester finds it by anything.
+    assert list(selectors.case_queue(p.property_a, q="楼道保洁")) == [case]
+    assert list(selectors.case_queue(p.community_worker, q=term)) == [case]
+
+
+@pytest.mark.django_db
+def test_a_party_member_cannot_find_a_case_by_the_name_it_sees_masked(make, personas):
+    p = personas
+    case = make.received(content="张三反映：电梯按钮失灵，电话13812341234")
+    assert list(selectors.case_queue(p.party_a, q="张三")) == []
+    assert list(selectors.case_queue(p.party_a, q="13812341234")) == []
+    assert list(selectors.case_queue(p.party_a, q="电梯按钮")) == [case]
+
+
+@pytest.mark.django_db
+def test_hot_topics_quote_no_number_room_or_name(make, personas):
+    p = personas
+    for room in ("101", "102", "201"):
+        services.case_file(
+            actor=p.grid_worker, compound=p.compound_a, channel=Channel.GRID_WORKER,
+            type=CaseType.COMPLAINT, title="停车",
+            content=f"我是张三住1栋1单元{room}，东门外停车位被外来车辆长期占用，业主没处停车",
+            requester_name="张三", requester_phone="13812341234",
+        )  # fmt: skip
+    now = timezone.now()
+    topics = triage_link.hot_topics_for(
+        Case.objects.all(), start=now - dt.timedelta(days=1), end=now + dt.timedelta(hours=1)
+    )
+    assert topics and "停车位" in topics[0].representative
+    assert "张三" not in topics[0].representative and "1单元1" not in topics[0].representative
+
+
+@pytest.mark.django_db
+def test_a_reply_draft_carries_over_no_earlier_requester(make, personas):
+    p = personas
+    earlier = make.resolved(content="1栋楼道灯坏了一周，晚上看不见路")
+    # A reply written before replies were checked for names and rooms.
+    Case.objects.filter(pk=earlier.pk).update(
+        status="closed",
+        closed_at=timezone.now(),
+        public_reply="已电话联系张女士（1栋1单元101），维修人员已更换1栋楼道灯，恢复照明。",
+    )
+    case = make.in_progress(content="1栋楼道灯又坏了，晚上看不见路", requester=p.resident_b)
+    draft = triage_link.reply_draft_for(Case.objects.all(), case)
+    assert "更换1栋楼道灯" in draft
+    assert "张女士" not in draft and "101" not in draft
+
+
+@pytest.mark.django_db
+def test_public_surfaces_drop_names_and_rooms_from_consented_text(make, personas):
+    case = make.received(content=CONTENT, is_public=True)
+    case.public_reply = "已回复张三（1栋1单元101），保洁已恢复"
+    public = selectors.public_case(case)
+    assert "楼道保洁" in public.content
+    assert _without_traces(public.content + public.title + public.public_reply)
+    assert _without_traces(status_notes(case)) and "保洁已恢复" in status_notes(case)
