@@ -1,10 +1,19 @@
-"""Uploaded case files: checked by content, size and pixel count; served only as downloads.
+"""Uploaded case files: checked by content, size and pixel count; stored without metadata;
+served only as downloads.
 
 An upload is accepted when its first bytes prove a JPEG, PNG, GIF, WebP or PDF (the name and
-the browser's content type are ignored), it is at most 5 MB, and an image's header declares
-sane dimensions: a few kilobytes of PNG can declare 100 000 × 100 000 pixels and take
-gigabytes to decode (a decompression bomb), so the header is read here without decoding
-(no Pillow). HTML, SVG and anything else are refused, whatever they are called.
+the browser's content type are ignored; a resident's photo field takes the images only), it is
+at most 5 MB, and an image's header declares sane dimensions: a few kilobytes of PNG can
+declare 100 000 × 100 000 pixels and take gigabytes to decode (a decompression bomb), so the
+header is read here without decoding. HTML, SVG and anything else are refused, whatever they
+are called.
+
+Only then is an image decoded (Pillow) and stored re-encoded in its own format with nothing but
+its pixels, its colour profile and an animation's timing: a phone photo's EXIF (camera, serial
+number, GPS position), XMP, IPTC, a PNG's text chunks and a GIF's comments are dropped, since
+the property company a complaint is about downloads its photos. The EXIF orientation is applied
+to the pixels first, so the photo stays the right way up. An image Pillow cannot decode is
+refused as corrupt. A PDF is stored as uploaded.
 
 Files are stored under a name made from the proven type, never the uploader's, and served
 with `Content-Disposition: attachment`, `nosniff` and a sandboxing CSP, so that a file can
@@ -12,22 +21,31 @@ never run as a page of this site (an `<img>` still shows images: browsers ignore
 disposition of embedded images).
 """
 
+import io
 import struct
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
+from PIL import Image, ImageOps, ImageSequence
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 16_384  # pixels on either side
 MAX_PIXELS = 50_000_000  # a 48-megapixel phone camera passes; a decompression bomb does not
 
 NOT_ALLOWED = "仅支持 JPG、PNG、GIF、WebP 图片或 PDF 文件"
+NOT_AN_IMAGE = "仅支持 JPG、PNG、GIF、WebP 图片"  # a field that takes photos only
 CORRUPT = "图片文件已损坏或格式不正确"
 TOO_MANY_PIXELS = (
     f"图片尺寸过大（最多 {MAX_PIXELS // 1_000_000} 百万像素，单边不超过 {MAX_SIDE} 像素）"
 )
 
+IMAGE_FORMATS = {  # the images accepted, and their Pillow format
+    "image/jpeg": "JPEG",
+    "image/png": "PNG",
+    "image/gif": "GIF",
+    "image/webp": "WEBP",
+}
 EXTENSIONS = {
     "image/jpeg": "jpg",
     "image/png": "png",
@@ -141,8 +159,8 @@ def check_dimensions(content_type: str, data: bytes) -> None:
         raise ValidationError({"file": TOO_MANY_PIXELS})
 
 
-def validate_upload(file: Any) -> str:
-    """Return the proven content type or raise ValidationError (Chinese)."""
+def _read_checked(file: Any, *, images_only: bool) -> tuple[str, bytes]:
+    """The proven content type and the whole content, or raise ValidationError (Chinese)."""
     size = getattr(file, "size", None)
     if size is None or size <= 0:
         raise ValidationError({"file": "文件为空"})
@@ -154,10 +172,90 @@ def validate_upload(file: Any) -> str:
     if len(data) > MAX_BYTES:  # the declared size was wrong
         raise ValidationError({"file": "文件大小不能超过 5 MB"})
     content_type = sniff(data[:16])
+    if images_only and content_type not in IMAGE_FORMATS:
+        raise ValidationError({"file": NOT_AN_IMAGE})
     if content_type is None:
         raise ValidationError({"file": NOT_ALLOWED})
     check_dimensions(content_type, data)
-    return content_type
+    return content_type, data
+
+
+def checked_content(file: Any, *, images_only: bool = False) -> tuple[str, bytes]:
+    """The proven content type and the bytes to store: an image re-encoded without its
+    metadata, a PDF as uploaded. Raises ValidationError (Chinese) for what is refused."""
+    content_type, data = _read_checked(file, images_only=images_only)
+    if content_type not in IMAGE_FORMATS:
+        return content_type, data
+    return content_type, without_metadata(content_type, data)
+
+
+# --- Re-encoding images without their metadata (after the header checks above) ---------------
+
+QUALITY = 90  # JPEG and lossy WebP
+
+
+def without_metadata(content_type: str, data: bytes) -> bytes:
+    """`data` decoded and re-encoded in the same format with only the pixels (orientation
+    applied), the ICC profile, transparency and an animation's frame timing."""
+    fmt = IMAGE_FORMATS[content_type]
+    try:
+        with Image.open(io.BytesIO(data), formats=[fmt]) as image:
+            _check_decoded_size(image)
+            return _reencode(image, fmt, lossless=data[12:16] == b"VP8L")
+    except ValidationError:
+        raise
+    except Exception as exc:  # Pillow raises many unrelated types for a broken file
+        raise ValidationError({"file": CORRUPT}) from exc
+
+
+def _check_decoded_size(image: Image.Image) -> None:
+    width, height = image.size
+    if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
+        raise ValidationError({"file": TOO_MANY_PIXELS})
+
+
+def _reencode(image: Image.Image, fmt: str, *, lossless: bool) -> bytes:
+    options: dict[str, Any] = {}
+    if image.info.get("icc_profile") and fmt != "GIF":
+        options["icc_profile"] = image.info["icc_profile"]
+    if fmt == "JPEG" or (fmt == "WEBP" and not lossless):
+        options["quality"] = QUALITY
+    elif fmt == "WEBP":
+        options["lossless"] = True
+    if getattr(image, "n_frames", 1) > 1:
+        frames = _frames(image)
+        first = frames[0]
+        options.update(save_all=True, append_images=frames[1:])
+        options["duration"] = [frame.info.get("duration", 100) for frame in frames]
+        if "loop" in image.info:
+            options["loop"] = image.info["loop"]
+    else:
+        image.load()  # decodes every pixel: a truncated file fails here
+        first = ImageOps.exif_transpose(image)
+    for frame in [first, *options.get("append_images", ())]:
+        _keep_only_pixel_info(frame)
+    if "transparency" in first.info:
+        options["transparency"] = first.info["transparency"]
+    out = io.BytesIO()
+    first.save(out, fmt, **options)
+    return out.getvalue()
+
+
+def _frames(image: Image.Image) -> list[Image.Image]:
+    """Every frame of an animation, within the pixel budget of one large photo."""
+    frames: list[Image.Image] = []
+    budget = MAX_PIXELS
+    for frame in ImageSequence.Iterator(image):
+        budget -= frame.width * frame.height
+        if budget < 0:
+            raise ValidationError({"file": TOO_MANY_PIXELS})
+        frames.append(frame.copy())
+    return frames
+
+
+def _keep_only_pixel_info(image: Image.Image) -> None:
+    """Pillow writes some of `info` back on save (a JPEG or GIF comment, for one)."""
+    image.info = {key: image.info[key] for key in ("transparency",) if key in image.info}
 
 
 def stored_name(content_type: str) -> str:

@@ -2,6 +2,10 @@
 
 Columns: 工单编号, 受理时间, 来源渠道, 诉求类型, 诉求内容, 诉求地址, 诉求人, 联系电话, 办理时限.
 The compound is the one whose name the address contains. Idempotent on 工单编号.
+
+A row is held to what filing on the web asks (`texts.text_errors`, `intake.time_errors`): content
+in words and within the web form's limit, address and name within their columns, received in
+the past and due after it was received. Every problem of every row is reported.
 """
 
 import datetime as dt
@@ -14,7 +18,8 @@ from django.db import transaction
 
 from gongzhi.cases.choices import CaseType, Channel
 from gongzhi.cases.models import Case
-from gongzhi.cases.services.intake import create_case
+from gongzhi.cases.services.intake import create_case, time_errors
+from gongzhi.cases.texts import text_errors, title_from
 from gongzhi.core import audit
 from gongzhi.core.calendar import local_zone
 from gongzhi.org.models import Compound
@@ -31,6 +36,14 @@ COLUMNS = (
     "办理时限",
 )
 REQUIRED = ("工单编号", "受理时间", "来源渠道", "诉求类型", "诉求内容", "诉求地址")
+# The column of each field the filing checks name.
+_COLUMN_OF = {
+    "content": "诉求内容",
+    "address": "诉求地址",
+    "requester_name": "诉求人",
+    "created_at": "受理时间",
+    "external_due_at": "办理时限",
+}
 _PHONE = re.compile(r"^[0-9+\- ]{7,20}$")
 _FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d")
@@ -148,6 +161,18 @@ def _parse_row(
         bad("联系电话", "格式不正确")
     if len(values["工单编号"]) > 40:
         bad("工单编号", "长度不能超过 40")
+    checked = text_errors(
+        title=title_from(values["诉求内容"]),
+        content=values["诉求内容"],
+        requester_name=values["诉求人"],
+        address=values["诉求地址"],
+    )
+    checked.pop("title", None)  # made from the content: the content's problem names it
+    if not values["诉求内容"]:
+        checked.pop("content", None)  # "不能为空" above
+    checked |= time_errors(received_at, due_at)
+    for field_name, problem in checked.items():
+        bad(_COLUMN_OF[field_name], problem)
     compound = _compound_for(values["诉求地址"], compounds) if values["诉求地址"] else None
     if values["诉求地址"] and compound is None:
         bad("诉求地址", "未匹配到小区（地址中应包含小区名称）")
@@ -205,13 +230,14 @@ def import_hotline(stream: BinaryIO, *, actor: Any = None) -> ImportResult:
     for line, cells in read_rows(stream):
         row, row_errors = _parse_row(line, cells, compounds)
         errors += row_errors
-        if row is None:
+        order_no = _text(cells.get("工单编号"))
+        if order_no in seen:  # reported whatever else is wrong with either row
+            errors.append(f"第 {line} 行「工单编号」：与第 {seen[order_no]} 行重复")
             continue
-        if row.order_no in seen:
-            errors.append(f"第 {line} 行「工单编号」：与第 {seen[row.order_no]} 行重复")
-            continue
-        seen[row.order_no] = line
-        parsed.append(row)
+        if order_no:
+            seen[order_no] = line
+        if row is not None:
+            parsed.append(row)
     if errors:
         raise ImportFailed(errors)
     existing = set(
@@ -231,7 +257,7 @@ def import_hotline(stream: BinaryIO, *, actor: Any = None) -> ImportResult:
                     compound=row.compound,
                     channel=row.channel,
                     type=row.type,
-                    title=row.content[:30],
+                    title=title_from(row.content),
                     content=row.content,
                     requester_name=row.name,
                     requester_phone=row.phone,

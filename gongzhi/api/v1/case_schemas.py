@@ -7,6 +7,7 @@ from ninja import Schema
 from gongzhi.api.inputs import Text
 from gongzhi.api.v1.schemas import Ref
 from gongzhi.cases.choices import CaseType, Category, Channel
+from gongzhi.cases.texts import MAX_ADDRESS, MAX_CONTENT, MAX_REQUESTER_NAME, MAX_TITLE
 from gongzhi.cases.workflow import Status
 
 
@@ -88,9 +89,10 @@ class CaseIn(Schema):
     channel: Channel = Channel.ONLINE
     type: CaseType
     category: Category | None = None  # pre-set; 研判 confirms or changes it
-    title: Text(200)  # type: ignore[valid-type]
-    content: Text(4000)  # type: ignore[valid-type]
-    address: Text(200) = ""  # type: ignore[valid-type]
-    requester_name: Text(50) = ""  # type: ignore[valid-type]
+    # The web form's limits (the cases app's): one rule whichever way a case is filed.
+    title: Text(MAX_TITLE)  # type: ignore[valid-type]
+    content: Text(MAX_CONTENT)  # type: ignore[valid-type]
+    address: Text(MAX_ADDRESS) = ""  # type: ignore[valid-type]
+    requester_name: Text(MAX_REQUESTER_NAME) = ""  # type: ignore[valid-type]
     requester_phone: Text(20) = ""  # type: ignore[valid-type]
     is_public: bool = False

@@ -9,6 +9,8 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as SchemaError
@@ -35,13 +37,84 @@ def error_response(status: int, code: str, message: str, **extra: Any) -> JsonRe
     return JsonResponse({"code": code, "message": message, **extra}, status=status)
 
 
+# pydantic's error types, said in the user's language and naming the field. `%(field)s` is the
+# field's name as the client sent it; the others come from the error's context.
+_SCHEMA_MESSAGES = {
+    "missing": N_("缺少必填字段「%(field)s」"),
+    "string_too_long": N_("「%(field)s」不能超过 %(max_length)s 个字符"),
+    "string_too_short": N_("「%(field)s」至少需要 %(min_length)s 个字符"),
+    "string_type": N_("「%(field)s」应为文本"),
+    "string_pattern_mismatch": N_("「%(field)s」的格式不正确"),
+    "int_parsing": N_("「%(field)s」应为整数"),
+    "int_type": N_("「%(field)s」应为整数"),
+    "int_from_float": N_("「%(field)s」应为整数"),
+    "int_parsing_size": N_("「%(field)s」的数值超出范围"),
+    "float_parsing": N_("「%(field)s」应为数字"),
+    "float_type": N_("「%(field)s」应为数字"),
+    "finite_number": N_("「%(field)s」的数值超出范围"),
+    "bool_parsing": N_("「%(field)s」应为 true 或 false"),
+    "bool_type": N_("「%(field)s」应为 true 或 false"),
+    "enum": N_("「%(field)s」应为以下值之一：%(expected)s"),
+    "literal_error": N_("「%(field)s」应为以下值之一：%(expected)s"),
+    "greater_than": N_("「%(field)s」须大于 %(gt)s"),
+    "greater_than_equal": N_("「%(field)s」不能小于 %(ge)s"),
+    "less_than": N_("「%(field)s」须小于 %(lt)s"),
+    "less_than_equal": N_("「%(field)s」不能大于 %(le)s"),
+    "datetime_parsing": N_("「%(field)s」应为日期时间，如 2026-12-05T18:00:00+08:00"),
+    "datetime_from_date_parsing": N_("「%(field)s」应为日期时间，如 2026-12-05T18:00:00+08:00"),
+    "datetime_type": N_("「%(field)s」应为日期时间，如 2026-12-05T18:00:00+08:00"),
+    "date_parsing": N_("「%(field)s」应为日期，如 2026-12-05"),
+    "date_from_datetime_parsing": N_("「%(field)s」应为日期，如 2026-12-05"),
+    "date_type": N_("「%(field)s」应为日期，如 2026-12-05"),
+    "dict_type": N_("「%(field)s」应为 JSON 对象"),
+    "model_type": N_("「%(field)s」应为 JSON 对象"),
+    "model_attributes_type": N_("「%(field)s」应为 JSON 对象"),
+    "list_type": N_("「%(field)s」应为列表"),
+    "too_long": N_("「%(field)s」最多 %(max_length)s 项"),
+    "too_short": N_("「%(field)s」至少需要 %(min_length)s 项"),
+    "extra_forbidden": N_("不支持字段「%(field)s」"),
+    "json_invalid": N_("请求体不是有效的 JSON"),
+}
+_INVALID_VALUE = N_("「%(field)s」的值无效")
+_LOCATIONS = frozenset({"body", "query", "path", "form", "file", "header", "cookie"})
+
+
+def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
+    """The field as the client names it: ninja's loc is (location, [parameter,] field...);
+    a JSON body's fields follow the name of the view's body parameter."""
+    parts = [str(part) for part in loc]
+    if parts and parts[0] in _LOCATIONS:
+        parts = parts[2:] if parts[0] == "body" and len(parts) > 2 else parts[1:] or parts
+    return ".".join(parts)
+
+
+def schema_message(err: dict[str, Any]) -> str:
+    """One pydantic error in the user's language, naming the field (never echoing the input)."""
+    field = _field_name(err.get("loc", ()))
+    context = err.get("ctx") or {}
+    if err.get("type") == "value_error":  # our own validators raise ValueError in Chinese
+        return _("「%(field)s」：%(problem)s") % {"field": field, "problem": context.get("error")}
+    template = _SCHEMA_MESSAGES.get(err.get("type", ""), _INVALID_VALUE)
+    params = {key: str(value) for key, value in context.items()}
+    if "expected" in params:  # "'help', 'complaint' or 'other'"
+        params["expected"] = params["expected"].replace(" or ", ", ")
+    try:
+        return _(template) % {"field": field, **params}
+    except (KeyError, ValueError, TypeError):  # a context without the expected values
+        return _(_INVALID_VALUE) % {"field": field}
+
+
 def _schema_error(request: HttpRequest, exc: SchemaError) -> JsonResponse:
     # Only location and message: pydantic's echo of the input could hold invalid text.
     details = [
-        {"loc": [str(part) for part in err.get("loc", ())], "msg": str(err.get("msg", ""))}
+        {"loc": [str(part) for part in err.get("loc", ())], "msg": schema_message(err)}
         for err in exc.errors
     ]
-    return error_response(422, "invalid_request", "请求参数不符合要求", details=details)
+    summary = "；".join(detail["msg"] for detail in details[:3])
+    message = _("请求参数不符合要求")
+    return error_response(
+        422, "invalid_request", f"{message}：{summary}" if summary else message, details=details
+    )
 
 
 def _validation_error(request: HttpRequest, exc: ValidationError) -> JsonResponse:

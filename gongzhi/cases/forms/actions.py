@@ -4,6 +4,7 @@ the services compare it (`expected_version`) so that a stale form changes nothin
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from gongzhi.cases.choices import (
     DEFAULT_SLA_CLASS,
@@ -16,9 +17,17 @@ from gongzhi.cases.choices import (
     SlaClass,
     Urgency,
 )
-from gongzhi.cases.forms.fields import MAX_CONTENT, MultipleFileField, StyledForm
+from gongzhi.cases.forms.fields import MultipleFileField, StyledForm, text_field
+from gongzhi.cases.texts import MAX_CONTENT, MAX_NOTE, MAX_RESOLUTION_NOTE
 
 # --- Actions on one case ------------------------------------------------------------------------
+
+
+def note_field(label: str, name: Any, max_length: int = MAX_NOTE, **kwargs: Any) -> Any:
+    """A note or reason, of at most 500 characters unless said otherwise, as in the API (the
+    service checks it too); `name` is the short label its too-long message uses."""
+    kwargs.setdefault("required", False)
+    return text_field(label, name, max_length, widget=forms.Textarea(attrs={"rows": 2}), **kwargs)
 
 
 class ActionForm(StyledForm):
@@ -37,16 +46,11 @@ class ActionForm(StyledForm):
 
 
 class NoteForm(ActionForm):
-    note = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = note_field("备注", _("备注"))
 
 
 class ReasonForm(ActionForm):
-    reason = forms.CharField(
-        label="理由",
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "请填写理由"},
-    )
+    reason = note_field("理由", _("理由"), required=True, error_messages={"required": "请填写理由"})
 
 
 class EmptyActionForm(ActionForm):
@@ -58,9 +62,7 @@ class AssessForm(ActionForm):
     sla_class = forms.ChoiceField(label="时限类别", choices=[("", "请选择"), *SlaClass.choices])
     urgency = forms.ChoiceField(label="紧急程度", choices=Urgency.choices, initial=Urgency.NORMAL)
     type = forms.ChoiceField(label="诉求类型", choices=CaseType.choices)
-    note = forms.CharField(
-        label="研判意见（内部）", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    note = note_field("研判意见（内部）", _("研判意见"))
 
     def __init__(self, *args: Any, case: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, case=case, **kwargs)
@@ -78,7 +80,7 @@ class AssessForm(ActionForm):
 class DispatchForm(ActionForm):
     level = forms.ChoiceField(label="责任层级", choices=Level.choices)
     company = forms.TypedChoiceField(label="物业企业", coerce=int, required=False, empty_value=None)
-    department = forms.CharField(label="职能部门（吹哨）", max_length=60, required=False)
+    department = text_field("职能部门（吹哨）", _("职能部门"), 60, required=False)
     due_at = forms.DateTimeField(
         label="办理期限（可不填）",
         required=False,
@@ -87,9 +89,7 @@ class DispatchForm(ActionForm):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         error_messages={"invalid": "请填写正确的日期时间"},
     )
-    note = forms.CharField(
-        label="交办说明", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    note = note_field("交办说明", _("交办说明"))
 
     def __init__(
         self, *args: Any, case: Any = None, options: dict | None = None, **kwargs: Any
@@ -122,9 +122,7 @@ class ResolveForm(ActionForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "请填写公开答复"},
     )
-    resolution_note = forms.CharField(
-        label="处置说明（内部）", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    resolution_note = note_field("处置说明（内部）", _("处置说明"), MAX_RESOLUTION_NOTE)
     evidence = MultipleFileField(label="处置凭证（照片或 PDF，每个不超过 5 MB）")
 
 
@@ -148,9 +146,7 @@ class AnswerForm(ActionForm):
 
 class NotAcceptForm(ActionForm):
     reason = forms.ChoiceField(label="不予受理原因", choices=NotAcceptedReason.choices)
-    note = forms.CharField(
-        label="补充说明", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    note = note_field("补充说明", _("补充说明"))
 
 
 RESOLVED_CHOICES = [("1", "已解决"), ("0", "未解决")]
@@ -172,9 +168,7 @@ class RateForm(ActionForm):
         widget=forms.RadioSelect,
         error_messages={"required": "请选择满意度"},
     )
-    note = forms.CharField(
-        label="意见（可不填）", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    note = note_field("意见（可不填）", _("意见"))
 
     def service_kwargs(self) -> dict[str, Any]:
         return {**super().service_kwargs(), "via": RatingVia.ONLINE}
@@ -186,10 +180,8 @@ class VisitForm(RateForm):
     via = forms.ChoiceField(
         label="回访方式", choices=[c for c in RatingVia.choices if c[0] != RatingVia.ONLINE]
     )
-    exception_reason = forms.CharField(
-        label="例外办结理由（仅社区/街道，未解决或不满意时填写则直接办结）",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+    exception_reason = note_field(
+        "例外办结理由（仅社区/街道，未解决或不满意时填写则直接办结）", _("例外办结理由")
     )
 
     def service_kwargs(self) -> dict[str, Any]:

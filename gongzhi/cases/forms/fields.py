@@ -1,11 +1,13 @@
-"""Shared form pieces: Bootstrap styling, multiple-file upload, upload limits."""
+"""Shared form pieces: Bootstrap styling, multiple-file upload, upload limits, text fields
+whose errors name them (Django's own too-long message reads badly in Chinese)."""
 
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 
-MAX_CONTENT = 5000
+from gongzhi.cases.texts import has_words, too_long_message_lazy
+
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_PHOTOS = 9
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp")
@@ -69,7 +71,19 @@ class MultipleFileField(forms.FileField):
         return files
 
 
-def title_from(content: str) -> str:
-    """A resident may leave the title empty: the first line of the content stands in."""
-    first = content.strip().splitlines()[0] if content.strip() else ""
-    return first[:30] + ("…" if len(first) > 30 else "")
+def words_required(message: str) -> Any:
+    """A validator: the text has a letter, digit or Chinese character, not only "😡"."""
+
+    def validate(value: str) -> None:
+        if value and not has_words(value):
+            raise ValidationError(message, code="no_words")
+
+    return validate
+
+
+def text_field(label: str, name: Any, max_length: int, **kwargs: Any) -> forms.CharField:
+    """A text field whose too-long message names it ("备注不能超过 500 字"); `name` is the
+    label's short form, lazily translated."""
+    messages = {"max_length": too_long_message_lazy(name, max_length)}
+    messages.update(kwargs.pop("error_messages", {}))
+    return forms.CharField(label=label, max_length=max_length, error_messages=messages, **kwargs)

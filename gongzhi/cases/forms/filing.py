@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from gongzhi.cases.choices import (
     CaseType,
@@ -13,16 +14,25 @@ from gongzhi.cases.choices import (
     Level,
     SlaClass,
 )
-from gongzhi.cases.forms.fields import (
+from gongzhi.cases.forms.fields import MultipleFileField, StyledForm, text_field, words_required
+from gongzhi.cases.texts import (
+    MAX_ADDRESS,
     MAX_CONTENT,
-    MultipleFileField,
-    StyledForm,
+    MAX_REQUESTER_NAME,
+    MAX_TITLE,
+    no_words_message_lazy,
     title_from,
+    title_no_words_message_lazy,
 )
 from gongzhi.cases.workflow import Status
 from gongzhi.core.calendar import local_zone
 
 # --- Filing -----------------------------------------------------------------------------------
+
+# Content and a given title must say something in words: "😡", "？？？" or a zero-width space
+# alone are refused here, and by the service for the API and the import.
+CONTENT_WORDS = words_required(no_words_message_lazy())
+TITLE_WORDS = words_required(title_no_words_message_lazy())
 
 
 class ReportForm(StyledForm):
@@ -33,10 +43,13 @@ class ReportForm(StyledForm):
         choices=[(v, label) for v, label in CaseType.choices if v != CaseType.OTHER],
         initial=CaseType.HELP,
     )
-    title = forms.CharField(label="标题（可不填）", max_length=200, required=False)
+    title = text_field(
+        "标题（可不填）", _("标题"), MAX_TITLE, required=False, validators=[TITLE_WORDS]
+    )
     content = forms.CharField(
         label="反映内容",
         max_length=MAX_CONTENT,
+        validators=[CONTENT_WORDS],
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={
             "required": "请填写反映内容",
@@ -77,21 +90,23 @@ class IntakeForm(StyledForm):
     )
     type = forms.ChoiceField(label="诉求类型", choices=CaseType.choices, initial=CaseType.HELP)
     compound = forms.TypedChoiceField(label="小区", coerce=int)
-    address = forms.CharField(
-        label="楼栋/房号/位置",
-        max_length=200,
+    address = text_field(
+        "楼栋/房号/位置",
+        _("地址"),
+        MAX_ADDRESS,
         required=False,
         help_text="写明楼栋和房号（如“3栋2单元502”）即自动关联到该户",
     )
-    title = forms.CharField(label="标题", max_length=200, required=False)
+    title = text_field("标题", _("标题"), MAX_TITLE, required=False, validators=[TITLE_WORDS])
     content = forms.CharField(
         label="诉求内容",
         max_length=MAX_CONTENT,
+        validators=[CONTENT_WORDS],
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"max_length": f"诉求内容不能超过 {MAX_CONTENT} 字"},
     )
-    requester_name = forms.CharField(label="诉求人姓名", max_length=50, required=False)
-    requester_phone = forms.CharField(label="联系电话", max_length=20, required=False)
+    requester_name = text_field("诉求人姓名", _("诉求人姓名"), MAX_REQUESTER_NAME, required=False)
+    requester_phone = text_field("联系电话", _("联系电话"), 20, required=False)
     is_public = forms.BooleanField(label="诉求人同意公开", required=False)
     photos = MultipleFileField(label="现场照片")
 

@@ -7,12 +7,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.cases import policies, sla, triage_link
 from gongzhi.cases.choices import CaseType, Category, Level, SlaClass, Urgency
 from gongzhi.cases.models import Case, EventKind, RoutingRule
 from gongzhi.cases.services import notices
 from gongzhi.cases.services.moves import check_version, move
+from gongzhi.cases.texts import check_note
 from gongzhi.cases.workflow import Action, Status, check_move
 from gongzhi.core.calendar import local_zone
 from gongzhi.org.models import Compound, PropertyCompany, ServiceContract
@@ -84,6 +86,7 @@ def case_assess(
         errors["type"] = "诉求类型无效"
     if errors:
         raise ValidationError(errors)
+    check_note(note, field="note", label=_("研判意见"))
     sla.policy_for(sla_class)
     now = timezone.now()
     move(
@@ -146,6 +149,7 @@ def case_dispatch(
     if not case.category or not case.sla_class:
         raise ValidationError("请先研判再交办")
     _clean_assignee(case, level, company, department)
+    check_note(note, field="note", label=_("交办说明"))
     policy = sla.policy_for(case.sla_class)
     now = timezone.now()
     window = sla.resolve_window(policy, now)
@@ -221,6 +225,7 @@ def case_return(
         raise ValidationError("街道已指定承办单位，不能退单")
     if len(reason.strip()) < 5:
         raise ValidationError({"reason": "退单仅限非本单位职责的情形，请写明理由（至少 5 个字）"})
+    check_note(reason, field="reason", label=_("理由"))
     dispatcher = case.dispatched_by
     move(
         case,
@@ -268,6 +273,7 @@ def case_supervise(
     check_move(case.status, Action.SUPERVISE)
     if not reason.strip():
         raise ValidationError({"reason": "请填写督办意见"})
+    check_note(reason, field="reason", label=_("理由"))
     now = timezone.now()
     move(
         case,

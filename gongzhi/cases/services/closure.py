@@ -5,13 +5,27 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gongzhi.cases import policies
 from gongzhi.cases.choices import SATISFIED_LEVELS, RatingLevel, RatingVia
 from gongzhi.cases.models import Case, CaseRating, EventKind
 from gongzhi.cases.services import notices
 from gongzhi.cases.services.moves import check_version, move
-from gongzhi.cases.workflow import Action, Status, check_move
+from gongzhi.cases.texts import check_note
+from gongzhi.cases.workflow import Action, InvalidTransition, Status, check_move
+
+ALREADY_RATED = gettext_noop("您已评价过本轮办理结果，每轮只能评价一次")
+
+
+class AlreadyRated(InvalidTransition):
+    """A second rating of a round: an invalid transition that says why, in any interface."""
+
+    def __init__(self, old: str) -> None:
+        super().__init__(old, Action.VISIT)
+        self.args = (_(ALREADY_RATED),)
+
 
 # Reopening starts a new round: a fresh clock after the next dispatch.
 _REOPEN_RESET = {
@@ -43,7 +57,12 @@ def case_visit(
     if not policies.can_visit(actor, case):
         raise PermissionDenied
     check_version(case, expected_version)
-    check_move(case.status, Action.VISIT)
+    try:
+        check_move(case.status, Action.VISIT)
+    except InvalidTransition:
+        if case.ratings.exists():  # rated, then closed or reopened: no visit is due now
+            raise AlreadyRated(case.status) from None
+        raise
     if case.requester_id is not None and case.requester_id == actor.pk:
         via = RatingVia.ONLINE
     errors: dict[str, str] = {}
@@ -53,11 +72,13 @@ def case_visit(
         errors["via"] = "请选择回访方式"
     if errors:
         raise ValidationError(errors)
+    check_note(note, field="note", label=_("意见"))
+    check_note(exception_reason, field="exception_reason", label=_("例外办结理由"))
     exception_reason = exception_reason.strip()
     if exception_reason and not policies.can_supervise(actor, case):
         raise PermissionDenied("仅社区或街道可记录例外办结")
     if CaseRating.objects.filter(case=case, round=case.round).exists():
-        raise ValidationError("本轮已回访评价")
+        raise AlreadyRated(case.status)
     satisfied = bool(resolved) and level in SATISFIED_LEVELS
     closes = satisfied or bool(exception_reason)
     now = timezone.now()
@@ -130,6 +151,7 @@ def case_close_with_exception(
     check_move(case.status, Action.CLOSE_EXCEPTION)
     if len(reason.strip()) < 5:
         raise ValidationError({"reason": "请写明例外办结的理由（至少 5 个字）"})
+    check_note(reason, field="reason", label=_("理由"))
     move(
         case,
         action=Action.CLOSE_EXCEPTION,
@@ -152,6 +174,7 @@ def case_request_termination(
     check_move(case.status, Action.REQUEST_TERMINATION)
     if not reason.strip():
         raise ValidationError({"reason": "请填写申请终止的理由"})
+    check_note(reason, field="reason", label=_("理由"))
     move(
         case,
         action=Action.REQUEST_TERMINATION,
@@ -181,6 +204,7 @@ def case_terminate(
     check_move(case.status, Action.TERMINATE)
     if not reason.strip():
         raise ValidationError({"reason": "请填写终止理由"})
+    check_note(reason, field="reason", label=_("理由"))
     move(
         case,
         action=Action.TERMINATE,

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.cases import policies, sla
 from gongzhi.cases.choices import AttachmentKind
@@ -14,6 +15,7 @@ from gongzhi.cases.models import Case, CaseAttachment, EventKind
 from gongzhi.cases.services import notices
 from gongzhi.cases.services.intake import check_public_text, save_attachment
 from gongzhi.cases.services.moves import check_version, move
+from gongzhi.cases.texts import MAX_RESOLUTION_NOTE, check_note
 from gongzhi.cases.workflow import Action, Status, check_move
 from gongzhi.core.calendar import local_zone
 
@@ -46,6 +48,7 @@ def case_start(
     *, case: Case, actor: Any, note: str = "", expected_version: int | None = None
 ) -> Case:
     _authorize_handler(actor, case, expected_version)
+    check_note(note, field="note", label=_("备注"))
     move(
         case,
         action=Action.START,
@@ -74,6 +77,7 @@ def case_extend(
     policy = sla.policy_for(case.sla_class)
     if not reason.strip():
         raise ValidationError({"reason": "请填写延期理由"})
+    check_note(reason, field="reason", label=_("理由"))
     if case.extension_count >= policy.max_extensions:
         raise ValidationError(f"本轮延期次数已用完（最多 {policy.max_extensions} 次）")
     if until.tzinfo is None:
@@ -126,7 +130,10 @@ def case_resolve(
     check_move(case.status, Action.RESOLVE)
     if not public_reply.strip():
         raise ValidationError({"public_reply": "请填写公开答复"})
-    check_public_text(public_reply, "public_reply")
+    check_public_text(public_reply, "public_reply", case)
+    check_note(
+        resolution_note, field="resolution_note", label=_("处置说明"), limit=MAX_RESOLUTION_NOTE
+    )
     for file in evidence:
         save_attachment(case=case, actor=actor, file=file, kind=AttachmentKind.EVIDENCE)
     if not CaseAttachment.objects.filter(

@@ -9,11 +9,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import connection, connections, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.cases import policies, triage_link
-from gongzhi.cases.attachments import stored_name, validate_upload
+from gongzhi.cases.attachments import checked_content, stored_name
 from gongzhi.cases.choices import (
     NOT_ACCEPTED_CHANNEL,
     AttachmentKind,
@@ -25,9 +27,10 @@ from gongzhi.cases.choices import (
 from gongzhi.cases.models import CASE_NUMBER_PREFIX, Case, CaseAttachment, CaseCounter, EventKind
 from gongzhi.cases.services import notices
 from gongzhi.cases.services.moves import add_event, check_version, move
+from gongzhi.cases.texts import MAX_REQUESTER_NAME, check_note, text_errors
 from gongzhi.cases.workflow import FINAL_STATUSES, Action, Status
 from gongzhi.core import audit
-from gongzhi.core.masking import redact_text
+from gongzhi.core.masking import remove_contacts
 from gongzhi.org import selectors as org_selectors
 from gongzhi.org.models import Building, Compound, PropertyCompany, Unit
 
@@ -111,10 +114,26 @@ def wait_for_suggestions(timeout: float = 30.0) -> None:
         thread.join(timeout)
 
 
-def check_public_text(text: str, field: str) -> None:
-    """S9: a public reply must not carry a phone or ID number."""
-    if redact_text(text) != text:
-        raise ValidationError({field: "公开答复不得包含手机号或身份证号"})
+def check_public_text(text: str, field: str, case: Case) -> None:
+    """S9: a public reply carries no phone, ID or room number, nor the requester's name (or
+    "夏女士"): it is published, and read by the party the case may be about."""
+    if remove_contacts(text, [case.requester_name]) != text:
+        raise ValidationError(
+            {field: _("公开答复不得包含电话、身份证号、门牌房号或诉求人姓名，请删去后再提交")}
+        )
+
+
+def time_errors(
+    created_at: dt.datetime | None, external_due_at: dt.datetime | None
+) -> dict[str, str]:
+    """A case received in the future, or due before it was received, is a wrong record."""
+    errors: dict[str, str] = {}
+    now = timezone.now()
+    if created_at is not None and created_at > now:
+        errors["created_at"] = _("受理时间不能晚于当前时间")
+    if external_due_at is not None and external_due_at <= (created_at or now):
+        errors["external_due_at"] = _("办理时限须晚于受理时间")
+    return errors
 
 
 def _clean_filing(
@@ -124,11 +143,15 @@ def _clean_filing(
     type: str,
     title: str,
     content: str,
+    requester_name: str,
     requester_phone: str,
+    address: str,
     building: Building | None,
     unit: Unit | None,
     external_order_no: str,
     category: str = "",
+    created_at: dt.datetime | None = None,
+    external_due_at: dt.datetime | None = None,
 ) -> None:
     errors: dict[str, str] = {}
     if channel not in Channel.values:
@@ -137,12 +160,9 @@ def _clean_filing(
         errors["type"] = "诉求类型无效"
     if category and category not in Category.values:
         errors["category"] = "诉求类别无效"
-    if not title.strip():
-        errors["title"] = "请填写标题"
-    elif len(title) > 200:
-        errors["title"] = "标题不能超过 200 字"
-    if not content.strip():
-        errors["content"] = "请填写诉求内容"
+    errors |= text_errors(
+        title=title, content=content, requester_name=requester_name, address=address
+    )
     if requester_phone and not _PHONE.match(requester_phone):
         errors["requester_phone"] = "联系电话格式不正确"
     if building is not None and building.compound_id != compound.pk:
@@ -151,6 +171,7 @@ def _clean_filing(
         errors["unit"] = "房屋不属于该小区"
     if external_order_no and Case.objects.filter(external_order_no=external_order_no).exists():
         errors["external_order_no"] = f"外部工单编号 {external_order_no} 已存在"
+    errors |= time_errors(created_at, external_due_at)
     if errors:
         raise ValidationError(errors)
 
@@ -163,8 +184,11 @@ def case_file(*, actor: Any, compound: Compound, **details: Any) -> Case:
     # `details` are `create_case`'s keywords, passed through except what a resident may not choose.
     fields = dict(details)
     if not policies.is_intake_staff(actor, compound):
-        # A resident files for themselves, online; only staff judge a repeat (S6).
-        fields.update(requester=actor, channel=Channel.ONLINE, duplicate_of=None)
+        # A resident files for themselves, online, with photos only (the resident's form takes
+        # no PDF); only staff judge a repeat (S6).
+        fields.update(
+            requester=actor, channel=Channel.ONLINE, duplicate_of=None, photos_images_only=True
+        )
         return create_case(actor=actor, compound=compound, notify_desk=True, **fields)
     return create_case(actor=actor, compound=compound, notify_desk=False, **fields)
 
@@ -193,24 +217,29 @@ def create_case(
     created_at: dt.datetime | None = None,
     suggestion: dict | None = None,
     photos: Iterable[Any] = (),
+    photos_images_only: bool = False,
 ) -> Case:
     """The unchecked creation behind `case_file` and the hotline import (actor None = system)."""
     if requester is not None and getattr(requester, "person", None) is not None:
         requester_name = requester_name or requester.person.name
         requester_phone = requester_phone or requester.person.phone
-    elif requester is not None:
-        requester_name = requester_name or str(requester)
+    elif requester is not None:  # an account without a person: its name, cut to the column
+        requester_name = requester_name or str(requester)[:MAX_REQUESTER_NAME]
     _clean_filing(
         compound=compound,
         channel=channel,
         type=type,
         title=title,
         content=content,
+        requester_name=requester_name,
         requester_phone=requester_phone.strip(),
+        address=address,
         building=building,
         unit=unit,
         external_order_no=external_order_no.strip(),
         category=category,
+        created_at=created_at,
+        external_due_at=external_due_at,
     )
     if building is None and unit is None and address.strip():
         building, unit = org_selectors.place_in_compound(compound, address)
@@ -248,7 +277,13 @@ def create_case(
     )
     add_event(case, kind=EventKind.FILED, actor=actor, payload={"channel": channel})
     for photo in photos:
-        save_attachment(case=case, actor=actor, file=photo, kind=AttachmentKind.PHOTO)
+        save_attachment(
+            case=case,
+            actor=actor,
+            file=photo,
+            kind=AttachmentKind.PHOTO,
+            images_only=photos_images_only,
+        )
     audit.record(
         action="case.file",
         actor=actor,
@@ -313,7 +348,7 @@ def case_answer(*, case: Case, actor: Any, reply: str, expected_version: int | N
         raise ValidationError({"type": "仅咨询类诉求可直接答复办结"})
     if not reply.strip():
         raise ValidationError({"reply": "请填写答复内容"})
-    check_public_text(reply, "reply")
+    check_public_text(reply, "reply", case)
     now = timezone.now()
     move(
         case,
@@ -345,6 +380,7 @@ def case_not_accept(
     check_version(case, expected_version)
     if reason not in NotAcceptedReason.values:
         raise ValidationError({"reason": "请选择不予受理的原因"})
+    check_note(note, field="note", label=_("补充说明"))
     channel = NOT_ACCEPTED_CHANNEL[reason]
     text = f"{NotAcceptedReason(reason).label}，{channel}。"
     now = timezone.now()
@@ -370,19 +406,22 @@ def case_not_accept(
     return case
 
 
-def save_attachment(*, case: Case, actor: Any, file: Any, kind: str) -> CaseAttachment:
+def save_attachment(
+    *, case: Case, actor: Any, file: Any, kind: str, images_only: bool = False
+) -> CaseAttachment:
+    """Store a checked upload; an image is stored without its metadata (EXIF GPS and all)."""
     if kind not in AttachmentKind.values:
         raise ValidationError({"kind": "附件类型无效"})
-    content_type = validate_upload(file)
+    content_type, content = checked_content(file, images_only=images_only)
     attachment = CaseAttachment(
         case=case,
         kind=kind,
         content_type=content_type,
-        size=file.size,
+        size=len(content),
         round=case.round,
         uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    attachment.file.save(stored_name(content_type), file, save=False)
+    attachment.file.save(stored_name(content_type), ContentFile(content), save=False)
     attachment.save()
     return attachment
 

@@ -1,9 +1,12 @@
 """Uploads are checked by content, size and declared pixel count, and served as downloads."""
 
+import io
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from PIL import Image
 
 from gongzhi.api.tests.conftest import bearer
 from gongzhi.cases import attachments, services
@@ -13,6 +16,7 @@ from gongzhi.cases.tests.images import (
     SVG,
     gif_bytes,
     jpeg_bytes,
+    photo,
     png_bytes,
     webp_bytes,
 )
@@ -40,13 +44,22 @@ REFUSED = [
      "文件大小不能超过 5 MB"),
 ]  # fmt: skip
 
-ACCEPTED = [
-    ("valid png", "photo.png", png_bytes(40, 30), "image/png", (40, 30)),
-    ("valid jpeg", "photo.jpg", jpeg_bytes(4000, 3000), "image/jpeg", (4000, 3000)),
-    ("48-megapixel phone photo", "phone.jpg", jpeg_bytes(8000, 6000), "image/jpeg", (8000, 6000)),
-    ("valid gif", "a.gif", gif_bytes(10, 10), "image/gif", (10, 10)),
-    ("valid webp", "a.webp", webp_bytes(1080, 1920), "image/webp", (1080, 1920)),
+DECLARED = [  # what the headers say, read without decoding
+    ("png", png_bytes(40, 30), "image/png", (40, 30)),
+    ("jpeg", jpeg_bytes(4000, 3000), "image/jpeg", (4000, 3000)),
+    ("48-megapixel jpeg", jpeg_bytes(8000, 6000), "image/jpeg", (8000, 6000)),
+    ("gif", gif_bytes(10, 10), "image/gif", (10, 10)),
+    ("webp", webp_bytes(1080, 1920), "image/webp", (1080, 1920)),
 ]
+
+ACCEPTED = [  # real images: they are decoded and stored re-encoded
+    ("valid png", "photo.png", png_bytes(40, 30), "image/png", (40, 30)),
+    ("valid jpeg", "photo.jpg", photo("JPEG", (400, 300)), "image/jpeg", (400, 300)),
+    ("48-megapixel phone photo", "phone.jpg", photo("JPEG", (8000, 6000), mode="L"),
+     "image/jpeg", (8000, 6000)),
+    ("valid gif", "a.gif", photo("GIF", (10, 10), mode="P"), "image/gif", (10, 10)),
+    ("valid webp", "a.webp", photo("WEBP", (108, 192)), "image/webp", (108, 192)),
+]  # fmt: skip
 
 
 @pytest.mark.django_db
@@ -62,6 +75,13 @@ def test_a_dangerous_or_broken_upload_is_refused(make, personas, what, name, dec
     assert not CaseAttachment.objects.exists()
 
 
+@pytest.mark.parametrize(("what", "content", "content_type", "size"), DECLARED,
+                         ids=[d[0] for d in DECLARED])  # fmt: skip
+def test_the_declared_size_is_read_from_the_header(what, content, content_type, size):
+    assert attachments.image_size(content_type, content) == size
+    attachments.check_dimensions(content_type, content)  # within the limits: no error
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(("what", "name", "content", "content_type", "size"), ACCEPTED,
                          ids=[a[0] for a in ACCEPTED])  # fmt: skip
@@ -71,6 +91,27 @@ def test_a_valid_image_is_accepted(make, personas, what, name, content, content_
     upload = SimpleUploadedFile(name, content, content_type="application/octet-stream")
     saved = services.attachment_add(case=case, actor=personas.resident_a, file=upload, kind="photo")
     assert saved.content_type == content_type  # from the bytes, not from the browser
+    with saved.file.open("rb") as stored, Image.open(io.BytesIO(stored.read())) as image:
+        assert image.size == size
+        assert Image.MIME[image.format] == content_type
+    assert saved.size == saved.file.size
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("headers only.jpg", jpeg_bytes(20, 20)), ("headers only.gif", gif_bytes(4, 4)),
+     ("headers only.webp", webp_bytes(4, 4)),
+     ("cut short.jpg", photo("JPEG", (64, 64))[:300]),
+     ("bad pixel data.png", png_bytes(4, 4)[:-30] + b"\x00" * 18 + png_bytes(4, 4)[-12:])],
+)  # fmt: skip
+def test_an_image_that_cannot_be_decoded_is_refused_as_corrupt(make, personas, name, content):
+    case = make.received()
+    upload = SimpleUploadedFile(name, content)
+    with pytest.raises(ValidationError) as refused:
+        services.attachment_add(case=case, actor=personas.resident_a, file=upload, kind="photo")
+    assert refused.value.message_dict == {"file": [attachments.CORRUPT]}
+    assert not CaseAttachment.objects.exists()
 
 
 @pytest.mark.django_db
@@ -83,7 +124,7 @@ def test_the_stored_name_comes_from_the_content_not_the_uploader(make, personas)
 
 @pytest.mark.django_db
 def test_files_are_served_as_downloads_that_never_render(make, personas):
-    case = make.received(photos=[SimpleUploadedFile("x.html", jpeg_bytes(20, 20))])
+    case = make.received(photos=[SimpleUploadedFile("x.html", photo("JPEG", (20, 20)))])
     item = case.attachments.get()
     client = Client()
     client.force_login(personas.community_worker)
@@ -123,7 +164,29 @@ def test_the_resident_form_refuses_an_html_page_named_like_a_photo(personas, set
         },
     )
     assert response.status_code == 200
-    assert attachments.NOT_ALLOWED in response.content.decode()
+    page = response.content.decode()
+    assert attachments.NOT_AN_IMAGE in page  # the field takes photos: no word of PDF
+    assert attachments.NOT_ALLOWED not in page
+    assert not Case.objects.exists() and not CaseAttachment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_resident_form_refuses_a_pdf_named_like_a_photo(personas, settings, tmp_path):
+    """The resident's photo field takes images only, whatever the file is called."""
+    settings.MEDIA_ROOT = tmp_path
+    client = Client()
+    client.force_login(personas.resident_a)
+    response = client.post(
+        "/cases/new/",
+        {
+            "place": f"unit:{personas.unit_a.pk}",
+            "type": "help",
+            "content": "3单元楼道灯坏了",
+            "photos": [SimpleUploadedFile("photo.jpg", b"%PDF-1.7 ...")],
+        },
+    )
+    assert response.status_code == 200
+    assert attachments.NOT_AN_IMAGE in response.content.decode()
     assert not Case.objects.exists() and not CaseAttachment.objects.exists()
 
 

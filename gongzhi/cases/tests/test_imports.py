@@ -92,3 +92,63 @@ def test_the_command_reports_in_chinese(personas, tmp_path) -> None:
                               "", "", None]]).getvalue())  # fmt: skip
     with pytest.raises(CommandError, match="第 2 行「诉求地址」"):
         call_command("import_cases", str(broken))
+
+
+@pytest.mark.django_db
+def test_rows_are_held_to_what_filing_on_the_web_allows(personas) -> None:
+    """Each problem named on its row, nothing written: before, an overlong address or name was
+    a raw database error on PostgreSQL and a future time filed NH2099…"""
+    row = GOOD[0]
+    bad = [
+        ["A-1", *row[1:4], "长" * 5001, *row[5:]],
+        ["A-2", *row[1:5], "A小区" + "号" * 200, *row[6:]],
+        ["A-3", *row[1:6], "名" * 51, *row[7:]],
+        ["A-4", "2099-01-01 09:00", *row[2:8], "2099-01-05"],
+        ["A-5", "2026-11-20 09:30", *row[2:8], "2026-11-19"],
+        ["A-6", *row[1:4], "😡😡", *row[5:]],
+        ["A-7", *row[1:4], "\u200b", *row[5:]],
+    ]
+    with pytest.raises(ImportFailed) as failure:
+        import_hotline(xlsx([*GOOD, *bad]))
+    assert failure.value.errors == [
+        "第 4 行「诉求内容」：诉求内容不能超过 5000 字",
+        "第 5 行「诉求地址」：地址不能超过 200 字",
+        "第 6 行「诉求人」：诉求人姓名不能超过 50 字",
+        "第 7 行「受理时间」：受理时间不能晚于当前时间",
+        "第 8 行「办理时限」：办理时限须晚于受理时间",
+        "第 9 行「诉求内容」：请用文字描述您反映的问题",
+        "第 10 行「诉求内容」：请用文字描述您反映的问题",
+    ]
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_repeated_order_number_is_reported_beside_the_rows_other_problems(personas) -> None:
+    repeat = ["12345-0001", "昨天", *GOOD[1][2:]]
+    repeat_of_a_bad_row = ["12345-0009", "2026-11-22 08:00", "传真", *GOOD[1][3:]]
+    with pytest.raises(ImportFailed) as failure:
+        import_hotline(xlsx([*GOOD, repeat, repeat_of_a_bad_row, repeat_of_a_bad_row]))
+    assert failure.value.errors == [
+        "第 4 行「受理时间」：时间格式应为 2026-11-29 09:30",
+        "第 4 行「工单编号」：与第 2 行重复",
+        "第 5 行「来源渠道」：无法识别的渠道「传真」",
+        "第 6 行「来源渠道」：无法识别的渠道「传真」",
+        "第 6 行「工单编号」：与第 5 行重复",
+    ]
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_title_is_the_contents_first_line_in_words(personas) -> None:
+    row = ["T-1", *GOOD[0][1:4], "😡😡😡\n楼下餐馆油烟扰民，晚上十点还在营业", *GOOD[0][5:]]
+    import_hotline(xlsx([row]))
+    assert Case.objects.get().title == "楼下餐馆油烟扰民，晚上十点还在营业"
+
+
+@pytest.mark.django_db
+def test_the_command_names_an_empty_looking_row(personas, tmp_path) -> None:
+    path = tmp_path / "orders.xlsx"
+    path.write_bytes(xlsx([["X-2", *GOOD[0][1:4], "？？？", *GOOD[0][5:]]]).getvalue())
+    with pytest.raises(CommandError, match="第 2 行「诉求内容」：请用文字描述您反映的问题"):
+        call_command("import_cases", str(path))
+    assert not Case.objects.exists()

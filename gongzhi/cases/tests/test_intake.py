@@ -83,8 +83,9 @@ def test_a_consultation_is_answered_and_closed_at_once(make, personas) -> None:
     with pytest.raises(ValidationError, match="仅咨询类"):
         services.case_answer(case=help_case, actor=p.community_worker, reply="答复")
     case = make.received(type=CaseType.CONSULTATION)
-    with pytest.raises(ValidationError, match="不得包含手机号"):
-        services.case_answer(case=case, actor=p.community_worker, reply="请致电13812341234")
+    for personal in ("请致电138-1234-1234", "已告知张三", "已答复张先生", "1栋1单元101已通水"):
+        with pytest.raises(ValidationError, match="不得包含电话、身份证号、门牌房号或诉求人姓名"):
+            services.case_answer(case=case, actor=p.community_worker, reply=personal)
     services.case_answer(case=case, actor=p.community_worker, reply="改造计划已于明年启动。")
     assert case.status == Status.CLOSED and case.public_reply == "改造计划已于明年启动。"
 

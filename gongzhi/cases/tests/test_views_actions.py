@@ -147,7 +147,7 @@ def test_bad_input_shows_the_form_again_with_chinese_errors(personas, make) -> N
     )
     page = response.content.decode()
     assert response.status_code == 400
-    assert "公开答复不得包含手机号或身份证号" in page
+    assert "公开答复不得包含电话、身份证号、门牌房号或诉求人姓名" in page
     case.refresh_from_db()
     assert case.status == Status.IN_PROGRESS
 

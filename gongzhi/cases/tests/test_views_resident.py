@@ -65,7 +65,7 @@ def test_resident_files_from_the_phone_form_and_sees_number_and_timeline(persona
         ({"place": "compound:0"}, "请选择您所在小区的房屋、楼栋或公共区域"),
         (
             {"photos": [SimpleUploadedFile("x.jpg", b"just text, not a picture")]},
-            "仅支持 JPG、PNG、GIF、WebP 图片或 PDF 文件",
+            "仅支持 JPG、PNG、GIF、WebP 图片",  # no "或 PDF": see test_attachments
         ),
         ({"photos": [SimpleUploadedFile("notes.txt", PNG)]}, "不是图片"),
         (
