@@ -223,6 +223,7 @@ class HotTopic:
     representative: str
     representative_case: Case | None
     top_terms: tuple[str, ...]
+    cases: list[Case]  # every member, newest first
 
     @property
     def rising(self) -> bool:
@@ -246,7 +247,7 @@ def hot_topics_for(
     topics = hot_topics([(c.pk, _case_text(c)) for c in rows], max_topics=max_topics)
     out = []
     for topic in topics:
-        members = [by_pk[pk] for pk in topic.member_ids]
+        members = sorted((by_pk[pk] for pk in topic.member_ids), key=lambda c: -c.pk)
         places = sorted({c.compound.name for c in members})
         first = sum(1 for c in members if c.created_at < middle)
         rep = by_pk.get(topic.representative_id)
@@ -262,6 +263,7 @@ def hot_topics_for(
                 ),
                 representative_case=rep,
                 top_terms=topic.top_terms,
+                cases=members,
             )
         )
     return out

@@ -9,6 +9,8 @@ places are computed by the caller from the member ids.
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
@@ -32,8 +34,24 @@ class Topic:
     top_terms: tuple[str, ...]
 
 
+# Words that say how much, how often or when, not what about: poor topic labels ("很大",
+# "及时", "十点"). They still count for similarity.
+_FILLER = frozenset(
+    "很大 很多 太大 太多 及时 有人 没人 经常 总是 每天 天天 长期 多次 好几 几次 严重 影响 导致"
+    " 晚上 早上 白天 半夜 凌晨 中午 下午 上午 最近 近期 之前 以前 以后 马上 尽快 立即 一些 所有"
+    " 不能 不是 无法 还是 而且 然后 并且 已经 直接 处理 解决 联系 要求 麻烦 一下 看看"
+    " 这样 那样".split()
+)
+_NUMBER_WORD = re.compile(r"^[0-9零〇一二三四五六七八九十两百千万]+[点时号天年月日个次楼层]?$")
+
+
 def _topic_words(doc: str) -> list[str]:
     return [w for w in textmod.words(doc) if len(w) > 1 and w != "0"]
+
+
+def _label_word(word: str) -> bool:
+    """Whether a word may label a topic (it still counts for similarity either way)."""
+    return bool(word) and word not in _FILLER and not _NUMBER_WORD.match(word)
 
 
 def _vectors(texts: Sequence[str]) -> tuple[csr_matrix, csr_matrix, np.ndarray]:
@@ -102,7 +120,8 @@ def _topic(messages, X, W, names, members: list[int], n_terms: int) -> Topic:
     centrality = np.asarray((sub @ sub.T).sum(axis=1)).ravel()
     rep = members[int(np.argmax(centrality))]
     weights = np.asarray(W[members].sum(axis=0)).ravel()
-    terms = tuple(str(names[i]) for i in np.argsort(-weights)[:n_terms] if weights[i] > 0)
+    ranked = (str(names[i]) for i in np.argsort(-weights) if weights[i] > 0)
+    terms = tuple(itertools.islice((w for w in ranked if _label_word(w)), n_terms))
     return Topic(
         size=len(members),
         member_ids=tuple(messages[i][0] for i in members),

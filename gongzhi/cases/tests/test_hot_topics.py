@@ -62,6 +62,10 @@ def test_similar_messages_form_one_topic_with_places_and_trend(client, topics_da
     page = response.content.decode()
     assert "13812345678" not in page  # the representative message is masked
     assert "停车" in topic.representative
+    assert "趋势：前 15 天 1 件 → 近 15 天 2 件" in page
+    assert [c.number for c in topic.cases] == sorted((c.number for c in topic.cases), reverse=True)
+    for case in topic.cases:  # every member is one click away
+        assert f'href="/cases/{case.pk}/"' in page
 
 
 def test_area_and_period_narrow_the_messages(client, topics_data):

@@ -56,6 +56,7 @@ def hot_topics(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "days": days,
+        "half_days": days / 2,  # the trend compares the two halves of the period
         "topics": triage_link.hot_topics_for(cases, start=start, end=end),
     }
     return render(request, "cases/hot_topics.html", context)

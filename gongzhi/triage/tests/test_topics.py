@@ -30,3 +30,19 @@ def test_max_topics_and_min_size():
     topics = hot_topics(MESSAGES, min_size=3)
     assert [t.size for t in topics] == [3]
     assert len(hot_topics(MESSAGES, max_topics=1)) == 1
+
+
+def test_topic_labels_name_the_matter_not_how_often_or_when():
+    messages = [
+        (i, text)
+        for i, text in enumerate(
+            [
+                "晚上十点以后广场舞音响声音很大，严重影响休息，希望及时处理",
+                "每天晚上十点广场舞音响很大，经常影响老人休息",
+                "广场舞音响声音很大到晚上十点，影响休息",
+            ]
+        )
+    ]
+    [topic] = hot_topics(messages)
+    assert "广场舞" in topic.top_terms and "音响" in topic.top_terms
+    assert not {"很大", "十点", "晚上", "严重", "及时", "经常"} & set(topic.top_terms)
