@@ -18,6 +18,7 @@ from django.db import transaction
 
 from gongzhi.cases.choices import CaseType, Channel
 from gongzhi.cases.models import Case
+from gongzhi.cases.services import notices
 from gongzhi.cases.services.intake import create_case, time_errors
 from gongzhi.cases.texts import text_errors, title_from
 from gongzhi.core import audit
@@ -246,6 +247,7 @@ def import_hotline(stream: BinaryIO, *, actor: Any = None) -> ImportResult:
         )
     )
     result = ImportResult(existing=len(existing))
+    created: list[Case] = []
     try:
         with transaction.atomic():
             for row in parsed:
@@ -268,6 +270,8 @@ def import_hotline(stream: BinaryIO, *, actor: Any = None) -> ImportResult:
                 )
                 result.created += 1
                 result.numbers.append(case.number)
+                created.append(case)
+            _tell_the_desks(created)
             audit.record(
                 action="case.import",
                 actor=actor,
@@ -277,3 +281,28 @@ def import_hotline(stream: BinaryIO, *, actor: Any = None) -> ImportResult:
     except ValidationError as exc:  # e.g. a concurrent import took an order number
         raise ImportFailed([f"导入失败：{'；'.join(exc.messages)}"]) from exc
     return result
+
+
+def _tell_the_desks(created: list[Case]) -> None:
+    """One notice per desk member for a whole import (not one per order: an import brings
+    hundreds), naming how many orders in their area wait for 研判."""
+    from gongzhi.core.notifications import notify_many
+
+    desks: dict[int, list[Any]] = {}  # compound id → its community and street staff
+    users: dict[int, Any] = {}
+    theirs: dict[int, list[Case]] = {}
+    for case in created:
+        if case.compound_id not in desks:
+            desks[case.compound_id] = notices.supervisors(case)
+        for user in desks[case.compound_id]:
+            users[user.pk] = user
+            theirs.setdefault(user.pk, []).append(case)
+    for pk, cases in theirs.items():
+        notify_many(
+            recipients=[users[pk]],
+            kind="case.created",
+            title=f"导入热线工单 {len(cases)} 件，待研判",
+            body="、".join(c.number for c in cases[:10]) + ("等" if len(cases) > 10 else ""),
+            link="/cases/?bucket=todo",
+            dedupe_key=f"import:{cases[0].pk}",
+        )

@@ -190,7 +190,9 @@ def case_file(*, actor: Any, compound: Compound, **details: Any) -> Case:
             requester=actor, channel=Channel.ONLINE, duplicate_of=None, photos_images_only=True
         )
         return create_case(actor=actor, compound=compound, notify_desk=True, **fields)
-    return create_case(actor=actor, compound=compound, notify_desk=False, **fields)
+    # Recorded by staff (a grid worker's report, a walk-in): the desk learns of it like of a
+    # resident's own filing, except the person who recorded it.
+    return create_case(actor=actor, compound=compound, notify_desk=True, **fields)
 
 
 def create_case(
@@ -307,7 +309,7 @@ def create_case(
         )
         if notify_desk:
             notices.send(
-                notices.supervisors(case),
+                [user for user in notices.supervisors(case) if user.pk != actor.pk],
                 case=case,
                 kind="case.created",
                 title="收到新的居民诉求",

@@ -152,3 +152,23 @@ def test_the_command_names_an_empty_looking_row(personas, tmp_path) -> None:
     with pytest.raises(CommandError, match="第 2 行「诉求内容」：请用文字描述您反映的问题"):
         call_command("import_cases", str(path))
     assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+def test_each_desk_hears_once_how_many_orders_wait_in_its_area(personas) -> None:
+    from gongzhi.core.models import Notification
+
+    import_hotline(xlsx(GOOD))  # one order in 华锦's compound A, one in 宝安's compound C
+    titles = {
+        user: list(
+            Notification.objects.filter(recipient=user, kind="case.created").values_list(
+                "title", flat=True
+            )
+        )
+        for user in (personas.community_worker, personas.street_officer, personas.grid_worker)
+    }
+    assert titles[personas.community_worker] == ["导入热线工单 1 件，待研判"]
+    assert titles[personas.street_officer] == ["导入热线工单 2 件，待研判"]
+    assert titles[personas.grid_worker] == []
+    import_hotline(xlsx(GOOD))  # nothing new: nobody is told again
+    assert Notification.objects.filter(kind="case.created").count() == 2

@@ -150,3 +150,16 @@ def test_staff_intake_links_the_written_address_to_the_flat(personas) -> None:
     )  # fmt: skip
     assert (case.building, case.unit) == (p.unit_a2.building, p.unit_a2)
     assert case.address == "A小区1号楼1单元102室"  # what was written is kept as written
+
+
+@pytest.mark.django_db
+def test_a_grid_workers_report_reaches_the_desk_but_not_the_reporter(make, personas) -> None:
+    from gongzhi.core.models import Notification
+
+    case = make.received(channel=Channel.GRID_WORKER)  # recorded by the grid worker
+    told = set(
+        Notification.objects.filter(kind="case.created", link=f"/cases/{case.pk}/")
+        .exclude(recipient=personas.resident_a)
+        .values_list("recipient__username", flat=True)
+    )
+    assert told == {"community_worker", "street_officer"}
