@@ -5,6 +5,7 @@ EXTRA_KINDS = {
     "case.closed": "诉求已办结",
     "case.not_accepted": "诉求不予受理",
     "case.repeated": "重复诉求已并入",
+    "case.respond_overdue": "诉求签收超时",
     "case.terminated": "诉求已终止",
     "case.termination_requested": "诉求申请终止",
 }

@@ -106,6 +106,14 @@ class RoutingRule(models.Model):
         return f"{self.get_category_display()} → {self.get_level_display()}"
 
 
+# The current 签收 deadline has not been flagged as missed yet. A flag is written at or after
+# the deadline it flags, and every 交办 sets a deadline later than any earlier flag, so a flag
+# left from an earlier dispatch reads as "not flagged" without anyone having to clear it.
+RESPOND_UNFLAGGED = Q(respond_breached_at__isnull=True) | Q(
+    respond_breached_at__lt=F("respond_due_at")
+)
+
+
 class Case(models.Model):
     number = models.CharField("编号", max_length=20, unique=True)
     channel = models.CharField("来源渠道", max_length=20, choices=Channel.choices)
@@ -191,6 +199,8 @@ class Case(models.Model):
     # SLA clock (S3/S4)
     dispatched_at = models.DateTimeField("首次交办时间", null=True, blank=True)
     respond_due_at = models.DateTimeField("响应期限", null=True, blank=True)
+    # When the sweep found respond_due_at missed (签收 overdue); see RESPOND_UNFLAGGED.
+    respond_breached_at = models.DateTimeField("签收超时时间", null=True, blank=True)
     clock_started_at = models.DateTimeField(null=True, blank=True)  # start of the current window
     due_at = models.DateTimeField("办理期限", null=True, blank=True)
     warn_at = models.DateTimeField(null=True, blank=True)
@@ -244,6 +254,13 @@ class Case(models.Model):
                 fields=["warn_at"],
                 condition=Q(status__in=sorted(CLOCK_STATUSES), warned_at__isnull=True),
                 name="case_open_warn_idx",
+            ),
+            # The response sweep: dispatched cases not yet signed for whose 签收 deadline has
+            # not been flagged (a few minutes' worth of dispatches), by that deadline.
+            models.Index(
+                fields=["respond_due_at"],
+                condition=Q(status="dispatched") & RESPOND_UNFLAGGED,
+                name="case_respond_due_idx",
             ),
             models.Index(
                 fields=["visit_due_at"], condition=Q(status="resolved"), name="case_visit_due_idx"
@@ -371,6 +388,7 @@ class EventKind(models.TextChoices):
     REPEATED = "repeated", "重复反映"
     SLA_WARNED = "sla_warned", "即将超时"
     SLA_BREACHED = "sla_breached", "超时"
+    RESPOND_BREACHED = "respond_breached", "响应超时"  # not signed for (签收) in time
     ESCALATED = "escalated", "升级"
     AUTO_CLOSED = "auto_closed", "自动办结"
     ATTACHMENT = "attachment", "上传附件"

@@ -251,6 +251,9 @@ class CaseFactory:
 
     def _as_if_swept(self, case: Row, events: list[Event]) -> None:
         now, status = self.now, case["status"]
+        if status == Status.DISPATCHED and case["respond_due_at"] <= now:  # not signed for
+            case["respond_breached_at"] = case["respond_due_at"]
+            events.append((EventKind.RESPOND_BREACHED, status, status, case["respond_due_at"]))
         if status in CLOCK_STATUSES and case["warn_at"] and case["warn_at"] <= now:
             case["warned_at"] = case["warn_at"]
             events.append((EventKind.SLA_WARNED, status, status, case["warn_at"]))

@@ -1,19 +1,19 @@
 """Periodic SLA sweeps (S3/S4/S5), each `f(now) -> int` and idempotent by compare-and-swap.
 
-Each sweep selects only the cases whose warn_at/due_at/visit_due_at has passed, through the
-partial indexes on Case, so its cost follows the number of due cases, not all cases.
+Each sweep selects only the cases whose warn_at/respond_due_at/due_at/visit_due_at has passed,
+through the partial indexes on Case, so its cost follows the number of due cases, not all cases.
 """
 
 import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import BooleanField, QuerySet
 
-from gongzhi.cases.models import Case, CaseEvent, EventKind
-from gongzhi.cases.querysets import InClock
+from gongzhi.cases.models import RESPOND_UNFLAGGED, Case, CaseEvent, EventKind
+from gongzhi.cases.querysets import InClock, _InlineSQL
 from gongzhi.cases.services import notices
-from gongzhi.cases.services.escalation import case_escalate
+from gongzhi.cases.services.escalation import case_escalate, case_flag_respond_breach
 from gongzhi.cases.services.moves import move
 from gongzhi.cases.triage_link import record_suggestion
 from gongzhi.cases.workflow import Action, CaseChanged, Status
@@ -47,6 +47,16 @@ def _warn_one(case: Case, now: dt.datetime) -> bool:
     return True
 
 
+class AwaitingResponse(_InlineSQL):
+    """`status = 'dispatched'` (交办, not yet 签收) written as case_respond_due_idx writes it: a
+    literal, so that SQLite matches the response sweep's query to that partial index."""
+
+    columns = ("status",)
+    sql = f"{{0}} = '{Status.DISPATCHED.value}'"
+    output_field = BooleanField()
+    conditional = True
+
+
 def warning_candidates(now: dt.datetime) -> QuerySet[Case]:
     """Served by the partial index case_open_warn_idx, in its order (earliest warning first):
     the statuses as a literal term so that SQLite matches the index's condition too."""
@@ -62,10 +72,27 @@ def breach_candidates(now: dt.datetime) -> QuerySet[Case]:
     )
 
 
+def respond_breach_candidates(now: dt.datetime) -> QuerySet[Case]:
+    """Served by the partial index case_respond_due_idx (dispatched, deadline not yet flagged),
+    earliest 签收 deadline first."""
+    return Case.objects.filter(
+        AwaitingResponse(), RESPOND_UNFLAGGED, respond_due_at__lte=now
+    ).order_by("respond_due_at", "id")
+
+
 def sweep_warnings(now: dt.datetime) -> int:
     """Warn the handlers once per deadline when `warn_percent` of the window is left."""
     due = warning_candidates(now).select_related("compound", "assigned_user")
     return sum(_warn_one(case, now) for case in due[:BATCH])
+
+
+def sweep_respond_breaches(now: dt.datetime) -> int:
+    """Dispatched cases nobody signed for (签收) by respond_due_at: a 响应超时 event and notices,
+    once per 签收 deadline; no escalation (see case_flag_respond_breach)."""
+    due = respond_breach_candidates(now).select_related(
+        "compound", "assigned_user", "assigned_company", "dispatched_by"
+    )
+    return sum(case_flag_respond_breach(case=case, now=now) for case in due[:BATCH])
 
 
 def sweep_breaches(now: dt.datetime) -> int:
@@ -119,6 +146,7 @@ def run_all(now: dt.datetime) -> int:
     """The one entry in settings.GONGZHI_SWEEPS."""
     return (
         sweep_warnings(now)
+        + sweep_respond_breaches(now)
         + sweep_breaches(now)
         + sweep_auto_close(now)
         + sweep_missing_suggestions(now)

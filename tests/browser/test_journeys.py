@@ -279,9 +279,10 @@ def test_an_overdue_case_escalates_and_the_street_sees_it_in_red(
     case = Case.objects.get(number=late)
     assert case.assigned_level == "compound" and case.due_at is not None
 
-    # 4. The company lets the deadline pass; the scheduler's sweep, ten minutes later,
-    # escalates the case one level up: the community now has it, with its own deadline.
-    assert sweeps.run_all(case.due_at + dt.timedelta(minutes=10)) == 1
+    # 4. The company lets the deadline pass; the scheduler's sweep, ten minutes later, records
+    # the missed 签收 and escalates the case one level up: the community now has it, with its
+    # own deadline.
+    assert sweeps.run_all(case.due_at + dt.timedelta(minutes=10)) == 2
     worker.reload()
     assert worker.get_by_test_id("escalated").inner_text() == "超时升级至社区"
     assert "已升级 1 级" in worker.get_by_test_id("sla-clock").inner_text()

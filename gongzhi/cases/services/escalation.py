@@ -1,5 +1,8 @@
 """S4: a breached case escalates one level (小区 → 社区 → 街道 → 职能部门 吹哨), exactly once per
-breach, each level with its own deadline. Called by `sweeps.sweep_breaches`."""
+breach, each level with its own deadline. Called by `sweeps.sweep_breaches`.
+
+S3's response clock (签收 within `respond_minutes`): a missed one is recorded and announced, not
+escalated (`case_flag_respond_breach`, called by `sweeps.sweep_respond_breaches`)."""
 
 import datetime as dt
 
@@ -8,10 +11,11 @@ from django.db.models import F
 
 from gongzhi.cases import sla
 from gongzhi.cases.choices import Level, next_level
-from gongzhi.cases.models import Case, CaseEvent, EventKind, RoutingRule
+from gongzhi.cases.models import RESPOND_UNFLAGGED, Case, CaseEvent, EventKind, RoutingRule
 from gongzhi.cases.services import notices
-from gongzhi.cases.workflow import CLOCK_STATUSES, Action, check_move
+from gongzhi.cases.workflow import CLOCK_STATUSES, Action, Status, check_move
 from gongzhi.core import audit
+from gongzhi.core.calendar import local_zone
 
 
 @transaction.atomic
@@ -89,5 +93,70 @@ def case_escalate(*, case: Case, now: dt.datetime) -> bool:
         title=f"诉求超时，已升级至{Level(level).label}",
         body=notices.case_label(case),
         key=f"escalated:{old_due.isoformat()}",
+    )
+    return True
+
+
+def _handling_party(case: Case) -> str:
+    if case.assigned_company_id:
+        return case.assigned_company.name
+    label = Level(case.assigned_level).label if case.assigned_level else ""
+    return f"{label}（{case.assigned_department}）" if case.assigned_department else label
+
+
+@transaction.atomic
+def case_flag_respond_breach(*, case: Case, now: dt.datetime) -> bool:
+    """A dispatched case nobody signed for (签收) by `respond_due_at`: one 响应超时 event, and the
+    handling party and the dispatcher are told; once per 签收 deadline (a new 交办 sets a new one).
+
+    No escalation and no change of deadline or party: S4 escalates on the breach of the case's
+    own deadline (due_at), and S3's response deadline only measures how fast the party answered
+    (the response rate, metrics.py). The case stays red in the queue until someone signs for it;
+    if nobody has handled it by due_at, `case_escalate` hands it up as for any breach.
+
+    Returns False when another runner (or an earlier run) already flagged this deadline: the
+    compare-and-swap on (status, respond_due_at, not yet flagged) lets exactly one runner win.
+    """
+    due = case.respond_due_at
+    if case.status != Status.DISPATCHED or due is None or due > now:
+        return False
+    won = Case.objects.filter(
+        RESPOND_UNFLAGGED, pk=case.pk, status=Status.DISPATCHED, respond_due_at=due
+    ).update(respond_breached_at=now, updated_at=now)
+    if not won:
+        return False
+    case.respond_breached_at = now
+    party = _handling_party(case)
+    due_local = due.astimezone(local_zone())
+    CaseEvent.objects.create(
+        case=case,
+        kind=EventKind.RESPOND_BREACHED,
+        old_status=case.status,
+        new_status=case.status,
+        note=f"超过签收期限（{due_local:%m-%d %H:%M}）未签收" + (f"：{party}" if party else ""),
+        payload={
+            "respond_due_at": due.isoformat(),
+            "level": case.assigned_level,
+            "company": case.assigned_company_id,
+        },
+        created_at=now,
+    )
+    key = f"respond_breach:{due.isoformat()}"  # per 签收 deadline; one notice per person
+    label = notices.case_label(case)
+    notices.send(
+        notices.handlers(case),
+        case=case,
+        kind="case.respond_overdue",
+        title="诉求已超过签收期限，请立即签收",
+        body=f"{label}。签收期限 {due_local:%Y-%m-%d %H:%M}。",
+        key=key,
+    )
+    notices.send(
+        notices.dispatcher(case),
+        case=case,
+        kind="case.respond_overdue",
+        title="交办的诉求超过签收期限仍未签收",
+        body=f"{label}。承办：{party or '—'}，签收期限 {due_local:%Y-%m-%d %H:%M}。",
+        key=key,
     )
     return True

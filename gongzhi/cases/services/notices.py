@@ -83,5 +83,12 @@ def supervisors(case: Case) -> list[User]:
     return _grant_users({Role.COMMUNITY_WORKER, Role.STREET_OFFICER}, [case.compound.path])
 
 
+def dispatcher(case: Case) -> list[User]:
+    """Who dispatched (交办) the case, else the community and street staff over it."""
+    if case.dispatched_by_id and case.dispatched_by.is_active:
+        return [case.dispatched_by]
+    return supervisors(case)
+
+
 def requester(case: Case) -> list[User]:
     return [case.requester] if case.requester_id else []

@@ -1,10 +1,12 @@
 """Presentation of the SLA clock and statuses in the cases templates."""
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.cases.workflow import CLOCK_STATUSES, FINAL_STATUSES, Status
 
@@ -25,33 +27,71 @@ _STATUS_COLOURS = {
 
 @dataclass(frozen=True)
 class Clock:
+    """What the queue and the case page show of a case's deadlines.
+
+    `deadline` is the one `text` counts to; `respond_due` is the 签收 deadline while the case
+    awaits 签收 (交办, not yet signed for), None otherwise."""
+
     running: bool
     overdue: bool
     text: str
+    deadline: dt.datetime | None = None
+    respond_due: dt.datetime | None = None
 
 
 def _span(seconds: float) -> str:
+    """Time left: "1 天 2 小时", "3 小时 4 分", "5 分钟"."""
     minutes = int(seconds // 60)
     days, rest = divmod(minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)
     if days:
-        return f"{days} 天 {hours} 小时"
+        return _("%(days)d 天 %(hours)d 小时") % {"days": days, "hours": hours}
     if hours:
-        return f"{hours} 小时 {minutes} 分"
-    return f"{minutes} 分钟"
+        return _("%(hours)d 小时 %(minutes)d 分") % {"hours": hours, "minutes": minutes}
+    return _("%(minutes)d 分钟") % {"minutes": minutes}
+
+
+def _late(seconds: float) -> str:
+    """Time overdue: whole hours within the first day ("3 小时"), then days ("3 天 4 小时");
+    at least "1 分钟" (a deadline just passed is not "0 minutes" overdue)."""
+    seconds = max(seconds, 60)
+    if seconds < 24 * 3600:
+        hours = int(seconds // 3600)
+        if hours:
+            return _("%(hours)d 小时") % {"hours": hours}
+    return _span(seconds)
+
+
+def awaiting_response(case: Any) -> bool:
+    """交办 and not yet 签收: the response clock (S3, respond_due_at) runs."""
+    return case.status == Status.DISPATCHED and case.respond_due_at is not None
 
 
 @register.filter
 def sla_clock(case: Any) -> Clock:
-    """ "已超时 X 小时" / "剩余 …" while the resolve clock runs; nothing otherwise."""
+    """The running clock of a case in the loop (S3), nothing otherwise:
+
+    - awaiting 签收: "待签收，剩余 8 分钟", then, red, "签收已超时 12 分钟";
+    - then the resolve deadline: "剩余 23 小时 44 分", then, red, "已超时 3 小时";
+    - a resolve deadline missed before anyone signed for the case: red, "已超时 …，仍未签收".
+    """
     if case.status not in CLOCK_STATUSES or case.due_at is None:
         return Clock(False, False, "")
-    left = (case.due_at - timezone.now()).total_seconds()
+    now = timezone.now()
+    respond_due = case.respond_due_at if awaiting_response(case) else None
+    left = (case.due_at - now).total_seconds()
     if left < 0:
-        hours = int(-left // 3600)
-        text = f"已超时 {hours} 小时" if hours else f"已超时 {_span(-left)}"
-        return Clock(True, True, text)
-    return Clock(True, False, f"剩余 {_span(left)}")
+        late = {"span": _late(-left)}
+        text = _("已超时 %(span)s，仍未签收") % late if respond_due else _("已超时 %(span)s") % late
+        return Clock(True, True, text, case.due_at, respond_due)
+    if respond_due is not None:
+        to_respond = (respond_due - now).total_seconds()
+        if to_respond < 0:
+            text = _("签收已超时 %(span)s") % {"span": _late(-to_respond)}
+            return Clock(True, True, text, respond_due, respond_due)
+        text = _("待签收，剩余 %(span)s") % {"span": _span(to_respond)}
+        return Clock(True, False, text, respond_due, respond_due)
+    return Clock(True, False, _("剩余 %(span)s") % {"span": _span(left)}, case.due_at)
 
 
 @register.filter
