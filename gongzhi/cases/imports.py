@@ -16,7 +16,7 @@ from typing import Any, BinaryIO
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from gongzhi.cases.choices import CaseType, Channel
+from gongzhi.cases.choices import CaseType, Channel, source_labels
 from gongzhi.cases.models import Case
 from gongzhi.cases.services import notices
 from gongzhi.cases.services.intake import create_case, time_errors
@@ -113,7 +113,7 @@ def _when(value: Any, *, end_of_day: bool = False) -> dt.datetime:
 
 def _choice(text: str, choices: type) -> str | None:
     """Accept the Chinese label (as exported) or the stored value."""
-    for value, label in choices.choices:
+    for value, label in source_labels(choices).items():
         if text in (label, value):
             return value
     return None

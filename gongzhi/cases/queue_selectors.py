@@ -3,7 +3,7 @@
 
 import re
 from functools import reduce
-from operator import or_
+from operator import and_, or_
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -40,6 +40,8 @@ COUNT_CAP = 1000
 # case number (NH…) is found among all cases through its unique index.
 SEARCH_WINDOW = 50_000
 _NUMBER = re.compile(r"^[A-Za-z]{2}\d{4,}$")
+# Words of a search, each of which a case must contain ("门禁 坏"); more are ignored.
+MAX_SEARCH_TERMS = 5
 _TEXT_FIELDS = ("title", "content", "address")
 # A text search by a user who sees some requesters masked or not at all is checked against
 # what they see of these most recent matching cases (see _unseen_matches).
@@ -118,22 +120,38 @@ def _caseless(term: str) -> bool:
     return term.upper() == term.lower()
 
 
-def _search_q(term: str, since: Any) -> Q:
+def search_terms(q: str) -> list[str]:
+    """The words of a search box entry, split on whitespace, at most MAX_SEARCH_TERMS."""
+    return q.split()[:MAX_SEARCH_TERMS]
+
+
+def _is_number_search(q: str) -> bool:
+    """One word that looks like a case number (or its prefix): found among all cases."""
+    terms = search_terms(q)
+    return len(terms) == 1 and _is_number(terms[0])
+
+
+def _search_q(q: str, since: Any) -> Q:
     """A case number (or its prefix) among all cases; any other text among the SEARCH_WINDOW
-    cases recorded last (id `since` and after), in number, title, content and address."""
-    if _is_number(term):
-        prefix = term.upper()
+    cases recorded last (id `since` and after): every word of it, each in the number, title,
+    content or address ("门禁 坏" finds "单元门禁坏了")."""
+    if _is_number_search(q):
+        prefix = q.strip().upper()
         return Q(number__gte=prefix, number__lt=prefix + "\U0010ffff")
+    text = reduce(and_, (_term_q(term) for term in search_terms(q)))
+    return text & Q(pk__gte=since) if since is not None else text
+
+
+def _term_q(term: str) -> Q:
+    """One word of a text search, in any of the searched fields."""
     # Case numbers are ASCII: a term with any other character (Chinese) cannot be in one.
     fields = ("number", "title", "content", "address") if term.isascii() else _TEXT_FIELDS
     if _caseless(term):
         # Case folding changes nothing for such a term (Chinese text): instr() on SQLite (whose
         # LIKE is several times slower) and strpos() on PostgreSQL find the same rows as
         # icontains without upper-casing every text they read.
-        text = reduce(or_, (Q(GreaterThan(StrIndex(f, Value(term)), 0)) for f in fields))
-    else:
-        text = reduce(or_, (Q(**{f"{f}__icontains": term}) for f in fields))
-    return text & Q(pk__gte=since) if since is not None else text
+        return reduce(or_, (Q(GreaterThan(StrIndex(f, Value(term)), 0)) for f in fields))
+    return reduce(or_, (Q(**{f"{f}__icontains": term}) for f in fields))
 
 
 def search_since() -> Any:
@@ -149,8 +167,8 @@ def search_since() -> Any:
 
 def _searches_text(filters: dict[str, Any]) -> bool:
     """Whether the filters search free text (read row by row in the window), not a number."""
-    term = (filters.get("q") or "").strip()
-    return bool(term) and not _is_number(term)
+    q = filters.get("q") or ""
+    return bool(q.strip()) and not _is_number_search(q)
 
 
 def _since(filters: dict[str, Any]) -> Any:
@@ -172,16 +190,21 @@ def _restricted_q(user: Any) -> Q | None:
     return restricted
 
 
-def _matches_what_they_see(user: Any, case: Case, term: str) -> bool:
+def _matches_what_they_see(user: Any, case: Case, terms: list[str]) -> bool:
+    """Whether every word of the search is in what this user sees of the case."""
     from gongzhi.cases.selectors import case_requester, text_for_viewer  # (imports this module)
 
     requester = case_requester(user, case)
     seen = [case.number, *(text_for_viewer(t, case, requester) for t in (case.title, case.content))]
     if not requester.withheld:
         seen.append(case.address)
-    if _caseless(term):
-        return any(term in text for text in seen)
-    return any(term.lower() in text.lower() for text in seen)
+    folded = [text.lower() for text in seen]
+    return all(
+        any(term in text for text in seen)
+        if _caseless(term)
+        else any(term.lower() in text for text in folded)
+        for term in terms
+    )
 
 
 def _unseen_matches(user: Any, now: Any, since: Any, filters: dict[str, Any]) -> Q | None:
@@ -192,7 +215,7 @@ def _unseen_matches(user: Any, now: Any, since: Any, filters: dict[str, Any]) ->
     restricted = _restricted_q(user)
     if restricted is None or not _searches_text(filters):
         return None
-    term = filters["q"].strip()
+    terms = search_terms(filters["q"])
     restricted_cases = Case.objects.visible_to(user).filter(restricted)
     candidates = list(
         _queue(restricted_cases.select_related("compound"), user, now, since, **filters).order_by(
@@ -202,7 +225,7 @@ def _unseen_matches(user: Any, now: Any, since: Any, filters: dict[str, Any]) ->
     unseen, oldest = [], None
     for case in candidates:
         oldest = case.pk
-        if not _matches_what_they_see(user, case, term):
+        if not _matches_what_they_see(user, case, terms):
             unseen.append(case.pk)
     hide = Q(pk__in=unseen)
     if oldest is not None and len(candidates) == UNSEEN_CHECK_CAP:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -33,6 +33,7 @@ from gongzhi.cases.workflow import (
     CLOCK_STATUSES,
     SYSTEM_ACTIONS,
     Action,
+    Status,
 )
 from gongzhi.core import audit
 from gongzhi.core.masking import mask_name, mask_phone, redact_text, remove_contacts
@@ -47,6 +48,19 @@ def my_cases(user: Any) -> QuerySet[Case]:
         Case.objects.filter(Q(requester=user) | Q(created_by=user))
         .select_related("compound", "duplicate_of")
         .order_by("-created_at", "-id")
+    )
+
+
+def awaiting_my_rating(user: Any) -> QuerySet[Case]:
+    """The user's own cases handled and waiting for their rating this round (S5): 去评价."""
+    if not getattr(user, "is_authenticated", False):
+        return Case.objects.none()
+    rated = CaseRating.objects.filter(case=OuterRef("pk"), round=OuterRef("round"))
+    return (
+        Case.objects.filter(requester=user, status=Status.RESOLVED)
+        .exclude(Exists(rated))
+        .select_related("compound")
+        .order_by("resolved_at", "id")
     )
 
 
@@ -94,6 +108,7 @@ def case_requester(user: Any, case: Case, *, reveal: bool = False) -> RequesterC
 
 _ACTION_CHECKS = {
     Action.ASSESS: policies.can_dispatch,
+    Action.MERGE: policies.can_dispatch,
     Action.DISPATCH: policies.can_dispatch,
     Action.ANSWER: policies.can_dispatch,
     Action.NOT_ACCEPT: policies.can_dispatch,
@@ -166,6 +181,11 @@ class CaseDetail:
     @property
     def content(self) -> str:
         return text_for_viewer(self.case.content, self.case, self.requester)
+
+    @property
+    def rating_notes(self) -> list[tuple[CaseRating, str]]:
+        """Each rating with its comment as this viewer may read it (S9, like the content)."""
+        return [(r, text_for_viewer(r.note, self.case, self.requester)) for r in self.ratings]
 
 
 def case_detail(user: Any, pk: int) -> CaseDetail:

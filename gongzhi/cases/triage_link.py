@@ -18,7 +18,14 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from gongzhi.cases.choices import DEFAULT_SLA_CLASS, Category, SlaClass, Urgency
+from gongzhi.cases.choices import (
+    DEFAULT_SLA_CLASS,
+    Category,
+    SlaClass,
+    Urgency,
+    source_label,
+    source_labels,
+)
 from gongzhi.cases.models import Case, CaseEvent, EventKind
 from gongzhi.cases.suggestions import (
     URGENCY_FOR_CASE,
@@ -38,7 +45,10 @@ MAX_REPLY_EXAMPLES = 500
 # The file naming the model `triage_train` made last (in the triage model directory).
 CURRENT_MODEL_FILE = "current-cases-model.txt"
 
-CATEGORY_BY_LABEL: dict[str, str] = {label: value for value, label in Category.choices}
+# The model answers with the Chinese labels, whatever the language of the request.
+CATEGORY_BY_LABEL: dict[str, str] = {
+    label: value for value, label in source_labels(Category).items()
+}
 
 _loaded: dict[tuple[str, int], Any] = {}
 
@@ -191,7 +201,9 @@ def record_decision(*, case: Case, actor: Any, category: str, sla_class: str, ur
     )
     for name, choices, suggested, chosen in pairs:
         if suggested and suggested != chosen:
-            changes.append(f"{name} {choices(suggested).label}→{choices(chosen).label}")
+            # A stored note: Chinese labels, whatever the language of the assessor's page.
+            was, became = (source_label(choices(value).label) for value in (suggested, chosen))
+            changes.append(f"{name} {was}→{became}")
     now = timezone.now()
     suggestion.decision = Decision.OVERRIDDEN if changes else Decision.ACCEPTED
     suggestion.decided_by = actor if getattr(actor, "is_authenticated", False) else None

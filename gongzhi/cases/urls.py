@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gongzhi.cases.views import detail, hot_topics, imports, metrics, resident, staff
+from gongzhi.cases.views import detail, hot_topics, imports, metrics, photos, resident, staff
 from gongzhi.cases.views.actions import ENDPOINTS
 
 app_name = "cases"
@@ -15,6 +15,7 @@ urlpatterns = [
     path("metrics/", metrics.metrics_page, name="metrics"),
     path("hot-topics/", hot_topics.hot_topics, name="hot_topics"),
     path("files/<int:pk>", staff.attachment, name="attachment"),
+    path("files/<int:pk>/view", photos.photo, name="photo"),
     path("<int:pk>/", detail.detail, name="detail"),
     path("<int:pk>/rate", resident.rate, name="rate"),
     path("<int:pk>/reply-draft", hot_topics.reply_draft, name="reply_draft"),

@@ -23,11 +23,12 @@ class Status(models.TextChoices):
     REOPENED = "reopened", "重办"
     TERMINATED = "terminated", "已终止"
     NOT_ACCEPTED = "not_accepted", "不予受理"
-    MERGED = "merged", "已并入原诉求"  # a repeat without new facts (S6); created, never moved into
+    MERGED = "merged", "已并入原诉求"  # a repeat without new facts (S6), at filing or by 并入
 
 
 class Action(models.TextChoices):
     ASSESS = "assess", "研判"
+    MERGE = "merge", "并入原诉求"  # S6: a repeat found at 研判 joins the open case it repeats
     DISPATCH = "dispatch", "交办"
     ACCEPT = "accept", "签收"
     START = "start", "开始办理"
@@ -65,6 +66,9 @@ FINAL_STATUSES = frozenset({S.CLOSED, S.TERMINATED, S.NOT_ACCEPTED, S.MERGED})
 
 ACTIONS: dict[str, Move] = {
     Action.ASSESS: Move(frozenset({S.RECEIVED, S.RETURNED, S.REOPENED}), frozenset({S.ASSESSED})),
+    # While the desk holds the case and no party works on it; not a reopened case: its
+    # requester found the fix wanting, which is their own new round (S5), not a repeat.
+    Action.MERGE: Move(frozenset({S.RECEIVED, S.ASSESSED, S.RETURNED}), frozenset({S.MERGED})),
     Action.DISPATCH: Move(
         frozenset({S.ASSESSED, S.RETURNED, S.REOPENED}), frozenset({S.DISPATCHED})
     ),

@@ -20,7 +20,9 @@ _ANNOUNCED_NUMBER = re.compile(
 )
 _ID_IN_TEXT = re.compile(r"(?<![\dXx])(\d)\d{15}(\d[\dXx])(?![\dXx])")
 # Room numbers narrow a writer down to one household: 9栋1单元301, 9-1-301, 301室.
-_ROOM_AFTER_UNIT = re.compile(r"(\d+\s*(?:栋|幢|号楼|座)\s*\d+\s*单元)\s*\d{3,4}\s*(?:室|号|房)?")
+_ROOM_AFTER_UNIT = re.compile(
+    r"((?:\d+\s*(?:栋|幢|号楼|座)\s*)?\d+\s*单元)\s*\d{3,4}\s*(?:室|号|房)?"
+)
 _ROOM_SHORTHAND = re.compile(r"(?<![\d.\-])\d{1,2}-\d{1,2}-\d{3,4}(?![\d.\-])")
 _ROOM_NUMBER = re.compile(r"(?<!\d)\d{3,4}\s*(?:室|房间)")
 # Surname + form of address ("夏女士", "李阿姨"): the common surnames only, so that a word like

@@ -20,13 +20,15 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext, gettext_noop
 
 from gongzhi.core.models import RateCounter
 
 WINDOW_SECONDS = 60
 KEEP_SECONDS = 3600
 _TABLE = RateCounter._meta.db_table
-TOO_MANY = "操作过于频繁，请 {wait} 秒后再试"
+TOO_MANY = gettext_noop("操作过于频繁，请 {wait} 秒后再试")  # translated when shown
 
 
 def hit(bucket: str, limit: int, window: int = WINDOW_SECONDS) -> int | None:
@@ -109,17 +111,28 @@ def axes_client_ip(request: HttpRequest, *_: Any) -> str | None:
         return None
 
 
-def too_many(wait: int) -> HttpResponse:
-    response = HttpResponse(
-        TOO_MANY.format(wait=wait), status=429, content_type="text/plain; charset=utf-8"
-    )
-    response["Retry-After"] = str(wait)
-    return response
+def too_many_message(wait: int) -> str:
+    return gettext(TOO_MANY).format(wait=wait)
 
 
-def rate_limited(name: str, setting: str, default: int, *, per_user: bool = False) -> Callable:
+def too_many(request: HttpRequest, wait: int) -> HttpResponse:
+    """The page over the limit: the site's layout, when to retry, and a way back."""
+    context = {"message": too_many_message(wait), "back": request.get_full_path()}
+    return render(request, "429.html", context, status=429)
+
+
+def rate_limited(
+    name: str,
+    setting: str,
+    default: int,
+    *,
+    per_user: bool = False,
+    refused: Callable[[HttpRequest, int], HttpResponse] | None = None,
+) -> Callable:
     """Limit POSTs to a view: `settings.<setting>` per minute per address (or per signed-in
-    user with `per_user`). GETs are never counted; over the limit the answer is 429."""
+    user with `per_user`). GETs are never counted; over the limit the answer is 429: the
+    `refused(request, wait)` page if given (a form shown again with what was typed), else a
+    page saying when to retry. The view itself never runs then."""
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
@@ -133,7 +146,10 @@ def rate_limited(name: str, setting: str, default: int, *, per_user: bool = Fals
                 )
                 wait = hit(f"{name}:{who}", getattr(settings, setting, default))
                 if wait is not None:
-                    return too_many(wait)
+                    response = (refused or too_many)(request, wait)
+                    response.status_code = 429
+                    response["Retry-After"] = str(wait)
+                    return response
             return view(request, *args, **kwargs)
 
         return wrapper

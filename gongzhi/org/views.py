@@ -1,9 +1,44 @@
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 from gongzhi.org import policies, selectors
+from gongzhi.org.models import Residency, Role, Unit
 from gongzhi.org.scopes import scope_for
+
+
+def _relation(user: Any, unit: Unit) -> str:
+    """How a resident is linked to a household: 业主 (an owner), 租户 or 家庭成员."""
+    person = user.person
+    if person is None:
+        return gettext("居民")
+    if unit.owner_id and person.ownerships.filter(owner_id=unit.owner_id).exists():
+        return gettext("业主")
+    kind = (
+        person.residencies.filter(unit=unit, moved_out__isnull=True)
+        .values_list("kind", flat=True)
+        .first()
+    )
+    labels = {
+        Residency.Kind.OWNER_OCCUPIER: gettext("业主"),
+        Residency.Kind.TENANT: gettext("租户"),
+        Residency.Kind.FAMILY: gettext("家庭成员"),
+    }
+    return labels.get(kind, gettext("居民"))
+
+
+def _role_badges(user: Any, households: list[Unit]) -> list[tuple[str, str]]:
+    """(role, where) for each grant; a resident's role says what they are to that household."""
+    units = {unit.path: unit for unit in households}
+    badges = []
+    for grant in user.grants.order_by("role"):
+        unit = units.get(grant.scope_path) if grant.role == Role.RESIDENT else None
+        role = _relation(user, unit) if unit is not None else grant.get_role_display()
+        badges.append((role, grant.scope_label))
+    return badges
 
 
 @login_required
@@ -11,10 +46,12 @@ def home(request: HttpRequest) -> HttpResponse:
     """Each role lands on its own page: residents their household, staff their area."""
     user = request.user
     scope = scope_for(user)
+    households = list(selectors.households_of(user))
     context = {
-        "households": selectors.households_of(user),
+        "greeting_name": user.person.name if user.person_id else str(user),
+        "households": households,
         "communities": selectors.communities_for(user) if policies.is_staff_member(user) else [],
-        "grants": user.grants.order_by("role"),
+        "badges": _role_badges(user, households),
         "is_staff_member": policies.is_staff_member(user),
         "scope": scope,
     }

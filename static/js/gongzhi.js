@@ -5,3 +5,50 @@ document.addEventListener("change", (event) => {
     target.form.submit();
   }
 });
+
+// Long text: a textarea with a maxlength shows how much is typed ("已输入 123 / 5000 字"), so
+// the limit is seen before the browser stops accepting more. The words come from the page
+// (body[data-count-text], translated by the server); the count is what maxlength counts.
+(function () {
+  "use strict";
+
+  const template = document.body.dataset.countText || "{count} / {max}";
+
+  function update(area, counter) {
+    const max = Number(area.getAttribute("maxlength"));
+    const count = area.value.length;
+    counter.textContent = template.replace("{count}", count).replace("{max}", max);
+    counter.classList.toggle("text-danger", count >= max);
+    counter.classList.toggle("fw-semibold", count >= max * 0.9);
+  }
+
+  function attach(area) {
+    if (area.dataset.counted || !(Number(area.getAttribute("maxlength")) > 0)) {
+      return;
+    }
+    area.dataset.counted = "1";
+    const counter = document.createElement("div");
+    counter.className = "form-text text-end gz-counter";
+    counter.dataset.testid = "char-counter";
+    if (area.id) {
+      counter.id = area.id + "_counter";
+      const described = area.getAttribute("aria-describedby");
+      area.setAttribute("aria-describedby", ((described || "") + " " + counter.id).trim());
+    }
+    area.insertAdjacentElement("afterend", counter);
+    area.addEventListener("input", () => update(area, counter));
+    update(area, counter);
+  }
+
+  function attachAll() {
+    document.querySelectorAll("textarea[maxlength]").forEach(attach);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", attachAll);
+  } else {
+    attachAll();
+  }
+  // Forms that htmx swaps in later get their counters too.
+  document.addEventListener("htmx:afterSwap", attachAll);
+})();

@@ -10,7 +10,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as SchemaError
@@ -40,42 +40,44 @@ def error_response(status: int, code: str, message: str, **extra: Any) -> JsonRe
 # pydantic's error types, said in the user's language and naming the field. `%(field)s` is the
 # field's name as the client sent it; the others come from the error's context.
 _SCHEMA_MESSAGES = {
-    "missing": N_("缺少必填字段「%(field)s」"),
-    "string_too_long": N_("「%(field)s」不能超过 %(max_length)s 个字符"),
-    "string_too_short": N_("「%(field)s」至少需要 %(min_length)s 个字符"),
-    "string_type": N_("「%(field)s」应为文本"),
-    "string_pattern_mismatch": N_("「%(field)s」的格式不正确"),
-    "int_parsing": N_("「%(field)s」应为整数"),
-    "int_type": N_("「%(field)s」应为整数"),
-    "int_from_float": N_("「%(field)s」应为整数"),
-    "int_parsing_size": N_("「%(field)s」的数值超出范围"),
-    "float_parsing": N_("「%(field)s」应为数字"),
-    "float_type": N_("「%(field)s」应为数字"),
-    "finite_number": N_("「%(field)s」的数值超出范围"),
-    "bool_parsing": N_("「%(field)s」应为 true 或 false"),
-    "bool_type": N_("「%(field)s」应为 true 或 false"),
-    "enum": N_("「%(field)s」应为以下值之一：%(expected)s"),
-    "literal_error": N_("「%(field)s」应为以下值之一：%(expected)s"),
-    "greater_than": N_("「%(field)s」须大于 %(gt)s"),
-    "greater_than_equal": N_("「%(field)s」不能小于 %(ge)s"),
-    "less_than": N_("「%(field)s」须小于 %(lt)s"),
-    "less_than_equal": N_("「%(field)s」不能大于 %(le)s"),
-    "datetime_parsing": N_("「%(field)s」应为日期时间，如 2026-12-05T18:00:00+08:00"),
-    "datetime_from_date_parsing": N_("「%(field)s」应为日期时间，如 2026-12-05T18:00:00+08:00"),
-    "datetime_type": N_("「%(field)s」应为日期时间，如 2026-12-05T18:00:00+08:00"),
-    "date_parsing": N_("「%(field)s」应为日期，如 2026-12-05"),
-    "date_from_datetime_parsing": N_("「%(field)s」应为日期，如 2026-12-05"),
-    "date_type": N_("「%(field)s」应为日期，如 2026-12-05"),
-    "dict_type": N_("「%(field)s」应为 JSON 对象"),
-    "model_type": N_("「%(field)s」应为 JSON 对象"),
-    "model_attributes_type": N_("「%(field)s」应为 JSON 对象"),
-    "list_type": N_("「%(field)s」应为列表"),
-    "too_long": N_("「%(field)s」最多 %(max_length)s 项"),
-    "too_short": N_("「%(field)s」至少需要 %(min_length)s 项"),
-    "extra_forbidden": N_("不支持字段「%(field)s」"),
-    "json_invalid": N_("请求体不是有效的 JSON"),
+    "missing": gettext_noop("缺少必填字段「%(field)s」"),
+    "string_too_long": gettext_noop("「%(field)s」不能超过 %(max_length)s 个字符"),
+    "string_too_short": gettext_noop("「%(field)s」至少需要 %(min_length)s 个字符"),
+    "string_type": gettext_noop("「%(field)s」应为文本"),
+    "string_pattern_mismatch": gettext_noop("「%(field)s」的格式不正确"),
+    "int_parsing": gettext_noop("「%(field)s」应为整数"),
+    "int_type": gettext_noop("「%(field)s」应为整数"),
+    "int_from_float": gettext_noop("「%(field)s」应为整数"),
+    "int_parsing_size": gettext_noop("「%(field)s」的数值超出范围"),
+    "float_parsing": gettext_noop("「%(field)s」应为数字"),
+    "float_type": gettext_noop("「%(field)s」应为数字"),
+    "finite_number": gettext_noop("「%(field)s」的数值超出范围"),
+    "bool_parsing": gettext_noop("「%(field)s」应为 true 或 false"),
+    "bool_type": gettext_noop("「%(field)s」应为 true 或 false"),
+    "enum": gettext_noop("「%(field)s」应为以下值之一：%(expected)s"),
+    "literal_error": gettext_noop("「%(field)s」应为以下值之一：%(expected)s"),
+    "greater_than": gettext_noop("「%(field)s」须大于 %(gt)s"),
+    "greater_than_equal": gettext_noop("「%(field)s」不能小于 %(ge)s"),
+    "less_than": gettext_noop("「%(field)s」须小于 %(lt)s"),
+    "less_than_equal": gettext_noop("「%(field)s」不能大于 %(le)s"),
+    "datetime_parsing": gettext_noop("「%(field)s」应为日期时间，如 2026-12-05T18:00:00+08:00"),
+    "datetime_from_date_parsing": gettext_noop(
+        "「%(field)s」应为日期时间，如 2026-12-05T18:00:00+08:00"
+    ),
+    "datetime_type": gettext_noop("「%(field)s」应为日期时间，如 2026-12-05T18:00:00+08:00"),
+    "date_parsing": gettext_noop("「%(field)s」应为日期，如 2026-12-05"),
+    "date_from_datetime_parsing": gettext_noop("「%(field)s」应为日期，如 2026-12-05"),
+    "date_type": gettext_noop("「%(field)s」应为日期，如 2026-12-05"),
+    "dict_type": gettext_noop("「%(field)s」应为 JSON 对象"),
+    "model_type": gettext_noop("「%(field)s」应为 JSON 对象"),
+    "model_attributes_type": gettext_noop("「%(field)s」应为 JSON 对象"),
+    "list_type": gettext_noop("「%(field)s」应为列表"),
+    "too_long": gettext_noop("「%(field)s」最多 %(max_length)s 项"),
+    "too_short": gettext_noop("「%(field)s」至少需要 %(min_length)s 项"),
+    "extra_forbidden": gettext_noop("不支持字段「%(field)s」"),
+    "json_invalid": gettext_noop("请求体不是有效的 JSON"),
 }
-_INVALID_VALUE = N_("「%(field)s」的值无效")
+_INVALID_VALUE = gettext_noop("「%(field)s」的值无效")
 _LOCATIONS = frozenset({"body", "query", "path", "form", "file", "header", "cookie"})
 
 

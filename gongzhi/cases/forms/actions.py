@@ -46,11 +46,13 @@ class ActionForm(StyledForm):
 
 
 class NoteForm(ActionForm):
-    note = note_field("备注", _("备注"))
+    note = note_field(_("备注"), _("备注"))
 
 
 class ReasonForm(ActionForm):
-    reason = note_field("理由", _("理由"), required=True, error_messages={"required": "请填写理由"})
+    reason = note_field(
+        _("理由"), _("理由"), required=True, error_messages={"required": _("请填写理由")}
+    )
 
 
 class EmptyActionForm(ActionForm):
@@ -58,11 +60,15 @@ class EmptyActionForm(ActionForm):
 
 
 class AssessForm(ActionForm):
-    category = forms.ChoiceField(label="类别", choices=[("", "请选择"), *Category.choices])
-    sla_class = forms.ChoiceField(label="时限类别", choices=[("", "请选择"), *SlaClass.choices])
-    urgency = forms.ChoiceField(label="紧急程度", choices=Urgency.choices, initial=Urgency.NORMAL)
-    type = forms.ChoiceField(label="诉求类型", choices=CaseType.choices)
-    note = note_field("研判意见（内部）", _("研判意见"))
+    category = forms.ChoiceField(label=_("类别"), choices=[("", _("请选择")), *Category.choices])
+    sla_class = forms.ChoiceField(
+        label=_("时限类别"), choices=[("", _("请选择")), *SlaClass.choices]
+    )
+    urgency = forms.ChoiceField(
+        label=_("紧急程度"), choices=Urgency.choices, initial=Urgency.NORMAL
+    )
+    type = forms.ChoiceField(label=_("诉求类型"), choices=CaseType.choices)
+    note = note_field(_("研判意见（内部）"), _("研判意见"))
 
     def __init__(self, *args: Any, case: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, case=case, **kwargs)
@@ -78,18 +84,20 @@ class AssessForm(ActionForm):
 
 
 class DispatchForm(ActionForm):
-    level = forms.ChoiceField(label="责任层级", choices=Level.choices)
-    company = forms.TypedChoiceField(label="物业企业", coerce=int, required=False, empty_value=None)
-    department = text_field("职能部门（吹哨）", _("职能部门"), 60, required=False)
+    level = forms.ChoiceField(label=_("责任层级"), choices=Level.choices)
+    company = forms.TypedChoiceField(
+        label=_("物业企业"), coerce=int, required=False, empty_value=None
+    )
+    department = text_field(_("职能部门（吹哨）"), _("职能部门"), 60, required=False)
     due_at = forms.DateTimeField(
-        label="办理期限（可不填）",
+        label=_("办理期限（可不填）"),
         required=False,
-        help_text="不填则按时限规则自动计算；可提前，不能晚于时限规则规定的期限",
+        help_text=_("不填则按时限规则自动计算；可提前，不能晚于时限规则规定的期限"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        error_messages={"invalid": "请填写正确的日期时间"},
+        error_messages={"invalid": _("请填写正确的日期时间")},
     )
-    note = note_field("交办说明", _("交办说明"))
+    note = note_field(_("交办说明"), _("交办说明"))
 
     def __init__(
         self, *args: Any, case: Any = None, options: dict | None = None, **kwargs: Any
@@ -117,58 +125,58 @@ class DispatchForm(ActionForm):
 
 class ResolveForm(ActionForm):
     public_reply = forms.CharField(
-        label="公开答复（将告知诉求人，不得含个人信息）",
+        label=_("公开答复（将告知诉求人，不得含个人信息）"),
         max_length=MAX_CONTENT,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "请填写公开答复"},
+        error_messages={"required": _("请填写公开答复")},
     )
-    resolution_note = note_field("处置说明（内部）", _("处置说明"), MAX_RESOLUTION_NOTE)
-    evidence = MultipleFileField(label="处置凭证（照片或 PDF，每个不超过 5 MB）")
+    resolution_note = note_field(_("处置说明（内部）"), _("处置说明"), MAX_RESOLUTION_NOTE)
+    evidence = MultipleFileField(label=_("处置凭证（照片或 PDF，每个不超过 5 MB）"))
 
 
 class ExtendForm(ReasonForm):
     until = forms.DateTimeField(
-        label="延期至",
+        label=_("延期至"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        error_messages={"required": "请选择延期后的期限", "invalid": "请填写正确的日期时间"},
+        error_messages={"required": _("请选择延期后的期限"), "invalid": _("请填写正确的日期时间")},
     )
 
 
 class AnswerForm(ActionForm):
     reply = forms.CharField(
-        label="答复内容（公开）",
+        label=_("答复内容（公开）"),
         max_length=MAX_CONTENT,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "请填写答复内容"},
+        error_messages={"required": _("请填写答复内容")},
     )
 
 
 class NotAcceptForm(ActionForm):
-    reason = forms.ChoiceField(label="不予受理原因", choices=NotAcceptedReason.choices)
-    note = note_field("补充说明", _("补充说明"))
+    reason = forms.ChoiceField(label=_("不予受理原因"), choices=NotAcceptedReason.choices)
+    note = note_field(_("补充说明"), _("补充说明"))
 
 
-RESOLVED_CHOICES = [("1", "已解决"), ("0", "未解决")]
+RESOLVED_CHOICES = [("1", _("已解决")), ("0", _("未解决"))]
 
 
 class RateForm(ActionForm):
     """The requester's own rating (via online); one per round."""
 
     resolved = forms.TypedChoiceField(
-        label="问题是否解决",
+        label=_("问题是否解决"),
         choices=RESOLVED_CHOICES,
         coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
-        error_messages={"required": "请选择问题是否解决"},
+        error_messages={"required": _("请选择问题是否解决")},
     )
     level = forms.ChoiceField(
-        label="满意度",
+        label=_("满意度"),
         choices=RatingLevel.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "请选择满意度"},
+        error_messages={"required": _("请选择满意度")},
     )
-    note = note_field("意见（可不填）", _("意见"))
+    note = note_field(_("意见（可不填）"), _("意见"))
 
     def service_kwargs(self) -> dict[str, Any]:
         return {**super().service_kwargs(), "via": RatingVia.ONLINE}
@@ -178,11 +186,23 @@ class VisitForm(RateForm):
     """Staff record a phone or in-person return visit (S5)."""
 
     via = forms.ChoiceField(
-        label="回访方式", choices=[c for c in RatingVia.choices if c[0] != RatingVia.ONLINE]
+        label=_("回访方式"), choices=[c for c in RatingVia.choices if c[0] != RatingVia.ONLINE]
     )
     exception_reason = note_field(
-        "例外办结理由（仅社区/街道，未解决或不满意时填写则直接办结）", _("例外办结理由")
+        _("例外办结理由（仅社区/街道，未解决或不满意时填写则直接办结）"), _("例外办结理由")
     )
 
     def service_kwargs(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+class MergeForm(ActionForm):
+    """并入原诉求 (S6): the earlier case, by its number (the AI card's 并入此诉求 fills it in)."""
+
+    original = text_field(
+        _("原诉求编号"),
+        _("原诉求编号"),
+        20,
+        error_messages={"required": _("请填写原诉求编号")},
+        widget=forms.TextInput(attrs={"placeholder": "NH…"}),
+    )

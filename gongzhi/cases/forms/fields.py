@@ -5,13 +5,14 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from gongzhi.cases.texts import has_words, too_long_message_lazy
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_PHOTOS = 9
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp")
-PHOTO_TOO_BIG = "每张照片不能超过 5 MB"
+PHOTO_TOO_BIG = _("每张照片不能超过 5 MB")
 
 
 class Styled:
@@ -60,15 +61,23 @@ class MultipleFileField(forms.FileField):
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
         files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
         if len(files) > MAX_PHOTOS:
-            raise ValidationError(f"最多上传 {MAX_PHOTOS} 个文件")
+            raise ValidationError(_("最多上传 %(n)d 个文件") % {"n": MAX_PHOTOS})
         if self.required and not files:
             raise ValidationError(self.error_messages["required"])
         for file in files:
             if file.size > MAX_PHOTO_BYTES:
-                raise ValidationError(f"「{file.name}」超过 5 MB")
+                raise ValidationError(_("「%(name)s」超过 5 MB") % {"name": file.name})
             if self.image_only and not file.name.lower().endswith(IMAGE_SUFFIXES):
-                raise ValidationError(f"「{file.name}」不是图片，仅支持 JPG、PNG、GIF、WebP")
+                raise ValidationError(
+                    _("「%(name)s」不是图片，仅支持 JPG、PNG、GIF、WebP") % {"name": file.name}
+                )
         return files
+
+
+def community_label(name: str) -> str:
+    """A community as a choice: "华锦" → "华锦社区" (in English "华锦 community"); a name that
+    already ends in 社区 is shown as it is."""
+    return name if name.endswith("社区") else _("%(name)s社区") % {"name": name}
 
 
 def words_required(message: str) -> Any:

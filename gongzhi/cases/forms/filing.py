@@ -14,7 +14,13 @@ from gongzhi.cases.choices import (
     Level,
     SlaClass,
 )
-from gongzhi.cases.forms.fields import MultipleFileField, StyledForm, text_field, words_required
+from gongzhi.cases.forms.fields import (
+    MultipleFileField,
+    StyledForm,
+    community_label,
+    text_field,
+    words_required,
+)
 from gongzhi.cases.texts import (
     MAX_ADDRESS,
     MAX_CONTENT,
@@ -23,6 +29,7 @@ from gongzhi.cases.texts import (
     no_words_message_lazy,
     title_from,
     title_no_words_message_lazy,
+    too_long_message_lazy,
 )
 from gongzhi.cases.workflow import Status
 from gongzhi.core.calendar import local_zone
@@ -39,29 +46,31 @@ class ReportForm(StyledForm):
     """我要反映: the resident's phone form."""
 
     type = forms.ChoiceField(
-        label="诉求类型",
+        label=_("诉求类型"),
         choices=[(v, label) for v, label in CaseType.choices if v != CaseType.OTHER],
         initial=CaseType.HELP,
     )
     title = text_field(
-        "标题（可不填）", _("标题"), MAX_TITLE, required=False, validators=[TITLE_WORDS]
+        _("标题（可不填）"), _("标题"), MAX_TITLE, required=False, validators=[TITLE_WORDS]
     )
     content = forms.CharField(
-        label="反映内容",
+        label=_("反映内容"),
         max_length=MAX_CONTENT,
         validators=[CONTENT_WORDS],
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={
-            "required": "请填写反映内容",
-            "max_length": f"反映内容不能超过 {MAX_CONTENT} 字",
+            "required": _("请填写反映内容"),
+            "max_length": too_long_message_lazy(_("反映内容"), MAX_CONTENT),
         },
     )
     place = forms.ChoiceField(
-        label="涉及位置",
-        error_messages={"invalid_choice": "请选择您所在小区的房屋、楼栋或公共区域"},
+        label=_("涉及位置"),
+        error_messages={"invalid_choice": _("请选择您所在小区的房屋、楼栋或公共区域")},
     )
-    photos = MultipleFileField(label="照片（可多张，每张不超过 5 MB）", image_only=True)
-    is_public = forms.BooleanField(label="可以公开（隐去个人信息后在透明小区展示）", required=False)
+    photos = MultipleFileField(label=_("照片（可多张，每张不超过 5 MB）"), image_only=True)
+    is_public = forms.BooleanField(
+        label=_("可以公开（隐去个人信息后在透明小区展示）"), required=False
+    )
 
     def __init__(self, *args: Any, places: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -72,7 +81,7 @@ class ReportForm(StyledForm):
     def clean_content(self) -> str:
         content = self.cleaned_data["content"].strip()
         if not content:
-            raise ValidationError("请填写反映内容")
+            raise ValidationError(_("请填写反映内容"))
         return content
 
     def clean(self) -> dict[str, Any]:
@@ -86,29 +95,31 @@ class IntakeForm(StyledForm):
     """Staff record a demand from any channel (S1)."""
 
     channel = forms.ChoiceField(
-        label="来源渠道", choices=[c for c in Channel.choices if c[0] != Channel.ONLINE]
+        label=_("来源渠道"), choices=[c for c in Channel.choices if c[0] != Channel.ONLINE]
     )
-    type = forms.ChoiceField(label="诉求类型", choices=CaseType.choices, initial=CaseType.HELP)
-    compound = forms.TypedChoiceField(label="小区", coerce=int)
+    type = forms.ChoiceField(label=_("诉求类型"), choices=CaseType.choices, initial=CaseType.HELP)
+    compound = forms.TypedChoiceField(label=_("小区"), coerce=int)
     address = text_field(
-        "楼栋/房号/位置",
+        _("楼栋/房号/位置"),
         _("地址"),
         MAX_ADDRESS,
         required=False,
-        help_text="写明楼栋和房号（如“3栋2单元502”）即自动关联到该户",
+        help_text=_("写明楼栋和房号（如“3栋2单元502”）即自动关联到该户"),
     )
-    title = text_field("标题", _("标题"), MAX_TITLE, required=False, validators=[TITLE_WORDS])
+    title = text_field(_("标题"), _("标题"), MAX_TITLE, required=False, validators=[TITLE_WORDS])
     content = forms.CharField(
-        label="诉求内容",
+        label=_("诉求内容"),
         max_length=MAX_CONTENT,
         validators=[CONTENT_WORDS],
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"max_length": f"诉求内容不能超过 {MAX_CONTENT} 字"},
+        error_messages={"max_length": too_long_message_lazy(_("诉求内容"), MAX_CONTENT)},
     )
-    requester_name = text_field("诉求人姓名", _("诉求人姓名"), MAX_REQUESTER_NAME, required=False)
-    requester_phone = text_field("联系电话", _("联系电话"), 20, required=False)
-    is_public = forms.BooleanField(label="诉求人同意公开", required=False)
-    photos = MultipleFileField(label="现场照片")
+    requester_name = text_field(
+        _("诉求人姓名"), _("诉求人姓名"), MAX_REQUESTER_NAME, required=False
+    )
+    requester_phone = text_field(_("联系电话"), _("联系电话"), 20, required=False)
+    is_public = forms.BooleanField(label=_("诉求人同意公开"), required=False)
+    photos = MultipleFileField(label=_("现场照片"))
 
     def __init__(self, *args: Any, compounds: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -127,38 +138,41 @@ class IntakeForm(StyledForm):
 # --- Work queue ---------------------------------------------------------------------------------
 
 BUCKET_CHOICES = [
-    ("open", "未办结"),
-    ("todo", "待我处理"),
-    ("warning", "即将超时"),
-    ("resolved", "待回访"),
-    ("closed", "已结束"),
-    ("all", "全部"),
+    ("open", _("未办结")),
+    ("todo", _("待我处理")),
+    ("warning", _("即将超时")),
+    ("resolved", _("待回访")),
+    ("closed", _("已结束")),
+    ("all", _("全部")),
 ]
 
 
 class QueueFilterForm(StyledForm):
     bucket = forms.ChoiceField(choices=BUCKET_CHOICES, required=False)
-    q = forms.CharField(label="搜索", max_length=100, required=False)
+    q = forms.CharField(label=_("搜索"), max_length=100, required=False)
     status = forms.ChoiceField(
-        label="状态", choices=[("", "全部状态"), *Status.choices], required=False
+        label=_("状态"), choices=[("", _("全部状态")), *Status.choices], required=False
     )
     sla_class = forms.ChoiceField(
-        label="时限类别", choices=[("", "全部时限类别"), *SlaClass.choices], required=False
+        label=_("时限类别"), choices=[("", _("全部时限类别")), *SlaClass.choices], required=False
     )
     channel = forms.ChoiceField(
-        label="来源渠道", choices=[("", "全部渠道"), *Channel.choices], required=False
+        label=_("来源渠道"), choices=[("", _("全部渠道")), *Channel.choices], required=False
     )
-    compound = forms.TypedChoiceField(label="小区", coerce=int, required=False, empty_value=None)
-    overdue = forms.BooleanField(label="仅看已超时", required=False)
+    compound = forms.TypedChoiceField(label=_("小区"), coerce=int, required=False, empty_value=None)
+    overdue = forms.BooleanField(label=_("仅看已超时"), required=False)
 
     def __init__(self, *args: Any, compounds: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["compound"].choices = [("", "全部小区"), *((c.pk, c.name) for c in compounds)]
+        self.fields["compound"].choices = [
+            ("", _("全部小区")),
+            *((c.pk, c.name) for c in compounds),
+        ]
         # The filters sit in one row without visible labels: name them for screen readers.
         for field in self.fields.values():
             if field.label:
                 field.widget.attrs.setdefault("aria-label", str(field.label))
-        self.fields["q"].widget.attrs["placeholder"] = "搜索标题、内容或诉求编号"
+        self.fields["q"].widget.attrs["placeholder"] = _("搜索标题、内容或诉求编号")
 
     def queue_filters(self) -> dict[str, Any]:
         """Keyword arguments for `selectors.case_queue` (invalid filters are dropped)."""
@@ -180,18 +194,18 @@ class BulkDispatchForm(StyledForm):
     """Select several cases → one party. `cases` values are "pk:version" (stale-safe)."""
 
     cases = forms.MultipleChoiceField(
-        error_messages={"required": "请至少选择一件诉求"}, widget=forms.CheckboxSelectMultiple
+        error_messages={"required": _("请至少选择一件诉求")}, widget=forms.CheckboxSelectMultiple
     )
-    target = forms.ChoiceField(label="交办给", error_messages={"required": "请选择承办单位"})
+    target = forms.ChoiceField(label=_("交办给"), error_messages={"required": _("请选择承办单位")})
 
     def __init__(self, *args: Any, companies: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.companies = {c.pk: c for c in companies}
         self.fields["target"].choices = [
-            ("", "请选择承办单位"),
-            *((f"company:{c.pk}", f"物业：{c.name}") for c in companies),
-            ("community", "社区"),
-            ("street", "街道"),
+            ("", _("请选择承办单位")),
+            *((f"company:{c.pk}", _("物业：%(name)s") % {"name": c.name}) for c in companies),
+            ("community", _("社区")),
+            ("street", _("街道")),
         ]
         # Any "pk:version" pair is acceptable shape; the selector decides visibility.
         self.fields["cases"].choices = (
@@ -201,9 +215,9 @@ class BulkDispatchForm(StyledForm):
     def clean_cases(self) -> list[tuple[int, int]]:
         pairs = []
         for value in self.cleaned_data["cases"]:
-            pk, _, version = value.partition(":")
+            pk, _sep, version = value.partition(":")
             if not (pk.isdigit() and version.isdigit()):
-                raise ValidationError("所选诉求无效，请刷新后重试")
+                raise ValidationError(_("所选诉求无效，请刷新后重试"))
             pairs.append((int(pk), int(version)))
         return pairs
 
@@ -219,35 +233,37 @@ class BulkDispatchForm(StyledForm):
 
 class ImportForm(StyledForm):
     file = forms.FileField(
-        label="12345 工单 Excel 文件（.xlsx）",
+        label=_("12345 工单 Excel 文件（.xlsx）"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
-        error_messages={"required": "请选择要导入的 Excel 文件"},
+        error_messages={"required": _("请选择要导入的 Excel 文件")},
     )
 
     def clean_file(self) -> Any:
         file = self.cleaned_data["file"]
         if not file.name.lower().endswith(".xlsx"):
-            raise ValidationError("仅支持 .xlsx 格式的 Excel 文件")
+            raise ValidationError(_("仅支持 .xlsx 格式的 Excel 文件"))
         if file.size > 10 * 1024 * 1024:
-            raise ValidationError("文件不能超过 10 MB")
+            raise ValidationError(_("文件不能超过 10 MB"))
         return file
 
 
 class MetricsFilterForm(StyledForm):
     start = forms.DateField(
-        label="开始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     end = forms.DateField(
-        label="结束日期（含）", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("结束日期（含）"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    community = forms.TypedChoiceField(label="社区", coerce=int, required=False, empty_value=None)
+    community = forms.TypedChoiceField(
+        label=_("社区"), coerce=int, required=False, empty_value=None
+    )
 
     def __init__(self, *args: Any, communities: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.communities = {c.pk: c for c in communities}
         self.fields["community"].choices = [
-            ("", "全部社区"),
-            *((c.pk, f"{c.name}社区") for c in communities),
+            ("", _("全部社区")),
+            *((c.pk, community_label(c.name)) for c in communities),
         ]
 
         today = timezone.localdate()
@@ -257,7 +273,7 @@ class MetricsFilterForm(StyledForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            raise ValidationError("结束日期不能早于开始日期")
+            raise ValidationError(_("结束日期不能早于开始日期"))
         return data
 
     def filters(self) -> dict[str, Any]:

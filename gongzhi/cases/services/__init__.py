@@ -29,6 +29,7 @@ from gongzhi.cases.services.intake import (
     case_not_accept,
     suggestion_for_assessor,
 )
+from gongzhi.cases.services.merging import case_merge
 from gongzhi.cases.workflow import CaseChanged, InvalidTransition
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "case_escalate",
     "case_extend",
     "case_file",
+    "case_merge",
     "case_not_accept",
     "case_request_termination",
     "case_resolve",

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.cases import policies, sla, triage_link
-from gongzhi.cases.choices import CaseType, Category, Level, SlaClass, Urgency
+from gongzhi.cases.choices import CaseType, Category, Level, SlaClass, Urgency, source_label
 from gongzhi.cases.models import Case, EventKind, RoutingRule
 from gongzhi.cases.services import notices
 from gongzhi.cases.services.moves import check_version, move
@@ -128,6 +128,27 @@ def _clean_assignee(
         raise ValidationError({"department": "吹哨到职能部门须填写部门名称"})
 
 
+def _check_not_back_to_returner(
+    case: Case, level: str, company: PropertyCompany | None, department: str
+) -> None:
+    if case.status != Status.RETURNED:
+        return
+    returned = case.events.filter(kind=EventKind.RETURNED).order_by("-created_at", "-id").first()
+    if returned is None:
+        return
+    back = (
+        returned.payload.get("level") == level
+        and returned.payload.get("company") == (company.pk if company else None)
+        and (returned.payload.get("department") or "") == department.strip()
+    )
+    if back:
+        party = company.name if company else department.strip() or source_label(Level(level).label)
+        raise ValidationError(
+            _("%(party)s 刚退回此诉求（%(reason)s），请打开诉求核实后单独交办或改派其他单位")
+            % {"party": party, "reason": returned.note}
+        )
+
+
 @transaction.atomic
 def case_dispatch(
     *,
@@ -140,8 +161,12 @@ def case_dispatch(
     due_at: dt.datetime | None = None,
     note: str = "",
     expected_version: int | None = None,
+    back_to_returner: bool = True,
 ) -> Case:
-    """交办 to a responsible party with a deadline from the case's SLA policy."""
+    """交办 to a responsible party with a deadline from the case's SLA policy.
+
+    `back_to_returner=False` (批量交办, where nobody looked at the case) refuses to send a 已退单
+    case straight back to the party that returned it."""
     if not policies.can_dispatch_to(actor, case, level):
         raise PermissionDenied
     check_version(case, expected_version)
@@ -149,6 +174,8 @@ def case_dispatch(
     if not case.category or not case.sla_class:
         raise ValidationError("请先研判再交办")
     _clean_assignee(case, level, company, department)
+    if not back_to_returner:
+        _check_not_back_to_returner(case, level, company, department)
     check_note(note, field="note", label=_("交办说明"))
     policy = sla.policy_for(case.sla_class)
     now = timezone.now()

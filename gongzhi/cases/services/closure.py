@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from gongzhi.cases import policies
-from gongzhi.cases.choices import SATISFIED_LEVELS, RatingLevel, RatingVia
+from gongzhi.cases.choices import SATISFIED_LEVELS, RatingLevel, RatingVia, source_label
 from gongzhi.cases.models import Case, CaseRating, EventKind
 from gongzhi.cases.services import notices
 from gongzhi.cases.services.moves import check_version, move
@@ -93,7 +93,7 @@ def case_visit(
         by=actor,
         created_at=now,
     )
-    summary = f"{'已解决' if resolved else '未解决'}，{RatingLevel(level).label}"
+    summary = f"{'已解决' if resolved else '未解决'}，{source_label(RatingLevel(level).label)}"
     payload = {"round": rating.round, "resolved": bool(resolved), "level": level, "via": via}
     if closes:
         kind = EventKind.CLOSED if satisfied else EventKind.EXCEPTION

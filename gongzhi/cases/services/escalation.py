@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import F
 
 from gongzhi.cases import sla
-from gongzhi.cases.choices import Level, next_level
+from gongzhi.cases.choices import Level, next_level, source_label
 from gongzhi.cases.models import RESPOND_UNFLAGGED, Case, CaseEvent, EventKind, RoutingRule
 from gongzhi.cases.services import notices
 from gongzhi.cases.workflow import CLOCK_STATUSES, Action, Status, check_move
@@ -39,7 +39,7 @@ def case_escalate(*, case: Case, now: dt.datetime) -> bool:
         kind=EventKind.SLA_BREACHED,
         old_status=case.status,
         new_status=case.status,
-        note=f"超过办理期限（{Level(old_level).label}层级）",
+        note=f"超过办理期限（{source_label(Level(old_level).label)}层级）",
         payload={"due_at": case.due_at.isoformat(), "level": old_level},
         created_at=now,
     )
@@ -63,6 +63,7 @@ def case_escalate(*, case: Case, now: dt.datetime) -> bool:
         rule = RoutingRule.objects.filter(category=case.category).exclude(department="").first()
         department = rule.department if rule else "待街道指定的职能部门"
     old_due = case.due_at
+    level_name = source_label(Level(level).label)  # stored text stays Chinese in any language
     Case.objects.filter(pk=case.pk).update(
         assigned_level=level,
         assigned_department=department,
@@ -81,7 +82,7 @@ def case_escalate(*, case: Case, now: dt.datetime) -> bool:
         kind=EventKind.ESCALATED,
         old_status=case.status,
         new_status=case.status,
-        note=f"升级至{Level(level).label}办理" + (f"（{department}）" if department else ""),
+        note=f"升级至{level_name}办理" + (f"（{department}）" if department else ""),
         payload={"from": old_level, "to": level, "due_at": window.due_at.isoformat()},
         created_at=now,
     )
@@ -90,7 +91,7 @@ def case_escalate(*, case: Case, now: dt.datetime) -> bool:
         notices.handlers(case) + notices.supervisors(case),
         case=case,
         kind="case.escalated",
-        title=f"诉求超时，已升级至{Level(level).label}",
+        title=f"诉求超时，已升级至{level_name}",
         body=notices.case_label(case),
         key=f"escalated:{old_due.isoformat()}",
     )
@@ -100,7 +101,7 @@ def case_escalate(*, case: Case, now: dt.datetime) -> bool:
 def _handling_party(case: Case) -> str:
     if case.assigned_company_id:
         return case.assigned_company.name
-    label = Level(case.assigned_level).label if case.assigned_level else ""
+    label = source_label(Level(case.assigned_level).label) if case.assigned_level else ""
     return f"{label}（{case.assigned_department}）" if case.assigned_department else label
 
 

@@ -88,12 +88,13 @@ def case_extend(
             {"until": f"延期后的期限须晚于原期限，且最多延长 {policy.extension_days} 天"}
         )
     start = case.clock_started_at or timezone.now()
+    until_local = until.astimezone(local_zone())
     move(
         case,
         action=Action.EXTEND,
         actor=actor,
         kind=EventKind.EXTENDED,
-        note=reason.strip(),
+        note=f"{reason.strip()}\n新期限 {until_local:%Y-%m-%d %H:%M}",
         payload={"from": case.due_at.isoformat(), "to": until.isoformat()},
         updates={
             "due_at": until,
@@ -108,8 +109,7 @@ def case_extend(
         case=case,
         kind="case.extended",
         title="您的诉求办理期限已延长",
-        body=f"诉求 {case.number} 延期至 {until.astimezone(local_zone()):%Y-%m-%d %H:%M}，"
-        f"理由：{reason.strip()}",
+        body=f"诉求 {case.number} 延期至 {until_local:%Y-%m-%d %H:%M}，理由：{reason.strip()}",
         key=f"extended:{case.version}",
     )
     return case

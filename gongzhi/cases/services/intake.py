@@ -23,6 +23,7 @@ from gongzhi.cases.choices import (
     Category,
     Channel,
     NotAcceptedReason,
+    source_label,
 )
 from gongzhi.cases.models import CASE_NUMBER_PREFIX, Case, CaseAttachment, CaseCounter, EventKind
 from gongzhi.cases.services import notices
@@ -383,8 +384,8 @@ def case_not_accept(
     if reason not in NotAcceptedReason.values:
         raise ValidationError({"reason": "请选择不予受理的原因"})
     check_note(note, field="note", label=_("补充说明"))
-    channel = NOT_ACCEPTED_CHANNEL[reason]
-    text = f"{NotAcceptedReason(reason).label}，{channel}。"
+    channel = source_label(NOT_ACCEPTED_CHANNEL[reason])
+    text = f"{source_label(NotAcceptedReason(reason).label)}，{channel}。"
     now = timezone.now()
     move(
         case,
@@ -440,7 +441,7 @@ def attachment_add(*, case: Case, actor: Any, file: Any, kind: str) -> CaseAttac
         case,
         kind=EventKind.ATTACHMENT,
         actor=actor,
-        note=AttachmentKind(kind).label,
+        note=source_label(AttachmentKind(kind).label),
         payload={"attachment": attachment.pk},
     )
     audit.record(

@@ -157,7 +157,7 @@ def test_deferred_suggestions_come_when_an_assessor_opens_the_case(personas, set
     assessor.force_login(p.community_worker)
     page = assessor.get(f"/cases/{case.pk}/").content.decode()
     assert CaseSuggestion.objects.get(case=case).category == Category.ELEVATOR
-    assert Category.ELEVATOR.label in page  # the AI card shows it at once
+    assert str(Category.ELEVATOR.label) in page  # the AI card shows it at once
     assessor.get(f"/cases/{case.pk}/")
     assert CaseSuggestion.objects.filter(case=case).count() == 1  # computed once
 

@@ -74,7 +74,7 @@ def test_detail_offers_only_allowed_buttons_and_hides_internal_notes(make, perso
     p = personas
     case = make.assessed()
     assert selectors.allowed_actions(p.community_worker, case) == [
-        Action.DISPATCH, Action.SUPERVISE, Action.NOT_ACCEPT, Action.TERMINATE,
+        Action.MERGE, Action.DISPATCH, Action.SUPERVISE, Action.NOT_ACCEPT, Action.TERMINATE,
     ]  # fmt: skip
     assert selectors.allowed_actions(p.property_a, case) == []
     services.case_dispatch(case=case, actor=p.community_worker, level=Level.COMPOUND,

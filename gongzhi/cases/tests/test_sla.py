@@ -158,7 +158,7 @@ def test_an_extension_moves_the_deadline_once_and_tells_the_requester(make, pers
             )
     assert Notification.objects.filter(recipient=p.resident_a, kind="case.extended").exists()
     event = CaseEvent.objects.get(case=case, kind="extended")
-    assert event.note == "等配件"
+    assert event.note == "等配件\n新期限 2026-11-05 08:00"  # the timeline says until when
     assert sweeps.sweep_breaches(at(2026, 11, 4, 8, 0)) == 0  # the old deadline no longer counts
 
 

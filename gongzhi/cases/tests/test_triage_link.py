@@ -1,6 +1,7 @@
 """The AI grid worker in cases (G3): a suggestion at filing, the assessor decides, never blocks."""
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -122,6 +123,17 @@ def test_staff_page_shows_the_card_and_the_one_click_accept(client, lift, person
     )
     assert response.status_code == 302
     assert CaseSuggestion.objects.get(case=lift).decision == Decision.ACCEPTED
+
+
+def test_a_low_confidence_category_is_flagged_as_a_guess(client, lift, personas):
+    client.login(username=personas.community_worker.username, password=PASSWORD)
+    suggestion = CaseSuggestion.objects.get(case=lift)
+    page = client.get(reverse("cases:detail", args=[lift.pk])).content.decode()
+    assert f"{suggestion.urgency_confidence_percent}%" in page  # urgency shows its own
+    assert ("置信度较低" in page) is (suggestion.confidence < 0.6)
+    CaseSuggestion.objects.filter(pk=suggestion.pk).update(confidence=Decimal("0.35"))
+    page = client.get(reverse("cases:detail", args=[lift.pk])).content.decode()
+    assert "置信度 35%" in page and "置信度较低，仅作参考" in page
 
 
 def test_the_requester_never_sees_the_card(client, lift, personas):

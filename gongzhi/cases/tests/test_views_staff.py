@@ -73,7 +73,7 @@ def test_queue_is_paginated(personas, make) -> None:
 def test_only_allowed_buttons_are_rendered(personas, make) -> None:
     received = make.received()
     page = _client(personas.community_worker).get(f"/cases/{received.pk}/").content.decode()
-    assert _buttons(page) == {"assess", "not_accept", "terminate"}
+    assert _buttons(page) == {"assess", "merge", "not_accept", "terminate"}
     page = _client(personas.party_a).get(f"/cases/{received.pk}/").content.decode()
     assert _buttons(page) == set()
 

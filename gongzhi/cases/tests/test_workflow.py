@@ -12,6 +12,7 @@ from gongzhi.cases.choices import (
     AttachmentKind,
     CaseType,
     Category,
+    Channel,
     Level,
     NotAcceptedReason,
     RatingLevel,
@@ -36,6 +37,7 @@ S, A = Status, Action
 # The S2 rules written out independently of workflow.py: action -> statuses it may start from.
 EXPECTED_SOURCES = {
     A.ASSESS: {S.RECEIVED, S.RETURNED, S.REOPENED},
+    A.MERGE: {S.RECEIVED, S.ASSESSED, S.RETURNED},  # S6, while the desk holds the case
     A.DISPATCH: {S.ASSESSED, S.RETURNED, S.REOPENED},
     A.ACCEPT: {S.DISPATCHED},
     A.START: {S.ACCEPTED},
@@ -98,12 +100,22 @@ def _universal_case(make, p, status: str) -> Case:
     return Case.objects.select_related("compound").get(pk=case.pk)
 
 
+def _open_case(p) -> Case:
+    return services.case_file(
+        actor=p.grid_worker, compound=p.compound_a, channel=Channel.HOTLINE_12345,
+        type=CaseType.HELP, title="楼道灯不亮", content="3单元楼道灯坏了",
+    )  # fmt: skip
+
+
 def _call(action: str, case: Case, p) -> None:
     later = case.due_at + dt.timedelta(hours=1) if case.due_at else timezone.now()
     calls = {
         A.ASSESS: lambda: services.case_assess(
             case=case, actor=p.community_worker, category=Category.REPAIR,
             sla_class=SlaClass.PROPERTY, urgency=Urgency.NORMAL,
+        ),
+        A.MERGE: lambda: services.case_merge(
+            case=case, actor=p.community_worker, original=_open_case(p).number
         ),
         A.DISPATCH: lambda: services.case_dispatch(
             case=case, actor=p.community_worker, level=Level.COMPOUND, company=p.company_x

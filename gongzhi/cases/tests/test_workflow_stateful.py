@@ -55,6 +55,7 @@ from gongzhi.cases.models import Case, CaseEvent, CaseRating, EventKind, SlaPoli
 from gongzhi.cases.tests.conftest import png
 from gongzhi.cases.workflow import (
     CLOCK_STATUSES,
+    FINAL_STATUSES,
     TRANSITIONS,
     Action,
     CaseChanged,
@@ -274,6 +275,14 @@ class CaseWorkflow(RuleBasedStateMachine):
             }
         if action == Action.ANSWER:
             return {"reply": "物业费标准见公示栏。"}
+        if action == Action.MERGE:
+            # Into the oldest other unfinished case of the compound (choice 5: of any compound,
+            # which is refused unless it is the same).
+            others = Case.objects.exclude(pk=case.pk).exclude(status__in=FINAL_STATUSES)
+            if choice != 5:
+                others = others.filter(compound_id=case.compound_id)
+            other = others.order_by("pk").values_list("number", flat=True).first()
+            return {"original": other or "NH000"}
         if action == Action.NOT_ACCEPT:
             return {"reason": NotAcceptedReason.LITIGATION}
         if action == Action.VISIT:
@@ -341,6 +350,7 @@ class CaseWorkflow(RuleBasedStateMachine):
 
 SERVICES = {
     Action.ASSESS: services.case_assess,
+    Action.MERGE: services.case_merge,
     Action.DISPATCH: services.case_dispatch,
     Action.ACCEPT: services.case_accept,
     Action.START: services.case_start,

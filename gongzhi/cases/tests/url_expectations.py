@@ -70,6 +70,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "cases:metrics": Expect(ok=DISPATCHERS | {"party_a"}, other=403),
     "cases:hot_topics": Expect(ok=STAFF, other=403),
     "cases:attachment": Expect(kwargs=_attachment, ok=SEES_CASE),
+    "cases:photo": Expect(kwargs=_attachment, ok=SEES_CASE),
     "cases:detail": Expect(kwargs=_closed_case, ok=SEES_CASE),
     "cases:reply_draft": Expect(kwargs=_closed_case, ok=SEES_CASE - {"resident_a"}, other=404),
     "cases:rate": Expect(method="post", kwargs=_closed_case, ok=SEES_CASE, ok_status=302),

@@ -9,8 +9,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongzhi.cases import forms, selectors, services, ui_selectors
@@ -24,6 +25,22 @@ ALREADY_RATED = "您已评价过本轮办理结果，每轮只能评价一次"
 def _posted_version(request: HttpRequest) -> int | None:
     value = request.POST.get("version", "")
     return int(value) if value.isdigit() else None
+
+
+def _back_after(request: HttpRequest, case: Any, message: str) -> HttpResponse:
+    """To the case page, or to the 工作台 when the action took the case out of the user's sight
+    (a company that 退单 no longer sees the case): never a bare 404 after a success."""
+    try:
+        selectors.case_get(request.user, case.pk)
+    except Http404:
+        messages.success(request, f"{message}：{case.number}")
+        return redirect("cases:queue")
+    messages.success(request, message)
+    return redirect("cases:detail", case.pk)
+
+
+def _merged(case: Any) -> str:
+    return _("已并入诉求 %(number)s") % {"number": case.duplicate_of.number}
 
 
 def perform(
@@ -45,8 +62,8 @@ def perform(
         if form.is_valid():
             kwargs = form.service_kwargs()
             moved = service(case=case, actor=request.user, expected_version=version, **kwargs)
-            messages.success(request, done(moved) if done else f"已{Action(action).label}")
-            return redirect("cases:detail", case.pk)
+            message = done(moved) if done else f"已{Action(action).label}"
+            return _back_after(request, moved, message)
     except InvalidTransition as exc:
         rated = action == Action.VISIT and ui_selectors.has_rating(case)
         messages.error(request, ALREADY_RATED if rated else str(exc))
@@ -63,7 +80,7 @@ def _endpoint(action: str, service: Callable[..., Any]) -> Callable[..., HttpRes
     @login_required
     @require_POST
     def view(request: HttpRequest, pk: int) -> HttpResponse:
-        return perform(request, pk, action, ACTION_FORMS[action], service)
+        return perform(request, pk, action, ACTION_FORMS[action], service, DONE.get(action))
 
     view.__name__ = f"case_{action}"
     view.__doc__ = f"POST /cases/<id>/{action}: {Action(action).label}"
@@ -73,6 +90,7 @@ def _endpoint(action: str, service: Callable[..., Any]) -> Callable[..., HttpRes
 # The services behind the endpoints, in the order of the closed loop 研交办督结评.
 SERVICES: dict[str, Callable[..., Any]] = {
     Action.ASSESS: services.case_assess,
+    Action.MERGE: services.case_merge,
     Action.DISPATCH: services.case_dispatch,
     Action.ACCEPT: services.case_accept,
     Action.START: services.case_start,
@@ -87,4 +105,6 @@ SERVICES: dict[str, Callable[..., Any]] = {
     Action.REQUEST_TERMINATION: services.case_request_termination,
     Action.TERMINATE: services.case_terminate,
 }
+# Success messages other than 已<action>.
+DONE: dict[str, Callable[[Any], str]] = {Action.MERGE: _merged}
 ENDPOINTS = {action: _endpoint(action, service) for action, service in SERVICES.items()}

@@ -14,6 +14,7 @@ from gongzhi.org import policies as org_policies
 # The form each action button opens (the rating form replaces VisitForm for the requester).
 ACTION_FORMS: dict[str, type[forms.ActionForm]] = {
     Action.ASSESS: forms.AssessForm,
+    Action.MERGE: forms.MergeForm,
     Action.DISPATCH: forms.DispatchForm,
     Action.ACCEPT: forms.EmptyActionForm,
     Action.START: forms.NoteForm,

@@ -8,26 +8,27 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from gongzhi.cases import selectors, triage_link
-from gongzhi.cases.forms.fields import StyledForm
+from gongzhi.cases.forms.fields import StyledForm, community_label
 from gongzhi.cases.models import Case
 from gongzhi.org import policies as org_policies
 from gongzhi.org import selectors as org_selectors
 
-PERIODS = ((7, "近 7 天"), (30, "近 30 天"), (90, "近 90 天"))
+PERIODS = ((7, _("近 7 天")), (30, _("近 30 天")), (90, _("近 90 天")))
 
 
 class HotTopicsFilterForm(StyledForm):
-    days = forms.TypedChoiceField(label="时间范围", choices=PERIODS, coerce=int, initial=30)
-    area = forms.ChoiceField(label="区域", required=False)
+    days = forms.TypedChoiceField(label=_("时间范围"), choices=PERIODS, coerce=int, initial=30)
+    area = forms.ChoiceField(label=_("区域"), required=False)
 
     def __init__(self, *args, communities, compounds, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = [
-            ("", "全部可见区域"),
-            *((f"community:{c.pk}", f"{c.name}社区") for c in communities),
+            ("", _("全部可见区域")),
+            *((f"community:{c.pk}", community_label(c.name)) for c in communities),
             *((f"compound:{c.pk}", c.name) for c in compounds),
         ]
 
@@ -40,13 +41,13 @@ class HotTopicsFilterForm(StyledForm):
 @require_GET
 def hot_topics(request: HttpRequest) -> HttpResponse:
     if not org_policies.is_staff_member(request.user):
-        raise PermissionDenied("仅工作人员可查看热点议题")
+        raise PermissionDenied(_("仅工作人员可查看热点议题"))
     communities = list(org_selectors.communities_for(request.user))
     compounds = list(org_selectors.compounds_for(request.user))
     form = HotTopicsFilterForm(request.GET or None, communities=communities, compounds=compounds)
     days, area = form.filters()
     cases = Case.objects.visible_to(request.user)
-    kind, _, pk = area.partition(":")
+    kind, _sep, pk = area.partition(":")
     if kind == "community":
         cases = cases.filter(compound__community_id=int(pk))
     elif kind == "compound":

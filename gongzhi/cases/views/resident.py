@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongzhi.cases import selectors, services, ui_selectors
@@ -16,16 +17,31 @@ from gongzhi.cases.forms import RateForm, ReportForm
 from gongzhi.cases.views.actions import perform
 from gongzhi.cases.views.feedback import add_service_errors
 from gongzhi.cases.workflow import Action, Status
-from gongzhi.core.ratelimit import rate_limited
+from gongzhi.core.ratelimit import rate_limited, too_many_message
+
+
+def _report_form(request: HttpRequest) -> ReportForm:
+    places = ui_selectors.resident_places(request.user)
+    if not places:
+        raise PermissionDenied(_("您的账号尚未关联房屋，请联系社区工作人员"))
+    return ReportForm(request.POST or None, request.FILES or None, places=places)
+
+
+def _report_refused(request: HttpRequest, wait: int) -> HttpResponse:
+    """Over the filing limit: the form again with what was typed, saying when to retry."""
+    form = _report_form(request)
+    form.add_error(None, too_many_message(wait))
+    if request.FILES:
+        form.add_error(None, _("照片未能保留，请重新选择后再提交。"))
+    return render(request, "cases/report.html", {"form": form})
 
 
 @login_required
-@rate_limited("file-case", "GONGZHI_FILING_RATE_PER_MINUTE", 10, per_user=True)
+@rate_limited(
+    "file-case", "GONGZHI_FILING_RATE_PER_MINUTE", 10, per_user=True, refused=_report_refused
+)
 def report(request: HttpRequest) -> HttpResponse:
-    places = ui_selectors.resident_places(request.user)
-    if not places:
-        raise PermissionDenied("您的账号尚未关联房屋，请联系社区工作人员")
-    form = ReportForm(request.POST or None, request.FILES or None, places=places)
+    form = _report_form(request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         compound, building, unit = ui_selectors.place_nodes(request.user, data["place"])
@@ -60,11 +76,22 @@ def mine(request: HttpRequest) -> HttpResponse:
 @require_POST
 def rate(request: HttpRequest, pk: int) -> HttpResponse:
     """The requester rates online: 已解决/未解决 and five levels, once per round (S5)."""
-    return perform(request, pk, Action.VISIT, RateForm, services.case_visit, done=_rated)
+    resolved = request.POST.get("resolved") == "1"  # the form has checked it when `done` runs
+    return perform(
+        request,
+        pk,
+        Action.VISIT,
+        RateForm,
+        services.case_visit,
+        done=lambda case: _rated(case, resolved=resolved),
+    )
 
 
-def _rated(case: Any) -> str:
-    """What happens next, in the resident's words: closed, or worked on again (S5)."""
-    if case.status == Status.REOPENED:
-        return "已回访评价：问题未解决，诉求已重新办理，请留意办理进度。"
-    return "已回访评价，诉求已办结，感谢您的评价。"
+def _rated(case: Any, *, resolved: bool) -> str:
+    """What happens next, in the resident's words and by what they chose: closed, or worked on
+    again because the problem is not solved, or because they are not satisfied (S5)."""
+    if case.status != Status.REOPENED:
+        return _("已回访评价，诉求已办结，感谢您的评价。")
+    if resolved:
+        return _("已回访评价：您对办理结果不满意，诉求已重新办理，请留意办理进度。")
+    return _("已回访评价：问题未解决，诉求已重新办理，请留意办理进度。")

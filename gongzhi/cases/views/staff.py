@@ -8,7 +8,15 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from gongzhi.cases import attachments, policies, queue_selectors, selectors, services, ui_selectors
+from gongzhi.cases import (
+    attachments,
+    policies,
+    queue_rows,
+    queue_selectors,
+    selectors,
+    services,
+    ui_selectors,
+)
 from gongzhi.cases.forms import BulkDispatchForm, IntakeForm, QueueFilterForm
 from gongzhi.cases.views.feedback import add_service_errors, error_text, form_errors_text
 from gongzhi.cases.workflow import CaseChanged, InvalidTransition
@@ -28,6 +36,19 @@ def _without_page(request: HttpRequest) -> str:
     return params.urlencode()
 
 
+def _elsewhere(request: HttpRequest, filters: dict, now: object) -> dict | None:
+    """A search that finds nothing in this tab: how many it finds in 全部 (capped), and the link."""
+    if not filters["q"].strip() or filters["bucket"] is None:
+        return None
+    found = selectors.queue_count(request.user, now=now, **{**filters, "bucket": None})
+    if not found:
+        return None
+    params = request.GET.copy()
+    params.pop("page", None)
+    params["bucket"] = "all"
+    return {"count": selectors.format_count(found), "url": f"?{params.urlencode()}"}
+
+
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     """工作台: each party's own cases (the selector scopes them), most urgent first."""
@@ -40,16 +61,20 @@ def queue(request: HttpRequest) -> HttpResponse:
     counts = selectors.queue_counts(request.user, now=now)
     # Bounded: counts and pages stop at COUNT_CAP rows ("1000+", at most 50 pages).
     paginator = selectors.queue_paginator(request.user, 20, counts=counts, now=now, **filters)
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = queue_rows.queue_rows(request.user, page.object_list)
     context = {
         "form": form,
-        "page": paginator.get_page(request.GET.get("page")),
+        "page": page,
+        "elsewhere": None if page.object_list else _elsewhere(request, filters, now),
         "counts": {bucket: selectors.format_count(n) for bucket, n in counts.items()},
         "search_window": queue_selectors.SEARCH_WINDOW,
         "bucket": filters["bucket"] or "all",
         "companies": ui_selectors.dispatch_targets(request.user),
         "can_dispatch": can_dispatch,
-        # Nothing on the 待回访 and 已结束 tabs can be dispatched: no checkboxes there.
-        "bulk_dispatch": can_dispatch and filters["bucket"] not in ("resolved", "closed"),
+        "can_view_metrics": policies.can_view_metrics(request.user),
+        # A checkbox only on rows that can be dispatched (none on 待回访 and 已结束).
+        "bulk_dispatch": can_dispatch and any(case.dispatchable for case in page.object_list),
         "querystring": _without_page(request),
     }
     partial = request.headers.get("HX-Request") == "true"
@@ -71,7 +96,11 @@ def bulk_dispatch(request: HttpRequest) -> HttpResponse:
         case = selectors.case_get(request.user, pk)
         try:
             services.case_dispatch(
-                case=case, actor=request.user, expected_version=version, **form.assignee()
+                case=case,
+                actor=request.user,
+                expected_version=version,
+                back_to_returner=False,  # nobody looked at it: not straight back after 退单
+                **form.assignee(),
             )
             done.append(case.number)
         except (ValidationError, InvalidTransition, CaseChanged, PermissionDenied) as exc:

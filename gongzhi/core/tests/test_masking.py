@@ -78,6 +78,7 @@ def test_removal_drops_room_numbers_but_keeps_building_and_unit() -> None:
         masking.remove_contacts("我住9栋1单元301，楼道灯坏了") == "我住9栋1单元[已隐去]，楼道灯坏了"
     )
     assert masking.remove_contacts("9-1-301漏水到1201室") == "[已隐去]漏水到[已隐去]"
+    assert masking.remove_contacts("我是1单元101的") == "我是1单元[已隐去]的"
 
 
 def test_dates_amounts_and_case_numbers_are_not_taken_for_contacts() -> None:

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from gongzhi.org.models.tree import Person
 
@@ -22,13 +23,13 @@ class User(AbstractUser):
 
 
 class Role(models.TextChoices):
-    STREET_OFFICER = "street_officer", "街道干部"
-    COMMUNITY_WORKER = "community_worker", "社区工作者"
-    GRID_WORKER = "grid_worker", "网格员"
-    PARTY_MEMBER = "party_member", "党支部成员"
-    COMMITTEE_MEMBER = "committee_member", "业委会成员"
-    PROPERTY_STAFF = "property_staff", "物业人员"
-    RESIDENT = "resident", "居民/业主"
+    STREET_OFFICER = "street_officer", _("街道干部")
+    COMMUNITY_WORKER = "community_worker", _("社区工作者")
+    GRID_WORKER = "grid_worker", _("网格员")
+    PARTY_MEMBER = "party_member", _("党支部成员")
+    COMMITTEE_MEMBER = "committee_member", _("业委会成员")
+    PROPERTY_STAFF = "property_staff", _("物业人员")
+    RESIDENT = "resident", _("居民/业主")
 
 
 class RoleGrant(models.Model):

@@ -1,6 +1,7 @@
 """The three parties of a compound: party branch, owners' committee and property company."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from gongzhi.org.models.accounts import User
 from gongzhi.org.models.tree import Building, Community, Compound, Person, Unit
@@ -68,9 +69,9 @@ class OwnersCommittee(models.Model):
 
 class CommitteeMember(models.Model):
     class Office(models.TextChoices):
-        DIRECTOR = "director", "主任"
-        DEPUTY = "deputy", "副主任"
-        MEMBER = "member", "委员"
+        DIRECTOR = "director", _("主任")
+        DEPUTY = "deputy", _("副主任")
+        MEMBER = "member", _("委员")
 
     committee = models.ForeignKey(OwnersCommittee, on_delete=models.CASCADE, related_name="members")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
@@ -95,9 +96,9 @@ class PropertyCompany(models.Model):
 
 
 class FeeMode(models.TextChoices):
-    LUMP_SUM = "lump_sum", "包干制"
-    COMMISSION = "commission", "酬金制"
-    TRUST = "trust", "信托制"
+    LUMP_SUM = "lump_sum", _("包干制")
+    COMMISSION = "commission", _("酬金制")
+    TRUST = "trust", _("信托制")
 
 
 class ServiceContract(models.Model):

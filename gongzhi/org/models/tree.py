@@ -8,16 +8,17 @@ node's path. That single rule is the scope of every read in the project.
 from decimal import Decimal
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from gongzhi.org.querysets import ScopedQuerySet
 
 
 class NodeKind(models.TextChoices):
-    STREET = "street", "街道"
-    COMMUNITY = "community", "社区"
-    COMPOUND = "compound", "小区"
-    BUILDING = "building", "楼栋"
-    UNIT = "unit", "户"
+    STREET = "street", _("街道")
+    COMMUNITY = "community", _("社区")
+    COMPOUND = "compound", _("小区")
+    BUILDING = "building", _("楼栋")
+    UNIT = "unit", _("户")
 
 
 class Node(models.Model):
@@ -124,9 +125,9 @@ class Building(Node):
 class AreaSource(models.TextChoices):
     """Domain rule V7: registry area, else surveyed, else contract."""
 
-    REGISTERED = "registered", "不动产登记"
-    SURVEYED = "surveyed", "实测"
-    CONTRACT = "contract", "合同"
+    REGISTERED = "registered", _("不动产登记")
+    SURVEYED = "surveyed", _("实测")
+    CONTRACT = "contract", _("合同")
 
 
 class Owner(models.Model):
@@ -136,9 +137,9 @@ class Owner(models.Model):
     """
 
     class Kind(models.TextChoices):
-        PERSON = "person", "个人"
-        CO_OWNED = "co_owned", "共有"
-        DEVELOPER = "developer", "开发建设单位"
+        PERSON = "person", _("个人")
+        CO_OWNED = "co_owned", _("共有")
+        DEVELOPER = "developer", _("开发建设单位")
 
     kind = models.CharField("类型", max_length=12, choices=Kind.choices, default=Kind.PERSON)
     compound = models.ForeignKey(Compound, on_delete=models.PROTECT, related_name="owners")
@@ -209,9 +210,9 @@ class Unit(Node):
     """A household unit (专有部分) with its exclusive area and the source of that area."""
 
     class Status(models.TextChoices):
-        REGISTERED = "registered", "已登记"
-        POSSESSION = "possession", "已交付未登记"
-        UNSOLD = "unsold", "未售/未交付"
+        REGISTERED = "registered", _("已登记")
+        POSSESSION = "possession", _("已交付未登记")
+        UNSOLD = "unsold", _("未售/未交付")
 
     kind = NodeKind.UNIT
 
@@ -262,9 +263,9 @@ class Unit(Node):
 
 class Residency(models.Model):
     class Kind(models.TextChoices):
-        OWNER_OCCUPIER = "owner", "业主自住"
-        TENANT = "tenant", "租户"
-        FAMILY = "family", "家庭成员"
+        OWNER_OCCUPIER = "owner", _("业主自住")
+        TENANT = "tenant", _("租户")
+        FAMILY = "family", _("家庭成员")
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="residencies")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="residencies")

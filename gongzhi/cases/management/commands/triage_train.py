@@ -13,7 +13,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from gongzhi.cases import triage_link
-from gongzhi.cases.choices import Category, Urgency
+from gongzhi.cases.choices import Category, Urgency, source_labels
 from gongzhi.cases.models import Case
 from gongzhi.cases.workflow import Status
 
@@ -23,7 +23,7 @@ TRIAGE_URGENCY = {Urgency.CRITICAL: "emergency", Urgency.URGENT: "urgent", Urgen
 
 def confirmed_rows() -> list[tuple[str, str, str, str]]:
     """(title, text, category label, urgency) of cases whose category a person set at 研判."""
-    labels = dict(Category.choices)
+    labels = source_labels(Category)  # the model learns the Chinese labels
     rows = (
         Case.objects.exclude(category="")
         .exclude(assessed_at__isnull=True)

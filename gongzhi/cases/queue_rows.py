@@ -1,0 +1,51 @@
+"""What a row of the work queue (工作台) shows beyond the case itself: why a 已退单 case came back,
+and whether the viewer may tick it for 批量交办. Reads only; at most one query per page."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from gongzhi.cases import policies
+from gongzhi.cases.models import Case, CaseEvent, EventKind
+from gongzhi.cases.workflow import Action, Status, can_move
+
+
+def return_reasons(user: Any, cases: Iterable[Case]) -> dict[int, str]:
+    """The latest 退单 reason of each 已退单 case among `cases`, as `user` may read it (S9):
+    one query for all of them (none when no case is returned)."""
+    from gongzhi.cases.selectors import case_requester, text_for_viewer  # (imports queue rows)
+
+    returned = {case.pk: case for case in cases if case.status == Status.RETURNED}
+    if not returned:
+        return {}
+    latest: dict[int, str] = {}
+    for case_id, note in (
+        CaseEvent.objects.filter(case_id__in=returned, kind=EventKind.RETURNED)
+        .order_by("case_id", "created_at", "id")
+        .values_list("case_id", "note")
+    ):
+        latest[case_id] = note  # ascending: the last one of each case wins
+    return {
+        pk: text_for_viewer(note, returned[pk], case_requester(user, returned[pk]))
+        for pk, note in latest.items()
+    }
+
+
+def may_dispatch(user: Any, case: Case) -> bool:
+    """The dispatch button's rule (selectors.allowed_actions): the status allows 交办, the case
+    has its SLA class from 研判, and the user dispatches in its compound."""
+    return (
+        can_move(case.status, Action.DISPATCH)
+        and bool(case.sla_class)
+        and policies.can_dispatch(user, case)
+    )
+
+
+def queue_rows(user: Any, cases: Iterable[Case]) -> list[Case]:
+    """A queue page's cases, each with `return_reason` ("" unless returned) and `dispatchable`
+    (a checkbox for 批量交办 only where 交办 is possible)."""
+    rows = list(cases)
+    reasons = return_reasons(user, rows)
+    for case in rows:
+        case.return_reason = reasons.get(case.pk, "")
+        case.dispatchable = may_dispatch(user, case)
+    return rows

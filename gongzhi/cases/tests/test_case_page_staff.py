@@ -1,0 +1,76 @@
+"""The staff case page after an action: where 退单 lands, what 延期 says, the hotline's deadline."""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from gongzhi.cases.choices import Channel
+from gongzhi.cases.workflow import Status
+from gongzhi.org.testing import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user) -> Client:
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def _local(moment: dt.datetime, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    return timezone.localtime(moment).strftime(fmt)
+
+
+def test_a_company_that_returns_a_case_lands_on_its_queue_not_a_404(make, personas) -> None:
+    case = make.dispatched()
+    response = _client(personas.property_a).post(
+        f"/cases/{case.pk}/return",
+        {"version": case.version, "reason": "属于供电公司的线路"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == "/cases/"
+    assert f"已退单：{case.number}" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == Status.RETURNED
+
+
+def test_an_action_that_keeps_the_case_in_sight_returns_to_it(make, personas) -> None:
+    case = make.dispatched()
+    response = _client(personas.property_a).post(
+        f"/cases/{case.pk}/accept", {"version": case.version}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == f"/cases/{case.pk}/"
+    assert "已签收" in response.content.decode()
+
+
+def test_the_extension_entry_names_the_new_deadline(make, personas) -> None:
+    case = make.accepted()
+    until = case.due_at + dt.timedelta(days=2)
+    client = _client(personas.property_a)
+    response = client.post(
+        f"/cases/{case.pk}/extend",
+        {
+            "version": case.version,
+            "reason": "等待配件到货",
+            "until": _local(until, "%Y-%m-%dT%H:%M"),
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "等待配件到货" in page and f"新期限 {_local(until)}" in page
+    page = _client(personas.resident_a).get(f"/cases/{case.pk}/").content.decode()
+    assert f"新期限 {_local(until)}" in page  # the requester is told until when, too
+
+
+def test_the_hotline_deadline_is_on_the_staff_page(make, personas) -> None:
+    due = timezone.now().replace(second=0, microsecond=0) + dt.timedelta(days=3)
+    case = make.received(channel=Channel.HOTLINE_12345, external_due_at=due)
+    page = _client(personas.community_worker).get(f"/cases/{case.pk}/").content.decode()
+    assert "热线要求办结时间" in page
+    assert f'data-testid="external-due">{_local(due)}<' in page
+    other = make.received()
+    page = _client(personas.community_worker).get(f"/cases/{other.pk}/").content.decode()
+    assert "热线要求办结时间" not in page
