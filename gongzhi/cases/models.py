@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from gongzhi.cases.choices import (
     AttachmentKind,
@@ -368,31 +369,31 @@ class Case(models.Model):
 
 
 class EventKind(models.TextChoices):
-    FILED = "filed", "受理"
-    ASSESSED = "assessed", "研判"
-    DISPATCHED = "dispatched", "交办"
-    ACCEPTED = "accepted", "签收"
-    STARTED = "started", "开始办理"
-    RESOLVED = "resolved", "处置完毕"
-    RETURNED = "returned", "退单"
-    EXTENDED = "extended", "延期"
-    SUPERVISED = "supervised", "督办"
-    ANSWERED = "answered", "答复办结"
-    NOT_ACCEPTED = "not_accepted", "不予受理"
-    VISITED = "visited", "回访评价"
-    REOPENED = "reopened", "重办"
-    CLOSED = "closed", "办结"
-    EXCEPTION = "exception", "例外办结"
-    TERMINATION_REQUESTED = "termination_requested", "申请终止"
-    TERMINATED = "terminated", "终止"
-    REPEATED = "repeated", "重复反映"
-    SLA_WARNED = "sla_warned", "即将超时"
-    SLA_BREACHED = "sla_breached", "超时"
-    RESPOND_BREACHED = "respond_breached", "响应超时"  # not signed for (签收) in time
-    ESCALATED = "escalated", "升级"
-    AUTO_CLOSED = "auto_closed", "自动办结"
-    ATTACHMENT = "attachment", "上传附件"
-    IMPORTED = "imported", "导入"
+    FILED = "filed", _("受理")
+    ASSESSED = "assessed", _("研判")
+    DISPATCHED = "dispatched", _("交办")
+    ACCEPTED = "accepted", _("签收")
+    STARTED = "started", _("开始办理")
+    RESOLVED = "resolved", _("处置完毕")
+    RETURNED = "returned", _("退单")
+    EXTENDED = "extended", _("延期")
+    SUPERVISED = "supervised", _("督办")
+    ANSWERED = "answered", _("答复办结")
+    NOT_ACCEPTED = "not_accepted", _("不予受理")
+    VISITED = "visited", _("回访评价")
+    REOPENED = "reopened", _("重办")
+    CLOSED = "closed", _("办结")
+    EXCEPTION = "exception", _("例外办结")
+    TERMINATION_REQUESTED = "termination_requested", _("申请终止")
+    TERMINATED = "terminated", _("终止")
+    REPEATED = "repeated", _("重复反映")
+    SLA_WARNED = "sla_warned", _("即将超时")
+    SLA_BREACHED = "sla_breached", _("超时")
+    RESPOND_BREACHED = "respond_breached", _("响应超时")  # not signed for (签收) in time
+    ESCALATED = "escalated", _("升级")
+    AUTO_CLOSED = "auto_closed", _("自动办结")
+    ATTACHMENT = "attachment", _("上传附件")
+    IMPORTED = "imported", _("导入")
 
 
 class CaseEvent(models.Model):

@@ -9,42 +9,44 @@ from it, status by status. Templates call `actions_from(status)` to show only al
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class Status(models.TextChoices):
-    RECEIVED = "received", "已受理"
-    ASSESSED = "assessed", "已研判"
-    DISPATCHED = "dispatched", "已交办"
-    ACCEPTED = "accepted", "已签收"
-    IN_PROGRESS = "in_progress", "办理中"
-    RESOLVED = "resolved", "已处置待回访"
-    CLOSED = "closed", "已办结"
-    RETURNED = "returned", "已退单"
-    REOPENED = "reopened", "重办"
-    TERMINATED = "terminated", "已终止"
-    NOT_ACCEPTED = "not_accepted", "不予受理"
-    MERGED = "merged", "已并入原诉求"  # a repeat without new facts (S6), at filing or by 并入
+    RECEIVED = "received", _("已受理")
+    ASSESSED = "assessed", _("已研判")
+    DISPATCHED = "dispatched", _("已交办")
+    ACCEPTED = "accepted", _("已签收")
+    IN_PROGRESS = "in_progress", _("办理中")
+    RESOLVED = "resolved", _("已处置待回访")
+    CLOSED = "closed", _("已办结")
+    RETURNED = "returned", _("已退单")
+    REOPENED = "reopened", _("重办")
+    TERMINATED = "terminated", _("已终止")
+    NOT_ACCEPTED = "not_accepted", _("不予受理")
+    MERGED = "merged", _("已并入原诉求")  # a repeat without new facts (S6), at filing or by 并入
 
 
 class Action(models.TextChoices):
-    ASSESS = "assess", "研判"
-    MERGE = "merge", "并入原诉求"  # S6: a repeat found at 研判 joins the open case it repeats
-    DISPATCH = "dispatch", "交办"
-    ACCEPT = "accept", "签收"
-    START = "start", "开始办理"
-    RESOLVE = "resolve", "处置完毕"
-    RETURN = "return", "退单"
-    EXTEND = "extend", "延期"
-    SUPERVISE = "supervise", "督办"
-    ANSWER = "answer", "直接答复办结"  # 咨询 only (S1)
-    NOT_ACCEPT = "not_accept", "不予受理"
-    VISIT = "visit", "回访评价"
-    CLOSE_EXCEPTION = "close_exception", "例外办结"
-    REQUEST_TERMINATION = "request_termination", "申请终止"
-    TERMINATE = "terminate", "终止"
+    ASSESS = "assess", _("研判")
+    MERGE = "merge", _("并入原诉求")  # S6: a repeat found at 研判 joins the open case it repeats
+    DISPATCH = "dispatch", _("交办")
+    ACCEPT = "accept", _("签收")
+    START = "start", _("开始办理")
+    RESOLVE = "resolve", _("处置完毕")
+    RETURN = "return", _("退单")
+    EXTEND = "extend", _("延期")
+    SUPERVISE = "supervise", _("督办")
+    ANSWER = "answer", _("直接答复办结")  # 咨询 only (S1)
+    NOT_ACCEPT = "not_accept", _("不予受理")
+    VISIT = "visit", _("回访评价")
+    CLOSE_EXCEPTION = "close_exception", _("例外办结")
+    REQUEST_TERMINATION = "request_termination", _("申请终止")
+    TERMINATE = "terminate", _("终止")
     # Done by the scheduler, never offered as a button.
-    ESCALATE = "escalate", "超时升级"
-    AUTO_CLOSE = "auto_close", "逾期未评价自动办结"
+    ESCALATE = "escalate", _("超时升级")
+    AUTO_CLOSE = "auto_close", _("逾期未评价自动办结")
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,10 @@ class InvalidTransition(Exception):
         self.old, self.action, self.new = old, action, new
         old_label = Status(old).label if old in Status.values else old
         action_label = Action(action).label if action in Action.values else action
-        super().__init__(f"当前状态「{old_label}」下不能执行「{action_label}」")
+        super().__init__(
+            gettext("当前状态「%(status)s」下不能执行「%(action)s」")
+            % {"status": old_label, "action": action_label}
+        )
 
 
 class CaseChanged(Exception):

@@ -6,6 +6,14 @@ document.addEventListener("change", (event) => {
   }
 });
 
+// A form that cannot be undone asks first (data-confirm holds the translated question).
+document.addEventListener("submit", (event) => {
+  const question = event.target.dataset ? event.target.dataset.confirm : "";
+  if (question && !window.confirm(question)) {
+    event.preventDefault();
+  }
+});
+
 // Long text: a textarea with a maxlength shows how much is typed ("已输入 123 / 5000 字"), so
 // the limit is seen before the browser stops accepting more. The words come from the page
 // (body[data-count-text], translated by the server); the count is what maxlength counts.

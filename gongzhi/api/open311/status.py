@@ -31,7 +31,7 @@ def status_notes(case: Any) -> str:
         # Public words for anyone: the reply passes the same cleaning as every public page.
         return remove_contacts(case.public_reply, [case.requester_name])
     if case.status == Status.NOT_ACCEPTED and case.not_accepted_reason:
-        return NOT_ACCEPTED_CHANNEL.get(case.not_accepted_reason, "")
+        return str(NOT_ACCEPTED_CHANNEL.get(case.not_accepted_reason, ""))
     if case.status == Status.MERGED and case.duplicate_of_id:
         return "重复诉求，已并入原诉求一并办理"
-    return Status(case.status).label if case.status in Status.values else ""
+    return str(Status(case.status).label) if case.status in Status.values else ""

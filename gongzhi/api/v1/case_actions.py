@@ -56,7 +56,7 @@ def _run(
         "id": case.pk,
         "number": case.number,
         "status": case.status,
-        "status_label": Status(case.status).label,
+        "status_label": str(Status(case.status).label),
         "version": case.version,
     }
 

@@ -31,7 +31,7 @@ class CaseOut(Schema):
     @staticmethod
     def resolve_status_label(obj: object) -> str:
         status = obj.get("status", "") if isinstance(obj, dict) else getattr(obj, "status", "")
-        return Status(status).label if status in Status.values else status
+        return str(Status(status).label) if status in Status.values else status
 
 
 class CasePage(Schema):

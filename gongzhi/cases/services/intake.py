@@ -330,7 +330,7 @@ def _record_repeat(*, case: Case, original: Case, actor: Any) -> None:
         note=f"收到重复反映（{case.number}），已并入本诉求",
         payload={"repeat": case.number},
     )
-    progress = Status(original.status).label
+    progress = source_label(Status(original.status).label)  # stored: Chinese in any language
     notices.send(
         notices.requester(case),
         case=case,

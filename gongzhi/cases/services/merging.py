@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gongzhi.cases import policies
+from gongzhi.cases.choices import source_label
 from gongzhi.cases.models import Case, EventKind
 from gongzhi.cases.services import notices
 from gongzhi.cases.services.moves import add_event, check_version, move
@@ -38,12 +39,13 @@ def _original_for(actor: Any, case: Case, number: str) -> Case:
 
 
 def _tell_requester(repeat: Case, original: Case) -> None:
+    progress = source_label(Status(original.status).label)  # stored: Chinese in any language
     notices.send(
         notices.requester(repeat),
         case=repeat,
         kind="case.repeated",
         title="您反映的问题已在办理中",
-        body=f"已并入诉求 {original.number}，当前进度：{Status(original.status).label}。",
+        body=f"已并入诉求 {original.number}，当前进度：{progress}。",
         key=f"repeated:{original.number}",
     )
 

@@ -74,3 +74,10 @@ def test_the_hotline_deadline_is_on_the_staff_page(make, personas) -> None:
     other = make.received()
     page = _client(personas.community_worker).get(f"/cases/{other.pk}/").content.decode()
     assert "热线要求办结时间" not in page
+
+
+def test_only_actions_that_end_or_send_back_the_work_are_red(make, personas) -> None:
+    case = make.dispatched()
+    page = _client(personas.property_a).get(f"/cases/{case.pk}/").content.decode()
+    assert 'class="btn btn-primary" data-testid="confirm-accept"' in page
+    assert 'class="btn btn-danger" data-testid="confirm-return"' in page

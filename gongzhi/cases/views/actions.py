@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongzhi.cases import forms, selectors, services, ui_selectors
+from gongzhi.cases.choices import source_label
 from gongzhi.cases.views.detail import ACTION_FORMS, form_for, render_detail
 from gongzhi.cases.views.feedback import add_service_errors
 from gongzhi.cases.workflow import Action, CaseChanged, InvalidTransition, check_move
@@ -62,7 +63,7 @@ def perform(
         if form.is_valid():
             kwargs = form.service_kwargs()
             moved = service(case=case, actor=request.user, expected_version=version, **kwargs)
-            message = done(moved) if done else f"已{Action(action).label}"
+            message = done(moved) if done else _("已%(action)s") % {"action": Action(action).label}
             return _back_after(request, moved, message)
     except InvalidTransition as exc:
         rated = action == Action.VISIT and ui_selectors.has_rating(case)
@@ -83,7 +84,7 @@ def _endpoint(action: str, service: Callable[..., Any]) -> Callable[..., HttpRes
         return perform(request, pk, action, ACTION_FORMS[action], service, DONE.get(action))
 
     view.__name__ = f"case_{action}"
-    view.__doc__ = f"POST /cases/<id>/{action}: {Action(action).label}"
+    view.__doc__ = f"POST /cases/<id>/{action}: {source_label(Action(action).label)}"
     return view
 
 

@@ -30,6 +30,12 @@ ACTION_FORMS: dict[str, type[forms.ActionForm]] = {
     Action.TERMINATE: forms.ReasonForm,
 }
 
+# Actions that take a case out of someone's hands for good or send it back: red buttons.
+# The rest move the work forward: the primary colour (every button was red before).
+ENDS_THE_WORK = frozenset(
+    {Action.TERMINATE, Action.NOT_ACCEPT, Action.RETURN, Action.CLOSE_EXCEPTION, Action.MERGE}
+)
+
 
 def form_for(
     action: str, form_class: type[forms.ActionForm], case: Any, *args: Any
@@ -63,7 +69,13 @@ def render_detail(
             args=[case.pk],
         )
         action_forms.append(
-            {"action": action, "label": Action(action).label, "form": form, "url": url}
+            {
+                "action": action,
+                "label": Action(action).label,
+                "form": form,
+                "url": url,
+                "ends_the_work": action in ENDS_THE_WORK,
+            }
         )
     reveal = request.GET.get("reveal") == "1" and detail.can_reveal
     context = {

@@ -122,11 +122,6 @@ def test_staff_queue_and_case_page_show_english_labels(english, personas, dispat
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="Status labels are plain strings in gongzhi/cases/workflow.py: remove this mark "
-    "once they are gettext_lazy and translated",
-)
 def test_status_badges_in_english(english, personas, dispatched_case) -> None:
     english.force_login(personas.resident_a)
     page = english.get(f"/cases/{dispatched_case.pk}/").content.decode()
