@@ -17,7 +17,7 @@ from gongzhi.cases.choices import (
     SlaClass,
     Urgency,
 )
-from gongzhi.cases.forms.fields import MultipleFileField, StyledForm, text_field
+from gongzhi.cases.forms.fields import MultipleFileField, StyledForm, Textarea, text_field
 from gongzhi.cases.texts import MAX_CONTENT, MAX_NOTE, MAX_RESOLUTION_NOTE
 
 # --- Actions on one case ------------------------------------------------------------------------
@@ -27,7 +27,7 @@ def note_field(label: str, name: Any, max_length: int = MAX_NOTE, **kwargs: Any)
     """A note or reason, of at most 500 characters unless said otherwise, as in the API (the
     service checks it too); `name` is the short label its too-long message uses."""
     kwargs.setdefault("required", False)
-    return text_field(label, name, max_length, widget=forms.Textarea(attrs={"rows": 2}), **kwargs)
+    return text_field(label, name, max_length, widget=Textarea(attrs={"rows": 2}), **kwargs)
 
 
 class ActionForm(StyledForm):
@@ -127,7 +127,7 @@ class ResolveForm(ActionForm):
     public_reply = forms.CharField(
         label=_("公开答复（将告知诉求人，不得含个人信息）"),
         max_length=MAX_CONTENT,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=Textarea(attrs={"rows": 3}),
         error_messages={"required": _("请填写公开答复")},
     )
     resolution_note = note_field(_("处置说明（内部）"), _("处置说明"), MAX_RESOLUTION_NOTE)
@@ -147,7 +147,7 @@ class AnswerForm(ActionForm):
     reply = forms.CharField(
         label=_("答复内容（公开）"),
         max_length=MAX_CONTENT,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=Textarea(attrs={"rows": 3}),
         error_messages={"required": _("请填写答复内容")},
     )
 

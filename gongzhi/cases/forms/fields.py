@@ -38,6 +38,15 @@ class StyledForm(Styled, forms.Form):
         self.style_fields()
 
 
+class Textarea(forms.Textarea):
+    """A textarea whose line breaks count once: browsers count one character per line break
+    (and limit `maxlength` so) but send two (CR LF), so a text that fitted was refused."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        value = super().value_from_datadict(data, files, name)
+        return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

@@ -17,6 +17,7 @@ from gongzhi.cases.choices import (
 from gongzhi.cases.forms.fields import (
     MultipleFileField,
     StyledForm,
+    Textarea,
     community_label,
     text_field,
     words_required,
@@ -57,7 +58,7 @@ class ReportForm(StyledForm):
         label=_("反映内容"),
         max_length=MAX_CONTENT,
         validators=[CONTENT_WORDS],
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=Textarea(attrs={"rows": 6}),
         error_messages={
             "required": _("请填写反映内容"),
             "max_length": too_long_message_lazy(_("反映内容"), MAX_CONTENT),
@@ -111,7 +112,7 @@ class IntakeForm(StyledForm):
         label=_("诉求内容"),
         max_length=MAX_CONTENT,
         validators=[CONTENT_WORDS],
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=Textarea(attrs={"rows": 5}),
         error_messages={"max_length": too_long_message_lazy(_("诉求内容"), MAX_CONTENT)},
     )
     requester_name = text_field(

@@ -102,6 +102,20 @@ def test_the_resident_form_names_the_problem(personas, settings, tmp_path) -> No
     assert Case.objects.get().title == "楼道灯坏了一周"
 
 
+def test_line_breaks_count_once_as_the_browser_counts_them(personas, settings, tmp_path):
+    """A browser's maxlength counts a line break as one character but sends CR LF."""
+    settings.MEDIA_ROOT = tmp_path
+    client = _client(personas.resident_a)
+    content = "\r\n".join(["楼道灯坏了一周，晚上看不见路。"] * 300)  # 300 lines of 15
+    as_typed = content.replace("\r\n", "\n")
+    assert len(as_typed) <= 5000 < len(content)  # fits the textarea; not as sent
+    response = client.post(
+        "/cases/new/", {"type": "help", "place": f"unit:{personas.unit_a.pk}", "content": content}
+    )
+    assert response.status_code == 302
+    assert Case.objects.get().content == as_typed
+
+
 def test_the_staff_intake_form_names_the_problem(personas) -> None:
     client = _client(personas.grid_worker)
     data = {"channel": "visit", "type": "help", "compound": personas.compound_a.pk}
