@@ -11,11 +11,13 @@ from typing import Any
 from django.shortcuts import get_object_or_404
 
 from gongzhi.cases import policies
+from gongzhi.cases.choices import Channel
 from gongzhi.cases.models import Case, CaseAttachment
 from gongzhi.cases.selectors import CaseDetail
 from gongzhi.cases.workflow import Status
 from gongzhi.core.masking import mask_name, redact_text, remove_contacts
 from gongzhi.org import policies as org_policies
+from gongzhi.org import scopes as org_scopes
 from gongzhi.org import selectors as org_selectors
 from gongzhi.org.models import Compound, PropertyCompany, Role, RoleGrant, Unit
 
@@ -34,6 +36,17 @@ _ROLE_ORDER = (
 def intake_compounds(user: Any) -> list[Compound]:
     """Compounds the user may file a case for on someone's behalf (staff intake)."""
     return [c for c in org_selectors.compounds_for(user) if policies.is_intake_staff(user, c)]
+
+
+def intake_channel(user: Any) -> str:
+    """The channel staff most likely record from, preselected on the intake form: a grid
+    worker reports what they found, property staff take their hotline, a desk takes visitors."""
+    scope = org_scopes.scope_for(user)
+    if Role.GRID_WORKER in scope.roles and Role.COMMUNITY_WORKER not in scope.roles:
+        return Channel.GRID_WORKER
+    if scope.company_ids and not scope.roles & policies.CONTACT_ROLES:
+        return Channel.PROPERTY_HOTLINE
+    return Channel.VISIT
 
 
 def resident_places(user: Any) -> list[tuple[str, str]]:

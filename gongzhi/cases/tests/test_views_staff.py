@@ -180,3 +180,13 @@ def test_tabs_where_nothing_can_be_dispatched_offer_no_bulk_dispatch(personas, m
     page = client.get("/cases/?bucket=closed").content.decode()
     assert closed.number in page  # listed, but not offered for dispatch
     assert 'data-testid="bulk-dispatch"' not in page and f'value="{closed.pk}:' not in page
+
+
+@pytest.mark.parametrize(
+    ("who", "channel"),
+    [("grid_worker", "grid_worker"), ("property_a", "property_hotline"),
+     ("community_worker", "visit"), ("street_officer", "visit")],
+)  # fmt: skip
+def test_intake_preselects_the_channel_each_role_records_from(personas, who, channel) -> None:
+    form = _client(getattr(personas, who)).get("/cases/intake/").context["form"]
+    assert form["channel"].value() == channel

@@ -118,7 +118,12 @@ def intake(request: HttpRequest) -> HttpResponse:
     compounds = ui_selectors.intake_compounds(request.user)
     if not compounds:
         raise PermissionDenied("仅工作人员可代为登记诉求")
-    form = IntakeForm(request.POST or None, request.FILES or None, compounds=compounds)
+    form = IntakeForm(
+        request.POST or None,
+        request.FILES or None,
+        compounds=compounds,
+        initial={"channel": ui_selectors.intake_channel(request.user)},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             case = services.case_file(actor=request.user, **form.cleaned_data)
