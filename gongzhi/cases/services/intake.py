@@ -330,15 +330,7 @@ def _record_repeat(*, case: Case, original: Case, actor: Any) -> None:
         note=f"收到重复反映（{case.number}），已并入本诉求",
         payload={"repeat": case.number},
     )
-    progress = source_label(Status(original.status).label)  # stored: Chinese in any language
-    notices.send(
-        notices.requester(case),
-        case=case,
-        kind="case.repeated",
-        title="您反映的问题已在办理中",
-        body=f"已并入诉求 {original.number}，当前进度：{progress}。",
-        key="repeated",
-    )
+    notices.repeat_joined(case, original)
 
 
 @transaction.atomic

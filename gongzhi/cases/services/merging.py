@@ -12,7 +12,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gongzhi.cases import policies
-from gongzhi.cases.choices import source_label
 from gongzhi.cases.models import Case, EventKind
 from gongzhi.cases.services import notices
 from gongzhi.cases.services.moves import add_event, check_version, move
@@ -36,18 +35,6 @@ def _original_for(actor: Any, case: Case, number: str) -> Case:
     if original.status in FINAL_STATUSES or original.compound_id != case.compound_id:
         raise ValidationError({"original": _("只能并入本小区尚未办结的诉求")})
     return original
-
-
-def _tell_requester(repeat: Case, original: Case) -> None:
-    progress = source_label(Status(original.status).label)  # stored: Chinese in any language
-    notices.send(
-        notices.requester(repeat),
-        case=repeat,
-        kind="case.repeated",
-        title="您反映的问题已在办理中",
-        body=f"已并入诉求 {original.number}，当前进度：{progress}。",
-        key=f"repeated:{original.number}",
-    )
 
 
 @transaction.atomic
@@ -100,6 +87,6 @@ def case_merge(
             note=f"所并入的诉求 {case.number} 已并入诉求 {target.number}",
             payload={"original": target.number},
         )
-        _tell_requester(repeat, target)
-    _tell_requester(case, target)
+        notices.repeat_joined(repeat, target)
+    notices.repeat_joined(case, target)
     return case

@@ -6,8 +6,9 @@ from typing import Any
 
 from django.db.models import Q
 
-from gongzhi.cases.choices import Level
+from gongzhi.cases.choices import Level, source_label
 from gongzhi.cases.models import Case
+from gongzhi.cases.workflow import Status
 from gongzhi.core.masking import remove_contacts
 from gongzhi.org.models import Role, User
 from gongzhi.org.scopes import current_company_compounds
@@ -88,6 +89,19 @@ def dispatcher(case: Case) -> list[User]:
     if case.dispatched_by_id and case.dispatched_by.is_active:
         return [case.dispatched_by]
     return supervisors(case)
+
+
+def repeat_joined(repeat: Case, original: Case) -> None:
+    """S6: the requester of a repeat hears which open case it joined and how far that is."""
+    progress = source_label(Status(original.status).label)  # stored: Chinese in any language
+    send(
+        requester(repeat),
+        case=repeat,
+        kind="case.repeated",
+        title="您反映的问题已在办理中",
+        body=f"已并入诉求 {original.number}，当前进度：{progress}。",
+        key=f"repeated:{original.number}",
+    )
 
 
 def requester(case: Case) -> list[User]:
