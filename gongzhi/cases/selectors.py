@@ -122,6 +122,7 @@ _ACTION_CHECKS = {
     Action.CLOSE_EXCEPTION: policies.can_supervise,
     Action.REQUEST_TERMINATION: policies.can_request_termination,
     Action.TERMINATE: policies.can_supervise,
+    Action.REJECT_TERMINATION: policies.can_supervise,
 }
 
 
@@ -138,6 +139,8 @@ def allowed_actions(user: Any, case: Case) -> list[str]:
         if action == Action.DISPATCH and not case.sla_class:
             continue
         if action == Action.REQUEST_TERMINATION and case.termination_requested:
+            continue
+        if action == Action.REJECT_TERMINATION and not case.termination_requested:
             continue
         if _ACTION_CHECKS[action](user, case):
             actions.append(str(action))

@@ -44,6 +44,7 @@ class Action(models.TextChoices):
     CLOSE_EXCEPTION = "close_exception", _("例外办结")
     REQUEST_TERMINATION = "request_termination", _("申请终止")
     TERMINATE = "terminate", _("终止")
+    REJECT_TERMINATION = "reject_termination", _("驳回终止申请")
     # Done by the scheduler, never offered as a button.
     ESCALATE = "escalate", _("超时升级")
     AUTO_CLOSE = "auto_close", _("逾期未评价自动办结")
@@ -86,6 +87,7 @@ ACTIONS: dict[str, Move] = {
     Action.CLOSE_EXCEPTION: Move(frozenset({S.REOPENED}), frozenset({S.CLOSED})),
     Action.REQUEST_TERMINATION: Move(_WORKING | {S.RETURNED, S.REOPENED}),
     Action.TERMINATE: Move(OPEN_STATUSES, frozenset({S.TERMINATED})),
+    Action.REJECT_TERMINATION: Move(OPEN_STATUSES),  # the request is refused: work goes on
     Action.ESCALATE: Move(_WORKING),
     Action.AUTO_CLOSE: Move(frozenset({S.RESOLVED}), frozenset({S.CLOSED})),
 }

@@ -16,6 +16,7 @@ from gongzhi.cases.services.assignment import (
 )
 from gongzhi.cases.services.closure import (
     case_close_with_exception,
+    case_reject_termination,
     case_request_termination,
     case_terminate,
     case_visit,
@@ -47,6 +48,7 @@ __all__ = [
     "case_file",
     "case_merge",
     "case_not_accept",
+    "case_reject_termination",
     "case_request_termination",
     "case_resolve",
     "case_return",

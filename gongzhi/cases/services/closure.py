@@ -224,3 +224,37 @@ def case_terminate(
         key="terminated",
     )
     return case
+
+
+@transaction.atomic
+def case_reject_termination(
+    *, case: Case, actor: Any, reason: str, expected_version: int | None = None
+) -> Case:
+    """驳回终止申请: the community or the street refuses a termination request; the work goes
+    on under the same deadline, and whoever handles it is told why."""
+    if not policies.can_supervise(actor, case):
+        raise PermissionDenied
+    check_version(case, expected_version)
+    check_move(case.status, Action.REJECT_TERMINATION)
+    if not case.termination_requested:
+        raise ValidationError({"reason": _("该诉求没有待审批的终止申请")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("请填写驳回理由")})
+    check_note(reason, field="reason", label=_("理由"))
+    move(
+        case,
+        action=Action.REJECT_TERMINATION,
+        actor=actor,
+        kind=EventKind.SUPERVISED,  # a refusal is the supervisor's word to carry on
+        note=f"驳回终止申请：{reason.strip()}",
+        updates={"termination_requested": False},
+    )
+    notices.send(
+        notices.handlers(case),
+        case=case,
+        kind="case.supervised",
+        title="终止申请未获批准，请继续办理",
+        body=f"{notices.case_label(case)}。{reason.strip()}",
+        key=f"termination_rejected:{case.version}",
+    )
+    return case

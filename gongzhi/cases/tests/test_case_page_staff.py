@@ -81,3 +81,34 @@ def test_only_actions_that_end_or_send_back_the_work_are_red(make, personas) -> 
     page = _client(personas.property_a).get(f"/cases/{case.pk}/").content.decode()
     assert 'class="btn btn-primary" data-testid="confirm-accept"' in page
     assert 'class="btn btn-danger" data-testid="confirm-return"' in page
+
+
+def test_a_termination_request_can_be_refused_and_the_work_goes_on(make, personas) -> None:
+    from django.core.exceptions import ValidationError
+
+    from gongzhi.cases import services
+    from gongzhi.cases.models import CaseEvent
+    from gongzhi.core.models import Notification
+
+    case = services.case_request_termination(
+        case=make.accepted(), actor=personas.property_a, reason="诉求人说不用修了"
+    )
+    desk = _client(personas.community_worker)
+    page = desk.get(f"/cases/{case.pk}/").content.decode()
+    assert 'data-testid="action-reject_termination"' in page and "驳回终止申请" in page
+    response = desk.post(
+        f"/cases/{case.pk}/reject_termination",
+        {"version": case.version, "reason": "诉求人电话确认仍需维修"},
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == Status.ACCEPTED and not case.termination_requested
+    assert CaseEvent.objects.filter(case=case, note="驳回终止申请：诉求人电话确认仍需维修").exists()
+    told = Notification.objects.get(recipient=personas.property_a, title__startswith="终止申请未获")
+    assert "诉求人电话确认仍需维修" in told.body
+    # Nothing left to refuse: the action is gone, and a replayed refusal is refused.
+    assert "action-reject_termination" not in desk.get(f"/cases/{case.pk}/").content.decode()
+    with pytest.raises(ValidationError, match="没有待审批的终止申请"):
+        services.case_reject_termination(
+            case=case, actor=personas.community_worker, reason="再驳回"
+        )

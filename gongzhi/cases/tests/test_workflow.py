@@ -58,6 +58,15 @@ EXPECTED_SOURCES = {
         S.IN_PROGRESS,
         S.RETURNED,
         S.REOPENED,
+    },
+    A.REJECT_TERMINATION: {
+        S.RECEIVED,
+        S.ASSESSED,
+        S.DISPATCHED,
+        S.ACCEPTED,
+        S.IN_PROGRESS,
+        S.RETURNED,
+        S.REOPENED,
     },  # fmt: skip
     A.ESCALATE: {S.DISPATCHED, S.ACCEPTED, S.IN_PROGRESS},
     A.AUTO_CLOSE: {S.RESOLVED},
@@ -107,6 +116,11 @@ def _open_case(p) -> Case:
     )  # fmt: skip
 
 
+def _with_termination_requested(case: Case) -> Case:
+    case.termination_requested = True  # in memory: what the refusal needs, whatever the status
+    return case
+
+
 def _call(action: str, case: Case, p) -> None:
     later = case.due_at + dt.timedelta(hours=1) if case.due_at else timezone.now()
     calls = {
@@ -152,6 +166,10 @@ def _call(action: str, case: Case, p) -> None:
         ),
         A.TERMINATE: lambda: services.case_terminate(
             case=case, actor=p.community_worker, reason="诉求人撤回"
+        ),
+        A.REJECT_TERMINATION: lambda: services.case_reject_termination(
+            case=_with_termination_requested(case), actor=p.community_worker,
+            reason="诉求人仍要求处理",
         ),
     }  # fmt: skip
     calls[action]()

@@ -364,6 +364,7 @@ SERVICES = {
     Action.CLOSE_EXCEPTION: services.case_close_with_exception,
     Action.REQUEST_TERMINATION: services.case_request_termination,
     Action.TERMINATE: services.case_terminate,
+    Action.REJECT_TERMINATION: services.case_reject_termination,
 }
 # About 0.2 s of CPU per sequence: 100 sequences of up to 15 steps (an `advance` step is up to
 # 6 actions) stay under a minute per database; GONGZHI_STATEFUL_EXAMPLES=2000 for a long run.

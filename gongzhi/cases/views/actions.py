@@ -105,6 +105,7 @@ SERVICES: dict[str, Callable[..., Any]] = {
     Action.CLOSE_EXCEPTION: services.case_close_with_exception,
     Action.REQUEST_TERMINATION: services.case_request_termination,
     Action.TERMINATE: services.case_terminate,
+    Action.REJECT_TERMINATION: services.case_reject_termination,
 }
 # Success messages other than 已<action>.
 DONE: dict[str, Callable[[Any], str]] = {Action.MERGE: _merged}

@@ -28,6 +28,7 @@ ACTION_FORMS: dict[str, type[forms.ActionForm]] = {
     Action.CLOSE_EXCEPTION: forms.ReasonForm,
     Action.REQUEST_TERMINATION: forms.ReasonForm,
     Action.TERMINATE: forms.ReasonForm,
+    Action.REJECT_TERMINATION: forms.ReasonForm,
 }
 
 # Actions that take a case out of someone's hands for good or send it back: red buttons.
