@@ -12,7 +12,7 @@ from gongzhi.cases.workflow import Action, Status, can_move
 def return_reasons(user: Any, cases: Iterable[Case]) -> dict[int, str]:
     """The latest 退单 reason of each 已退单 case among `cases`, as `user` may read it (S9):
     one query for all of them (none when no case is returned)."""
-    from gongzhi.cases.selectors import case_requester, text_for_viewer  # (imports queue rows)
+    from gongzhi.cases.selectors import shown_to  # (selectors imports this module)
 
     returned = {case.pk: case for case in cases if case.status == Status.RETURNED}
     if not returned:
@@ -24,10 +24,7 @@ def return_reasons(user: Any, cases: Iterable[Case]) -> dict[int, str]:
         .values_list("case_id", "note")
     ):
         latest[case_id] = note  # ascending: the last one of each case wins
-    return {
-        pk: text_for_viewer(note, returned[pk], case_requester(user, returned[pk]))
-        for pk, note in latest.items()
-    }
+    return {pk: shown_to(user, returned[pk], note) for pk, note in latest.items()}
 
 
 def may_dispatch(user: Any, case: Case) -> bool:

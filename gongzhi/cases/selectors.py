@@ -94,6 +94,12 @@ def text_for_viewer(text: str, case: Case, requester: RequesterCard) -> str:
     return text
 
 
+def shown_to(user: Any, case: Case, text: str) -> str:
+    """`text_for_viewer` with the user's own requester card: one case's title or note in a
+    list (queue rows, AI duplicate links, API pages)."""
+    return text_for_viewer(text, case, case_requester(user, case))
+
+
 def case_requester(user: Any, case: Case, *, reveal: bool = False) -> RequesterCard:
     """S9: masked unless `reveal` and the viewer may see it; each unmasked view is audited. The
     party a case may be about gets no trace of the requester at all, not even a masked one."""

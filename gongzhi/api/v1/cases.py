@@ -61,8 +61,7 @@ def case_list(request: HttpRequest, filters: Query[CaseFilters]):
     )
     items, next_cursor = cursor.page(queryset, filters.cursor, filters.limit)
     for case in items:  # read-only instances: the title as this user may read it (S9)
-        requester = selectors.case_requester(request.user, case)
-        case.title = selectors.text_for_viewer(case.title, case, requester)
+        case.title = selectors.shown_to(request.user, case, case.title)
     return {"items": items, "next_cursor": next_cursor}
 
 

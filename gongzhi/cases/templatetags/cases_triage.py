@@ -27,8 +27,7 @@ def ai_suggestion_card(context: Any, case: Case, actions: list[str]) -> dict[str
             .select_related("compound")
             .order_by("-created_at")
         ):
-            requester = selectors.case_requester(user, other)
-            title = selectors.text_for_viewer(other.title, other, requester)
+            title = selectors.shown_to(user, other, other.title)
             duplicates.append(
                 {
                     "pk": other.pk,

@@ -108,4 +108,4 @@ def title_for_viewer(context: template.Context, case: Any) -> str:
     from gongzhi.cases import selectors
 
     user = context["request"].user
-    return selectors.text_for_viewer(case.title, case, selectors.case_requester(user, case))
+    return selectors.shown_to(user, case, case.title)

@@ -34,6 +34,11 @@ from gongzhi.cases.workflow import (
 )
 
 S, A = Status, Action
+# Every status in which the case is not finished (a termination may be decided in any of them).
+UNFINISHED = {
+    S.RECEIVED, S.ASSESSED, S.DISPATCHED, S.ACCEPTED, S.IN_PROGRESS, S.RETURNED, S.REOPENED,
+}  # fmt: skip
+
 # The S2 rules written out independently of workflow.py: action -> statuses it may start from.
 EXPECTED_SOURCES = {
     A.ASSESS: {S.RECEIVED, S.RETURNED, S.REOPENED},
@@ -50,24 +55,8 @@ EXPECTED_SOURCES = {
     A.VISIT: {S.RESOLVED},
     A.CLOSE_EXCEPTION: {S.REOPENED},
     A.REQUEST_TERMINATION: {S.DISPATCHED, S.ACCEPTED, S.IN_PROGRESS, S.RETURNED, S.REOPENED},
-    A.TERMINATE: {
-        S.RECEIVED,
-        S.ASSESSED,
-        S.DISPATCHED,
-        S.ACCEPTED,
-        S.IN_PROGRESS,
-        S.RETURNED,
-        S.REOPENED,
-    },
-    A.REJECT_TERMINATION: {
-        S.RECEIVED,
-        S.ASSESSED,
-        S.DISPATCHED,
-        S.ACCEPTED,
-        S.IN_PROGRESS,
-        S.RETURNED,
-        S.REOPENED,
-    },  # fmt: skip
+    A.TERMINATE: UNFINISHED,
+    A.REJECT_TERMINATION: UNFINISHED,  # a pending request may be refused in any of them
     A.ESCALATE: {S.DISPATCHED, S.ACCEPTED, S.IN_PROGRESS},
     A.AUTO_CLOSE: {S.RESOLVED},
 }
