@@ -25,8 +25,10 @@ from gongzhi.cases.choices import (
     RatingLevel,
     SlaClass,
     Urgency,
+    next_level,
+    source_label,
 )
-from gongzhi.cases.models import Case, EventKind, SlaPolicy
+from gongzhi.cases.models import Case, EventKind, RoutingRule, SlaPolicy
 from gongzhi.cases.workflow import CLOCK_STATUSES, Status
 from gongzhi.core.calendar import WorkingCalendar
 
@@ -144,7 +146,8 @@ SATISFIED = [RatingLevel.VERY_SATISFIED, RatingLevel.SATISFIED, RatingLevel.BASI
 # A case row: every column of Case but the id, defaults from the model (values as the database
 # stores them: JSON as text). `case_columns()` fixes the order the rows are written in.
 Row = dict[str, Any]
-Event = tuple[str, str, str, dt.datetime]  # kind, old status, new status, when
+# kind, old status, new status, when[, note]
+Event = tuple[str, str, str, dt.datetime] | tuple[str, str, str, dt.datetime, str]
 
 
 class _Weighted:
@@ -187,6 +190,10 @@ class CaseFactory:
         self.rng, self.now, self.companies = rng, now, companies
         self.latest = now - dt.timedelta(minutes=1)
         self.policies = {p.code: p for p in SlaPolicy.objects.all()}
+        # Where a case escalated past the street goes (吹哨), as `case_escalate` reads it.
+        self.departments = dict(
+            RoutingRule.objects.exclude(department="").values_list("category", "department")
+        )
         self.calendar = WorkingCalendar()
         self.template = _template()
         self.channel, self.type = _Weighted(CHANNEL_WEIGHTS), _Weighted(TYPE_WEIGHTS)
@@ -258,13 +265,45 @@ class CaseFactory:
             case["warned_at"] = case["warn_at"]
             events.append((EventKind.SLA_WARNED, status, status, case["warn_at"]))
         if status in CLOCK_STATUSES and case["due_at"] and case["due_at"] <= now:
-            case["breached_at"], case["breach_count"] = case["due_at"], 1
-            events.append((EventKind.SLA_BREACHED, status, status, case["due_at"]))
+            self._escalate_while_late(case, events)
         if status == Status.RESOLVED and case["visit_due_at"] <= now:
             case["status"], case["closed_at"] = Status.CLOSED, case["visit_due_at"]
             events.append(
                 (EventKind.AUTO_CLOSED, Status.RESOLVED, Status.CLOSED, case["closed_at"])
             )
+
+    def _escalate_while_late(self, case: Row, events: list[Event]) -> None:
+        """Each deadline that passed hands the case one level up at that moment, with the next
+        level's own window, as `case_escalate` does; above a department the breach stays
+        flagged. (Only the breach is recorded for cases finished since: their level is history.)
+        """
+        status, policy = case["status"], self.policies[case["sla_class"]]
+        while case["due_at"] <= self.now:
+            due, level = case["due_at"], case["assigned_level"] or Level.COMPOUND
+            case["breach_count"] = (case["breach_count"] or 0) + 1
+            label = source_label(Level(level).label)
+            events.append(
+                (EventKind.SLA_BREACHED, status, status, due, f"超过办理期限（{label}层级）")
+            )
+            above = next_level(level)
+            if above is None:
+                case["breached_at"] = due
+                return
+            next_due = due + dt.timedelta(hours=policy.escalation_hours)
+            warn = sla.warn_time(due, next_due, policy)
+            case.update(assigned_level=above, assigned_user_id=None, clock_started_at=due,
+                        escalation_level=(case["escalation_level"] or 0) + 1, due_at=next_due,
+                        warn_at=warn, warned_at=None, breached_at=None)  # fmt: skip
+            department = ""
+            if above == Level.DEPARTMENT:
+                department = self.departments.get(case["category"], "待街道指定的职能部门")
+                case["assigned_department"] = department
+            note = f"升级至{source_label(Level(above).label)}办理"
+            events.append((EventKind.ESCALATED, status, status, due,
+                           note + (f"（{department}）" if department else "")))  # fmt: skip
+            if warn <= self.now:
+                case["warned_at"] = warn
+                events.append((EventKind.SLA_WARNED, status, status, warn))
 
     def _lifecycle(self, case: Row, events: list[Event], category: str) -> Any:
         """Assess → dispatch → accept → start → resolve → close, as far as the status says."""

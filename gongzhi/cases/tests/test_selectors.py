@@ -157,3 +157,30 @@ def test_seeded_history_looks_already_swept(personas) -> None:
     call_command("seed_scale", "--cases", "400", "--seed", "11", stdout=io.StringIO())
     assert sweeps.breach_candidates(timezone.now()).count() == 0
     assert not Case.objects.filter(status="resolved", visit_due_at__lte=timezone.now()).exists()
+
+
+@pytest.mark.django_db
+def test_seeded_late_cases_were_escalated_as_the_scheduler_would(personas) -> None:
+    """An open case whose deadline passed went one level up per passed deadline, with the
+    breach and the escalation on its timeline; only above the street does a breach stay."""
+    from django.utils import timezone
+
+    from gongzhi.cases.sla import ensure_default_policies
+    from gongzhi.cases.workflow import CLOCK_STATUSES
+
+    ensure_default_policies()
+    call_command("seed_scale", "--cases", "400", "--seed", "11", stdout=io.StringIO())
+    now = timezone.now()
+    working = Case.objects.filter(status__in=CLOCK_STATUSES)
+    escalated = working.filter(escalation_level__gt=0)
+    assert escalated.exists()
+    for case in escalated:
+        kinds = list(case.events.values_list("kind", flat=True))
+        assert kinds.count("escalated") == case.escalation_level
+        assert kinds.count("sla_breached") == case.breach_count
+        assert case.assigned_level != "compound"
+        notes = case.events.filter(kind="escalated").values_list("note", flat=True)
+        assert all(note.startswith("升级至") for note in notes)
+    stuck = working.filter(due_at__lte=now)
+    assert not stuck.exclude(assigned_level="department").exists()
+    assert not stuck.filter(breached_at__isnull=True).exists()

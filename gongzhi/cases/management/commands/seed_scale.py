@@ -232,7 +232,8 @@ class Command(BaseCommand):
                 case[column] = stamp(case[column])
             cases.append((pk, *(case[c] for c in columns)))
             events.extend(
-                (pk, kind, old, new, "", False, "{}", stamp(at)) for kind, old, new, at in timeline
+                (pk, kind, old, new, note[0] if note else "", False, "{}", stamp(at))
+                for kind, old, new, at, *note in timeline
             )
             if rating is not None:
                 level, reason, at = rating
