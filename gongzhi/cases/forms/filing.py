@@ -5,7 +5,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.cases.choices import (
@@ -22,6 +22,16 @@ from gongzhi.cases.forms.fields import (
     text_field,
     words_required,
 )
+from gongzhi.cases.metrics import Grouping
+from gongzhi.cases.periods import (
+    EARLIEST,
+    LATEST,
+    Period,
+    Preset,
+    local_today,
+    matching_preset,
+    preset_period,
+)
 from gongzhi.cases.texts import (
     MAX_ADDRESS,
     MAX_CONTENT,
@@ -33,7 +43,6 @@ from gongzhi.cases.texts import (
     too_long_message_lazy,
 )
 from gongzhi.cases.workflow import Status
-from gongzhi.core.calendar import local_zone
 
 # --- Filing -----------------------------------------------------------------------------------
 
@@ -249,42 +258,103 @@ class ImportForm(StyledForm):
 
 
 class MetricsFilterForm(StyledForm):
+    """Period (a quick choice or two dates, in local time), grouping and community.
+
+    Always bound (to the query string, empty the first time): with nothing chosen it means
+    本月 by 小区. A quick choice wins over the dates, which are then shown as the days it stands
+    for, so that 查询 after editing one of them asks for exactly the edited days."""
+
+    period = forms.ChoiceField(
+        label=_("期间"),
+        choices=Preset.choices,
+        required=False,
+        error_messages={"invalid_choice": _("请选择本月、上月、本季度、本年或自定义日期")},
+    )
     start = forms.DateField(
-        label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("开始日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("开始日期无效，请按“2026-11-01”的格式填写")},
     )
     end = forms.DateField(
-        label=_("结束日期（含）"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("结束日期（含）"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("结束日期无效，请按“2026-11-30”的格式填写")},
+    )
+    group = forms.ChoiceField(
+        label=_("分组"),
+        choices=Grouping.choices,
+        required=False,
+        error_messages={"invalid_choice": _("请选择按小区、社区或物业公司分组")},
     )
     community = forms.TypedChoiceField(
-        label=_("社区"), coerce=int, required=False, empty_value=None
+        label=_("社区"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        error_messages={"invalid_choice": _("请从列表中选择社区")},
     )
 
-    def __init__(self, *args: Any, communities: list[Any], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, communities: list[Any], today: dt.date | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.today = today or local_today()
         self.communities = {c.pk: c for c in communities}
         self.fields["community"].choices = [
             ("", _("全部社区")),
             *((c.pk, community_label(c.name)) for c in communities),
         ]
 
-        today = timezone.localdate()
-        self.fields["start"].initial = today.replace(day=1)
-        self.fields["end"].initial = today
-
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            raise ValidationError(_("结束日期不能早于开始日期"))
+        if self.errors:  # a field is wrong: its own message says what
+            return data
+        preset = data.get("period") or (
+            Preset.CUSTOM if data.get("start") or data.get("end") else Preset.THIS_MONTH
+        )
+        if preset != Preset.CUSTOM:
+            period = preset_period(preset, self.today)
+        else:
+            period = self._chosen_dates(data)
+        data["group"] = data.get("group") or Grouping.COMPOUND
+        data["range"] = period
+        data["period"] = matching_preset(period, self.today)
+        self.data = self.data.copy()  # show the days the quick choice stands for
+        self.data["start"], self.data["end"] = period.first.isoformat(), period.last.isoformat()
         return data
 
+    def _chosen_dates(self, data: dict[str, Any]) -> Period:
+        start, end = data.get("start"), data.get("end")
+        if not start or not end:
+            raise ValidationError(_("自定义期间须填写开始日期和结束日期"))
+        if not (EARLIEST <= start <= LATEST and EARLIEST <= end <= LATEST):
+            raise ValidationError(_("日期须在2000年1月1日至2099年12月31日之间"))
+        if end < start:
+            raise ValidationError(_("结束日期不能早于开始日期"))
+        return Period(start, end)
+
     def filters(self) -> dict[str, Any]:
-        """[start, end + 1 day) in local time and the community; this month by default."""
-        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        start = data.get("start") or self.fields["start"].initial
-        end = data.get("end") or self.fields["end"].initial
-        zone = local_zone()
+        """For the selectors: [start, end) in local time and the community (a valid form)."""
+        start, end = self.cleaned_data["range"].bounds()
         return {
-            "start": dt.datetime.combine(start, dt.time(0, 0), tzinfo=zone),
-            "end": dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0, 0), tzinfo=zone),
-            "community": self.communities.get(data.get("community")),
+            "start": start,
+            "end": end,
+            "community": self.communities.get(self.cleaned_data.get("community")),
         }
+
+    def query(self, **extra: str) -> str:
+        """The query string of exactly these days, grouping and community (for the download)."""
+        period = self.cleaned_data["range"]
+        community = self.cleaned_data.get("community")
+        return urlencode(
+            {
+                "period": Preset.CUSTOM,
+                "start": period.first.isoformat(),
+                "end": period.last.isoformat(),
+                "group": self.cleaned_data["group"],
+                **({"community": str(community)} if community in self.communities else {}),
+                **extra,
+            }
+        )

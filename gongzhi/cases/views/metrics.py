@@ -1,4 +1,5 @@
-"""S8 metrics per compound for a period, as a table and a chart (data via json_script)."""
+"""S8 metrics for a period, by compound, community or party: a table, a chart (data via
+json_script, drawn by static/js/cases.js) and the same table as an Excel file (?format=xlsx)."""
 
 from typing import Any
 
@@ -6,33 +7,85 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gongzhi.cases import metrics, policies
 from gongzhi.cases.forms import MetricsFilterForm
+from gongzhi.cases.forms.fields import community_label
+from gongzhi.cases.metrics import RATES, Grouping
+from gongzhi.cases.metrics_export import write_metrics
+from gongzhi.cases.periods import Preset
 from gongzhi.org import selectors as org_selectors
 
-# (attribute of CaseMetrics, column title): the order of the table and the chart.
-RATES = (
-    ("response_rate", "响应率"),
-    ("resolution_rate", "解决率"),
-    ("satisfaction_rate", "满意率"),
-    ("on_time_rate", "按时办结率"),
-    ("return_rate", "退单率"),
-    ("repeat_rate", "重复诉求率"),
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The column of the groups; a party is a company, or 社区/街道/职能部门 handling it themselves.
+GROUP_COLUMNS = {
+    Grouping.COMPOUND: gettext_lazy("小区"),
+    Grouping.COMMUNITY: gettext_lazy("社区"),
+    Grouping.PARTY: gettext_lazy("承办单位"),
+}
+FORMULAS = (
+    gettext_lazy(
+        "响应率＝按时签收÷已交办；解决率＝回访已解决÷回访数；满意率＝（非常满意＋满意＋基本满意）÷回访数；"
+        "按时办结率＝未超时办结÷办结数；退单率＝被退单÷已交办；重复诉求率＝重复反映÷全部诉求。"
+    ),
+    gettext_lazy("诉求按受理时间计入期间；按物业公司分组时计入诉求当前的承办单位。"),
 )
 
 
-def _chart(rows: list[tuple[Any, metrics.CaseMetrics]]) -> dict[str, Any]:
+def _rows(group: str, rows: list[tuple[metrics.Group, metrics.CaseMetrics]]) -> list[Any]:
+    if group == Grouping.COMMUNITY:
+        return [(community_label(g.name), m) for g, m in rows]
+    return [(g.name, m) for g, m in rows]
+
+
+def _cells(m: metrics.CaseMetrics) -> list[tuple[metrics.RateColumn, metrics.Ratio]]:
+    return [(rate, getattr(m, rate.attr)) for rate in RATES]
+
+
+def _chart(rows: list[tuple[str, metrics.CaseMetrics]]) -> dict[str, Any]:
     def percent(ratio: metrics.Ratio) -> float | None:
         return None if ratio.percent is None else float(ratio.percent)
 
     return {
-        "labels": [compound.name for compound, _ in rows],
+        "labels": [name for name, _m in rows],
         "series": [
-            {"name": title, "values": [percent(getattr(m, attr)) for _, m in rows]}
-            for attr, title in RATES
+            {"name": str(rate.title), "values": [percent(getattr(m, rate.attr)) for _n, m in rows]}
+            for rate in RATES
         ],
     }
+
+
+def _subject(form: MetricsFilterForm) -> dict[str, str]:
+    """The heading's words: grouping, period and community."""
+    data = form.cleaned_data
+    community = form.communities.get(data.get("community"))
+    if community is None and len(form.communities) == 1:  # a community worker's own
+        community = next(iter(form.communities.values()))
+    return {
+        "group": str(Grouping(data["group"]).label),
+        "period": data["range"].label,
+        "community": community_label(community.name) if community else _("全部社区"),
+    }
+
+
+def _download(form: MetricsFilterForm, rows: list[Any], total: metrics.CaseMetrics) -> HttpResponse:
+    subject, period = _subject(form), form.cleaned_data["range"]
+    dates = {"first": period.first.isoformat(), "last": period.last.isoformat()}
+    data = write_metrics(
+        title=_("办理指标（按%(group)s）：%(period)s，%(community)s") % subject,
+        sheet=_("按%(group)s %(first)s至%(last)s") % {**subject, **dates},
+        group_title=str(GROUP_COLUMNS[form.cleaned_data["group"]]),
+        rows=rows,
+        total=total,
+        note="".join(map(str, FORMULAS)),
+    )
+    response = HttpResponse(data, content_type=XLSX)
+    filename = _("办理指标_按%(group)s_%(first)s至%(last)s.xlsx") % {**subject, **dates}
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
 
 
 @login_required
@@ -40,14 +93,23 @@ def metrics_page(request: HttpRequest) -> HttpResponse:
     if not policies.can_view_metrics(request.user):
         raise PermissionDenied("仅社区、街道及党支部可查看办理指标")
     communities = list(org_selectors.communities_for(request.user))
-    form = MetricsFilterForm(request.GET or None, communities=communities)
-    filters = form.filters()
-    rows = metrics.metrics_by_compound(request.user, **filters)
-    context = {
-        "form": form,
-        "rows": [(c, [getattr(m, attr) for attr, _ in RATES], m.total) for c, m in rows],
-        "total": metrics.case_metrics(request.user, **filters),
-        "rates": RATES,
+    form = MetricsFilterForm(request.GET, communities=communities)
+    context: dict[str, Any] = {"form": form, "rates": RATES, "presets": Preset.choices[:-1]}
+    if not form.is_valid():
+        return render(request, "cases/metrics.html", context)
+    group, filters = form.cleaned_data["group"], form.filters()
+    rows = _rows(group, metrics.metrics_by(request.user, group=group, **filters))
+    total = metrics.case_metrics(request.user, **filters)
+    if request.GET.get("format") == "xlsx":
+        return _download(form, rows, total)
+    context |= {
+        "subject": _subject(form),
+        "group_column": GROUP_COLUMNS[group],
+        "rows": [(name, m.total, _cells(m)) for name, m in rows],
+        "total": (total.total, _cells(total)),
+        "active_period": form.cleaned_data["period"],
         "chart": _chart(rows),
+        "download_query": form.query(format="xlsx"),
+        "formulas": "".join(map(str, FORMULAS)),
     }
     return render(request, "cases/metrics.html", context)

@@ -1,0 +1,74 @@
+"""The metrics table as an .xlsx file: counts as numbers, rates as percentages, each rate beside
+the two counts it is made of, so that the figures can be checked and summed in Excel."""
+
+import io
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from gongzhi.cases.metrics import RATES, CaseMetrics
+
+# Excel refuses these in a sheet's name and allows at most 31 characters.
+_NOT_IN_SHEET_NAMES = str.maketrans(dict.fromkeys("[]:*?/\\", "-"))
+
+
+def sheet_name(text: str) -> str:
+    return text.translate(_NOT_IN_SHEET_NAMES)[:31]
+
+
+def write_metrics(
+    *,
+    title: str,
+    sheet: str,
+    group_title: str,
+    rows: list[tuple[str, CaseMetrics]],
+    total: CaseMetrics,
+    note: str,
+) -> bytes:
+    """A heading line, the column titles, one line per group, the total, the formulas."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = sheet_name(sheet)
+    header = [group_title, _("诉求数")]
+    for rate in RATES:
+        header += [str(rate.title), str(rate.num), str(rate.den)]
+    ws.append([title])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
+    ws.cell(row=1, column=1).font = Font(bold=True, size=13)
+    ws.append(header)
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", wrap_text=True)
+    for name, metrics in rows:
+        ws.append(_line(name, metrics))
+    ws.append(_line(_("合计"), total))
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+    ws.append([])
+    ws.append([note])
+    for index in range(3, 3 + len(RATES) * 3, 3):  # the rate columns
+        for (cell,) in ws.iter_rows(min_row=3, min_col=index, max_col=index):
+            if isinstance(cell.value, float):
+                cell.number_format = "0.0%"
+            else:
+                cell.alignment = Alignment(horizontal="right")
+    ws.column_dimensions["A"].width = 24
+    for index in range(2, len(header) + 1):
+        ws.column_dimensions[get_column_letter(index)].width = 11
+    ws.freeze_panes = "B3"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _line(name: str, metrics: CaseMetrics) -> list[Any]:
+    line: list[Any] = [name, metrics.total]
+    for rate in RATES:
+        ratio = getattr(metrics, rate.attr)
+        value = ratio.value
+        line += ["—" if value is None else float(value), ratio.num, ratio.den]
+    return line
