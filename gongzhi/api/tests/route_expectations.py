@@ -53,6 +53,23 @@ def _reopened(make: Any, p: Any) -> dict[str, Any]:
     return {"case_id": case.pk}
 
 
+def _termination_requested(make: Any, p: Any) -> dict[str, Any]:
+    case = make.dispatched()
+    case_services.case_request_termination(case=case, actor=p.property_a, reason="诉求人撤回")
+    return {"case_id": case.pk}
+
+
+def _merge_into(make: Any, p: Any, params: dict[str, Any]) -> dict[str, Any]:
+    """The number of one open case of compound A that every repeat joins (the same one on
+    every call: the mass-assignment test compares two merges)."""
+    from gongzhi.cases.models import Case
+
+    title = "3栋电梯异响（原诉求）"
+    compound = Case.objects.get(pk=params["case_id"]).compound
+    original = Case.objects.filter(compound=compound, title=title).first()
+    return {"original": (original or make.dispatched(title=title)).number}
+
+
 def _notification(make: Any, p: Any) -> dict[str, Any]:
     note = notify(recipient=p.resident_a, kind="case.created", title="测试", body="", link="/")
     return {"notification_id": note.pk}
@@ -202,6 +219,18 @@ ROUTES: dict[str, Route] = {
         seen=SEES_DISPATCHED - DISPATCHERS,
         params=_case("dispatched"),
         body=lambda m, p, params: {"reason": "诉求人撤回"},
+    ),  # fmt: skip
+    "POST /api/v1/cases/{case_id}/merge": Route(
+        ok=DISPATCHERS,
+        seen=SEES_RECEIVED - DISPATCHERS,
+        params=_case("received"),
+        body=_merge_into,
+    ),  # fmt: skip
+    "POST /api/v1/cases/{case_id}/reject_termination": Route(
+        ok=DISPATCHERS,
+        seen=SEES_DISPATCHED - DISPATCHERS,
+        params=_termination_requested,
+        body=lambda m, p, params: {"reason": "诉求人未撤回，请继续办理"},
     ),  # fmt: skip
     "GET /api/v1/me/notifications": Route(ok=EVERYONE_SIGNED_IN),
     "POST /api/v1/me/notifications/{notification_id}/read": Route(

@@ -71,6 +71,8 @@ EXPECTATIONS: dict[str, Expect] = {
             "close_exception",
             "request_termination",
             "terminate",
+            "merge",
+            "reject_termination",
         )  # fmt: skip
     },
 }

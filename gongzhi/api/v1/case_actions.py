@@ -9,7 +9,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.decorators import decorate_view
 from pydantic import Field
@@ -74,6 +75,33 @@ def _action(name: str, summary: str):  # noqa: ANN202 - returns a decorator
         )(view)
 
     return register
+
+
+class MergeIn(Versioned):
+    """The original case: by its number, as on the web form, or by its id (one of the two)."""
+
+    original: Text(20) = ""  # type: ignore[valid-type]
+    original_id: Id | None = None
+
+
+def _original_number(user: object, body: MergeIn) -> str:
+    """The number the service looks the original up by. An id the user cannot see is refused
+    with the same words as one that does not exist (S9: nothing about other cases leaks)."""
+    if body.original_id is None:
+        return body.original
+    if body.original.strip():
+        raise ValidationError({"original_id": [_("原诉求编号和原诉求 ID 只能填写一项")]})
+    try:
+        return selectors.case_get(user, body.original_id).number
+    except Http404:
+        raise ValidationError({"original_id": [_("未找到该原诉求")]}) from None
+
+
+@_action("merge", "并入原诉求（重复反映且无新情况：并入本小区尚未办结的诉求，按编号或 ID 指定）")
+def case_merge(request: HttpRequest, case_id: Id, body: MergeIn):
+    selectors.case_get(request.user, case_id)  # 404 for a case out of sight, whatever the body
+    original = _original_number(request.user, body)
+    return _run(request, case_id, services.case_merge, body, original=original)
 
 
 class AssessIn(Versioned):
@@ -240,3 +268,8 @@ def case_request_termination(request: HttpRequest, case_id: Id, body: ReasonIn):
 @_action("terminate", "终止（社区或街道批准）")
 def case_terminate(request: HttpRequest, case_id: Id, body: ReasonIn):
     return _run(request, case_id, services.case_terminate, body, reason=body.reason)
+
+
+@_action("reject_termination", "驳回终止申请（社区或街道，须说明理由；继续按原期限办理）")
+def case_reject_termination(request: HttpRequest, case_id: Id, body: ReasonIn):
+    return _run(request, case_id, services.case_reject_termination, body, reason=body.reason)
