@@ -3,10 +3,14 @@
 The assigned party of a case (S2 交办) is whoever works at its `assigned_level`:
 compound → the assigned property company's staff; community → community workers;
 street and department (吹哨, the street liaises with the department) → street officers.
-Staff of the assigned company keep working on a case escalated above them.
+Staff of the assigned company keep working on a case escalated above them, but may no longer
+退单 it: a company does not refuse work that was taken above it for being late (S4).
 """
 
 from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from gongzhi.cases.choices import ACCUSING_TYPES, Level
 from gongzhi.cases.models import Case
@@ -74,16 +78,47 @@ def is_street_officer_for(user: Any, case: Case) -> bool:
     return scope_for(user).covers(case.compound.path, {Role.STREET_OFFICER})
 
 
-def can_handle(user: Any, case: Case) -> bool:
-    """签收, 办理, 处置, 退单, 延期: the assigned party."""
+def holds_level(user: Any, case: Case) -> bool:
+    """Staff of the level the case is assigned to: community workers, or the street."""
     scope = scope_for(user)
     if scope.everything:
         return True
+    roles = LEVEL_ROLES.get(case.assigned_level)
+    return bool(roles) and scope.covers(case.compound.path, roles)
+
+
+def can_handle(user: Any, case: Case) -> bool:
+    """签收, 办理, 处置, 延期: the assigned party (退单: `can_return`)."""
+    scope = scope_for(user)
     if case.assigned_company_id and case.assigned_company_id in scope.company_ids:
         if scope.covers(case.compound.path, {Role.PROPERTY_STAFF}):
             return True
-    roles = LEVEL_ROLES.get(case.assigned_level)
-    return bool(roles) and scope.covers(case.compound.path, roles)
+    return holds_level(user, case)
+
+
+def can_return(user: Any, case: Case) -> bool:
+    """退单: the assigned party; once the case was escalated for being late (S4), only the level
+    now holding it: the company keeps the work (签收, 办理, 处置) under its supervision."""
+    if not can_handle(user, case):
+        return False
+    if case.escalation_level == 0:
+        return True
+    return holds_level(user, case)
+
+
+def check_can_return(user: Any, case: Case) -> None:
+    """PermissionDenied unless `can_return`; the company of an escalated case is told why and
+    whom to turn to (the 退单 button is not offered to it, but a page open since is)."""
+    if can_return(user, case):
+        return
+    if not can_handle(user, case):
+        raise PermissionDenied
+    level = case.assigned_level or Level.COMMUNITY
+    contact = Level.COMMUNITY if level == Level.COMMUNITY else Level.STREET
+    raise PermissionDenied(
+        _("该诉求已超时升级至%(level)s，物业企业不能退单；如确非本单位职责，请联系%(contact)s")
+        % {"level": Level(level).label, "contact": contact.label}
+    )
 
 
 def can_supervise(user: Any, case: Case) -> bool:

@@ -243,9 +243,9 @@ def case_dispatch(
 def case_return(
     *, case: Case, actor: Any, reason: str, expected_version: int | None = None
 ) -> Case:
-    """退单: only "not our jurisdiction", with a reason; never after the street designated us."""
-    if not policies.can_handle(actor, case):
-        raise PermissionDenied
+    """退单: only "not our jurisdiction", with a reason; never after the street designated us,
+    nor by the company once the case was escalated for being late (policies.can_return)."""
+    policies.check_can_return(actor, case)
     check_version(case, expected_version)
     check_move(case.status, Action.RETURN)
     if case.designated_by_street:
