@@ -295,6 +295,7 @@ class Case(models.Model):
                 F("requester"),
                 F("created_by"),
                 F("is_public"),
+                F("respond_due_at"),
                 condition=Q(IsActive()),
                 name="case_queue_active_idx",
             ),  # fmt: skip
@@ -318,6 +319,7 @@ class Case(models.Model):
                     "requester",
                     "created_by",
                     "is_public",
+                    "respond_due_at",
                 ],
                 condition=Q(IsActive()),
                 name="case_active_scope_idx",

@@ -49,11 +49,29 @@ UNSEEN_CHECK_CAP = 2000
 RELATED = ("compound__community", "assigned_company", "assigned_user", "respondent_company")
 
 
+def overdue_q(now: Any) -> Q:
+    """已超时, as the clock shows it red (cases_ui.sla_clock): past the case's deadline, or 交办
+    and not signed for (签收) past the response deadline. Read from the deadlines, not from the
+    sweeps' flags, so that it is right before the scheduler has run."""
+    late = Q(due_at__lt=now) | Q(status=Status.DISPATCHED, respond_due_at__lt=now)
+    return Q(status__in=sorted(CLOCK_STATUSES)) & late
+
+
+def is_overdue(case: Case, now: Any) -> bool:
+    """`overdue_q` for one case in hand (the case page, the API's case detail)."""
+    if case.status not in CLOCK_STATUSES:
+        return False
+    if case.due_at and case.due_at < now:
+        return True
+    respond_due = case.respond_due_at
+    return case.status == Status.DISPATCHED and respond_due is not None and respond_due < now
+
+
 def _bucket_q(user: Any, bucket: str, now: Any) -> Q:
     if bucket == "open":
         return Q(status__in=sorted(OPEN_STATUSES))
     if bucket == "overdue":
-        return Q(status__in=sorted(CLOCK_STATUSES), due_at__lt=now)
+        return overdue_q(now)
     if bucket == "warning":
         # A deadline still ahead is never breached yet (every new due_at clears breached_at):
         # so the not-yet-due cases are read from case_open_due_idx, not every open case.
@@ -262,6 +280,7 @@ def _queue(
     mine: bool = False,
     sla_class: str = "",
     overdue: bool = False,
+    late: Q | None = None,
     q: str = "",
     order: str = "-created_at",
 ) -> QuerySet[Case]:
@@ -273,8 +292,9 @@ def _queue(
     of every visible case. Free text searches the SEARCH_WINDOW cases recorded last (_search_q).
     """
     statuses = [status] if isinstance(status, str) else status
+    late = overdue_q(now) if late is None else late  # 已超时, or one half of it (queue_count)
     if bucket and not _implied_on_postgresql(bucket, statuses, overdue):
-        qs = qs.filter(_bucket_q(user, bucket, now))
+        qs = qs.filter(late if bucket == "overdue" else _bucket_q(user, bucket, now))
     if statuses and (order == "urgency" or _final_only(None, statuses)):
         # Not an index term on SQLite (see Unindexed): walking the order index (the queue's,
         # which holds the status; or for finished cases, nearly all, the newest first) stops
@@ -301,7 +321,7 @@ def _queue(
     if sla_class:
         qs = qs.filter(sla_class=sla_class)
     if overdue:
-        qs = qs.filter(status__in=sorted(CLOCK_STATUSES), due_at__lt=now)
+        qs = qs.filter(late)
     if q.strip():
         qs = qs.filter(_search_q(q.strip(), since))
     if order == "urgency":
@@ -358,10 +378,23 @@ def queue_count(
     found = 0
     for part in count_parts(user) if parts is None else parts:
         part = part if hide is None else part.exclude(hide)
-        found += capped_count(_queue(part, user, now, since, **filters), cap - found)
-        if found > cap:
-            break
+        for late in _count_halves(now, filters):
+            found += capped_count(_queue(part, user, now, since, late=late, **filters), cap - found)
+            if found > cap:
+                return found
     return found
+
+
+def _count_halves(now: Any, filters: dict[str, Any]) -> tuple[Q | None, ...]:
+    """已超时 (`overdue_q`) as two disjoint halves, counted one after the other: past the
+    deadline, or not yet but 交办 and not signed for in time. Each is a range of
+    case_active_scope_idx (compound, status, due_at), so a count reads only the overdue cases,
+    where the one OR reads every running case in scope. Other filters: one whole (None)."""
+    if filters.get("bucket") != "overdue" and not filters.get("overdue"):
+        return (None,)
+    past_due = Q(status__in=sorted(CLOCK_STATUSES), due_at__lt=now)
+    unsigned = Q(status=Status.DISPATCHED, due_at__gte=now, respond_due_at__lt=now)
+    return (past_due, unsigned)
 
 
 class BoundedPaginator(Paginator):

@@ -21,6 +21,7 @@ from gongzhi.cases.queue_selectors import (  # noqa: F401
     case_queue,
     count_parts,
     format_count,
+    is_overdue,
     queue_count,
     queue_counts,
     queue_paginator,
@@ -30,7 +31,6 @@ from gongzhi.cases.queue_selectors import RELATED as _RELATED
 from gongzhi.cases.services.assignment import Assignee, current_company, suggest_assignee
 from gongzhi.cases.workflow import (
     ACTIONS,
-    CLOCK_STATUSES,
     SYSTEM_ACTIONS,
     Action,
     Status,
@@ -121,7 +121,7 @@ _ACTION_CHECKS = {
     Action.ACCEPT: policies.can_handle,
     Action.START: policies.can_handle,
     Action.RESOLVE: policies.can_handle,
-    Action.RETURN: policies.can_handle,
+    Action.RETURN: policies.can_return,
     Action.EXTEND: lambda u, c: policies.can_handle(u, c) or policies.can_dispatch(u, c),
     Action.SUPERVISE: policies.can_supervise,
     Action.VISIT: policies.can_visit,
@@ -218,9 +218,7 @@ def case_detail(user: Any, pk: int) -> CaseDetail:
         original=original,
         not_accepted_channel=NOT_ACCEPTED_CHANNEL.get(case.not_accepted_reason, ""),
         policy=policy,
-        overdue=bool(
-            case.status in CLOCK_STATUSES and case.due_at and case.due_at < timezone.now()
-        ),
+        overdue=is_overdue(case, timezone.now()),
     )
 
 
