@@ -37,6 +37,7 @@ class Channel(models.TextChoices):
     PATROL = "patrol", _("巡查")
     ONLINE = "online", _("线上")
     VISIT = "visit", _("来访")
+    PHONE = "phone", _("来电")  # a call to the community or street desk (12345 is its own)
     PROPERTY_HOTLINE = "property_hotline", _("物业热线")
     SUPERIOR = "superior", _("上级交办")
     AI_GRID = "ai_grid", _("AI网格员")

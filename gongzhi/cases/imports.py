@@ -111,6 +111,18 @@ def _when(value: Any, *, end_of_day: bool = False) -> dt.datetime:
     raise ValueError(text)
 
 
+# A 12345 export names its own way in: "12345", or "电话"/"来电" for a call to the hotline. Each
+# is 12345热线 here; the platform's 来电 (a call to the community or street desk) is recorded on
+# the intake page and never arrives in a hotline export.
+HOTLINE_WORDS = frozenset({"12345", "电话", "来电"})
+
+
+def _channel(text: str) -> str | None:
+    if text in HOTLINE_WORDS:
+        return Channel.HOTLINE_12345
+    return _choice(text, Channel)
+
+
 def _choice(text: str, choices: type) -> str | None:
     """Accept the Chinese label (as exported) or the stored value."""
     for value, label in source_labels(choices).items():
@@ -152,7 +164,7 @@ def _parse_row(
             due_at = _when(cells["办理时限"], end_of_day=True)
         except ValueError:
             bad("办理时限", "时间格式应为 2026-12-05 或 2026-12-05 18:00")
-    channel = _choice(values["来源渠道"], Channel) if values["来源渠道"] else None
+    channel = _channel(values["来源渠道"]) if values["来源渠道"] else None
     if values["来源渠道"] and channel is None:
         bad("来源渠道", f"无法识别的渠道「{values['来源渠道']}」")
     case_type = _choice(values["诉求类型"], CaseType) if values["诉求类型"] else None

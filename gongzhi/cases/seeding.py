@@ -116,6 +116,7 @@ CHANNEL_WEIGHTS = {
     Channel.SENTINEL: 6,
     Channel.PATROL: 4,
     Channel.VISIT: 4,
+    Channel.PHONE: 4,
     Channel.PETITION: 2,
     Channel.SUPERIOR: 2,
     Channel.AI_GRID: 2,

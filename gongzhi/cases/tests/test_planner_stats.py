@@ -61,3 +61,36 @@ def test_a_table_never_analysed_stays_without_statistics(make) -> None:
             cursor.execute("DELETE FROM sqlite_stat1 WHERE tbl = 'cases_case'")
     refresh_sqlite_index_statistics(connection, "cases_case", [INDEX])
     assert _stats_rows(INDEX) == 0
+
+
+def _table_rows() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'cases_case'")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_statistics_survive_a_migration_that_rebuilds_the_case_table(make) -> None:
+    """0012 changes the channel CHECK constraint: SQLite copies cases_case into a new table and
+    the old one's statistics go with it, unless the migration analyses it again."""
+    from django.apps import apps
+    from django.db.migrations.state import ProjectState
+
+    from gongzhi.cases.models import Case
+    from gongzhi.core.planner_stats import keep_sqlite_statistics
+
+    make.received()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE cases_case")
+    before = _table_rows()
+    assert before > 0
+    remember, restore = keep_sqlite_statistics("cases_case")
+    constraint = next(c for c in Case._meta.constraints if c.name == "case_channel_valid")
+    state = ProjectState.from_apps(apps)
+    with connection.schema_editor() as editor:
+        remember.database_forwards("cases", editor, state, state)
+        editor.remove_constraint(Case, constraint)
+        editor.add_constraint(Case, constraint)
+        assert _table_rows() == 0  # the rebuild took them
+        restore.database_forwards("cases", editor, state, state)
+    assert _table_rows() == before
