@@ -4,6 +4,7 @@ from django.apps import AppConfig
 EXTRA_KINDS = {
     "case.closed": "诉求已办结",
     "case.not_accepted": "诉求不予受理",
+    "case.reassigned": "诉求已改派",
     "case.repeated": "重复诉求已并入",
     "case.respond_overdue": "诉求签收超时",
     "case.terminated": "诉求已终止",

@@ -374,6 +374,7 @@ class EventKind(models.TextChoices):
     FILED = "filed", _("受理")
     ASSESSED = "assessed", _("研判")
     DISPATCHED = "dispatched", _("交办")
+    REASSIGNED = "reassigned", _("改派")
     ACCEPTED = "accepted", _("签收")
     STARTED = "started", _("开始办理")
     RESOLVED = "resolved", _("处置完毕")

@@ -4,7 +4,7 @@ The assigned party of a case (S2 交办) is whoever works at its `assigned_level
 compound → the assigned property company's staff; community → community workers;
 street and department (吹哨, the street liaises with the department) → street officers.
 Staff of the assigned company keep working on a case escalated above them, but may no longer
-退单 it: a company does not refuse work that was taken above it for being late (S4).
+退单 or 延期 it: a company does not refuse, nor delay, work taken above it for being late (S4).
 """
 
 from typing import Any
@@ -88,12 +88,19 @@ def holds_level(user: Any, case: Case) -> bool:
 
 
 def can_handle(user: Any, case: Case) -> bool:
-    """签收, 办理, 处置, 延期: the assigned party (退单: `can_return`)."""
+    """签收, 办理, 处置: the assigned party (退单: `can_return`; 延期: `can_extend`)."""
     scope = scope_for(user)
     if case.assigned_company_id and case.assigned_company_id in scope.company_ids:
         if scope.covers(case.compound.path, {Role.PROPERTY_STAFF}):
             return True
     return holds_level(user, case)
+
+
+def _contact_above(case: Case) -> tuple[str, str]:
+    """The level an escalated case is at, and whom its company should turn to (labels)."""
+    level = case.assigned_level or Level.COMMUNITY
+    contact = Level.COMMUNITY if level == Level.COMMUNITY else Level.STREET
+    return Level(level).label, contact.label
 
 
 def can_return(user: Any, case: Case) -> bool:
@@ -113,11 +120,51 @@ def check_can_return(user: Any, case: Case) -> None:
         return
     if not can_handle(user, case):
         raise PermissionDenied
-    level = case.assigned_level or Level.COMMUNITY
-    contact = Level.COMMUNITY if level == Level.COMMUNITY else Level.STREET
+    level, contact = _contact_above(case)
     raise PermissionDenied(
         _("该诉求已超时升级至%(level)s，物业企业不能退单；如确非本单位职责，请联系%(contact)s")
-        % {"level": Level(level).label, "contact": contact.label}
+        % {"level": level, "contact": contact}
+    )
+
+
+def can_reassign_from(user: Any, case: Case) -> bool:
+    """改派 at all: a dispatcher; a community worker never takes a case out of the street's
+    hands (held at the street or a department, or a unit the street designated)."""
+    if not can_dispatch(user, case):
+        return False
+    if is_street_officer_for(user, case):
+        return True
+    if case.assigned_level in (Level.STREET, Level.DEPARTMENT):
+        return False
+    return not case.designated_by_street
+
+
+def can_reassign(user: Any, case: Case, level: str) -> bool:
+    """改派 to a party at `level`: taking it from the current party, and dispatching there."""
+    return can_reassign_from(user, case) and can_dispatch_to(user, case, level)
+
+
+def can_extend(user: Any, case: Case) -> bool:
+    """延期: dispatchers, and the assigned party; once the case was escalated for being late
+    (S4), of the party only the level now holding it: a company does not push back the deadline
+    of work taken above it for missing that deadline."""
+    if can_dispatch(user, case):
+        return True
+    if not can_handle(user, case):
+        return False
+    return case.escalation_level == 0 or holds_level(user, case)
+
+
+def check_can_extend(user: Any, case: Case) -> None:
+    """PermissionDenied unless `can_extend`; the company of an escalated case is told why."""
+    if can_extend(user, case):
+        return
+    if not can_handle(user, case):
+        raise PermissionDenied
+    level, contact = _contact_above(case)
+    raise PermissionDenied(
+        _("该诉求已超时升级至%(level)s，物业企业不能延期；如需延长办理期限，请联系%(contact)s")
+        % {"level": level, "contact": contact}
     )
 
 

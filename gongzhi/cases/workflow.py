@@ -32,6 +32,7 @@ class Action(models.TextChoices):
     ASSESS = "assess", _("研判")
     MERGE = "merge", _("并入原诉求")  # S6: a repeat found at 研判 joins the open case it repeats
     DISPATCH = "dispatch", _("交办")
+    REASSIGN = "reassign", _("改派")  # take the case from the party working on it, to another
     ACCEPT = "accept", _("签收")
     START = "start", _("开始办理")
     RESOLVE = "resolve", _("处置完毕")
@@ -75,6 +76,8 @@ ACTIONS: dict[str, Move] = {
     Action.DISPATCH: Move(
         frozenset({S.ASSESSED, S.RETURNED, S.REOPENED}), frozenset({S.DISPATCHED})
     ),
+    # The new party must 签收 afresh, whatever the old one had done.
+    Action.REASSIGN: Move(_WORKING, frozenset({S.DISPATCHED})),
     Action.ACCEPT: Move(frozenset({S.DISPATCHED}), frozenset({S.ACCEPTED})),
     Action.START: Move(frozenset({S.ACCEPTED}), frozenset({S.IN_PROGRESS})),
     Action.RESOLVE: Move(frozenset({S.IN_PROGRESS}), frozenset({S.RESOLVED})),

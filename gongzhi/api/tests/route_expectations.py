@@ -154,6 +154,12 @@ ROUTES: dict[str, Route] = {
         params=_case("assessed"),
         body=lambda m, p, params: {"level": "compound", "company_id": p.company_x.pk},
     ),  # fmt: skip
+    "POST /api/v1/cases/{case_id}/reassign": Route(
+        ok=DISPATCHERS,
+        seen=SEES_DISPATCHED - DISPATCHERS,
+        params=_case("dispatched"),
+        body=lambda m, p, params: {"level": "community", "reason": "物业无法处理，改由社区协调"},
+    ),  # fmt: skip
     "POST /api/v1/cases/{case_id}/accept": Route(
         ok={"property_a"}, seen=SEES_DISPATCHED - {"property_a"}, params=_case("dispatched")
     ),

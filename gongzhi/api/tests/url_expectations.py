@@ -59,6 +59,7 @@ EXPECTATIONS: dict[str, Expect] = {
         for action in (
             "assess",
             "dispatch",
+            "reassign",
             "accept",
             "start",
             "resolve",

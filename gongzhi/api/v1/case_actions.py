@@ -135,25 +135,56 @@ class DispatchIn(Versioned):
     note: Text(500) = ""  # type: ignore[valid-type]
 
 
+def _company(request: HttpRequest, case_id: int, company_id: int | None) -> Any:
+    """The company named by id, among those the dispatch form offers for the case."""
+    if company_id is None:
+        return None
+    case = selectors.case_get(request.user, case_id)
+    options = selectors.dispatch_options(case)["companies"]
+    company = next((c for c in options if c.pk == company_id), None)
+    if company is None:
+        raise ValidationError({"company_id": ["该物业企业不能承办此诉求"]})
+    return company
+
+
 @_action("dispatch", "交办：指定责任方和办理期限")
 def case_dispatch(request: HttpRequest, case_id: Id, body: DispatchIn):
-    company = None
-    if body.company_id is not None:
-        case = selectors.case_get(request.user, case_id)
-        options = selectors.dispatch_options(case)["companies"]
-        company = next((c for c in options if c.pk == body.company_id), None)
-        if company is None:
-            raise ValidationError({"company_id": ["该物业企业不能承办此诉求"]})
     return _run(
         request,
         case_id,
         services.case_dispatch,
         body,
         level=body.level,
-        company=company,
+        company=_company(request, case_id, body.company_id),
         department=body.department,
         due_at=body.due_at,
         note=body.note,
+    )
+
+
+class ReassignIn(Versioned):
+    level: Level
+    company_id: Id | None = None
+    department: Text(60) = ""  # type: ignore[valid-type]
+    due_at: dt.datetime | None = None
+    reason: Text(500)  # type: ignore[valid-type]
+
+
+@_action(
+    "reassign",
+    "改派：把已交办、已签收或办理中的诉求改由其他单位承办（须说明理由；新承办单位须重新签收）",
+)
+def case_reassign(request: HttpRequest, case_id: Id, body: ReassignIn):
+    return _run(
+        request,
+        case_id,
+        services.case_reassign,
+        body,
+        level=body.level,
+        company=_company(request, case_id, body.company_id),
+        department=body.department,
+        due_at=body.due_at,
+        reason=body.reason,
     )
 
 

@@ -12,6 +12,7 @@ from gongzhi.cases.forms.actions import (
     NoteForm,
     RateForm,
     ReasonForm,
+    ReassignForm,
     ResolveForm,
     VisitForm,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "QueueFilterForm",
     "RateForm",
     "ReasonForm",
+    "ReassignForm",
     "ReportForm",
     "ResolveForm",
     "VisitForm",

@@ -119,8 +119,23 @@ class DispatchForm(ActionForm):
 
     def service_kwargs(self) -> dict[str, Any]:
         data = super().service_kwargs()
-        data["company"] = self.companies.get(data.get("company"))
+        # The company select keeps its choice when another level is picked: a company is
+        # named only for a compound, or it would go on working on a community's case.
+        compound = data.get("level") == Level.COMPOUND
+        data["company"] = self.companies.get(data.get("company")) if compound else None
         return data
+
+
+class ReassignForm(DispatchForm):
+    """改派: the same choice of party and deadline as 交办, and a reason instead of a note."""
+
+    note = None
+    reason = note_field(
+        _("改派理由"),
+        _("改派理由"),
+        required=True,
+        error_messages={"required": _("请填写改派理由")},
+    )
 
 
 class ResolveForm(ActionForm):

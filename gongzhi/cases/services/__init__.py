@@ -31,6 +31,7 @@ from gongzhi.cases.services.intake import (
     suggestion_for_assessor,
 )
 from gongzhi.cases.services.merging import case_merge
+from gongzhi.cases.services.reassignment import case_reassign
 from gongzhi.cases.workflow import CaseChanged, InvalidTransition
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "case_file",
     "case_merge",
     "case_not_accept",
+    "case_reassign",
     "case_reject_termination",
     "case_request_termination",
     "case_resolve",

@@ -1,4 +1,5 @@
-"""研判 assess, 交办 dispatch, 退单 return, 督办 supervise (S2)."""
+"""研判 assess, 交办 dispatch, 退单 return, 督办 supervise (S2); the hand-over that 交办 and
+改派 (reassignment.py) share."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.cases import policies, sla, triage_link
 from gongzhi.cases.choices import CaseType, Category, Level, SlaClass, Urgency, source_label
-from gongzhi.cases.models import Case, EventKind, RoutingRule
+from gongzhi.cases.models import Case, EventKind, RoutingRule, SlaPolicy
 from gongzhi.cases.services import notices
 from gongzhi.cases.services.moves import check_version, move
 from gongzhi.cases.texts import check_note
@@ -114,9 +115,11 @@ def case_assess(
     return case
 
 
-def _clean_assignee(
+def check_assignee(
     case: Case, level: str, company: PropertyCompany | None, department: str
 ) -> None:
+    """The party named for 交办 or 改派 exists: a level, the compound's serving company, a
+    department's name."""
     if level not in Level.values:
         raise ValidationError({"level": "请选择责任层级"})
     if level == Level.COMPOUND:
@@ -149,6 +152,79 @@ def _check_not_back_to_returner(
         )
 
 
+def assignment_window(
+    case: Case, policy: SlaPolicy, now: dt.datetime, due_at: dt.datetime | None
+) -> sla.Window:
+    """The new party's resolve window (S3): the policy's, cut short by the hotline's own earlier
+    deadline, or by an earlier `due_at` the dispatcher gives (never later than the policy)."""
+    window = sla.resolve_window(policy, now)
+    if case.external_due_at and now < case.external_due_at < window.due_at:
+        window = sla.Window(
+            now, sla.warn_time(now, case.external_due_at, policy), case.external_due_at
+        )
+    if due_at is not None:
+        if due_at.tzinfo is None:
+            due_at = due_at.replace(tzinfo=local_zone())
+        if not now < due_at <= window.due_at:
+            raise ValidationError({"due_at": "交办期限须晚于现在且不晚于时限规则规定的期限"})
+        window = sla.Window(now, sla.warn_time(now, due_at, policy), due_at)
+    return window
+
+
+def hand_over(
+    case: Case,
+    *,
+    actor: Any,
+    assignee: Assignee,
+    user: Any,
+    due_at: dt.datetime | None,
+    now: dt.datetime,
+) -> tuple[dict[str, Any], sla.Window]:
+    """What 交办 and 改派 write: the new party, its deadline and fresh clocks (S3)."""
+    policy = sla.policy_for(case.sla_class)
+    window = assignment_window(case, policy, now, due_at)
+    updates = {
+        "assigned_level": assignee.level,
+        "assigned_company": assignee.company,
+        "assigned_department": assignee.department,
+        "assigned_user": user,
+        "dispatched_by": actor,
+        "designated_by_street": policies.is_street_officer_for(actor, case),
+        "escalation_level": 0,
+        "dispatched_at": case.dispatched_at or now,
+        "respond_due_at": sla.respond_due(policy, now),
+        "responded_at": None,
+        "clock_started_at": now,
+        # A new party, a new deadline and its own extension allowance: after a 退单 the case
+        # may be re-assessed into a class that allows fewer extensions than were used.
+        "extension_count": 0,
+        "due_at": window.due_at,
+        "warn_at": window.warn_at,
+        "warned_at": None,
+        "breached_at": None,
+        "termination_requested": False,
+    }
+    return updates, window
+
+
+def party_payload(level: str, company: PropertyCompany | None, department: str) -> dict[str, Any]:
+    """A party as an event's payload records it (the 退单 check reads it back)."""
+    return {"level": level, "company": company.pk if company else None, "department": department}
+
+
+def notify_assigned(case: Case, window: sla.Window) -> None:
+    """The new party hears of its case and its deadline."""
+    due_local = window.due_at.astimezone(local_zone())
+    notices.send(
+        notices.handlers(case),
+        case=case,
+        kind="case.assigned",
+        title="新的诉求已交办给您",
+        body=f"{notices.case_label(case)}。办理期限 {due_local:%Y-%m-%d %H:%M}。",
+        key=f"assigned:{case.version}",
+    )
+
+
 @transaction.atomic
 def case_dispatch(
     *,
@@ -173,44 +249,15 @@ def case_dispatch(
     check_move(case.status, Action.DISPATCH)
     if not case.category or not case.sla_class:
         raise ValidationError("请先研判再交办")
-    _clean_assignee(case, level, company, department)
+    check_assignee(case, level, company, department)
     if not back_to_returner:
         _check_not_back_to_returner(case, level, company, department)
     check_note(note, field="note", label=_("交办说明"))
-    policy = sla.policy_for(case.sla_class)
     now = timezone.now()
-    window = sla.resolve_window(policy, now)
-    if case.external_due_at and now < case.external_due_at < window.due_at:
-        window = sla.Window(
-            now, sla.warn_time(now, case.external_due_at, policy), case.external_due_at
-        )
-    if due_at is not None:
-        if due_at.tzinfo is None:
-            due_at = due_at.replace(tzinfo=local_zone())
-        if not now < due_at <= window.due_at:
-            raise ValidationError({"due_at": "交办期限须晚于现在且不晚于时限规则规定的期限"})
-        window = sla.Window(now, sla.warn_time(now, due_at, policy), due_at)
-    updates = {
-        "assigned_level": level,
-        "assigned_company": company,
-        "assigned_department": department.strip(),
-        "assigned_user": user,
-        "dispatched_by": actor,
-        "designated_by_street": policies.is_street_officer_for(actor, case),
-        "escalation_level": 0,
-        "dispatched_at": case.dispatched_at or now,
-        "respond_due_at": sla.respond_due(policy, now),
-        "responded_at": None,
-        "clock_started_at": now,
-        # A new party, a new deadline and its own extension allowance: after a 退单 the case
-        # may be re-assessed into a class that allows fewer extensions than were used.
-        "extension_count": 0,
-        "due_at": window.due_at,
-        "warn_at": window.warn_at,
-        "warned_at": None,
-        "breached_at": None,
-        "termination_requested": False,
-    }
+    assignee = Assignee(level, company, department.strip())
+    updates, window = hand_over(
+        case, actor=actor, assignee=assignee, user=user, due_at=due_at, now=now
+    )
     move(
         case,
         action=Action.DISPATCH,
@@ -219,23 +266,13 @@ def case_dispatch(
         kind=EventKind.DISPATCHED,
         note=note.strip(),
         payload={
-            "level": level,
-            "company": company.pk if company else None,
-            "department": department.strip(),
+            **party_payload(level, company, assignee.department),
             "due_at": window.due_at.isoformat(),
         },
         updates=updates,
         now=now,
     )
-    due_local = window.due_at.astimezone(local_zone())
-    notices.send(
-        notices.handlers(case),
-        case=case,
-        kind="case.assigned",
-        title="新的诉求已交办给您",
-        body=f"{notices.case_label(case)}。办理期限 {due_local:%Y-%m-%d %H:%M}。",
-        key=f"assigned:{case.version}",
-    )
+    notify_assigned(case, window)
     return case
 
 

@@ -69,9 +69,9 @@ def case_extend(
     until: dt.datetime,
     expected_version: int | None = None,
 ) -> Case:
-    """延期: with a reason, within the policy's limit, and the requester is told."""
-    if not (policies.can_handle(actor, case) or policies.can_dispatch(actor, case)):
-        raise PermissionDenied
+    """延期: with a reason, within the policy's limit, and the requester is told; not by the
+    company once the case was escalated for being late (policies.can_extend)."""
+    policies.check_can_extend(actor, case)
     check_version(case, expected_version)
     check_move(case.status, Action.EXTEND)
     policy = sla.policy_for(case.sla_class)

@@ -44,6 +44,7 @@ EXPECTED_SOURCES = {
     A.ASSESS: {S.RECEIVED, S.RETURNED, S.REOPENED},
     A.MERGE: {S.RECEIVED, S.ASSESSED, S.RETURNED},  # S6, while the desk holds the case
     A.DISPATCH: {S.ASSESSED, S.RETURNED, S.REOPENED},
+    A.REASSIGN: {S.DISPATCHED, S.ACCEPTED, S.IN_PROGRESS},  # from the party working on it
     A.ACCEPT: {S.DISPATCHED},
     A.START: {S.ACCEPTED},
     A.RESOLVE: {S.IN_PROGRESS},
@@ -122,6 +123,10 @@ def _call(action: str, case: Case, p) -> None:
         ),
         A.DISPATCH: lambda: services.case_dispatch(
             case=case, actor=p.community_worker, level=Level.COMPOUND, company=p.company_x
+        ),
+        A.REASSIGN: lambda: services.case_reassign(
+            case=case, actor=p.community_worker, level=Level.COMMUNITY,
+            reason="物业无法处理，改由社区协调",
         ),
         A.ACCEPT: lambda: services.case_accept(case=case, actor=p.property_a),
         A.START: lambda: services.case_start(case=case, actor=p.property_a),

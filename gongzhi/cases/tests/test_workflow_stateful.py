@@ -100,6 +100,7 @@ NO_CLOCK = {Status.RECEIVED, Status.ASSESSED, Status.RETURNED, Status.REOPENED}
 # Event kinds that may set a new deadline.
 DEADLINE_EVENTS = {
     EventKind.DISPATCHED,
+    EventKind.REASSIGNED,
     EventKind.EXTENDED,
     EventKind.ESCALATED,
     EventKind.RETURNED,
@@ -264,6 +265,16 @@ class CaseWorkflow(RuleBasedStateMachine):
             if choice == 5:
                 level = Level.COMPOUND
             return {"level": level, "company": company if level == Level.COMPOUND else None}
+        if action == Action.REASSIGN:
+            # Choice 4: no reason, refused; a reassignment to the same party is refused too.
+            level = [Level.COMMUNITY, Level.COMPOUND, Level.STREET, Level.DEPARTMENT][choice % 4]
+            company = self.p.company_y if case.compound == self.p.compound_b else self.p.company_x
+            return {
+                "level": level,
+                "company": company if level == Level.COMPOUND else None,
+                "department": "区住建局" if level == Level.DEPARTMENT else "",
+                "reason": "" if choice == 4 else "原承办单位无法处理，改派",
+            }
         if action == Action.RESOLVE:
             return {"public_reply": "已更换楼道灯。", "evidence": [png()]}
         if action == Action.EXTEND:
@@ -352,6 +363,7 @@ SERVICES = {
     Action.ASSESS: services.case_assess,
     Action.MERGE: services.case_merge,
     Action.DISPATCH: services.case_dispatch,
+    Action.REASSIGN: services.case_reassign,
     Action.ACCEPT: services.case_accept,
     Action.START: services.case_start,
     Action.RESOLVE: services.case_resolve,

@@ -93,6 +93,7 @@ SERVICES: dict[str, Callable[..., Any]] = {
     Action.ASSESS: services.case_assess,
     Action.MERGE: services.case_merge,
     Action.DISPATCH: services.case_dispatch,
+    Action.REASSIGN: services.case_reassign,
     Action.ACCEPT: services.case_accept,
     Action.START: services.case_start,
     Action.RESOLVE: services.case_resolve,

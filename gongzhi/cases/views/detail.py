@@ -16,6 +16,7 @@ ACTION_FORMS: dict[str, type[forms.ActionForm]] = {
     Action.ASSESS: forms.AssessForm,
     Action.MERGE: forms.MergeForm,
     Action.DISPATCH: forms.DispatchForm,
+    Action.REASSIGN: forms.ReassignForm,
     Action.ACCEPT: forms.EmptyActionForm,
     Action.START: forms.NoteForm,
     Action.RESOLVE: forms.ResolveForm,
@@ -37,11 +38,14 @@ ENDS_THE_WORK = frozenset(
     {Action.TERMINATE, Action.NOT_ACCEPT, Action.RETURN, Action.CLOSE_EXCEPTION, Action.MERGE}
 )
 
+# Forms that name a party and offer the routing suggestion.
+_NAMES_A_PARTY = frozenset({Action.DISPATCH, Action.REASSIGN})
+
 
 def form_for(
     action: str, form_class: type[forms.ActionForm], case: Any, *args: Any
 ) -> forms.ActionForm:
-    extra = {"options": selectors.dispatch_options(case)} if action == Action.DISPATCH else {}
+    extra = {"options": selectors.dispatch_options(case)} if action in _NAMES_A_PARTY else {}
     return form_class(*args, case=case, auto_id=f"id_{action}_%s", **extra)
 
 

@@ -1,0 +1,123 @@
+"""改派 reassign: take a case from the party working on it and hand it to another (S2, S4).
+
+The way the street names the department of a case escalated past it ("待街道指定的职能部门"),
+and the way a dispatcher moves work that sits with the wrong party without waiting for a 退单.
+The new party gets what a 交办 gives (`assignment.hand_over`) and must 签收 afresh; the first
+dispatch time and the breaches stay on the record.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongzhi.cases import policies
+from gongzhi.cases.models import Case, EventKind
+from gongzhi.cases.services import notices
+from gongzhi.cases.services.assignment import (
+    Assignee,
+    check_assignee,
+    hand_over,
+    notify_assigned,
+    party_payload,
+)
+from gongzhi.cases.services.moves import check_version, move
+from gongzhi.cases.texts import check_note
+from gongzhi.cases.workflow import Action, Status, check_move
+from gongzhi.org.models import PropertyCompany
+
+MIN_REASON = 5  # as for 退单: a few words that say why
+
+
+def _check_can_reassign(actor: Any, case: Case, level: str) -> None:
+    """PermissionDenied unless `policies.can_reassign`; a community worker facing a case the
+    street holds or designated is told so (a page or an API client may try it all the same)."""
+    if policies.can_reassign(actor, case, level):
+        return
+    if policies.can_dispatch(actor, case) and not policies.can_reassign_from(actor, case):
+        raise PermissionDenied(_("该诉求由街道承办或指定，社区不能改派；如需改派，请联系街道"))
+    raise PermissionDenied
+
+
+def _check_reason(reason: str) -> None:
+    if len(reason.strip()) < MIN_REASON:
+        raise ValidationError(
+            {"reason": _("请写明改派理由（至少 %(n)d 个字）") % {"n": MIN_REASON}}
+        )
+    check_note(reason, field="reason", label=_("改派理由"))
+
+
+def _same_party(case: Case, assignee: Assignee) -> bool:
+    return (
+        case.assigned_level == assignee.level
+        and case.assigned_company_id == (assignee.company.pk if assignee.company else None)
+        and case.assigned_department == assignee.department
+    )
+
+
+@transaction.atomic
+def case_reassign(
+    *,
+    case: Case,
+    actor: Any,
+    level: str,
+    company: PropertyCompany | None = None,
+    department: str = "",
+    user: Any = None,
+    due_at: dt.datetime | None = None,
+    reason: str,
+    expected_version: int | None = None,
+) -> Case:
+    """改派 to another party, with a reason and a fresh deadline (or an earlier `due_at`)."""
+    _check_can_reassign(actor, case, level)
+    check_version(case, expected_version)
+    check_move(case.status, Action.REASSIGN)
+    _check_reason(reason)
+    check_assignee(case, level, company, department)
+    assignee = Assignee(level, company, department.strip())
+    if _same_party(case, assignee):
+        raise ValidationError(_("该诉求已由该单位承办，请选择其他承办单位"))
+    before = party_payload(case.assigned_level, case.assigned_company, case.assigned_department)
+    previous = notices.handlers(case)  # who loses the case: asked before the hand-over
+    now = timezone.now()
+    updates, window = hand_over(
+        case, actor=actor, assignee=assignee, user=user, due_at=due_at, now=now
+    )
+    move(
+        case,
+        action=Action.REASSIGN,
+        to=Status.DISPATCHED,
+        actor=actor,
+        kind=EventKind.REASSIGNED,
+        note=reason.strip(),
+        # The new party as a 交办 records it, and the one it was taken from ("from"/"to" would
+        # overwrite the statuses in the audit row, which merges the payload).
+        payload={
+            **party_payload(level, company, assignee.department),
+            "due_at": window.due_at.isoformat(),
+            "previous": before,
+        },
+        updates=updates,
+        now=now,
+    )
+    _tell_previous_handlers(case, previous, actor=actor)
+    notify_assigned(case, window)
+    return case
+
+
+def _tell_previous_handlers(case: Case, previous: list[Any], *, actor: Any) -> None:
+    """Those the case was taken from stop working on it. Not the actor, nor whoever is among
+    the new handlers (the street moving a case between departments keeps it). They may be the
+    party complained about: the label carries no trace of the requester (S9)."""
+    staying = {user.pk for user in notices.handlers(case)} | {actor.pk}
+    notices.send(
+        [user for user in previous if user.pk not in staying],
+        case=case,
+        kind="case.reassigned",
+        title="诉求已改派其他单位办理",
+        body=f"{notices.case_label(case)}。请停止办理，无需再签收或处置。",
+        key=f"reassigned:{case.version}",
+    )
