@@ -11,8 +11,8 @@ from typing import Any
 from django.shortcuts import get_object_or_404
 
 from gongzhi.cases import policies
-from gongzhi.cases.choices import Channel
-from gongzhi.cases.models import Case, CaseAttachment
+from gongzhi.cases.choices import Channel, Level
+from gongzhi.cases.models import Case, CaseAttachment, EventKind
 from gongzhi.cases.selectors import CaseDetail
 from gongzhi.cases.workflow import Status
 from gongzhi.core.masking import mask_name, redact_text, remove_contacts
@@ -105,6 +105,28 @@ class TimelineRow:
     status: str
     note: str
     internal: bool
+    party: str = ""  # staff only: to whom a 交办 or 改派 handed the case
+
+
+# Events that hand the case to a party, recorded in their payload (assignment.party_payload).
+_HANDING_OVER = frozenset({EventKind.DISPATCHED, EventKind.REASSIGNED})
+
+
+def _parties(events: list[Any]) -> dict[int, str]:
+    """Event id → "小区 · 某物业公司" or "职能部门 · 区房管局", one query for the companies."""
+    handing = [e for e in events if e.kind in _HANDING_OVER and e.payload.get("level")]
+    names = dict(
+        PropertyCompany.objects.filter(
+            pk__in={e.payload["company"] for e in handing if e.payload.get("company")}
+        ).values_list("pk", "name")
+    )
+    parties = {}
+    for event in handing:
+        level = event.payload["level"]
+        parts = [Level(level).label if level in Level.values else level]
+        parts += [names.get(event.payload.get("company"), ""), event.payload.get("department", "")]
+        parties[event.pk] = " · ".join(str(part) for part in parts if part)
+    return parties
 
 
 def _actor_roles(actor_ids: set[int]) -> dict[int, str]:
@@ -132,6 +154,7 @@ def timeline_rows(viewer: Any, detail: CaseDetail) -> list[TimelineRow]:
     case = detail.case
     staff_view = org_policies.is_staff_member(viewer)
     roles = _actor_roles({e.actor_id for e in detail.timeline if e.actor_id})
+    parties = _parties(detail.timeline) if staff_view else {}
     rows = []
     for event in detail.timeline:
         if event.actor_id is None:
@@ -152,6 +175,7 @@ def timeline_rows(viewer: Any, detail: CaseDetail) -> list[TimelineRow]:
                 status=Status(event.new_status).label if changed else "",
                 note=_note_for(event.note, detail, staff_view),
                 internal=event.internal,
+                party=parties.get(event.pk, ""),
             )
         )
     return rows

@@ -377,3 +377,27 @@ def test_before_escalation_the_company_may_extend(make, personas) -> None:
     until = case.due_at + dt.timedelta(hours=12)
     services.case_extend(case=case, actor=personas.property_a, reason="等待配件", until=until)
     assert case.due_at == until
+
+
+def test_the_timeline_tells_staff_to_whom_each_hand_over_went(make, personas) -> None:
+    """交办 and 改派 rows name the party (the current one is also on the page, the earlier ones
+    only here); the requester's own page does not list the parties."""
+    p = personas
+    case = make.accepted(requester=p.resident_a)  # 交办 to company X at the compound
+    services.case_reassign(
+        case=case,
+        actor=p.community_worker,
+        level=Level.COMMUNITY,
+        reason="物业无法处理，改由社区协调",
+    )
+    staff_page = _web(p.community_worker).get(f"/cases/{case.pk}/").content.decode()
+    parties = [
+        line.split("：", 1)[1].split("<", 1)[0]
+        for line in staff_page.splitlines()
+        if 'data-testid="timeline-party"' in line
+    ]
+    assert parties == [f"小区 · {p.company_x.name}", "社区"]
+    response = _web(p.resident_a).get(f"/cases/{case.pk}/")
+    resident_page = response.content.decode()
+    assert response.status_code == 200 and "改派" in resident_page  # the step, not the party
+    assert 'data-testid="timeline-party"' not in resident_page
