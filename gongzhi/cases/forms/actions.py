@@ -137,6 +137,13 @@ class ReassignForm(DispatchForm):
         error_messages={"required": _("请填写改派理由")},
     )
 
+    def __init__(self, *args: Any, case: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        if case is not None and not self.is_bound:
+            # Not the routing suggestion, which for a late case is often the party it is taken
+            # from: the level it sits at now, with no party named (the street names one).
+            self.initial.update(level=case.assigned_level, company=None, department="")
+
 
 class ResolveForm(ActionForm):
     public_reply = forms.CharField(

@@ -401,3 +401,17 @@ def test_the_timeline_tells_staff_to_whom_each_hand_over_went(make, personas) ->
     resident_page = response.content.decode()
     assert response.status_code == 200 and "改派" in resident_page  # the step, not the party
     assert 'data-testid="timeline-party"' not in resident_page
+
+
+def test_the_reassign_form_starts_where_the_case_is_not_at_the_late_party(
+    at_department, personas, later
+) -> None:
+    """The routing suggestion would name company X, the party the case is taken from: the form
+    opens at 职能部门 with the department to be named, and no company."""
+    from gongzhi.cases.forms import ReassignForm
+
+    form = ReassignForm(case=at_department)
+    assert form["level"].value() == Level.DEPARTMENT
+    assert not form["company"].value() and form["department"].value() == ""
+    page = _web(personas.street_officer).get(f"/cases/{at_department.pk}/").content.decode()
+    assert PLACEHOLDER not in page.split('id="id_reassign_department"', 1)[1].split(">", 1)[0]
