@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.api import policies
 from gongzhi.api.credentials import digest_of, new_secret
@@ -58,7 +59,7 @@ def token_issue(*, actor: Any) -> Issued:
 @transaction.atomic
 def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
     if token.user_id != actor.pk:
-        raise PermissionDenied("只能撤销自己的令牌")
+        raise PermissionDenied(_("只能撤销自己的令牌"))
     now = timezone.now()
     ApiToken.objects.filter(pk=token.pk, revoked_at=None).update(revoked_at=now)
     token.revoked_at = token.revoked_at or now
@@ -72,7 +73,7 @@ def open311_client_create(
 ) -> Issued:
     """A new Open311 client key bound to `street`. `actor=None` is the system (setup scripts)."""
     if actor is not None and not policies.can_manage_open311_keys(actor, street):
-        raise PermissionDenied("只有本街道的街道干部可以创建 Open311 密钥")
+        raise PermissionDenied(_("只有本街道的街道干部可以创建 Open311 密钥"))
     name = name.strip()
     if not name:
         raise ValidationError({"name": ["请填写客户端名称"]})
@@ -107,7 +108,7 @@ def open311_client_create(
 @transaction.atomic
 def open311_client_revoke(*, actor: Any, client: Open311Client) -> Open311Client:
     if actor is not None and not policies.can_manage_open311_keys(actor, client.street):
-        raise PermissionDenied("只有本街道的街道干部可以撤销 Open311 密钥")
+        raise PermissionDenied(_("只有本街道的街道干部可以撤销 Open311 密钥"))
     now = timezone.now()
     Open311Client.objects.filter(pk=client.pk, revoked_at=None).update(revoked_at=now)
     client.revoked_at = client.revoked_at or now

@@ -76,7 +76,7 @@ def case_visit(
     check_note(exception_reason, field="exception_reason", label=_("例外办结理由"))
     exception_reason = exception_reason.strip()
     if exception_reason and not policies.can_supervise(actor, case):
-        raise PermissionDenied("仅社区或街道可记录例外办结")
+        raise PermissionDenied(_("仅社区或街道可记录例外办结"))
     if CaseRating.objects.filter(case=case, round=case.round).exists():
         raise AlreadyRated(case.status)
     satisfied = bool(resolved) and level in SATISFIED_LEVELS

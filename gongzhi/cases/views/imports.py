@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from gongzhi.cases import imports
 from gongzhi.cases.forms import ImportForm
@@ -14,7 +15,7 @@ from gongzhi.cases.views.staff import can_dispatch_any
 def hotline_import(request: HttpRequest) -> HttpResponse:
     """All or nothing: any bad row lists its errors and nothing is imported."""
     if not can_dispatch_any(request.user):
-        raise PermissionDenied("仅社区或街道工作人员可导入工单")
+        raise PermissionDenied(_("仅社区或街道工作人员可导入工单"))
     form = ImportForm(request.POST or None, request.FILES or None)
     result, errors = None, []
     if request.method == "POST" and form.is_valid():

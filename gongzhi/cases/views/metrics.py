@@ -91,7 +91,7 @@ def _download(form: MetricsFilterForm, rows: list[Any], total: metrics.CaseMetri
 @login_required
 def metrics_page(request: HttpRequest) -> HttpResponse:
     if not policies.can_view_metrics(request.user):
-        raise PermissionDenied("仅社区、街道及党支部可查看办理指标")
+        raise PermissionDenied(_("仅社区、街道及党支部可查看办理指标"))
     communities = list(org_selectors.communities_for(request.user))
     form = MetricsFilterForm(request.GET, communities=communities)
     context: dict[str, Any] = {"form": form, "rates": RATES, "presets": Preset.choices[:-1]}

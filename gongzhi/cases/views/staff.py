@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongzhi.cases import (
@@ -86,7 +87,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 def bulk_dispatch(request: HttpRequest) -> HttpResponse:
     """Select several cases → one party; each dispatch is its own atomic service call."""
     if not can_dispatch_any(request.user):
-        raise PermissionDenied("仅社区或街道工作人员可批量交办")
+        raise PermissionDenied(_("仅社区或街道工作人员可批量交办"))
     form = BulkDispatchForm(request.POST, companies=ui_selectors.dispatch_targets(request.user))
     if not form.is_valid():
         messages.error(request, form_errors_text(form))
@@ -117,7 +118,7 @@ def intake(request: HttpRequest) -> HttpResponse:
     """Record a demand received by phone, visit, grid worker, patrol, superior… (S1)."""
     compounds = ui_selectors.intake_compounds(request.user)
     if not compounds:
-        raise PermissionDenied("仅工作人员可代为登记诉求")
+        raise PermissionDenied(_("仅工作人员可代为登记诉求"))
     form = IntakeForm(
         request.POST or None,
         request.FILES or None,

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from gongzhi.core import audit
 from gongzhi.org import policies
@@ -46,8 +47,8 @@ def role_grant(
             outcome="denied",
             detail={"role": role, "scope": label},
         )
-        raise PermissionDenied("无权授予该角色")
-    grant, _ = RoleGrant.objects.get_or_create(
+        raise PermissionDenied(_("无权授予该角色"))
+    grant, _created = RoleGrant.objects.get_or_create(
         user=user,
         role=role,
         scope_path=path,
@@ -64,7 +65,7 @@ def role_grant(
 @transaction.atomic
 def role_revoke(*, actor: Any, grant: RoleGrant) -> None:
     if not policies.can_grant_roles(actor, grant.scope_path or None):
-        raise PermissionDenied("无权撤销该角色")
+        raise PermissionDenied(_("无权撤销该角色"))
     audit.record(
         action="org.role_revoke",
         actor=actor,

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.core import audit
 from gongzhi.org import policies
@@ -38,7 +39,7 @@ def roster_import(*, actor: Any, compound: Compound, rows: Sequence[RosterRow]) 
     """Create or update the buildings, units, owners, persons and residencies of validated
     roster rows (`roster.parse`), all or nothing. `actor=None` is the system (a command)."""
     if actor is not None and not policies.can_manage_roster(actor, compound):
-        raise PermissionDenied("无权管理该小区的楼盘表")
+        raise PermissionDenied(_("无权管理该小区的楼盘表"))
     sync = _RosterSync(actor, compound)
     outcomes = Counter(sync.apply(row) for row in rows)
     report = RosterReport(outcomes["created"], outcomes["updated"], outcomes["unchanged"])
@@ -55,7 +56,7 @@ def roster_import(*, actor: Any, compound: Compound, rows: Sequence[RosterRow]) 
 def roster_export(*, actor: Any, compound: Compound) -> bytes:
     """The compound's roster as .xlsx with full contacts: an export of personal data (G4)."""
     if actor is not None and not policies.can_manage_roster(actor, compound):
-        raise PermissionDenied("无权导出该小区的楼盘表")
+        raise PermissionDenied(_("无权导出该小区的楼盘表"))
     rows = rows_for_compound(compound)
     data = write_workbook(rows, title=compound.name)
     audit.record(
