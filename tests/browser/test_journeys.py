@@ -154,7 +154,7 @@ def test_a_demand_goes_round_the_loop_and_a_bad_rating_reopens_it(
     submit_action(worker, form, "交办")
     refused = worker.locator('details[data-action="dispatch"][open]')
     assert refused.get_by_test_id("field-error").inner_text() == (
-        "交办期限须晚于现在且不晚于时限规则规定的期限"
+        "办理期限须晚于现在且不晚于时限规则规定的期限"
     )
     assert status(worker) == "已研判"
     forget_refusal(worker_problems, "/dispatch")

@@ -121,14 +121,14 @@ def check_assignee(
     """The party named for 交办 or 改派 exists: a level, the compound's serving company, a
     department's name."""
     if level not in Level.values:
-        raise ValidationError({"level": "请选择责任层级"})
+        raise ValidationError({"level": _("请选择责任层级")})
     if level == Level.COMPOUND:
         if company is None:
-            raise ValidationError({"company": "交办到小区须指定物业企业"})
+            raise ValidationError({"company": _("由小区承办须指定物业企业")})
         if current_company(case.compound) != company:
-            raise ValidationError({"company": "该物业企业不是本小区的在约物业"})
+            raise ValidationError({"company": _("该物业企业不是本小区的在约物业")})
     if level == Level.DEPARTMENT and not department.strip():
-        raise ValidationError({"department": "吹哨到职能部门须填写部门名称"})
+        raise ValidationError({"department": _("由职能部门承办（吹哨）须填写部门名称")})
 
 
 def _check_not_back_to_returner(
@@ -166,7 +166,7 @@ def assignment_window(
         if due_at.tzinfo is None:
             due_at = due_at.replace(tzinfo=local_zone())
         if not now < due_at <= window.due_at:
-            raise ValidationError({"due_at": "交办期限须晚于现在且不晚于时限规则规定的期限"})
+            raise ValidationError({"due_at": _("办理期限须晚于现在且不晚于时限规则规定的期限")})
         window = sla.Window(now, sla.warn_time(now, due_at, policy), due_at)
     return window
 
