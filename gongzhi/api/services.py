@@ -76,11 +76,11 @@ def open311_client_create(
         raise PermissionDenied(_("只有本街道的街道干部可以创建 Open311 密钥"))
     name = name.strip()
     if not name:
-        raise ValidationError({"name": ["请填写客户端名称"]})
+        raise ValidationError({"name": [_("请填写客户端名称")]})
     if Open311Client.objects.filter(name=name).exists():
-        raise ValidationError({"name": ["客户端名称已存在"]})
+        raise ValidationError({"name": [_("客户端名称已存在")]})
     if requests_per_minute < 1:
-        raise ValidationError({"requests_per_minute": ["每分钟请求上限须为正整数"]})
+        raise ValidationError({"requests_per_minute": [_("每分钟请求上限须为正整数")]})
     account = get_user_model().objects.create_user(
         username=f"open311-{new_secret()[:12]}", display_name=f"Open311·{name}"[:50]
     )  # no password: the account cannot log in, it only acts for the key

@@ -27,6 +27,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, ImageSequence
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -163,14 +164,14 @@ def _read_checked(file: Any, *, images_only: bool) -> tuple[str, bytes]:
     """The proven content type and the whole content, or raise ValidationError (Chinese)."""
     size = getattr(file, "size", None)
     if size is None or size <= 0:
-        raise ValidationError({"file": "文件为空"})
+        raise ValidationError({"file": _("文件为空")})
     if size > MAX_BYTES:
-        raise ValidationError({"file": "文件大小不能超过 5 MB"})
+        raise ValidationError({"file": _("文件大小不能超过 5 MB")})
     file.seek(0)
     data = file.read(MAX_BYTES + 1)
     file.seek(0)
     if len(data) > MAX_BYTES:  # the declared size was wrong
-        raise ValidationError({"file": "文件大小不能超过 5 MB"})
+        raise ValidationError({"file": _("文件大小不能超过 5 MB")})
     content_type = sniff(data[:16])
     if images_only and content_type not in IMAGE_FORMATS:
         raise ValidationError({"file": NOT_AN_IMAGE})

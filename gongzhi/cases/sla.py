@@ -4,6 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from gongzhi.cases.models import SlaPolicy
 from gongzhi.core.calendar import WorkingCalendar, add_clock_hours
@@ -22,7 +23,7 @@ def policy_for(sla_class: str) -> SlaPolicy:
     try:
         return SlaPolicy.objects.get(code=sla_class)
     except SlaPolicy.DoesNotExist:
-        raise ValidationError({"sla_class": "未配置该时限类别的办理时限"}) from None
+        raise ValidationError({"sla_class": _("未配置该时限类别的办理时限")}) from None
 
 
 def warn_time(start: dt.datetime, due: dt.datetime, policy: SlaPolicy) -> dt.datetime:

@@ -143,7 +143,7 @@ def _company(request: HttpRequest, case_id: int, company_id: int | None) -> Any:
     options = selectors.dispatch_options(case)["companies"]
     company = next((c for c in options if c.pk == company_id), None)
     if company is None:
-        raise ValidationError({"company_id": ["该物业企业不能承办此诉求"]})
+        raise ValidationError({"company_id": [_("该物业企业不能承办此诉求")]})
     return company
 
 

@@ -7,6 +7,7 @@ import json
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 
 def encode(created_at: dt.datetime, pk: int) -> str:
@@ -22,7 +23,7 @@ def decode(cursor: str) -> tuple[dt.datetime, int]:
         if when.tzinfo is None or not isinstance(pk, int):
             raise ValueError
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
-        raise ValidationError({"cursor": ["分页游标无效"]}) from None
+        raise ValidationError({"cursor": [_("分页游标无效")]}) from None
     return when, pk
 
 

@@ -248,7 +248,7 @@ def case_dispatch(
     check_version(case, expected_version)
     check_move(case.status, Action.DISPATCH)
     if not case.category or not case.sla_class:
-        raise ValidationError("请先研判再交办")
+        raise ValidationError(_("请先研判再交办"))
     check_assignee(case, level, company, department)
     if not back_to_returner:
         _check_not_back_to_returner(case, level, company, department)
@@ -286,9 +286,11 @@ def case_return(
     check_version(case, expected_version)
     check_move(case.status, Action.RETURN)
     if case.designated_by_street:
-        raise ValidationError("街道已指定承办单位，不能退单")
+        raise ValidationError(_("街道已指定承办单位，不能退单"))
     if len(reason.strip()) < 5:
-        raise ValidationError({"reason": "退单仅限非本单位职责的情形，请写明理由（至少 5 个字）"})
+        raise ValidationError(
+            {"reason": _("退单仅限非本单位职责的情形，请写明理由（至少 5 个字）")}
+        )
     check_note(reason, field="reason", label=_("理由"))
     dispatcher = case.dispatched_by
     move(
@@ -336,7 +338,7 @@ def case_supervise(
     check_version(case, expected_version)
     check_move(case.status, Action.SUPERVISE)
     if not reason.strip():
-        raise ValidationError({"reason": "请填写督办意见"})
+        raise ValidationError({"reason": _("请填写督办意见")})
     check_note(reason, field="reason", label=_("理由"))
     now = timezone.now()
     move(

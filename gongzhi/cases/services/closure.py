@@ -150,7 +150,7 @@ def case_close_with_exception(
     check_version(case, expected_version)
     check_move(case.status, Action.CLOSE_EXCEPTION)
     if len(reason.strip()) < 5:
-        raise ValidationError({"reason": "请写明例外办结的理由（至少 5 个字）"})
+        raise ValidationError({"reason": _("请写明例外办结的理由（至少 5 个字）")})
     check_note(reason, field="reason", label=_("理由"))
     move(
         case,
@@ -173,7 +173,7 @@ def case_request_termination(
     check_version(case, expected_version)
     check_move(case.status, Action.REQUEST_TERMINATION)
     if not reason.strip():
-        raise ValidationError({"reason": "请填写申请终止的理由"})
+        raise ValidationError({"reason": _("请填写申请终止的理由")})
     check_note(reason, field="reason", label=_("理由"))
     move(
         case,
@@ -203,7 +203,7 @@ def case_terminate(
     check_version(case, expected_version)
     check_move(case.status, Action.TERMINATE)
     if not reason.strip():
-        raise ValidationError({"reason": "请填写终止理由"})
+        raise ValidationError({"reason": _("请填写终止理由")})
     check_note(reason, field="reason", label=_("理由"))
     move(
         case,

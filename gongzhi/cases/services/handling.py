@@ -76,7 +76,7 @@ def case_extend(
     check_move(case.status, Action.EXTEND)
     policy = sla.policy_for(case.sla_class)
     if not reason.strip():
-        raise ValidationError({"reason": "请填写延期理由"})
+        raise ValidationError({"reason": _("请填写延期理由")})
     check_note(reason, field="reason", label=_("理由"))
     if case.extension_count >= policy.max_extensions:
         raise ValidationError(f"本轮延期次数已用完（最多 {policy.max_extensions} 次）")
@@ -129,7 +129,7 @@ def case_resolve(
     _authorize_handler(actor, case, expected_version)
     check_move(case.status, Action.RESOLVE)
     if not public_reply.strip():
-        raise ValidationError({"public_reply": "请填写公开答复"})
+        raise ValidationError({"public_reply": _("请填写公开答复")})
     check_public_text(public_reply, "public_reply", case)
     check_note(
         resolution_note, field="resolution_note", label=_("处置说明"), limit=MAX_RESOLUTION_NOTE
@@ -139,7 +139,7 @@ def case_resolve(
     if not CaseAttachment.objects.filter(
         case=case, round=case.round, kind=AttachmentKind.EVIDENCE
     ).exists():
-        raise ValidationError({"evidence": "请上传处置凭证（照片或文件）"})
+        raise ValidationError({"evidence": _("请上传处置凭证（照片或文件）")})
     policy = sla.policy_for(case.sla_class)
     now = timezone.now()
     move(

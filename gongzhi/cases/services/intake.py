@@ -248,7 +248,7 @@ def create_case(
         building, unit = org_selectors.place_in_compound(compound, address)
     if duplicate_of is not None:
         if duplicate_of.status in FINAL_STATUSES or duplicate_of.compound_id != compound.pk:
-            raise ValidationError({"duplicate_of": "只能并入本小区尚未办结的诉求"})
+            raise ValidationError({"duplicate_of": _("只能并入本小区尚未办结的诉求")})
     now = timezone.now()
     created_at = created_at or now
     case = Case.objects.create(
@@ -340,9 +340,9 @@ def case_answer(*, case: Case, actor: Any, reply: str, expected_version: int | N
         raise PermissionDenied
     check_version(case, expected_version)
     if case.type != CaseType.CONSULTATION:
-        raise ValidationError({"type": "仅咨询类诉求可直接答复办结"})
+        raise ValidationError({"type": _("仅咨询类诉求可直接答复办结")})
     if not reply.strip():
-        raise ValidationError({"reply": "请填写答复内容"})
+        raise ValidationError({"reply": _("请填写答复内容")})
     check_public_text(reply, "reply", case)
     now = timezone.now()
     move(
@@ -374,7 +374,7 @@ def case_not_accept(
         raise PermissionDenied
     check_version(case, expected_version)
     if reason not in NotAcceptedReason.values:
-        raise ValidationError({"reason": "请选择不予受理的原因"})
+        raise ValidationError({"reason": _("请选择不予受理的原因")})
     check_note(note, field="note", label=_("补充说明"))
     channel = source_label(NOT_ACCEPTED_CHANNEL[reason])
     text = f"{source_label(NotAcceptedReason(reason).label)}，{channel}。"
@@ -406,7 +406,7 @@ def save_attachment(
 ) -> CaseAttachment:
     """Store a checked upload; an image is stored without its metadata (EXIF GPS and all)."""
     if kind not in AttachmentKind.values:
-        raise ValidationError({"kind": "附件类型无效"})
+        raise ValidationError({"kind": _("附件类型无效")})
     content_type, content = checked_content(file, images_only=images_only)
     attachment = CaseAttachment(
         case=case,
@@ -427,7 +427,7 @@ def attachment_add(*, case: Case, actor: Any, file: Any, kind: str) -> CaseAttac
     if not policies.can_attach(actor, case):
         raise PermissionDenied
     if case.status in FINAL_STATUSES:
-        raise ValidationError({"file": "诉求已办结，不能再上传附件"})
+        raise ValidationError({"file": _("诉求已办结，不能再上传附件")})
     attachment = save_attachment(case=case, actor=actor, file=file, kind=kind)
     add_event(
         case,
