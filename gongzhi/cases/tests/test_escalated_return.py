@@ -218,3 +218,17 @@ def test_a_new_dispatch_after_the_community_returned_it_gives_the_company_its_ri
     assert "return" in selectors.allowed_actions(p.property_a, escalated)
     services.case_return(case=escalated, actor=p.property_a, reason=REASON)
     assert escalated.status == Status.RETURNED
+
+
+def test_a_stale_page_posting_an_empty_return_is_told_it_can_no_longer_return(
+    escalated, personas, later
+) -> None:
+    """The 退单 form of a page opened before the escalation, sent empty: not a bare 400 with
+    its errors under a button the page no longer shows, but the case page saying why."""
+    before = _snapshot(escalated)
+    client = _web(personas.property_a)
+    response = client.post(f"/cases/{escalated.pk}/return", {"version": escalated.version})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "您当前不能执行「退单」" in page
+    assert _snapshot(escalated) == before

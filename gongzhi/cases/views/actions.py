@@ -60,6 +60,13 @@ def perform(
         if version is not None and version != case.version:
             raise CaseChanged
         check_move(case.status, action)
+        if action not in selectors.allowed_actions(request.user, case) and not form.is_valid():
+            # A page open since the case moved on (escalated, reassigned): its form's errors
+            # would be shown under a button the page no longer offers.
+            messages.error(
+                request, _("您当前不能执行「%(action)s」") % {"action": Action(action).label}
+            )
+            return redirect("cases:detail", case.pk)
         if form.is_valid():
             kwargs = form.service_kwargs()
             moved = service(case=case, actor=request.user, expected_version=version, **kwargs)
