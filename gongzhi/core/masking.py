@@ -87,14 +87,16 @@ def redact_text(text: str, names: Iterable[str | None] = ()) -> str:
 
 
 def remove_contacts(text: str, names: Iterable[str | None] = ()) -> str:
-    """Drop phone, ID and room numbers and the given people's names from free text altogether,
+    """Drop phone, ID numbers, home addresses and the given people's names from free text,
     for the party a complaint is about and for public pages (S9): even a masked number, a room
     or a "夏女士" narrows down who wrote it."""
     text = _ID_IN_TEXT.sub(REMOVED, text)
     text = _MOBILE_IN_TEXT.sub(REMOVED, text)
     text = _LANDLINE_IN_TEXT.sub(REMOVED, text)
     text = _ANNOUNCED_NUMBER.sub(lambda m: m.group("lead") + REMOVED, text)
-    text = _ROOM_AFTER_UNIT.sub(lambda m: m.group(1) + REMOVED, text)
+    # A building and unit followed by a room is someone's home: all of it goes (9栋1单元 alone,
+    # where the lamp is broken, stays: it is where the work is).
+    text = _ROOM_AFTER_UNIT.sub(REMOVED, text)
     text = _ROOM_SHORTHAND.sub(REMOVED, text)
     text = _ROOM_NUMBER.sub(REMOVED, text)
     for name in _known_names(names):
