@@ -212,11 +212,12 @@ def party_payload(level: str, company: PropertyCompany | None, department: str) 
     return {"level": level, "company": company.pk if company else None, "department": department}
 
 
-def notify_assigned(case: Case, window: sla.Window) -> None:
-    """The new party hears of its case and its deadline."""
+def notify_assigned(case: Case, window: sla.Window, *, actor: Any) -> None:
+    """The new party hears of its case and its deadline (not whoever assigned it to their own
+    level: the street naming itself, a community worker taking a case over)."""
     due_local = window.due_at.astimezone(local_zone())
     notices.send(
-        notices.handlers(case),
+        [user for user in notices.handlers(case) if user.pk != actor.pk],
         case=case,
         kind="case.assigned",
         title="新的诉求已交办给您",
@@ -272,7 +273,7 @@ def case_dispatch(
         updates=updates,
         now=now,
     )
-    notify_assigned(case, window)
+    notify_assigned(case, window, actor=actor)
     return case
 
 

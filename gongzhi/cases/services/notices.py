@@ -26,10 +26,18 @@ def case_label(case: Case) -> str:
 
 
 def send(
-    recipients: Iterable[Any], *, case: Case, kind: str, title: str, body: str = "", key: str
+    recipients: Iterable[Any],
+    *,
+    case: Case,
+    kind: str,
+    title: str,
+    body: str = "",
+    key: str,
+    linked: bool = True,
 ) -> int:
     """Notify each distinct active recipient once per `key` (the dedupe key makes reruns
-    harmless); all of them in a few statements."""
+    harmless); all of them in a few statements. `linked=False` for those who may no longer
+    open the case (it was taken from them): no link to a page they would find missing."""
     from gongzhi.core.notifications import notify_many
 
     users = [user for user in recipients if user is not None and user.is_active]
@@ -40,7 +48,7 @@ def send(
         kind=kind,
         title=title,
         body=body or case_label(case),
-        link=case_link(case),
+        link=case_link(case) if linked else "",
         dedupe_key=f"case:{case.pk}:{key}",
     )
     return len(written)

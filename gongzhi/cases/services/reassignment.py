@@ -104,7 +104,7 @@ def case_reassign(
         now=now,
     )
     _tell_previous_handlers(case, previous, actor=actor)
-    notify_assigned(case, window)
+    notify_assigned(case, window, actor=actor)
     return case
 
 
@@ -120,4 +120,5 @@ def _tell_previous_handlers(case: Case, previous: list[Any], *, actor: Any) -> N
         title="诉求已改派其他单位办理",
         body=f"{notices.case_label(case)}。请停止办理，无需再签收或处置。",
         key=f"reassigned:{case.version}",
+        linked=False,
     )
