@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from gongzhi.cases import policies
 from gongzhi.cases.choices import Channel, Level
@@ -158,14 +159,15 @@ def timeline_rows(viewer: Any, detail: CaseDetail) -> list[TimelineRow]:
     rows = []
     for event in detail.timeline:
         if event.actor_id is None:
-            who = "系统"
+            who = _("系统")
         elif event.actor_id == viewer.pk:
-            who = "本人"
+            who = _("本人")
         elif event.actor_id == case.requester_id:
-            who = "诉求人" if detail.requester.withheld else f"诉求人 {detail.requester.name}"
+            requester = _("诉求人")
+            who = requester if detail.requester.withheld else f"{requester} {detail.requester.name}"
         else:
             name = str(event.actor) if staff_view else mask_name(str(event.actor))
-            who = f"{roles.get(event.actor_id, '工作人员')} {name}"
+            who = f"{roles.get(event.actor_id, _('工作人员'))} {name}"
         changed = event.new_status and event.new_status != event.old_status
         rows.append(
             TimelineRow(
