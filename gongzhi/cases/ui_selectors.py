@@ -167,7 +167,8 @@ def timeline_rows(viewer: Any, detail: CaseDetail) -> list[TimelineRow]:
             who = requester if detail.requester.withheld else f"{requester} {detail.requester.name}"
         else:
             name = str(event.actor) if staff_view else mask_name(str(event.actor))
-            who = f"{roles.get(event.actor_id, _('工作人员'))} {name}"
+            role = roles.get(event.actor_id) or _("工作人员")
+            who = f"{role} {name}"
         changed = event.new_status and event.new_status != event.old_status
         rows.append(
             TimelineRow(
