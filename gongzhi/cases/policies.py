@@ -103,6 +103,17 @@ def _contact_above(case: Case) -> tuple[str, str]:
     return Level(level).label, contact.label
 
 
+def escalated_limits_note(user: Any, case: Case) -> str:
+    """For the company of a case escalated above it: why 退单 and 延期 are gone (the buttons
+    simply are not offered), and whom to turn to. Empty for everyone else."""
+    if case.escalation_level == 0 or not can_handle(user, case) or holds_level(user, case):
+        return ""
+    level, contact = _contact_above(case)
+    return _(
+        "该诉求已超时升级至%(level)s：物业企业继续办理，但不能退单或延期；如有困难，请联系%(contact)s"
+    ) % {"level": level, "contact": contact}
+
+
 def can_return(user: Any, case: Case) -> bool:
     """退单: the assigned party; once the case was escalated for being late (S4), only the level
     now holding it: the company keeps the work (签收, 办理, 处置) under its supervision."""

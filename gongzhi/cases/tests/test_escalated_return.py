@@ -99,6 +99,9 @@ def test_the_company_is_offered_no_return_button_and_a_post_is_refused(
     assert 'data-testid="action-return"' not in page
     assert 'data-testid="action-accept"' in page  # it still signs for the work
     assert 'data-testid="escalated"' in page and "超时升级至社区" in page
+    # Told why the buttons are gone; the community holding the case is not.
+    assert "物业企业继续办理，但不能退单或延期；如有困难，请联系社区" in page
+    assert 'data-testid="limits-note"' not in _page(_web(personas.community_worker), escalated)
     before = _snapshot(escalated)
     response = client.post(
         f"/cases/{escalated.pk}/return", {"reason": REASON, "version": escalated.version}

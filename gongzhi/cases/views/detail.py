@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from gongzhi.cases import forms, selectors, services, ui_selectors
+from gongzhi.cases import forms, policies, selectors, services, ui_selectors
 from gongzhi.cases.workflow import Action
 from gongzhi.org import policies as org_policies
 
@@ -92,6 +92,7 @@ def render_detail(
         "rows": ui_selectors.timeline_rows(request.user, detail),
         "action_forms": action_forms,
         "open_action": bound[0] if bound else "",
+        "limits_note": "" if requester_view else policies.escalated_limits_note(request.user, case),
     }
     template = "cases/detail_resident.html" if requester_view else "cases/detail_staff.html"
     return render(request, template, context, status=400 if bound else 200)
