@@ -255,14 +255,3 @@ def metrics_by(
     return [
         (g, _build(counts[g.key], ratings.get(g.key, _NO_RATINGS))) for g in _groups(group, counts)
     ]
-
-
-def metrics_by_compound(
-    user: Any,
-    *,
-    start: dt.datetime | None = None,
-    end: dt.datetime | None = None,
-    community: Community | None = None,
-) -> list[tuple[Group, CaseMetrics]]:
-    """One row per compound with cases (three queries)."""
-    return metrics_by(user, group=Grouping.COMPOUND, start=start, end=end, community=community)

@@ -96,46 +96,46 @@ def can_handle(user: Any, case: Case) -> bool:
     return holds_level(user, case)
 
 
-def _contact_above(case: Case) -> tuple[str, str]:
-    """The level an escalated case is at, and whom its company should turn to (labels)."""
+def is_late_company(user: Any, case: Case) -> bool:
+    """The party of a case escalated above it for being late (S4), and not of the level now
+    holding it: it keeps the work (签收, 办理, 处置) but may no longer 退单 or 延期."""
+    return case.escalation_level > 0 and can_handle(user, case) and not holds_level(user, case)
+
+
+def _refuse_late_company(case: Case, message: str) -> PermissionDenied:
+    """The refusal the late company reads: `message` with the level the case is at and whom
+    to turn to (the community, or the street above it)."""
     level = case.assigned_level or Level.COMMUNITY
     contact = Level.COMMUNITY if level == Level.COMMUNITY else Level.STREET
-    return Level(level).label, contact.label
+    return PermissionDenied(message % {"level": Level(level).label, "contact": contact.label})
 
 
 def escalated_limits_note(user: Any, case: Case) -> str:
-    """For the company of a case escalated above it: why 退单 and 延期 are gone (the buttons
-    simply are not offered), and whom to turn to. Empty for everyone else."""
-    if case.escalation_level == 0 or not can_handle(user, case) or holds_level(user, case):
+    """For the late company: why 退单 and 延期 are gone (the buttons simply are not offered),
+    and whom to turn to. Empty for everyone else."""
+    if not is_late_company(user, case):
         return ""
-    level, contact = _contact_above(case)
-    return _(
+    message = _(
         "该诉求已超时升级至%(level)s：物业企业继续办理，但不能退单或延期；如有困难，请联系%(contact)s"
-    ) % {"level": level, "contact": contact}
+    )
+    return str(_refuse_late_company(case, message))
 
 
 def can_return(user: Any, case: Case) -> bool:
-    """退单: the assigned party; once the case was escalated for being late (S4), only the level
-    now holding it: the company keeps the work (签收, 办理, 处置) under its supervision."""
-    if not can_handle(user, case):
-        return False
-    if case.escalation_level == 0:
-        return True
-    return holds_level(user, case)
+    """退单: the assigned party, but not the late company."""
+    return can_handle(user, case) and not is_late_company(user, case)
 
 
 def check_can_return(user: Any, case: Case) -> None:
-    """PermissionDenied unless `can_return`; the company of an escalated case is told why and
-    whom to turn to (the 退单 button is not offered to it, but a page open since is)."""
-    if can_return(user, case):
-        return
-    if not can_handle(user, case):
+    """PermissionDenied unless `can_return`; the late company is told why and whom to turn to
+    (the 退单 button is not offered to it, but a page open since is)."""
+    if is_late_company(user, case):
+        raise _refuse_late_company(
+            case,
+            _("该诉求已超时升级至%(level)s，物业企业不能退单；如确非本单位职责，请联系%(contact)s"),
+        )
+    if not can_return(user, case):
         raise PermissionDenied
-    level, contact = _contact_above(case)
-    raise PermissionDenied(
-        _("该诉求已超时升级至%(level)s，物业企业不能退单；如确非本单位职责，请联系%(contact)s")
-        % {"level": level, "contact": contact}
-    )
 
 
 def can_reassign_from(user: Any, case: Case) -> bool:
@@ -156,27 +156,23 @@ def can_reassign(user: Any, case: Case, level: str) -> bool:
 
 
 def can_extend(user: Any, case: Case) -> bool:
-    """延期: dispatchers, and the assigned party; once the case was escalated for being late
-    (S4), of the party only the level now holding it: a company does not push back the deadline
-    of work taken above it for missing that deadline."""
+    """延期: dispatchers, and the assigned party but not the late company: it does not push
+    back the deadline of work taken above it for missing that deadline."""
     if can_dispatch(user, case):
         return True
-    if not can_handle(user, case):
-        return False
-    return case.escalation_level == 0 or holds_level(user, case)
+    return can_handle(user, case) and not is_late_company(user, case)
 
 
 def check_can_extend(user: Any, case: Case) -> None:
-    """PermissionDenied unless `can_extend`; the company of an escalated case is told why."""
+    """PermissionDenied unless `can_extend`; the late company is told why."""
     if can_extend(user, case):
         return
-    if not can_handle(user, case):
-        raise PermissionDenied
-    level, contact = _contact_above(case)
-    raise PermissionDenied(
-        _("该诉求已超时升级至%(level)s，物业企业不能延期；如需延长办理期限，请联系%(contact)s")
-        % {"level": level, "contact": contact}
-    )
+    if is_late_company(user, case):
+        raise _refuse_late_company(
+            case,
+            _("该诉求已超时升级至%(level)s，物业企业不能延期；如需延长办理期限，请联系%(contact)s"),
+        )
+    raise PermissionDenied
 
 
 def can_supervise(user: Any, case: Case) -> bool:

@@ -26,9 +26,9 @@ from gongzhi.cases.choices import (
     SlaClass,
     Urgency,
     next_level,
-    source_label,
 )
 from gongzhi.cases.models import Case, EventKind, RoutingRule, SlaPolicy
+from gongzhi.cases.services.escalation import UNNAMED_DEPARTMENT, breach_note, escalation_note
 from gongzhi.cases.workflow import CLOCK_STATUSES, Status
 from gongzhi.core.calendar import WorkingCalendar
 
@@ -282,10 +282,7 @@ class CaseFactory:
         while case["due_at"] <= self.now:
             due, level = case["due_at"], case["assigned_level"] or Level.COMPOUND
             case["breach_count"] = (case["breach_count"] or 0) + 1
-            label = source_label(Level(level).label)
-            events.append(
-                (EventKind.SLA_BREACHED, status, status, due, f"超过办理期限（{label}层级）")
-            )
+            events.append((EventKind.SLA_BREACHED, status, status, due, breach_note(level)))
             above = next_level(level)
             if above is None:
                 case["breached_at"] = due
@@ -297,11 +294,10 @@ class CaseFactory:
                         warn_at=warn, warned_at=None, breached_at=None)  # fmt: skip
             department = ""
             if above == Level.DEPARTMENT:
-                department = self.departments.get(case["category"], "待街道指定的职能部门")
+                department = self.departments.get(case["category"], UNNAMED_DEPARTMENT)
                 case["assigned_department"] = department
-            note = f"升级至{source_label(Level(above).label)}办理"
-            events.append((EventKind.ESCALATED, status, status, due,
-                           note + (f"（{department}）" if department else "")))  # fmt: skip
+            note = escalation_note(above, department)
+            events.append((EventKind.ESCALATED, status, status, due, note))
             if warn <= self.now:
                 case["warned_at"] = warn
                 events.append((EventKind.SLA_WARNED, status, status, warn))

@@ -12,11 +12,7 @@ def refresh_sqlite_index_statistics(connection: Any, table: str, indexes: list[s
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'")
-        if cursor.fetchone() is None:
-            return
-        cursor.execute("SELECT 1 FROM sqlite_stat1 WHERE tbl = %s LIMIT 1", [table])
-        if cursor.fetchone() is None:
+        if not _has_statistics(cursor, table):
             return
         cursor.execute("PRAGMA analysis_limit=2000")
         for index in indexes:

@@ -17,6 +17,21 @@ from gongzhi.cases.workflow import CLOCK_STATUSES, Action, Status, check_move
 from gongzhi.core import audit
 from gongzhi.core.calendar import local_zone
 
+# Where a case escalated past the street goes when no routing rule names a department: the
+# street names one by 改派 (services/reassignment.py).
+UNNAMED_DEPARTMENT = "待街道指定的职能部门"
+
+
+def breach_note(level: str) -> str:
+    """The SLA_BREACHED event's note (stored text: Chinese in any language)."""
+    return f"超过办理期限（{source_label(Level(level).label)}层级）"
+
+
+def escalation_note(level: str, department: str) -> str:
+    """The ESCALATED event's note: the level the case went to, and its department if any."""
+    note = f"升级至{source_label(Level(level).label)}办理"
+    return note + (f"（{department}）" if department else "")
+
 
 @transaction.atomic
 def case_escalate(*, case: Case, now: dt.datetime) -> bool:
@@ -39,7 +54,7 @@ def case_escalate(*, case: Case, now: dt.datetime) -> bool:
         kind=EventKind.SLA_BREACHED,
         old_status=case.status,
         new_status=case.status,
-        note=f"超过办理期限（{source_label(Level(old_level).label)}层级）",
+        note=breach_note(old_level),
         payload={"due_at": case.due_at.isoformat(), "level": old_level},
         created_at=now,
     )
@@ -61,7 +76,7 @@ def case_escalate(*, case: Case, now: dt.datetime) -> bool:
     department = case.assigned_department
     if level == Level.DEPARTMENT and not department:
         rule = RoutingRule.objects.filter(category=case.category).exclude(department="").first()
-        department = rule.department if rule else "待街道指定的职能部门"
+        department = rule.department if rule else UNNAMED_DEPARTMENT
     old_due = case.due_at
     level_name = source_label(Level(level).label)  # stored text stays Chinese in any language
     Case.objects.filter(pk=case.pk).update(
@@ -82,7 +97,7 @@ def case_escalate(*, case: Case, now: dt.datetime) -> bool:
         kind=EventKind.ESCALATED,
         old_status=case.status,
         new_status=case.status,
-        note=f"升级至{level_name}办理" + (f"（{department}）" if department else ""),
+        note=escalation_note(level, department),
         payload={"from": old_level, "to": level, "due_at": window.due_at.isoformat()},
         created_at=now,
     )

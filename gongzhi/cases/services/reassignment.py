@@ -50,14 +50,6 @@ def _check_reason(reason: str) -> None:
     check_note(reason, field="reason", label=_("改派理由"))
 
 
-def _same_party(case: Case, assignee: Assignee) -> bool:
-    return (
-        case.assigned_level == assignee.level
-        and case.assigned_company_id == (assignee.company.pk if assignee.company else None)
-        and case.assigned_department == assignee.department
-    )
-
-
 @transaction.atomic
 def case_reassign(
     *,
@@ -78,9 +70,9 @@ def case_reassign(
     _check_reason(reason)
     check_assignee(case, level, company, department)
     assignee = Assignee(level, company, department.strip())
-    if _same_party(case, assignee):
-        raise ValidationError(_("该诉求已由该单位承办，请选择其他承办单位"))
     before = party_payload(case.assigned_level, case.assigned_company, case.assigned_department)
+    if before == party_payload(level, company, assignee.department):
+        raise ValidationError(_("该诉求已由该单位承办，请选择其他承办单位"))
     previous = notices.handlers(case)  # who loses the case: asked before the hand-over
     now = timezone.now()
     updates, window = hand_over(

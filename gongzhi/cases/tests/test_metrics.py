@@ -67,7 +67,7 @@ def test_rates_follow_scope_period_and_party(make, personas) -> None:
     empty = metrics.case_metrics(p.street_officer, start=future)
     assert empty.total == 0 and empty.response_rate.value is None
     assert str(empty.satisfaction_rate) == "—"
-    rows = metrics.metrics_by_compound(p.street_officer)
+    rows = metrics.metrics_by(p.street_officer)  # by 小区
     assert [(c.name, m.total, m.response_rate.den) for c, m in rows] == [
         ("A小区", 1, 1), ("B小区", 1, 1),
     ]  # fmt: skip
@@ -82,4 +82,4 @@ def test_metrics_cost_a_fixed_number_of_queries(make, personas, django_assert_nu
     with django_assert_num_queries(2):
         metrics.case_metrics(user)
     with django_assert_num_queries(3):
-        metrics.metrics_by_compound(user)
+        metrics.metrics_by(user)
