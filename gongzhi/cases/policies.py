@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.cases.choices import ACCUSING_TYPES, Level
 from gongzhi.cases.models import Case
-from gongzhi.org.models import Compound, Role
+from gongzhi.org.models import Compound, Role, Street
 from gongzhi.org.scopes import scope_for
 
 # Who files cases on a resident's behalf (hotline, grid, sentinel, visit, patrol, property line).
@@ -239,3 +239,29 @@ def requester_withheld(user: Any, case: Case) -> bool:
 def can_view_metrics(user: Any) -> bool:
     scope = scope_for(user)
     return scope.everything or bool(scope.roles & (DISPATCH_ROLES | {Role.PARTY_MEMBER}))
+
+
+# Street configuration (设置). A compound's routing rules belong to the officers of its street.
+# The SLA classes, the street-wide default rules and the working-day calendar are one set for
+# the whole deployment, so only someone answering for every street in it may change them.
+def can_configure(user: Any) -> bool:
+    """May open the settings pages (and change what is theirs there)."""
+    scope = scope_for(user)
+    return scope.everything or Role.STREET_OFFICER in scope.roles
+
+
+def can_configure_shared(user: Any) -> bool:
+    scope = scope_for(user)
+    if scope.everything:
+        return True
+    grants = scope.paths({Role.STREET_OFFICER})
+    streets = Street.objects.values_list("path", flat=True)
+    return bool(grants) and all(any(s.startswith(g) for g in grants) for s in streets)
+
+
+def can_configure_compound(user: Any, compound: Compound | None) -> bool:
+    """A compound's rule needs the compound in scope; a street-wide default rule (None) is
+    shared."""
+    if compound is None:
+        return can_configure_shared(user)
+    return scope_for(user).covers(compound.path, {Role.STREET_OFFICER})

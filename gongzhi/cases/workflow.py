@@ -9,7 +9,7 @@ from it, status by status. Templates call `actions_from(status)` to show only al
 from dataclasses import dataclass
 
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -38,7 +38,7 @@ class Action(models.TextChoices):
     RESOLVE = "resolve", _("处置完毕")
     RETURN = "return", _("退单")
     EXTEND = "extend", _("延期")
-    SUPERVISE = "supervise", _("督办")
+    SUPERVISE = "supervise", pgettext_lazy("the action (a button)", "督办")
     ANSWER = "answer", _("直接答复办结")  # 咨询 only (S1)
     NOT_ACCEPT = "not_accept", _("不予受理")
     VISIT = "visit", _("回访评价")

@@ -1,8 +1,9 @@
 """Working days on the Chinese official calendar, with administrator overrides.
 
 The statutory holidays and make-up workdays (调休) come from the maintained `chinese_calendar`
-library; `CalendarOverride` rows (edited in the admin) win over it. Outside the years the
-library knows, weekends are rest days and weekdays are workdays.
+library; `CalendarOverride` rows (entered by the street on 设置 › 工作日历) win over it. Outside the
+years the library knows, weekends are rest days and weekdays are workdays: `uncovered_years`
+names those years so that the street is told to enter the State Council's schedule for them.
 """
 
 import datetime as dt
@@ -10,6 +11,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
+import chinese_calendar.constants
 from django.conf import settings
 
 from gongzhi.core.models import CalendarOverride
@@ -25,6 +27,30 @@ def _official_workday(day: dt.date) -> bool:
         return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:  # a year the library does not cover yet
         return day.weekday() < 5
+
+
+def official_last_year() -> int:
+    """The last year whose holidays and make-up workdays the installed library knows."""
+    return max(day.year for day in chinese_calendar.constants.holidays)
+
+
+def uncovered_years(first: dt.date, last: dt.date) -> list[int]:
+    """Years between `first` and `last` that the library does not cover and for which no
+    override has been entered either: their deadlines count Monday to Friday only."""
+    years = range(max(first.year, official_last_year() + 1), last.year + 1)
+    entered = set(
+        CalendarOverride.objects.filter(date__year__in=list(years)).values_list(
+            "date__year", flat=True
+        )
+    )
+    return [year for year in years if year not in entered]
+
+
+def upcoming_uncovered_years(today: dt.date | None = None) -> list[int]:
+    """This year and next, where not covered: the State Council publishes a year's schedule
+    around November of the year before, so the street should act on next year by December."""
+    today = today or dt.datetime.now(local_zone()).date()
+    return uncovered_years(today, today.replace(year=today.year + 1))
 
 
 class WorkingCalendar:

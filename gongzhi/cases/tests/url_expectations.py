@@ -6,13 +6,16 @@ the compound's party branch, community, grid and street staff, but neither to pr
 case is refused with a message and a redirect (302); invisible cases are 404.
 """
 
+import datetime as dt
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from gongzhi.cases import services
-from gongzhi.cases.choices import CaseType, Channel
-from gongzhi.cases.models import CaseAttachment
+from gongzhi.cases.choices import CaseType, Category, Channel, Level
+from gongzhi.cases.models import CaseAttachment, RoutingRule
 from gongzhi.cases.tests.images import png_bytes
 from gongzhi.cases.workflow import SYSTEM_ACTIONS, Action
+from gongzhi.core.models import CalendarOverride
 from gongzhi.org.testing import Personas
 from gongzhi.org.url_expectations import EVERYONE_SIGNED_IN, Expect
 
@@ -50,6 +53,20 @@ def _attachment(p: Personas) -> dict:
     return {"pk": CaseAttachment.objects.get(case_id=pk).pk}
 
 
+def _rule(p: Personas) -> dict:
+    rule = RoutingRule.objects.create(
+        compound=p.compound_a, category=Category.NOISE, level=Level.COMMUNITY
+    )
+    return {"pk": rule.pk}
+
+
+def _override(p: Personas) -> dict:
+    """Posted data; the day is entered again before each persona tries to delete it."""
+    CalendarOverride.objects.get_or_create(date="2027-01-01", is_workday=False, note="元旦")
+    return {}
+
+
+STREET = {"street_officer"}
 EXPECTATIONS: dict[str, Expect] = {
     "cases:queue": Expect(ok=STAFF, other=302),
     "cases:report": Expect(ok={"resident_a"}, other=403),
@@ -69,6 +86,22 @@ EXPECTATIONS: dict[str, Expect] = {
     "cases:import": Expect(ok=DISPATCHERS, other=403),
     "cases:metrics": Expect(ok=DISPATCHERS | {"party_a"}, other=403),
     "cases:hot_topics": Expect(ok=STAFF, other=403),
+    "cases:settings_sla": Expect(ok=STREET, other=403),
+    "cases:settings_sla_edit": Expect(kwargs=lambda p: {"code": "property"}, ok=STREET, other=403),
+    "cases:settings_routing": Expect(ok=STREET, other=403),
+    "cases:settings_routing_new": Expect(ok=STREET, other=403),
+    # A rule of a compound out of the user's scope is not found.
+    "cases:settings_routing_edit": Expect(kwargs=_rule, ok=STREET),
+    "cases:settings_routing_delete": Expect(method="post", kwargs=_rule, ok=STREET, ok_status=302),
+    "cases:settings_calendar": Expect(ok=STREET, other=403),
+    "cases:settings_calendar_delete": Expect(
+        method="post",
+        kwargs=lambda p: {"day": dt.date(2027, 1, 1)},
+        data=_override,
+        ok=STREET,
+        ok_status=302,
+        other=403,
+    ),
     "cases:attachment": Expect(kwargs=_attachment, ok=SEES_CASE),
     "cases:photo": Expect(kwargs=_attachment, ok=SEES_CASE),
     "cases:detail": Expect(kwargs=_closed_case, ok=SEES_CASE),

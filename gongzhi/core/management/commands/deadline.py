@@ -3,7 +3,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from gongzhi.core.calendar import WorkingCalendar, add_clock_hours, local_zone
+from gongzhi.core.calendar import WorkingCalendar, add_clock_hours, local_zone, uncovered_years
 
 
 class Command(BaseCommand):
@@ -33,6 +33,13 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         due_local = due.astimezone(local_zone())
+        if mode == "working_days":
+            start_day = start.astimezone(local_zone()).date()
+            for year in uncovered_years(start_day, due_local.date()):
+                self.stderr.write(
+                    f"注意：{year} 年的法定节假日和调休安排尚未录入，该年按周一至周五计算工作日"
+                    "（请在 设置 › 工作日历 中录入）"
+                )
         if options["json"]:
             payload = {
                 "start": start.astimezone(local_zone()).isoformat(),
