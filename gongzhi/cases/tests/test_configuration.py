@@ -257,3 +257,21 @@ def test_with_two_streets_an_officer_changes_only_their_own(personas) -> None:
 
     assert client.post("/cases/settings/routing/new/", _rule_form(personas)).status_code == 302
     assert SlaPolicy.objects.get(code="property").resolve_hours == 24
+
+
+def test_the_demo_routing_rules_load_once_and_route_by_department(personas, make) -> None:
+    out = io.StringIO()
+    call_command("seed_routing", officer=personas.street_officer.username, stdout=out)
+    call_command("seed_routing", officer=personas.street_officer.username, stdout=out)
+    assert "新增 7 条" in out.getvalue() and "新增 0 条" in out.getvalue()
+    assert RoutingRule.objects.count() == 7
+    case = make.received()
+    case = services.case_assess(
+        case=case,
+        actor=personas.community_worker,
+        category=Category.ILLEGAL_BUILDING,
+        sla_class="general",
+        urgency="normal",
+    )
+    suggested = services.suggest_assignee(case)
+    assert (suggested.level, suggested.department) == (Level.DEPARTMENT, "武昌区城管执法局")

@@ -21,7 +21,9 @@ class Command(BaseCommand):
         seconds = time.monotonic() - started
         if result.created:
             self.stdout.write(self.style.SUCCESS(f"演示街道已载入（{seconds:.1f} 秒）。"))
-            # Some history of resident demands, by name so that org does not import cases.
+            # The street's routing rules, then some history of resident demands (by command
+            # name, so that org does not import cases).
+            call_command("seed_routing", stdout=self.stdout)
             call_command("seed_scale", cases=DEMO_CASES, days=120, seed=2026, stdout=self.stdout)
             call_command("seed_live", stdout=self.stdout)  # a few in flight for the demo accounts
         else:
