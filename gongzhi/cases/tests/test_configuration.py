@@ -275,3 +275,16 @@ def test_the_demo_routing_rules_load_once_and_route_by_department(personas, make
     )
     suggested = services.suggest_assignee(case)
     assert (suggested.level, suggested.department) == (Level.DEPARTMENT, "武昌区城管执法局")
+
+
+@time_machine.travel(dt.datetime(2026, 12, 1, 9, 0, tzinfo=local_zone()), tick=False)
+def test_street_officers_see_the_missing_holidays_from_every_page(personas) -> None:
+    queue = _client(personas.street_officer).get("/cases/").content.decode()
+    assert "nav-settings-warning" in queue
+    assert (
+        "nav-settings-warning"
+        not in _client(personas.community_worker).get("/cases/").content.decode()
+    )
+    CalendarOverride.objects.create(date=dt.date(2027, 1, 1), is_workday=False, note="元旦")
+    queue = _client(personas.street_officer).get("/cases/").content.decode()
+    assert "nav-settings-warning" not in queue
