@@ -1,5 +1,6 @@
-"""S8 metrics over the cases a user may see. The formulas are pinned by tests/test_metrics.py
-and, per group, by tests/test_metrics_grouping.py.
+"""S8 metrics over the cases a user may see. The formulas are pinned by tests/test_metrics.py,
+per 小区 and 社区 by tests/test_metrics_grouping.py, and per party by
+tests/test_metrics_attribution.py.
 
 - 响应率 response   = dispatched cases signed for by their respond deadline ÷ dispatched cases
 - 解决率 resolution = return visits "已解决" ÷ return visits
@@ -7,13 +8,26 @@ and, per group, by tests/test_metrics_grouping.py.
 - 按时办结率 on_time = closed cases that never breached a deadline ÷ closed cases
 - 退单率 return     = dispatched cases returned at least once ÷ dispatched cases
 - 重复诉求率 repeat  = repeats attached to an existing case ÷ all cases filed
-A period selects cases by `created_at` in [start, end).
+A period selects cases by `created_at` in [start, end); every figure is about those cases,
+whenever its events happened. The total (`case_metrics`) always counts cases as above.
 
-Grouped (`metrics_by`), every case counts in exactly one row, so the rows add up to the total:
-its compound, its compound's community, or its party — the property company it is assigned to
-(kept when it escalates), else the level that handles it (社区, 街道, 职能部门), else none (not
-dispatched, or returned and waiting to be dispatched again). The party is the current one: a
-case returned by one company and dispatched to another counts, with its 退单, for the second.
+By 小区 or 社区 (`metrics_by`), every case counts in exactly one row, with the same formulas, so
+the rows add up to the total.
+
+By party (承办单位: the property company, kept when its case escalates, else the level handling
+a case itself — 社区, 街道, 职能部门 — else none), each party is charged with what it did, read
+from the events that record their party (services.assignment.party_payload, case_party):
+- 已交办 = the 交办 and 改派 handing a case to the party: a case handed to it twice counts twice,
+  and a party a case was returned by or taken from keeps its count;
+- 按时签收 = its 签收 by the deadline set with that hand-over, before any escalation;
+- 被退单 = its own 退单 (not one by a level the case had escalated to);
+- 回访数, 回访已解决, 满意评价 = the visits of the rounds it resolved (已处置);
+- 办结数, 未超时办结 = closed cases whose last 已处置 was its own (on time: the case never
+  breached a deadline, as in the total);
+- 全部诉求 (诉求数) and 重复反映 = the cases it holds now, one row per case (none: not yet
+  dispatched, or returned and waiting); a repeat counts with the case it repeats.
+So a case may count for several parties: the rates of the rows need not add up to the total;
+诉求数 still does. Property staff (were they given the page) get only their companies' rows.
 """
 
 import datetime as dt
@@ -24,14 +38,18 @@ from fractions import Fraction
 from typing import Any
 
 from django.db import models
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet
+from django.db.models.fields.json import KT, KeyTransform
+from django.db.models.functions import Cast
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.cases.choices import SATISFIED_LEVELS, Level
-from gongzhi.cases.models import Case, CaseRating
+from gongzhi.cases.models import Case, CaseEvent, CaseRating, EventKind
+from gongzhi.cases.querysets import CASE_READER_ROLES
 from gongzhi.cases.workflow import Status
 from gongzhi.org.models import Community, Compound, PropertyCompany
+from gongzhi.org.scopes import scope_for
 
 
 @dataclass(frozen=True)
@@ -132,12 +150,12 @@ def _scoped(
     return cases
 
 
-def _build(c: dict[str, int], r: dict[str, int]) -> CaseMetrics:
+def _build(c: dict[str, int]) -> CaseMetrics:
     return CaseMetrics(
         total=c["total"],
         response_rate=Ratio(c["responded"], c["dispatched"]),
-        resolution_rate=Ratio(r["resolved"], r["visits"]),
-        satisfaction_rate=Ratio(r["satisfied"], r["visits"]),
+        resolution_rate=Ratio(c["resolved"], c["visits"]),
+        satisfaction_rate=Ratio(c["satisfied"], c["visits"]),
         on_time_rate=Ratio(c["closed_on_time"], c["closed"]),
         return_rate=Ratio(c["returned"], c["dispatched"]),
         repeat_rate=Ratio(c["repeats"], c["total"]),
@@ -157,7 +175,7 @@ def case_metrics(
     cases = _scoped(user, start, end, compound, community, company)
     counts = cases.aggregate(**_CASE_COUNTS)
     ratings = CaseRating.objects.filter(case__in=cases.values("pk")).aggregate(**_RATING_COUNTS)
-    return _build(counts, ratings)
+    return _build(counts | ratings)
 
 
 class Grouping(models.TextChoices):
@@ -174,12 +192,8 @@ class Group:
     name: str
 
 
-# The case columns each grouping counts by (a party is a company, else the assigned level).
-_GROUP_FIELDS = {
-    Grouping.COMPOUND: ("compound_id",),
-    Grouping.COMMUNITY: ("compound__community_id",),
-    Grouping.PARTY: ("assigned_company_id", "assigned_level"),
-}
+# The case column each place grouping counts by.
+_PLACE_FIELDS = {Grouping.COMPOUND: "compound_id", Grouping.COMMUNITY: "compound__community_id"}
 _NO_RATINGS = dict.fromkeys(_RATING_COUNTS, 0)
 # Rows of cases without a company, after the companies, in this order.
 PARTY_LEVELS = {
@@ -189,26 +203,6 @@ PARTY_LEVELS = {
     Level.DEPARTMENT: _("职能部门承办"),
     "": _("暂无承办单位"),
 }
-
-
-def _key(grouping: str, values: tuple[Any, ...]) -> Hashable:
-    if grouping != Grouping.PARTY:
-        return values[0]
-    company, level = values
-    return ("company", company) if company else ("level", level or "")
-
-
-def _grouped(
-    rows: Iterable[dict[str, Any]], grouping: str, fields: tuple[str, ...], counts: dict[str, Any]
-) -> dict[Hashable, dict[str, int]]:
-    """Rows of counts by group key; several rows of one key (a company at several levels) add up."""
-    out: dict[Hashable, dict[str, int]] = {}
-    for row in rows:
-        key = _key(grouping, tuple(row[f] for f in fields))
-        into = out.setdefault(key, dict.fromkeys(counts, 0))
-        for name in counts:
-            into[name] += row[name]
-    return out
 
 
 def _groups(grouping: str, keys: Iterable[Hashable]) -> list[Group]:
@@ -228,6 +222,103 @@ def _groups(grouping: str, keys: Iterable[Hashable]) -> list[Group]:
     return [Group(("company", c.pk), c.name) for c in companies] + levels
 
 
+def _by_place(cases: QuerySet[Case], field: str) -> dict[Hashable, dict[str, int]]:
+    """Every count of each compound or community with cases (two queries)."""
+    counts = {
+        row[field]: {name: row[name] for name in _CASE_COUNTS}
+        for row in cases.order_by().values(field).annotate(**_CASE_COUNTS)
+    }
+    ratings = CaseRating.objects.filter(case__in=cases.values("pk")).order_by()
+    for row in ratings.values(f"case__{field}").annotate(**_RATING_COUNTS):
+        counts[row[f"case__{field}"]] |= {name: row[name] for name in _RATING_COUNTS}
+    return {key: _NO_RATINGS | c for key, c in counts.items()}
+
+
+# --- By party: each figure from the event that records the party it is charged to ----------
+
+_HANDED_OVER = (EventKind.DISPATCHED, EventKind.REASSIGNED)
+_RESOLUTION = Q(kind=EventKind.RESOLVED)
+# The visit of the round a 已处置 event resolved (one rating per round, S5).
+_ROUND_RATING = CaseRating.objects.filter(case=OuterRef("case_id"), round=OuterRef("round"))
+# The 已处置 that closed its case: the case is closed and was not resolved again after it.
+_CLOSING = (
+    _RESOLUTION
+    & Q(case__status=Status.CLOSED)
+    & Q(
+        ~Exists(
+            CaseEvent.objects.filter(_RESOLUTION, case=OuterRef("case_id"), id__gt=OuterRef("id"))
+        )
+    )
+)
+_EVENT_COUNTS = {
+    "dispatched": Count("id", filter=Q(kind__in=_HANDED_OVER)),
+    "responded": Count("id", filter=Q(kind=EventKind.ACCEPTED, payload__on_time=True)),
+    "returned": Count("id", filter=Q(kind=EventKind.RETURNED, payload__escalated=False)),
+    "visits": Count("id", filter=_RESOLUTION & Q(Exists(_ROUND_RATING))),
+    "resolved": Count("id", filter=_RESOLUTION & Q(Exists(_ROUND_RATING.filter(resolved=True)))),
+    "satisfied": Count(
+        "id",
+        filter=_RESOLUTION & Q(Exists(_ROUND_RATING.filter(level__in=sorted(SATISFIED_LEVELS)))),
+    ),
+    "closed": Count("id", filter=_CLOSING),
+    "closed_on_time": Count("id", filter=_CLOSING & Q(case__breach_count=0)),
+}
+_PARTY_EVENTS = (*_HANDED_OVER, EventKind.ACCEPTED, EventKind.RETURNED, EventKind.RESOLVED)
+# The cases a party holds now: its own, and the repeats of those (by the case they repeat).
+_HELD_COUNTS = {
+    "own": Count("id", filter=~Q(status=Status.MERGED)),
+    "repeats": Count("id", filter=Q(status=Status.MERGED)),
+}
+_HELD_FIELDS = ("assigned_level", "assigned_company_id")
+_ORIGINAL_FIELDS = ("duplicate_of__assigned_level", "duplicate_of__assigned_company_id")
+_ALL_COUNTS = (*_CASE_COUNTS, *_RATING_COUNTS)
+
+
+def _party(level: Any, company: Any) -> Hashable:
+    """A party row's key: the company, else the level ("" for none)."""
+    return ("company", int(company)) if company else ("level", level or "")
+
+
+def _by_party(cases: QuerySet[Case]) -> dict[Hashable, dict[str, int]]:
+    """Every count of each party with a figure (two queries)."""
+    out: dict[Hashable, dict[str, int]] = {}
+
+    def add(key: Hashable, name: str, n: int) -> None:
+        if n:
+            out.setdefault(key, dict.fromkeys(_ALL_COUNTS, 0))[name] += n
+
+    held = cases.order_by().values(*_HELD_FIELDS, *_ORIGINAL_FIELDS).annotate(**_HELD_COUNTS)
+    for row in held:
+        original = _party(*(row[f] for f in _ORIGINAL_FIELDS))
+        add(_party(*(row[f] for f in _HELD_FIELDS)), "total", row["own"])
+        add(original, "total", row["repeats"])
+        add(original, "repeats", row["repeats"])
+    events = (
+        CaseEvent.objects.filter(case__in=cases.values("pk"), kind__in=_PARTY_EVENTS)
+        .alias(round=Cast(KT("payload__round"), IntegerField()))
+        .order_by()
+        .values(
+            party_level=KeyTransform("level", "payload"),
+            party_company=KeyTransform("company", "payload"),
+        )
+        .annotate(**_EVENT_COUNTS)
+    )
+    for row in events:
+        key = _party(row["party_level"], row["party_company"])
+        for name in _EVENT_COUNTS:
+            add(key, name, row[name])
+    return out
+
+
+def _own_rows(user: Any) -> set[Hashable] | None:
+    """The rows of property staff who read no case beyond their company's: their companies'
+    (not a party their cases passed through). None for everyone else: every row."""
+    scope = scope_for(user)
+    if scope.everything or scope.roles & CASE_READER_ROLES or not scope.company_ids:
+        return None
+    return {("company", pk) for pk in scope.company_ids}
+
+
 def metrics_by(
     user: Any,
     *,
@@ -237,21 +328,11 @@ def metrics_by(
     community: Community | None = None,
 ) -> list[tuple[Group, CaseMetrics]]:
     """One row per compound, community or party with cases (three queries)."""
-    fields = _GROUP_FIELDS[Grouping(group)]
     cases = _scoped(user, start, end, None, community, None)
-    counts = _grouped(
-        cases.order_by().values(*fields).annotate(**_CASE_COUNTS), group, fields, _CASE_COUNTS
-    )
-    rating_fields = tuple(f"case__{f}" for f in fields)
-    ratings = _grouped(
-        CaseRating.objects.filter(case__in=cases.values("pk"))
-        .order_by()
-        .values(*rating_fields)
-        .annotate(**_RATING_COUNTS),
-        group,
-        rating_fields,
-        _RATING_COUNTS,
-    )
-    return [
-        (g, _build(counts[g.key], ratings.get(g.key, _NO_RATINGS))) for g in _groups(group, counts)
-    ]
+    if group == Grouping.PARTY:
+        counts, own = _by_party(cases), _own_rows(user)
+        if own is not None:
+            counts = {key: c for key, c in counts.items() if key in own}
+    else:
+        counts = _by_place(cases, _PLACE_FIELDS[Grouping(group)])
+    return [(g, _build(counts[g.key])) for g in _groups(group, counts)]

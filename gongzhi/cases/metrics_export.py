@@ -1,5 +1,7 @@
 """The metrics table as an .xlsx file: counts as numbers, rates as percentages, each rate beside
-the two counts it is made of, so that the figures can be checked and summed in Excel."""
+the two counts it is made of, so that the figures can be checked and summed in Excel. Every
+column has its own title (a count's names it with its rate: 回访数 is the denominator of two
+rates), and a rate without a denominator is an empty cell, not text that a sum would trip on."""
 
 import io
 from typing import Any
@@ -35,7 +37,12 @@ def write_metrics(
     ws.title = sheet_name(sheet)
     header = [group_title, _("诉求数")]
     for rate in RATES:
-        header += [str(rate.title), str(rate.num), str(rate.den)]
+        names = {"rate": rate.title, "count": rate.num}
+        header += [
+            str(rate.title),
+            _("%(rate)s分子：%(count)s") % names,
+            _("%(rate)s分母：%(count)s") % {**names, "count": rate.den},
+        ]
     ws.append([title])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
     ws.cell(row=1, column=1).font = Font(bold=True, size=13)
@@ -50,12 +57,10 @@ def write_metrics(
         cell.font = Font(bold=True)
     ws.append([])
     ws.append([note])
-    for index in range(3, 3 + len(RATES) * 3, 3):  # the rate columns
-        for (cell,) in ws.iter_rows(min_row=3, min_col=index, max_col=index):
-            if isinstance(cell.value, float):
-                cell.number_format = "0.0%"
-            else:
-                cell.alignment = Alignment(horizontal="right")
+    last = 3 + len(rows)  # the total's line
+    for index in range(3, 3 + len(RATES) * 3, 3):  # the rate columns, empty cells included
+        for (cell,) in ws.iter_rows(min_row=3, max_row=last, min_col=index, max_col=index):
+            cell.number_format = "0.0%"
     ws.column_dimensions["A"].width = 24
     for index in range(2, len(header) + 1):
         ws.column_dimensions[get_column_letter(index)].width = 11
@@ -70,5 +75,5 @@ def _line(name: str, metrics: CaseMetrics) -> list[Any]:
     for rate in RATES:
         ratio = getattr(metrics, rate.attr)
         value = ratio.value
-        line += ["—" if value is None else float(value), ratio.num, ratio.den]
+        line += [None if value is None else float(value), ratio.num, ratio.den]
     return line

@@ -147,8 +147,12 @@ SATISFIED = [RatingLevel.VERY_SATISFIED, RatingLevel.SATISFIED, RatingLevel.BASI
 # A case row: every column of Case but the id, defaults from the model (values as the database
 # stores them: JSON as text). `case_columns()` fixes the order the rows are written in.
 Row = dict[str, Any]
-# kind, old status, new status, when[, note]
-Event = tuple[str, str, str, dt.datetime] | tuple[str, str, str, dt.datetime, str]
+# kind, old status, new status, when[, note[, payload]]
+Event = (
+    tuple[str, str, str, dt.datetime]
+    | tuple[str, str, str, dt.datetime, str]
+    | tuple[str, str, str, dt.datetime, str, dict[str, Any]]
+)
 
 
 class _Weighted:
@@ -175,6 +179,11 @@ def _template() -> Row:
         default = f.get_default()
         row[f.column] = "{}" if isinstance(default, dict) else default
     return row
+
+
+def _iso(naive_utc: dt.datetime) -> str:
+    """A datetime of the rows as the services write it into a payload."""
+    return naive_utc.replace(tzinfo=dt.UTC).isoformat()
 
 
 def _reached(status: str, stage: str) -> bool:
@@ -324,10 +333,15 @@ class CaseFactory:
         respond_due = start + dt.timedelta(minutes=policy.respond_minutes)
         case.update(dispatched_at=start, clock_started_at=start, due_at=due, warn_at=warn,
                     respond_due_at=respond_due)  # fmt: skip
-        events.append((EventKind.DISPATCHED, Status.ASSESSED, Status.DISPATCHED, start))
+        # The party each event records, as the services do (the metrics charge it).
+        party = {"level": case["assigned_level"], "company": case["assigned_company_id"],
+                 "department": ""}  # fmt: skip
+        events.append((EventKind.DISPATCHED, Status.ASSESSED, Status.DISPATCHED, start, "",
+                       {**party, "due_at": _iso(due)}))  # fmt: skip
         if status == Status.RETURNED:
             case.update(return_count=1, assigned_level="", assigned_company_id=None, due_at=None)
-            events.append((EventKind.RETURNED, Status.DISPATCHED, status, self._at(start, hours=1)))
+            events.append((EventKind.RETURNED, Status.DISPATCHED, status, self._at(start, hours=1),
+                           "", {**party, "escalated": False}))  # fmt: skip
             return None
         if status == Status.TERMINATED:
             case["closed_at"] = self._at(start, days=2)
@@ -338,9 +352,10 @@ class CaseFactory:
         late = rng.random() < 0.08
         minutes = policy.respond_minutes * (rng.uniform(1.1, 3) if late else rng.uniform(0.1, 0.9))
         case["responded_at"] = self._at(start, minutes=minutes)
-        events.append(
-            (EventKind.ACCEPTED, Status.DISPATCHED, Status.ACCEPTED, case["responded_at"])
-        )
+        signed = {**party, "respond_due_at": _iso(respond_due),
+                  "on_time": case["responded_at"] <= respond_due}  # fmt: skip
+        events.append((EventKind.ACCEPTED, Status.DISPATCHED, Status.ACCEPTED, case["responded_at"],
+                       "", signed))  # fmt: skip
         if not _reached(status, Status.IN_PROGRESS):
             return None
         began = self._at(case["responded_at"], minutes=5 + int(rng.random() * 116))
@@ -353,7 +368,8 @@ class CaseFactory:
         case.update(resolved_at=resolved, breach_count=1 if resolved > due else 0,
                     public_reply=REPLY,
                     visit_due_at=resolved + dt.timedelta(days=policy.auto_close_days))  # fmt: skip
-        events.append((EventKind.RESOLVED, Status.IN_PROGRESS, Status.RESOLVED, resolved))
+        events.append((EventKind.RESOLVED, Status.IN_PROGRESS, Status.RESOLVED, resolved, "",
+                       {**party, "round": 1, "on_time": resolved <= due}))  # fmt: skip
         if status != Status.CLOSED:
             return None
         case["closed_at"] = self._at(resolved, hours=2 + int(rng.random() * 71))

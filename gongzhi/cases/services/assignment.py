@@ -1,6 +1,7 @@
 """研判 assess, 交办 dispatch, 退单 return, 督办 supervise (S2); the hand-over that 交办 and
 改派 (reassignment.py) share."""
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,7 @@ from gongzhi.cases.choices import CaseType, Category, Level, SlaClass, Urgency, 
 from gongzhi.cases.models import Case, EventKind, RoutingRule, SlaPolicy
 from gongzhi.cases.services import notices
 from gongzhi.cases.services.moves import check_version, move
+from gongzhi.cases.suggestions import RoutingBasis
 from gongzhi.cases.texts import check_note
 from gongzhi.cases.workflow import Action, Status, check_move
 from gongzhi.core.calendar import local_zone
@@ -28,6 +30,8 @@ class Assignee:
     level: str
     company: PropertyCompany | None = None
     department: str = ""
+    # Where a suggested party came from (suggestions.RoutingBasis); not part of its identity.
+    basis: str = dataclasses.field(default="", compare=False)
 
 
 def current_company(compound: Compound) -> PropertyCompany | None:
@@ -51,11 +55,12 @@ def suggest_assignee(case: Case) -> Assignee:
         company = rule.company
         if rule.level == Level.COMPOUND and company is None:
             company = current_company(case.compound)
-        return Assignee(rule.level, company, rule.department)
+        basis = RoutingBasis.COMPOUND_RULE if rule.compound_id else RoutingBasis.STREET_RULE
+        return Assignee(rule.level, company, rule.department, basis=basis)
     company = current_company(case.compound)
     if case.sla_class in _COMPANY_CLASSES and company is not None:
-        return Assignee(Level.COMPOUND, company)
-    return Assignee(Level.COMMUNITY)
+        return Assignee(Level.COMPOUND, company, basis=RoutingBasis.NO_RULE)
+    return Assignee(Level.COMMUNITY, basis=RoutingBasis.NO_RULE)
 
 
 @transaction.atomic
@@ -115,20 +120,39 @@ def case_assess(
     return case
 
 
+def assignee_errors(
+    case: Case,
+    level: str,
+    company: PropertyCompany | None,
+    department: str,
+    *,
+    action: str = Action.DISPATCH,
+) -> dict[str, str]:
+    """What is wrong with the party named for 交办 or 改派 (each in its own words): a level,
+    the compound's serving company, a department's name."""
+    reassign = action == Action.REASSIGN
+    if level not in Level.values:
+        return {"level": _("请选择责任层级")}
+    if level == Level.COMPOUND:
+        if company is None:
+            missing = _("改派到小区须指定物业企业") if reassign else _("由小区承办须指定物业企业")
+            return {"company": missing}
+        if current_company(case.compound) != company:
+            return {"company": _("该物业企业不是本小区的在约物业")}
+    if level == Level.DEPARTMENT and not department.strip():
+        if reassign:
+            return {"department": _("改派到职能部门须填写部门名称")}
+        return {"department": _("由职能部门承办（吹哨）须填写部门名称")}
+    return {}
+
+
 def check_assignee(
     case: Case, level: str, company: PropertyCompany | None, department: str
 ) -> None:
-    """The party named for 交办 or 改派 exists: a level, the compound's serving company, a
-    department's name."""
-    if level not in Level.values:
-        raise ValidationError({"level": _("请选择责任层级")})
-    if level == Level.COMPOUND:
-        if company is None:
-            raise ValidationError({"company": _("由小区承办须指定物业企业")})
-        if current_company(case.compound) != company:
-            raise ValidationError({"company": _("该物业企业不是本小区的在约物业")})
-    if level == Level.DEPARTMENT and not department.strip():
-        raise ValidationError({"department": _("由职能部门承办（吹哨）须填写部门名称")})
+    """`assignee_errors` of a 交办, raised."""
+    errors = assignee_errors(case, level, company, department)
+    if errors:
+        raise ValidationError(errors)
 
 
 def _check_not_back_to_returner(
@@ -171,6 +195,17 @@ def assignment_window(
     return window
 
 
+def deadline_errors(case: Case, now: dt.datetime, due_at: dt.datetime | None) -> dict[str, str]:
+    """What is wrong with a deadline given with 交办 or 改派 (`assignment_window`), if anything."""
+    if due_at is None:
+        return {}
+    try:
+        assignment_window(case, sla.policy_for(case.sla_class), now, due_at)
+    except ValidationError as exc:
+        return {field: messages[0] for field, messages in exc.message_dict.items()}
+    return {}
+
+
 def hand_over(
     case: Case,
     *,
@@ -193,6 +228,7 @@ def hand_over(
         "escalation_level": 0,
         "dispatched_at": case.dispatched_at or now,
         "respond_due_at": sla.respond_due(policy, now),
+        "respond_warned_at": None,
         "responded_at": None,
         "clock_started_at": now,
         # A new party, a new deadline and its own extension allowance: after a 退单 the case
@@ -208,8 +244,18 @@ def hand_over(
 
 
 def party_payload(level: str, company: PropertyCompany | None, department: str) -> dict[str, Any]:
-    """A party as an event's payload records it (the 退单 check reads it back)."""
+    """A party as an event's payload records it (the 退单 check and the metrics read it back)."""
     return {"level": level, "company": company.pk if company else None, "department": department}
+
+
+def case_party(case: Case) -> dict[str, Any]:
+    """The party holding `case` now, as `party_payload` records it: 签收, 退单 and 已处置 events
+    carry it, so that the metrics charge each party with what it did (metrics.py)."""
+    return {
+        "level": case.assigned_level,
+        "company": case.assigned_company_id,
+        "department": case.assigned_department,
+    }
 
 
 def notify_assigned(case: Case, window: sla.Window, *, actor: Any) -> None:
@@ -273,6 +319,7 @@ def case_dispatch(
         updates=updates,
         now=now,
     )
+    triage_link.record_dispatch_decision(case=case, actor=actor, assignee=assignee)
     notify_assigned(case, window, actor=actor)
     return case
 
@@ -301,11 +348,9 @@ def case_return(
         actor=actor,
         kind=EventKind.RETURNED,
         note=f"非本单位职责：{reason.strip()}",
-        payload={
-            "level": case.assigned_level,
-            "company": case.assigned_company_id,
-            "department": case.assigned_department,
-        },
+        # After an escalation the level above holds the case: its 退单 is not one by the party
+        # the case was dispatched to (that party's 退单率, metrics.py).
+        payload={**case_party(case), "escalated": case.escalation_level > 0},
         updates={
             "return_count": case.return_count + 1,
             "assigned_level": "",

@@ -13,6 +13,7 @@ from gongzhi.cases import policies, sla
 from gongzhi.cases.choices import AttachmentKind
 from gongzhi.cases.models import Case, CaseAttachment, EventKind
 from gongzhi.cases.services import notices
+from gongzhi.cases.services.assignment import case_party
 from gongzhi.cases.services.intake import check_public_text, save_attachment
 from gongzhi.cases.services.moves import check_version, move
 from gongzhi.cases.texts import MAX_RESOLUTION_NOTE, check_note
@@ -28,15 +29,23 @@ def _authorize_handler(actor: Any, case: Case, expected_version: int | None) -> 
 
 @transaction.atomic
 def case_accept(*, case: Case, actor: Any, expected_version: int | None = None) -> Case:
-    """签收: the response that the 15-minute clock measures."""
+    """签收: the response that the 15-minute clock measures. The event records the party and
+    whether it signed by the deadline of the 交办 or 改派 it answers, before any escalation
+    handed the case above it (the party's 响应率, metrics.py)."""
     _authorize_handler(actor, case, expected_version)
     now = timezone.now()
+    due = case.respond_due_at
     move(
         case,
         action=Action.ACCEPT,
         to=Status.ACCEPTED,
         actor=actor,
         kind=EventKind.ACCEPTED,
+        payload={
+            **case_party(case),
+            "respond_due_at": due.isoformat() if due else None,
+            "on_time": due is not None and now <= due and case.escalation_level == 0,
+        },
         updates={"responded_at": now, "assigned_user": case.assigned_user or actor},
         now=now,
     )
@@ -149,7 +158,12 @@ def case_resolve(
         actor=actor,
         kind=EventKind.RESOLVED,
         note=public_reply.strip(),
-        payload={"on_time": case.due_at is None or now <= case.due_at},
+        # The round and the party that resolved it: its visit and closure are charged to it.
+        payload={
+            **case_party(case),
+            "round": case.round,
+            "on_time": case.due_at is None or now <= case.due_at,
+        },
         updates={
             "resolved_at": now,
             "public_reply": public_reply.strip(),

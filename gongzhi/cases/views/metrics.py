@@ -31,7 +31,17 @@ FORMULAS = (
         "响应率＝按时签收÷已交办；解决率＝回访已解决÷回访数；满意率＝（非常满意＋满意＋基本满意）÷回访数；"
         "按时办结率＝未超时办结÷办结数；退单率＝被退单÷已交办；重复诉求率＝重复反映÷全部诉求。"
     ),
-    gettext_lazy("诉求按受理时间计入期间；按物业公司分组时计入诉求当前的承办单位。"),
+    gettext_lazy(
+        "诉求按受理时间计入期间，合计按诉求计算；按小区、社区分组时每件诉求只计入一行，"
+        "各行相加等于合计。"
+    ),
+)
+# Who is charged with what when grouped by party (metrics.py's docstring).
+PARTY_NOTE = gettext_lazy(
+    "按承办单位分组时，各单位只计本单位所办：每次交办或改派计入被交办单位的已交办，"
+    "该单位在本次签收期限内签收计为按时签收，由该单位退回计为被退单；回访和办结计入处置该轮诉求的单位；"
+    "诉求数和重复反映计入诉求当前的承办单位（重复反映随所并入的原诉求）。"
+    "一件诉求可能先后计入几个单位，各行的分子、分母相加不一定等于合计，诉求数相加等于合计。"
 )
 
 
@@ -71,6 +81,11 @@ def _subject(form: MetricsFilterForm) -> dict[str, str]:
     }
 
 
+def _note(group: str) -> str:
+    notes = [*FORMULAS, PARTY_NOTE] if group == Grouping.PARTY else FORMULAS
+    return "".join(map(str, notes))
+
+
 def _download(form: MetricsFilterForm, rows: list[Any], total: metrics.CaseMetrics) -> HttpResponse:
     subject, period = _subject(form), form.cleaned_data["range"]
     dates = {"first": period.first.isoformat(), "last": period.last.isoformat()}
@@ -80,7 +95,7 @@ def _download(form: MetricsFilterForm, rows: list[Any], total: metrics.CaseMetri
         group_title=str(GROUP_COLUMNS[form.cleaned_data["group"]]),
         rows=rows,
         total=total,
-        note="".join(map(str, FORMULAS)),
+        note=_note(form.cleaned_data["group"]),
     )
     response = HttpResponse(data, content_type=XLSX)
     filename = _("办理指标_按%(group)s_%(first)s至%(last)s.xlsx") % {**subject, **dates}
@@ -110,6 +125,6 @@ def metrics_page(request: HttpRequest) -> HttpResponse:
         "active_period": form.cleaned_data["period"],
         "chart": _chart(rows),
         "download_query": form.query(format="xlsx"),
-        "formulas": "".join(map(str, FORMULAS)),
+        "formulas": _note(group),
     }
     return render(request, "cases/metrics.html", context)

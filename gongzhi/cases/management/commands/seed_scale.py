@@ -9,6 +9,7 @@ and ratings need no round trip; run it on a database nobody else writes cases to
 """
 
 import datetime as dt
+import json
 import random
 import time
 from decimal import Decimal
@@ -33,6 +34,11 @@ EVENT_COLUMNS = ["case_id", "kind", "old_status", "new_status", "note", "interna
                  "created_at"]  # fmt: skip
 RATING_COLUMNS = ["case_id", "round", "resolved", "level", "via", "note", "exception_reason",
                   "created_at"]  # fmt: skip
+
+
+def _payload(rest: list[Any]) -> str:
+    """An event's payload as the database stores JSON: text (after its note, if any)."""
+    return json.dumps(rest[1], ensure_ascii=False) if len(rest) > 1 else "{}"
 
 
 def _utc_text(value: dt.datetime | None) -> str | None:
@@ -232,8 +238,8 @@ class Command(BaseCommand):
                 case[column] = stamp(case[column])
             cases.append((pk, *(case[c] for c in columns)))
             events.extend(
-                (pk, kind, old, new, note[0] if note else "", False, "{}", stamp(at))
-                for kind, old, new, at, *note in timeline
+                (pk, kind, old, new, rest[0] if rest else "", False, _payload(rest), stamp(at))
+                for kind, old, new, at, *rest in timeline
             )
             if rating is not None:
                 level, reason, at = rating
