@@ -133,6 +133,26 @@ def next_level(level: str) -> str | None:
     return LEVEL_ORDER[index + 1] if index + 1 < len(LEVEL_ORDER) else None
 
 
+# Where a case escalated past the street goes when no routing rule names a department: the
+# street names one by 改派 (services/reassignment.py). Not a name to tell a requester.
+UNNAMED_DEPARTMENT = "待街道指定的职能部门"
+
+
+def party_for_requester(
+    level: str, company: str = "", department: str = "", *, stored: bool = True
+) -> str:
+    """Who handles a case, as its requester is told: the property company at the compound, a
+    department by its name, else the level ("社区", "街道"). Organisations only, never a person:
+    the requester's page shows the party as the API's case detail does, and no staff member.
+    `stored`: Chinese, for a notice's stored text; else the level in the reader's language."""
+    if level == Level.COMPOUND and company:
+        return company
+    if level == Level.DEPARTMENT and department and department != UNNAMED_DEPARTMENT:
+        return department
+    label = Level(level).label if level in Level.values else level
+    return source_label(label) if stored else str(label)
+
+
 class RatingLevel(models.TextChoices):
     VERY_SATISFIED = "very_satisfied", _("非常满意")
     SATISFIED = "satisfied", _("满意")

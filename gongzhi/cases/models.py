@@ -202,6 +202,9 @@ class Case(models.Model):
     respond_due_at = models.DateTimeField("响应期限", null=True, blank=True)
     # When the sweep found respond_due_at missed (签收 overdue); see RESPOND_UNFLAGGED.
     respond_breached_at = models.DateTimeField("签收超时时间", null=True, blank=True)
+    # When the handlers were warned that respond_due_at is near (once per 签收 deadline: every
+    # 交办 and 改派 clears it, as warned_at for due_at).
+    respond_warned_at = models.DateTimeField("签收预警时间", null=True, blank=True)
     clock_started_at = models.DateTimeField(null=True, blank=True)  # start of the current window
     due_at = models.DateTimeField("办理期限", null=True, blank=True)
     warn_at = models.DateTimeField(null=True, blank=True)

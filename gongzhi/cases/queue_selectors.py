@@ -1,27 +1,34 @@
 """The work queue (工作台): its buckets, filters, capped counts and pages, read from
 `Case.objects.visible_to(user)` (re-exported by `gongzhi.cases.selectors`)."""
 
-import re
-from functools import reduce
-from operator import and_, or_
 from typing import Any
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Q, QuerySet, Value
-from django.db.models.functions import StrIndex
-from django.db.models.lookups import GreaterThan
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 
 from gongzhi.cases import policies
+from gongzhi.cases.deadlines import (  # is_overdue: importable from here as before
+    due_soon_halves,
+    due_soon_q,
+    is_overdue,  # noqa: F401
+    overdue_halves,
+    overdue_q,
+)
 from gongzhi.cases.models import Case
 from gongzhi.cases.querysets import (
     ACTIVE_STATUSES,
-    InClock,
     IsActive,
     Unindexed,
     UrgencyRank,
     every_case_order,
+)
+from gongzhi.cases.queue_search import (
+    is_number_search,
+    matches_what_they_see,
+    search_q,
+    search_terms,
 )
 from gongzhi.cases.workflow import (
     CLOCK_STATUSES,
@@ -39,32 +46,10 @@ COUNT_CAP = 1000
 # Free-text search reads at most the SEARCH_WINDOW cases recorded last (the search box says so); a
 # case number (NH…) is found among all cases through its unique index.
 SEARCH_WINDOW = 50_000
-_NUMBER = re.compile(r"^[A-Za-z]{2}\d{4,}$")
-# Words of a search, each of which a case must contain ("门禁 坏"); more are ignored.
-MAX_SEARCH_TERMS = 5
-_TEXT_FIELDS = ("title", "content", "address")
 # A text search by a user who sees some requesters masked or not at all is checked against
 # what they see of these most recent matching cases (see _unseen_matches).
 UNSEEN_CHECK_CAP = 2000
 RELATED = ("compound__community", "assigned_company", "assigned_user", "respondent_company")
-
-
-def overdue_q(now: Any) -> Q:
-    """已超时, as the clock shows it red (cases_ui.sla_clock): past the case's deadline, or 交办
-    and not signed for (签收) past the response deadline. Read from the deadlines, not from the
-    sweeps' flags, so that it is right before the scheduler has run."""
-    late = Q(due_at__lt=now) | Q(status=Status.DISPATCHED, respond_due_at__lt=now)
-    return Q(status__in=sorted(CLOCK_STATUSES)) & late
-
-
-def is_overdue(case: Case, now: Any) -> bool:
-    """`overdue_q` for one case in hand (the case page, the API's case detail)."""
-    if case.status not in CLOCK_STATUSES:
-        return False
-    if case.due_at and case.due_at < now:
-        return True
-    respond_due = case.respond_due_at
-    return case.status == Status.DISPATCHED and respond_due is not None and respond_due < now
 
 
 def _bucket_q(user: Any, bucket: str, now: Any) -> Q:
@@ -73,9 +58,7 @@ def _bucket_q(user: Any, bucket: str, now: Any) -> Q:
     if bucket == "overdue":
         return overdue_q(now)
     if bucket == "warning":
-        # A deadline still ahead is never breached yet (every new due_at clears breached_at):
-        # so the not-yet-due cases are read from case_open_due_idx, not every open case.
-        return Q(InClock(), breached_at__isnull=True, due_at__gte=now, warn_at__lte=now)
+        return due_soon_q(now)
     if bucket == "resolved":
         return Q(status=Status.RESOLVED)
     if bucket == "closed":
@@ -126,52 +109,6 @@ def _implied_on_postgresql(bucket: str, statuses: list[str] | None, overdue: boo
     return overdue or bool(statuses and set(statuses) <= OPEN_STATUSES)
 
 
-def _is_number(term: str) -> bool:
-    return bool(_NUMBER.match(term))
-
-
-def _caseless(term: str) -> bool:
-    """Whether icontains would match `term` exactly as written: SQLite's LIKE folds ASCII
-    letters only, PostgreSQL's UPPER() every cased letter."""
-    if connection.vendor == "sqlite":
-        return not re.search("[A-Za-z]", term)
-    return term.upper() == term.lower()
-
-
-def search_terms(q: str) -> list[str]:
-    """The words of a search box entry, split on whitespace, at most MAX_SEARCH_TERMS."""
-    return q.split()[:MAX_SEARCH_TERMS]
-
-
-def _is_number_search(q: str) -> bool:
-    """One word that looks like a case number (or its prefix): found among all cases."""
-    terms = search_terms(q)
-    return len(terms) == 1 and _is_number(terms[0])
-
-
-def _search_q(q: str, since: Any) -> Q:
-    """A case number (or its prefix) among all cases; any other text among the SEARCH_WINDOW
-    cases recorded last (id `since` and after): every word of it, each in the number, title,
-    content or address ("门禁 坏" finds "单元门禁坏了")."""
-    if _is_number_search(q):
-        prefix = q.strip().upper()
-        return Q(number__gte=prefix, number__lt=prefix + "\U0010ffff")
-    text = reduce(and_, (_term_q(term) for term in search_terms(q)))
-    return text & Q(pk__gte=since) if since is not None else text
-
-
-def _term_q(term: str) -> Q:
-    """One word of a text search, in any of the searched fields."""
-    # Case numbers are ASCII: a term with any other character (Chinese) cannot be in one.
-    fields = ("number", "title", "content", "address") if term.isascii() else _TEXT_FIELDS
-    if _caseless(term):
-        # Case folding changes nothing for such a term (Chinese text): instr() on SQLite (whose
-        # LIKE is several times slower) and strpos() on PostgreSQL find the same rows as
-        # icontains without upper-casing every text they read.
-        return reduce(or_, (Q(GreaterThan(StrIndex(f, Value(term)), 0)) for f in fields))
-    return reduce(or_, (Q(**{f"{f}__icontains": term}) for f in fields))
-
-
 def search_since() -> Any:
     """The id of the SEARCH_WINDOW-th case recorded last (None while there are fewer). By id,
     not filing time: the window is then one range of the table itself, read in storage order
@@ -186,7 +123,7 @@ def search_since() -> Any:
 def _searches_text(filters: dict[str, Any]) -> bool:
     """Whether the filters search free text (read row by row in the window), not a number."""
     q = filters.get("q") or ""
-    return bool(q.strip()) and not _is_number_search(q)
+    return bool(q.strip()) and not is_number_search(q)
 
 
 def _since(filters: dict[str, Any]) -> Any:
@@ -208,23 +145,6 @@ def _restricted_q(user: Any) -> Q | None:
     return restricted
 
 
-def _matches_what_they_see(user: Any, case: Case, terms: list[str]) -> bool:
-    """Whether every word of the search is in what this user sees of the case."""
-    from gongzhi.cases.selectors import case_requester, text_for_viewer  # (imports this module)
-
-    requester = case_requester(user, case)
-    seen = [case.number, *(text_for_viewer(t, case, requester) for t in (case.title, case.content))]
-    if not requester.withheld:
-        seen.append(case.address)
-    folded = [text.lower() for text in seen]
-    return all(
-        any(term in text for text in seen)
-        if _caseless(term)
-        else any(term.lower() in text for text in folded)
-        for term in terms
-    )
-
-
 def _unseen_matches(user: Any, now: Any, since: Any, filters: dict[str, Any]) -> Q | None:
     """The cases a text search finds only in what this user may not see of them: a number,
     room or name the page hides from them. Without this, searching for a phone number would
@@ -243,7 +163,7 @@ def _unseen_matches(user: Any, now: Any, since: Any, filters: dict[str, Any]) ->
     unseen, oldest = [], None
     for case in candidates:
         oldest = case.pk
-        if not _matches_what_they_see(user, case, terms):
+        if not matches_what_they_see(user, case, terms):
             unseen.append(case.pk)
     hide = Q(pk__in=unseen)
     if oldest is not None and len(candidates) == UNSEEN_CHECK_CAP:
@@ -281,6 +201,7 @@ def _queue(
     sla_class: str = "",
     overdue: bool = False,
     late: Q | None = None,
+    soon: Q | None = None,
     q: str = "",
     order: str = "-created_at",
 ) -> QuerySet[Case]:
@@ -293,7 +214,9 @@ def _queue(
     """
     statuses = [status] if isinstance(status, str) else status
     late = overdue_q(now) if late is None else late  # 已超时, or one half of it (queue_count)
-    if bucket and not _implied_on_postgresql(bucket, statuses, overdue):
+    if bucket == "warning" and soon is not None:  # one half of 即将超时 (queue_count)
+        qs = qs.filter(soon)
+    elif bucket and not _implied_on_postgresql(bucket, statuses, overdue):
         qs = qs.filter(late if bucket == "overdue" else _bucket_q(user, bucket, now))
     if statuses and (order == "urgency" or _final_only(None, statuses)):
         # Not an index term on SQLite (see Unindexed): walking the order index (the queue's,
@@ -323,7 +246,7 @@ def _queue(
     if overdue:
         qs = qs.filter(late)
     if q.strip():
-        qs = qs.filter(_search_q(q.strip(), since))
+        qs = qs.filter(search_q(q.strip(), since))
     if order == "urgency":
         if _active_only(bucket, statuses) or overdue:
             # SQLite uses a partial index only when the query repeats its condition literally;
@@ -376,25 +299,31 @@ def queue_count(
     since = _since(filters)
     hide = _unseen_matches(user, now, since, filters)
     found = 0
+    pieces = [
+        (late, soon) for late in _count_halves(now, filters) for soon in _soon_halves(now, filters)
+    ]
     for part in count_parts(user) if parts is None else parts:
         part = part if hide is None else part.exclude(hide)
-        for late in _count_halves(now, filters):
-            found += capped_count(_queue(part, user, now, since, late=late, **filters), cap - found)
+        for late, soon in pieces:
+            counted = _queue(part, user, now, since, late=late, soon=soon, **filters)
+            found += capped_count(counted, cap - found)
             if found > cap:
                 return found
     return found
 
 
 def _count_halves(now: Any, filters: dict[str, Any]) -> tuple[Q | None, ...]:
-    """已超时 (`overdue_q`) as two disjoint halves, counted one after the other: past the
-    deadline, or not yet but 交办 and not signed for in time. Each is a range of
-    case_active_scope_idx (compound, status, due_at), so a count reads only the overdue cases,
-    where the one OR reads every running case in scope. Other filters: one whole (None)."""
+    """已超时 in its two disjoint halves (`deadlines.overdue_halves`), each a range of
+    case_active_scope_idx; other filters: one whole (None)."""
     if filters.get("bucket") != "overdue" and not filters.get("overdue"):
         return (None,)
-    past_due = Q(status__in=sorted(CLOCK_STATUSES), due_at__lt=now)
-    unsigned = Q(status=Status.DISPATCHED, due_at__gte=now, respond_due_at__lt=now)
-    return (past_due, unsigned)
+    return overdue_halves(now)
+
+
+def _soon_halves(now: Any, filters: dict[str, Any]) -> tuple[Q | None, ...]:
+    """即将超时 in its two disjoint halves (`deadlines.due_soon_halves`): the resolve deadline
+    near, or else the 签收 deadline near; other buckets: one whole (None)."""
+    return due_soon_halves(now) if filters.get("bucket") == "warning" else (None,)
 
 
 class BoundedPaginator(Paginator):
@@ -409,6 +338,8 @@ class BoundedPaginator(Paginator):
         self.cap = COUNT_CAP if cap is None else cap
         self.capped = False
         self._counted = counted
+        # How many of the matches are 已超时, when the paginator read every one of them.
+        self.overdue_found: int | None = None
 
     @property
     def count(self) -> int:
@@ -468,11 +399,49 @@ def queue_paginator(
     ) or _searches_text(filters):
         # Text is searched row by row among the last SEARCH_WINDOW cases: once, here, rather
         # than once per part of the scope for the count and again for the page.
-        ids = list(cases.values_list("pk", flat=True)[: COUNT_CAP + 1])
+        # With whether each is 已超时 (its columns are in the same index; tested in SQL, which
+        # costs less than turning two dates per row into Python objects).
+        late = ExpressionWrapper(overdue_q(now), output_field=BooleanField())
+        rows = list(cases.values_list("pk", late)[: COUNT_CAP + 1])
         visible = Case.objects.visible_to(user).select_related(*RELATED)
-        return BoundedPaginator(_RowsInOrder(visible, ids), per_page, counted=len(ids))
+        ids = [pk for pk, _late in rows]
+        paginator = BoundedPaginator(_RowsInOrder(visible, ids), per_page, counted=len(ids))
+        if len(rows) <= COUNT_CAP:  # every match was read, not only the first COUNT_CAP + 1
+            paginator.overdue_found = sum(1 for _pk, is_late in rows if is_late)
+        return paginator
     # Finished cases too: counted part by part (their order index is not a covering one).
     return BoundedPaginator(cases, per_page, counted=lambda: queue_count(user, now=now, **filters))
+
+
+def overdue_toggle_count(
+    user: Any,
+    paginator: BoundedPaginator,
+    *,
+    now: Any,
+    counts: dict[str, int] | None = None,
+    **filters: Any,
+) -> int | None:
+    """How many cases 仅看已超时 lists with the other filters as they are (capped like every
+    count), for its label; None where that cannot be counted at a bounded cost: a text search
+    with more than COUNT_CAP matches, whose count would read the search window a second time
+    (the label then shows no number rather than a wrong one). Otherwise it costs nothing more
+    than the page (toggle on; every match read for the page; a bucket alone) or one capped
+    count of the overdue cases in scope, from case_active_scope_idx alone (`queue_count`)."""
+    if filters.get("overdue"):  # on: the page lists exactly that
+        found = paginator.count
+        return paginator.cap + 1 if paginator.capped else found
+    bucket, status = filters.get("bucket"), filters.get("status")
+    statuses = [status] if isinstance(status, str) else status
+    if bucket in ("resolved", "closed") or (statuses and not set(statuses) & CLOCK_STATUSES):
+        return 0  # no clock runs in these statuses: nothing is late
+    others = [k for k, v in filters.items() if k not in ("bucket", "order") and v]
+    if counts is not None and not others and bucket in (None, "open", "overdue"):
+        return counts["overdue"]  # every late case is open
+    if paginator.overdue_found is not None:
+        return paginator.overdue_found
+    if _searches_text(filters):
+        return None
+    return queue_count(user, now=now, **{**filters, "overdue": True})
 
 
 def format_count(value: int, cap: int | None = None) -> str:

@@ -22,6 +22,7 @@ from gongzhi.cases.queue_selectors import (  # noqa: F401
     count_parts,
     format_count,
     is_overdue,
+    overdue_toggle_count,
     queue_count,
     queue_counts,
     queue_paginator,

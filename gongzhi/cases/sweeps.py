@@ -1,7 +1,8 @@
 """Periodic SLA sweeps (S3/S4/S5), each `f(now) -> int` and idempotent by compare-and-swap.
 
-Each sweep selects only the cases whose warn_at/respond_due_at/due_at/visit_due_at has passed,
-through the partial indexes on Case, so its cost follows the number of due cases, not all cases.
+Each sweep selects only the cases whose warn_at/respond_due_at/due_at/visit_due_at has passed
+(or, for the warning before a 签收 deadline, is near), through the partial indexes on Case, so its
+cost follows the number of due cases, not all cases.
 """
 
 import datetime as dt
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import BooleanField, QuerySet
 
+from gongzhi.cases import deadlines
 from gongzhi.cases.models import RESPOND_UNFLAGGED, Case, CaseEvent, EventKind
 from gongzhi.cases.querysets import InClock, _InlineSQL
 from gongzhi.cases.services import notices
@@ -17,6 +19,7 @@ from gongzhi.cases.services.escalation import case_escalate, case_flag_respond_b
 from gongzhi.cases.services.moves import move
 from gongzhi.cases.triage_link import record_suggestion
 from gongzhi.cases.workflow import Action, CaseChanged, Status
+from gongzhi.core.calendar import local_zone
 
 BATCH = 500
 
@@ -86,6 +89,64 @@ def sweep_warnings(now: dt.datetime) -> int:
     return sum(_warn_one(case, now) for case in due[:BATCH])
 
 
+def respond_warning_candidates(now: dt.datetime) -> QuerySet[Case]:
+    """交办 and not signed for, the 签收 deadline ahead but within its class's lead (as the
+    queue's 即将超时 reads it, `deadlines.respond_soon_q`), not warned yet: a range of the
+    partial index case_respond_due_idx up to the longest lead, earliest deadline first."""
+    leads = deadlines.respond_leads()
+    if not leads:
+        return Case.objects.none()
+    return (
+        Case.objects.filter(
+            AwaitingResponse(),
+            RESPOND_UNFLAGGED,
+            respond_warned_at__isnull=True,
+            respond_due_at__gt=now,
+            respond_due_at__lte=now + max(leads),
+        )
+        .filter(deadlines.within_lead_q(now, leads))  # the status as the index writes it
+        .order_by("respond_due_at", "id")
+    )
+
+
+def _warn_respond_one(case: Case, now: dt.datetime) -> bool:
+    """The handlers hear that the 签收 deadline is near, once per deadline: the compare-and-swap
+    on (status, respond_due_at, not yet warned) lets exactly one runner win."""
+    due = case.respond_due_at
+    with transaction.atomic():
+        won = Case.objects.filter(
+            pk=case.pk, status=Status.DISPATCHED, respond_due_at=due, respond_warned_at=None
+        ).update(respond_warned_at=now)
+        if not won:
+            return False
+        due_local = due.astimezone(local_zone())
+        CaseEvent.objects.create(
+            case=case,
+            kind=EventKind.SLA_WARNED,
+            old_status=case.status,
+            new_status=case.status,
+            note=f"即将超过签收期限（{due_local:%m-%d %H:%M}）",
+            payload={"respond_due_at": due.isoformat()},
+            created_at=now,
+        )
+        notices.send(
+            notices.handlers(case),
+            case=case,
+            kind="case.deadline_warning",
+            title="诉求即将超过签收期限，请尽快签收",
+            body=f"{notices.case_label(case)}。签收期限 {due_local:%Y-%m-%d %H:%M}。",
+            key=f"respond_warn:{due.isoformat()}",
+        )
+    return True
+
+
+def sweep_respond_warnings(now: dt.datetime) -> int:
+    """Warn the handlers once per 签收 deadline when `warn_percent` of the response window is
+    left, as `sweep_warnings` does for the resolve deadline."""
+    due = respond_warning_candidates(now).select_related("compound", "assigned_user")
+    return sum(_warn_respond_one(case, now) for case in due[:BATCH])
+
+
 def sweep_respond_breaches(now: dt.datetime) -> int:
     """Dispatched cases nobody signed for (签收) by respond_due_at: a 响应超时 event and notices,
     once per 签收 deadline; no escalation (see case_flag_respond_breach)."""
@@ -146,6 +207,7 @@ def run_all(now: dt.datetime) -> int:
     """The one entry in settings.GONGZHI_SWEEPS."""
     return (
         sweep_warnings(now)
+        + sweep_respond_warnings(now)
         + sweep_respond_breaches(now)
         + sweep_breaches(now)
         + sweep_auto_close(now)

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from gongzhi.cases import policies
-from gongzhi.cases.choices import Channel, Level
+from gongzhi.cases.choices import UNNAMED_DEPARTMENT, Channel, Level, party_for_requester
 from gongzhi.cases.models import Case, CaseAttachment, EventKind
 from gongzhi.cases.selectors import CaseDetail
 from gongzhi.cases.workflow import Status
@@ -106,27 +106,54 @@ class TimelineRow:
     status: str
     note: str
     internal: bool
-    party: str = ""  # staff only: to whom a 交办 or 改派 handed the case
+    # To whom a 交办 or 改派 handed the case (staff); where a 改派 or escalation sent it
+    # (the requester's page, `_requester_parties`).
+    party: str = ""
 
 
 # Events that hand the case to a party, recorded in their payload (assignment.party_payload).
 _HANDING_OVER = frozenset({EventKind.DISPATCHED, EventKind.REASSIGNED})
 
 
+def _company_names(events: list[Any]) -> dict[int, str]:
+    """The companies these events' payloads name, in one query (none when they name none)."""
+    pks = {e.payload["company"] for e in events if e.payload.get("company")}
+    return dict(PropertyCompany.objects.filter(pk__in=pks).values_list("pk", "name")) if pks else {}
+
+
 def _parties(events: list[Any]) -> dict[int, str]:
     """Event id → "小区 · 某物业公司" or "职能部门 · 区房管局", one query for the companies."""
     handing = [e for e in events if e.kind in _HANDING_OVER and e.payload.get("level")]
-    names = dict(
-        PropertyCompany.objects.filter(
-            pk__in={e.payload["company"] for e in handing if e.payload.get("company")}
-        ).values_list("pk", "name")
-    )
+    names = _company_names(handing)
     parties = {}
     for event in handing:
         level = event.payload["level"]
         parts = [Level(level).label if level in Level.values else level]
         parts += [names.get(event.payload.get("company"), ""), event.payload.get("department", "")]
         parties[event.pk] = " · ".join(str(part) for part in parts if part)
+    return parties
+
+
+def _requester_parties(events: list[Any]) -> dict[int, str]:
+    """Event id → where a 改派 or an escalation sent the case, as its requester is told of it
+    (`party_for_requester`): the company, a named department, else the level ("社区"). The
+    requester may read the handling organisation (the API's case detail gives it to them too),
+    never a member of staff; the 交办 rows keep to the step."""
+    reassigned = [e for e in events if e.kind == EventKind.REASSIGNED and e.payload.get("level")]
+    names = _company_names(reassigned)
+    parties = {
+        e.pk: party_for_requester(
+            e.payload["level"],
+            names.get(e.payload.get("company"), ""),
+            e.payload.get("department", ""),
+            stored=False,
+        )
+        for e in reassigned
+    }
+    for event in events:
+        if event.kind == EventKind.ESCALATED and event.payload.get("to"):
+            to, department = event.payload["to"], event.payload.get("department", "")
+            parties[event.pk] = party_for_requester(to, "", department, stored=False)
     return parties
 
 
@@ -142,6 +169,9 @@ def _actor_roles(actor_ids: set[int]) -> dict[int, str]:
 
 
 def _note_for(note: str, detail: CaseDetail, staff_view: bool) -> str:
+    if not staff_view:
+        # A department nobody has named yet is the street's to do, not a name for the requester.
+        note = note.replace(f"（{UNNAMED_DEPARTMENT}）", "")
     names = [detail.case.requester_name]
     if detail.requester.withheld:
         return remove_contacts(note, names)
@@ -155,7 +185,7 @@ def timeline_rows(viewer: Any, detail: CaseDetail) -> list[TimelineRow]:
     case = detail.case
     staff_view = org_policies.is_staff_member(viewer)
     roles = _actor_roles({e.actor_id for e in detail.timeline if e.actor_id})
-    parties = _parties(detail.timeline) if staff_view else {}
+    parties = _parties(detail.timeline) if staff_view else _requester_parties(detail.timeline)
     rows = []
     for event in detail.timeline:
         if event.actor_id is None:

@@ -315,12 +315,16 @@ def test_an_overdue_case_escalates_and_the_street_sees_it_in_red(
         officer.wait_for_url("**overdue=on**")
         rows.filter(has_text=calm).wait_for(state="detached")
         assert rows.count() == 1 and late in rows.first.inner_text()
+        # The number beside 仅看已超时 follows the other filters (htmx swaps it out of band).
+        count = filters.get_by_test_id("overdue-count")
         filters.locator("select[name=channel]").select_option(label="网格员")
         officer.wait_for_url("**channel=grid_worker**")
         officer.get_by_text("没有符合条件的诉求。").wait_for()
+        expect(count).to_have_text("(0)")
         filters.locator("select[name=channel]").select_option(label="来访")
         officer.wait_for_url("**channel=visit**")
         rows.filter(has_text=late).wait_for()
+        expect(count).to_have_text("(1)")
         shots.take(officer, "6-street-queue-filtered")
         looks_right(officer, officer_problems)
 

@@ -18,6 +18,7 @@ from gongzhi.cases.choices import (
     Urgency,
 )
 from gongzhi.cases.forms.fields import MultipleFileField, StyledForm, Textarea, text_field
+from gongzhi.cases.services.reassignment import reassign_errors
 from gongzhi.cases.texts import MAX_CONTENT, MAX_NOTE, MAX_RESOLUTION_NOTE
 
 # --- Actions on one case ------------------------------------------------------------------------
@@ -143,6 +144,26 @@ class ReassignForm(DispatchForm):
             # Not the routing suggestion, which for a late case is often the party it is taken
             # from: the level it sits at now, with no party named (the street names one).
             self.initial.update(level=case.assigned_level, company=None, department="")
+
+    def clean(self) -> dict[str, Any]:
+        """Every error at once: the service's own checks of what was filled in (reason, party,
+        deadline) beside this form's, where a field has none yet. The service checks again."""
+        data = super().clean()
+        if self.case is None:
+            return data
+        level = data.get("level") or ""
+        errors = reassign_errors(
+            case=self.case,
+            level=level,
+            company=self.companies.get(data.get("company")) if level == Level.COMPOUND else None,
+            department=data.get("department") or "",
+            reason=data.get("reason") or "",
+            due_at=data.get("due_at"),
+        )
+        for field, message in errors.items():
+            if field not in self.errors:
+                self.add_error(field if field in self.fields else None, message)
+        return data
 
 
 class ResolveForm(ActionForm):

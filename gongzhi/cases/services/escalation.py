@@ -10,16 +10,18 @@ from django.db import transaction
 from django.db.models import F
 
 from gongzhi.cases import sla
-from gongzhi.cases.choices import Level, next_level, source_label
+from gongzhi.cases.choices import (  # UNNAMED_DEPARTMENT: importable from here as before
+    UNNAMED_DEPARTMENT,
+    Level,
+    next_level,
+    party_for_requester,
+    source_label,
+)
 from gongzhi.cases.models import RESPOND_UNFLAGGED, Case, CaseEvent, EventKind, RoutingRule
 from gongzhi.cases.services import notices
 from gongzhi.cases.workflow import CLOCK_STATUSES, Action, Status, check_move
 from gongzhi.core import audit
 from gongzhi.core.calendar import local_zone
-
-# Where a case escalated past the street goes when no routing rule names a department: the
-# street names one by 改派 (services/reassignment.py).
-UNNAMED_DEPARTMENT = "待街道指定的职能部门"
 
 
 def breach_note(level: str) -> str:
@@ -98,7 +100,13 @@ def case_escalate(*, case: Case, now: dt.datetime) -> bool:
         old_status=case.status,
         new_status=case.status,
         note=escalation_note(level, department),
-        payload={"from": old_level, "to": level, "due_at": window.due_at.isoformat()},
+        payload={
+            "from": old_level,
+            "to": level,
+            "due_at": window.due_at.isoformat(),
+            # The requester's timeline names where it went (ui_selectors).
+            "department": department if level == Level.DEPARTMENT else "",
+        },
         created_at=now,
     )
     audit.record(action="case.escalate", obj=case, detail={**detail, "to": level})
@@ -110,7 +118,23 @@ def case_escalate(*, case: Case, now: dt.datetime) -> bool:
         body=notices.case_label(case),
         key=f"escalated:{old_due.isoformat()}",
     )
+    _tell_requester(case, level, department, old_due)
     return True
+
+
+def _tell_requester(case: Case, level: str, department: str, old_due: dt.datetime) -> None:
+    """The requester hears where their case went, in plain words: the level, or a department
+    by its name; nothing of the staff or of the late party. Their preferences apply (muted
+    kinds, quiet hours: a resident is never woken for an urgent kind)."""
+    where = party_for_requester(level, "", department)
+    notices.send(
+        notices.requester(case),
+        case=case,
+        kind="case.escalated",
+        title=f"您的诉求已提级至{where}办理",
+        body=f"您的诉求（编号 {case.number}）已提级至{where}办理，请留意办理进度。",
+        key=f"escalated_requester:{old_due.isoformat()}",
+    )
 
 
 def _handling_party(case: Case) -> str:

@@ -15,17 +15,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.cases import policies
+from gongzhi.cases.choices import party_for_requester
 from gongzhi.cases.models import Case, EventKind
 from gongzhi.cases.services import notices
 from gongzhi.cases.services.assignment import (
     Assignee,
-    check_assignee,
+    assignee_errors,
+    deadline_errors,
     hand_over,
     notify_assigned,
     party_payload,
 )
 from gongzhi.cases.services.moves import check_version, move
-from gongzhi.cases.texts import check_note
+from gongzhi.cases.texts import MAX_NOTE, too_long_message
 from gongzhi.cases.workflow import Action, Status, check_move
 from gongzhi.org.models import PropertyCompany
 
@@ -42,12 +44,27 @@ def _check_can_reassign(actor: Any, case: Case, level: str) -> None:
     raise PermissionDenied
 
 
-def _check_reason(reason: str) -> None:
+def reassign_errors(
+    *,
+    case: Case,
+    level: str,
+    company: PropertyCompany | None,
+    department: str,
+    reason: str,
+    due_at: dt.datetime | None,
+    now: dt.datetime | None = None,
+) -> dict[str, str]:
+    """Every field error of a 改派 at once, in its own words (改派到小区须指定物业企业): the web
+    form shows them together with its own (ReassignForm.clean), the service raises them
+    together, so nobody fixes one field to be told of the next."""
+    errors: dict[str, str] = {}
     if len(reason.strip()) < MIN_REASON:
-        raise ValidationError(
-            {"reason": _("请写明改派理由（至少 %(n)d 个字）") % {"n": MIN_REASON}}
-        )
-    check_note(reason, field="reason", label=_("改派理由"))
+        errors["reason"] = _("请写明改派理由（至少 %(n)d 个字）") % {"n": MIN_REASON}
+    elif len(reason.strip()) > MAX_NOTE:
+        errors["reason"] = too_long_message(_("改派理由"), MAX_NOTE)
+    errors.update(assignee_errors(case, level, company, department, action=Action.REASSIGN))
+    errors.update(deadline_errors(case, now or timezone.now(), due_at))
+    return errors
 
 
 @transaction.atomic
@@ -67,14 +84,23 @@ def case_reassign(
     _check_can_reassign(actor, case, level)
     check_version(case, expected_version)
     check_move(case.status, Action.REASSIGN)
-    _check_reason(reason)
-    check_assignee(case, level, company, department)
+    now = timezone.now()
+    errors = reassign_errors(
+        case=case,
+        level=level,
+        company=company,
+        department=department,
+        reason=reason,
+        due_at=due_at,
+        now=now,
+    )
+    if errors:
+        raise ValidationError(errors)
     assignee = Assignee(level, company, department.strip())
     before = party_payload(case.assigned_level, case.assigned_company, case.assigned_department)
     if before == party_payload(level, company, assignee.department):
         raise ValidationError(_("该诉求已由该单位承办，请选择其他承办单位"))
     previous = notices.handlers(case)  # who loses the case: asked before the hand-over
-    now = timezone.now()
     updates, window = hand_over(
         case, actor=actor, assignee=assignee, user=user, due_at=due_at, now=now
     )
@@ -97,6 +123,7 @@ def case_reassign(
     )
     _tell_previous_handlers(case, previous, actor=actor)
     notify_assigned(case, window, actor=actor)
+    _tell_requester(case, actor=actor)
     return case
 
 
@@ -113,4 +140,20 @@ def _tell_previous_handlers(case: Case, previous: list[Any], *, actor: Any) -> N
         body=f"{notices.case_label(case)}。请停止办理，无需再签收或处置。",
         key=f"reassigned:{case.version}",
         linked=False,
+    )
+
+
+def _tell_requester(case: Case, *, actor: Any) -> None:
+    """The requester hears who handles their case now, in plain words: the company, the
+    department or the level (`party_for_requester`), not why nor who of the staff; not the
+    party it was taken from. Their preferences apply, as to every notice of theirs."""
+    company = case.assigned_company.name if case.assigned_company else ""
+    party = party_for_requester(case.assigned_level, company, case.assigned_department)
+    notices.send(
+        [user for user in notices.requester(case) if user.pk != actor.pk],
+        case=case,
+        kind="case.reassigned",
+        title=f"您的诉求已转由{party}办理",
+        body=f"您的诉求（编号 {case.number}）已转由{party}办理，请留意办理进度。",
+        key=f"reassigned_requester:{case.version}",
     )

@@ -109,7 +109,7 @@ def test_the_queue_page_lists_it_red_with_the_count(street, personas) -> None:
     assert client.login(username=personas.community_worker.username, password=PASSWORD)
     with time_machine.travel(NOW, tick=False):
         page = client.get("/cases/", {"overdue": "on"}).content.decode()
-    assert "仅看已超时 (3)" in page
+    assert '仅看已超时<span id="overdue-count" data-testid="overdue-count"> (3)</span>' in page
     assert street["unsigned"].number in page and street["past_due"].number in page
     assert street["never_signed"].number in page
     assert street["fresh"].number not in page and street["signed_late"].number not in page

@@ -383,7 +383,8 @@ def test_before_escalation_the_company_may_extend(make, personas) -> None:
 
 def test_the_timeline_tells_staff_to_whom_each_hand_over_went(make, personas) -> None:
     """交办 and 改派 rows name the party (the current one is also on the page, the earlier ones
-    only here); the requester's own page does not list the parties."""
+    only here); the requester's own page names where the 改派 sent it, not the 交办's party
+    (test_requester_moves.py)."""
     p = personas
     case = make.accepted(requester=p.resident_a)  # 交办 to company X at the compound
     services.case_reassign(
@@ -401,8 +402,9 @@ def test_the_timeline_tells_staff_to_whom_each_hand_over_went(make, personas) ->
     assert parties == [f"小区 · {p.company_x.name}", "社区"]
     response = _web(p.resident_a).get(f"/cases/{case.pk}/")
     resident_page = response.content.decode()
-    assert response.status_code == 200 and "改派" in resident_page  # the step, not the party
-    assert 'data-testid="timeline-party"' not in resident_page
+    assert response.status_code == 200 and "改派" in resident_page
+    assert resident_page.count('data-testid="timeline-party"') == 1  # the 改派 row's: 社区
+    assert p.company_x.name not in resident_page
 
 
 def test_the_reassign_form_starts_where_the_case_is_not_at_the_late_party(

@@ -64,11 +64,18 @@ def queue(request: HttpRequest) -> HttpResponse:
     paginator = selectors.queue_paginator(request.user, 20, counts=counts, now=now, **filters)
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = queue_rows.queue_rows(request.user, page.object_list)
+    # What 仅看已超时 would list with the other filters as they are (None: no number).
+    overdue = selectors.overdue_toggle_count(
+        request.user, paginator, now=now, counts=counts, **filters
+    )
+    partial = request.headers.get("HX-Request") == "true"
     context = {
         "form": form,
         "page": page,
         "elsewhere": None if page.object_list else _elsewhere(request, filters, now),
         "counts": {bucket: selectors.format_count(n) for bucket, n in counts.items()},
+        "overdue_count": None if overdue is None else selectors.format_count(overdue),
+        "partial": partial,  # the filters' label is outside the part htmx swaps: sent beside it
         "search_window": queue_selectors.SEARCH_WINDOW,
         "bucket": filters["bucket"] or "all",
         "companies": ui_selectors.dispatch_targets(request.user),
@@ -78,7 +85,6 @@ def queue(request: HttpRequest) -> HttpResponse:
         "bulk_dispatch": can_dispatch and any(case.dispatchable for case in page.object_list),
         "querystring": _without_page(request),
     }
-    partial = request.headers.get("HX-Request") == "true"
     return render(request, "cases/_queue_results.html" if partial else "cases/queue.html", context)
 
 

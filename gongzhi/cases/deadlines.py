@@ -1,0 +1,99 @@
+"""已超时 and 即将超时 as the work queue, the case page and the sweeps read them: from a case's
+deadlines, not from the sweeps' flags, so that they are right before the scheduler has run.
+
+A case has two clocks (S3): the 签收 (respond_due_at) while it is 交办 and not signed for, and
+the resolve deadline (due_at) while it is in work. Both count for late and for due soon.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.db.models import Q
+
+from gongzhi.cases.models import Case, SlaPolicy
+from gongzhi.cases.querysets import InClock
+from gongzhi.cases.workflow import CLOCK_STATUSES, Status
+
+
+def overdue_q(now: Any) -> Q:
+    """已超时, as the clock shows it red (cases_ui.sla_clock): past the case's deadline, or 交办
+    and not signed for (签收) past the response deadline."""
+    late = Q(due_at__lt=now) | Q(status=Status.DISPATCHED, respond_due_at__lt=now)
+    return Q(status__in=sorted(CLOCK_STATUSES)) & late
+
+
+def is_late(status: str, due_at: Any, respond_due_at: Any, now: Any) -> bool:
+    """`overdue_q` for one case's columns (a case in hand, or a row of a capped read)."""
+    if status not in CLOCK_STATUSES:
+        return False
+    if due_at is not None and due_at < now:
+        return True
+    return status == Status.DISPATCHED and respond_due_at is not None and respond_due_at < now
+
+
+def is_overdue(case: Case, now: Any) -> bool:
+    """`overdue_q` for one case in hand (the case page, the API's case detail)."""
+    return is_late(case.status, case.due_at, case.respond_due_at, now)
+
+
+def overdue_halves(now: Any) -> tuple[Q, Q]:
+    """`overdue_q` as two disjoint halves, counted one after the other: past the deadline, or
+    not yet but 交办 and not signed for in time. Each is a range of case_active_scope_idx
+    (compound, status, due_at), so a count reads only the overdue cases, where the one OR
+    reads every running case in scope."""
+    past_due = Q(status__in=sorted(CLOCK_STATUSES), due_at__lt=now)
+    unsigned = Q(status=Status.DISPATCHED, due_at__gte=now, respond_due_at__lt=now)
+    return (past_due, unsigned)
+
+
+def resolve_soon_q(now: Any) -> Q:
+    """The resolve deadline is still ahead and its warning time (warn_at) has come. A deadline
+    still ahead is never breached yet (every new due_at clears breached_at): so the not-yet-due
+    cases are read from case_open_due_idx, not every open case."""
+    return Q(InClock(), breached_at__isnull=True, due_at__gte=now, warn_at__lte=now)
+
+
+def respond_leads() -> dict[dt.timedelta, list[str]]:
+    """How long before its 签收 deadline a case of each SLA class is due soon, as its resolve
+    deadline is: when `warn_percent` of the response window (`respond_minutes`) is left. Read
+    from the policies in force (one small query); classes with the same lead share an entry."""
+    leads: dict[dt.timedelta, list[str]] = defaultdict(list)
+    for code, minutes, percent in SlaPolicy.objects.values_list(
+        "code", "respond_minutes", "warn_percent"
+    ).order_by("code"):
+        leads[dt.timedelta(minutes=minutes * percent / 100)].append(code)
+    return dict(leads)
+
+
+def within_lead_q(now: Any, leads: dict[dt.timedelta, list[str]]) -> Q:
+    """The 签收 deadline is at most its class's lead (`respond_leads`) away."""
+    if not leads:
+        return Q(pk__in=[])
+    return reduce(
+        or_,
+        (Q(sla_class__in=codes, respond_due_at__lte=now + lead) for lead, codes in leads.items()),
+    )
+
+
+def respond_soon_q(now: Any, leads: dict[dt.timedelta, list[str]] | None = None) -> Q:
+    """交办, not signed for, and its 签收 deadline still ahead but within its class's lead.
+    Every column is in the queue's covering indexes (status, sla_class, respond_due_at), so
+    counts and pages still read no table row."""
+    leads = respond_leads() if leads is None else leads
+    within = within_lead_q(now, leads)
+    return Q(status=Status.DISPATCHED, respond_due_at__gte=now) & within
+
+
+def due_soon_q(now: Any) -> Q:
+    """即将超时: either deadline is near and not yet passed."""
+    return resolve_soon_q(now) | respond_soon_q(now)
+
+
+def due_soon_halves(now: Any) -> tuple[Q, Q]:
+    """`due_soon_q` as two disjoint halves (as `overdue_halves`, for the counts): the resolve
+    deadline is near; or not that, but the 签收 deadline is (a range of the dispatched cases)."""
+    resolve_soon = resolve_soon_q(now)
+    return (resolve_soon, respond_soon_q(now) & ~resolve_soon)

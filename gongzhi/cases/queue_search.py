@@ -1,0 +1,83 @@
+"""The work queue's search box: which cases a search finds (a case number among all cases, any
+other text among the SEARCH_WINDOW cases recorded last, see queue_selectors), and whether a
+found case matches in what its viewer may see of it (S9)."""
+
+import re
+from functools import reduce
+from operator import and_, or_
+from typing import Any
+
+from django.db import connection
+from django.db.models import Q, Value
+from django.db.models.functions import StrIndex
+from django.db.models.lookups import GreaterThan
+
+from gongzhi.cases.models import Case
+
+_NUMBER = re.compile(r"^[A-Za-z]{2}\d{4,}$")
+# Words of a search, each of which a case must contain ("门禁 坏"); more are ignored.
+MAX_SEARCH_TERMS = 5
+_TEXT_FIELDS = ("title", "content", "address")
+
+
+def _is_number(term: str) -> bool:
+    return bool(_NUMBER.match(term))
+
+
+def _caseless(term: str) -> bool:
+    """Whether icontains would match `term` exactly as written: SQLite's LIKE folds ASCII
+    letters only, PostgreSQL's UPPER() every cased letter."""
+    if connection.vendor == "sqlite":
+        return not re.search("[A-Za-z]", term)
+    return term.upper() == term.lower()
+
+
+def search_terms(q: str) -> list[str]:
+    """The words of a search box entry, split on whitespace, at most MAX_SEARCH_TERMS."""
+    return q.split()[:MAX_SEARCH_TERMS]
+
+
+def is_number_search(q: str) -> bool:
+    """One word that looks like a case number (or its prefix): found among all cases."""
+    terms = search_terms(q)
+    return len(terms) == 1 and _is_number(terms[0])
+
+
+def search_q(q: str, since: Any) -> Q:
+    """A case number (or its prefix) among all cases; any other text among the SEARCH_WINDOW
+    cases recorded last (id `since` and after): every word of it, each in the number, title,
+    content or address ("门禁 坏" finds "单元门禁坏了")."""
+    if is_number_search(q):
+        prefix = q.strip().upper()
+        return Q(number__gte=prefix, number__lt=prefix + "\U0010ffff")
+    text = reduce(and_, (_term_q(term) for term in search_terms(q)))
+    return text & Q(pk__gte=since) if since is not None else text
+
+
+def _term_q(term: str) -> Q:
+    """One word of a text search, in any of the searched fields."""
+    # Case numbers are ASCII: a term with any other character (Chinese) cannot be in one.
+    fields = ("number", "title", "content", "address") if term.isascii() else _TEXT_FIELDS
+    if _caseless(term):
+        # Case folding changes nothing for such a term (Chinese text): instr() on SQLite (whose
+        # LIKE is several times slower) and strpos() on PostgreSQL find the same rows as
+        # icontains without upper-casing every text they read.
+        return reduce(or_, (Q(GreaterThan(StrIndex(f, Value(term)), 0)) for f in fields))
+    return reduce(or_, (Q(**{f"{f}__icontains": term}) for f in fields))
+
+
+def matches_what_they_see(user: Any, case: Case, terms: list[str]) -> bool:
+    """Whether every word of the search is in what this user sees of the case."""
+    from gongzhi.cases.selectors import case_requester, text_for_viewer  # (imports this module)
+
+    requester = case_requester(user, case)
+    seen = [case.number, *(text_for_viewer(t, case, requester) for t in (case.title, case.content))]
+    if not requester.withheld:
+        seen.append(case.address)
+    folded = [text.lower() for text in seen]
+    return all(
+        any(term in text for text in seen)
+        if _caseless(term)
+        else any(term.lower() in text for text in folded)
+        for term in terms
+    )
