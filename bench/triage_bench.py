@@ -15,7 +15,10 @@ copied into the repository) are skipped cleanly when the folder is absent.
    boilerplate added, text cut short) must find its original among 40 random other messages;
    (b) natural pairs: two different messages of hot_topics.csv with the same title (a hand rule
    for "the same matter posted twice") against 40 random others. The threshold is chosen on
-   half of set (a) and reported on the other half and on (b).
+   half of set (a) and reported on the other half and on (b). (c) short resident messages:
+   hand-written pairs of two residents reporting the same matter in their own words
+   (gongzhi/triage/corpus/duplicate_pairs.csv); each message must find its partner among 0-2
+   (a compound with few open cases) or 5-40 other messages drawn from the seed corpus.
 4. urgency: the seed corpus (written for this project) split 75/25 stratified by urgency; the
    model is trained on 75 % and urgency (rules + model) measured on the held-out 25 %.
 5. hot topics: clustering of all hot_topics.csv messages: time, topic count and sizes.
@@ -53,6 +56,7 @@ from gongzhi.triage.urgency import emergency_signs  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "tipdm2020c"
 RESULTS = ROOT / "bench" / "results" / "triage.json"
+PAIRS_FILE = ROOT / "gongzhi" / "triage" / "corpus" / "duplicate_pairs.csv"
 
 
 def cpu_and_wall(fn):
@@ -256,6 +260,33 @@ def bench_duplicates(hot: list[dict]) -> dict:
     }
 
 
+def bench_short_duplicates() -> dict:
+    """(c): needs no TipDM data. The seed corpus is also the IDF background, as in production."""
+    pairs = read_dicts(PAIRS_FILE)
+    seed = [(r.id, f"{r.title}\n{r.text}") for r in read_rows(modelmod.SEED_CORPUS)]
+    rng = random.Random(1)  # noqa: S311 (sampling, not secrets)
+
+    def queries(sizes: tuple[int, ...]) -> list:
+        out = []
+        for p in pairs:
+            a, b = f"{p['a_title']}\n{p['a_text']}", f"{p['b_title']}\n{p['b_text']}"
+            for query, target in ((a, b), (b, a)):
+                for size in sizes:
+                    pool = rng.sample(seed, size)
+                    pool.insert(rng.randrange(len(pool) + 1), (p["id"], target))
+                    out.append((query, p["id"], pool))
+        return out
+
+    few, many = _top3(queries((0, 2))), _top3(queries((5, 40)))
+    return {
+        "threshold": DUPLICATE_THRESHOLD,
+        "pairs": len(pairs),
+        "few_open_cases": _eval_dups(few, DUPLICATE_THRESHOLD),
+        "many_open_cases": _eval_dups(many, DUPLICATE_THRESHOLD),
+        "many_sweep": {f"{t:.2f}": _eval_dups(many, t) for t in np.arange(0.10, 0.31, 0.05)},
+    }
+
+
 # --------------------------------------------------------------------------- 4. urgency
 def bench_urgency() -> dict:
     rows = read_rows(modelmod.SEED_CORPUS)
@@ -361,6 +392,12 @@ def markdown(result: dict) -> str:
             d = dup[key]
             value = f"{d['precision']} / {d['recall']} (n={d['queries']})"
             rows.append((f"duplicates {key}: P / R at {dup['threshold']}", value, ""))
+    short = result.get("short_duplicates")
+    if short:
+        for key in ("few_open_cases", "many_open_cases"):
+            d = short[key]
+            value = f"{d['precision']} / {d['recall']} (n={d['queries']})"
+            rows.append((f"duplicates short {key}: P / R at {short['threshold']}", value, ""))
     if urg:
         e = urg["per_level"]["emergency"]
         rows.append(("urgency macro-F1 (seed held-out)", urg["macro_f1"], ""))
@@ -400,6 +437,8 @@ def main() -> None:
         result["speed"] = bench_speed(read_rows(args.data / "train.csv"))
     if "urgency" in parts:
         result["urgency"] = bench_urgency()
+    if "duplicates" in parts:
+        result["short_duplicates"] = bench_short_duplicates()
     hot_path = args.data / "hot_topics.csv"
     if have_data and hot_path.exists():
         hot = read_dicts(hot_path)

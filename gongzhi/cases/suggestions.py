@@ -35,6 +35,14 @@ URGENCY_FOR_CASE: dict[str, str] = {
 LOW_CONFIDENCE = 0.6
 
 
+class RoutingBasis(models.TextChoices):
+    """Where the suggested party came from: the street's routing table, or the fallback."""
+
+    COMPOUND_RULE = "compound", _("本小区派单规则")
+    STREET_RULE = "street", _("街道默认派单规则")
+    NO_RULE = "none", _("未设派单规则，按时限类别")
+
+
 class Decision(models.TextChoices):
     PENDING = "pending", _("待研判")
     ACCEPTED = "accepted", _("已采纳")
@@ -66,7 +74,13 @@ class CaseSuggestion(models.Model):
         verbose_name="建议物业企业",
     )
     department = models.CharField("建议职能部门", max_length=60, blank=True)
+    routing_basis = models.CharField(
+        "承办建议依据", max_length=10, choices=RoutingBasis.choices, blank=True
+    )
+    urgency_terms = models.JSONField("紧急程度依据", default=list, blank=True)
     duplicate_ids = models.JSONField("疑似重复诉求", default=list, blank=True)
+    # {"<case id>": {"score": 0.29, "words": ["煤气味", …]}}: why each looks like a repeat.
+    duplicate_details = models.JSONField("疑似重复的相似度", default=dict, blank=True)
     no_suggestion_reason = models.CharField("无建议原因", max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     decision = models.CharField(
@@ -111,6 +125,13 @@ class CaseSuggestion(models.Model):
     def uncertain(self) -> bool:
         """Whether the category is a guess the card should flag (see LOW_CONFIDENCE)."""
         return self.confidence < LOW_CONFIDENCE
+
+    def duplicate_detail(self, case_id: int) -> dict:
+        """{"score_percent": 29, "words": [...]} of one likely duplicate (empty if unknown)."""
+        detail = (self.duplicate_details or {}).get(str(case_id)) or {}
+        if "score" not in detail:
+            return {}
+        return {"score_percent": round(detail["score"] * 100), "words": detail.get("words", [])}
 
     @property
     def case_urgency(self) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -21,6 +22,7 @@ from django.utils import timezone
 from gongzhi.cases.choices import (
     DEFAULT_SLA_CLASS,
     Category,
+    Level,
     SlaClass,
     Urgency,
     source_label,
@@ -94,6 +96,12 @@ def find_duplicates(text: str, candidates: list[tuple[int, str]], k: int = 3) ->
     return triage_find_duplicates(text, candidates, k=k)
 
 
+def shared_words(text: str, other: str) -> tuple[str, ...]:
+    from gongzhi.triage.duplicates import shared_words as triage_shared_words
+
+    return triage_shared_words(text, other)
+
+
 # --- Suggestion at filing ---------------------------------------------------------------------
 
 
@@ -101,8 +109,9 @@ def _case_text(case: Case) -> str:
     return f"{case.title}\n{case.content}"
 
 
-def _duplicates(case: Case) -> list[int]:
-    """Up to 3 open cases of the same compound from the last 30 days that read alike."""
+def _duplicates(case: Case) -> dict[int, dict[str, Any]]:
+    """Up to 3 open cases of the same compound from the last 30 days that read alike, most
+    alike first: {case id: {"score": similarity, "words": the words both use}}."""
     since = (case.created_at or timezone.now()) - DUPLICATE_WINDOW
     rows = (
         Case.objects.filter(
@@ -113,7 +122,11 @@ def _duplicates(case: Case) -> list[int]:
         .values_list("pk", "title", "content")[:MAX_DUPLICATE_CANDIDATES]
     )
     candidates = [(pk, f"{title}\n{content}") for pk, title, content in rows]
-    return [int(pk) for pk, _ in find_duplicates(_case_text(case), candidates, k=3)]
+    text, texts = _case_text(case), dict(candidates)
+    return {
+        int(pk): {"score": score, "words": list(shared_words(text, texts[pk]))}
+        for pk, score in find_duplicates(text, candidates, k=3)
+    }
 
 
 def suggestion_for_case(case: Case) -> CaseSuggestion:
@@ -129,6 +142,7 @@ def suggestion_for_case(case: Case) -> CaseSuggestion:
         sla_class = DEFAULT_SLA_CLASS.get(category, SlaClass.GENERAL)
     else:
         sla_class = ""
+    duplicates = _duplicates(case)
     suggestion = CaseSuggestion(
         case=case,
         category=category,
@@ -137,9 +151,11 @@ def suggestion_for_case(case: Case) -> CaseSuggestion:
         top_terms=list(advice.top_terms),
         urgency=urgency,
         urgency_confidence=Decimal(str(round(advice.urgency_confidence, 3))),
+        urgency_terms=list(advice.urgency_terms) if urgency else [],
         sla_class=sla_class,
         no_suggestion_reason=(advice.no_suggestion_reason or "")[:200],
-        duplicate_ids=_duplicates(case),
+        duplicate_ids=list(duplicates),
+        duplicate_details={str(pk): detail for pk, detail in duplicates.items()},
     )
     if category:
         # Routing is the cases app's own rule table; an unsaved copy asks it for this category.
@@ -148,6 +164,7 @@ def suggestion_for_case(case: Case) -> CaseSuggestion:
         suggestion.level = assignee.level
         suggestion.company = assignee.company
         suggestion.department = assignee.department
+        suggestion.routing_basis = assignee.basis
     return suggestion
 
 
@@ -168,6 +185,9 @@ def record_suggestion(case: Case) -> CaseSuggestion | None:
                     "category": suggestion.category,
                     "confidence": float(suggestion.confidence),
                     "model_version": suggestion.model_version,
+                    # For the 研判 form: an emergency sign must not fall back to 一般 there.
+                    "sla_class": suggestion.sla_class,
+                    "urgency": suggestion.case_urgency if suggestion.urgency else "",
                 }
                 Case.objects.filter(pk=case.pk).update(suggestion=case.suggestion)
             return suggestion
@@ -182,6 +202,18 @@ def latest_suggestion(case: Case) -> CaseSuggestion | None:
         .select_related("company")
         .order_by("-created_at", "-id")
         .first()
+    )
+
+
+def suggested_emergencies(case_ids: Any) -> set[int]:
+    """Which of these cases the AI grid worker read as an emergency (gas smell, people trapped
+    in a lift …) while nobody has assessed them yet: for a queue to show them first (one query)."""
+    return set(
+        CaseSuggestion.objects.filter(
+            case_id__in=case_ids,
+            urgency=SuggestedUrgency.EMERGENCY,
+            decision=Decision.PENDING,
+        ).values_list("case_id", flat=True)
     )
 
 
@@ -223,6 +255,49 @@ def record_decision(*, case: Case, actor: Any, category: str, sla_class: str, ur
         )
 
 
+def _party_label(level: str, company: Any, department: str) -> str:
+    """A party as a stored note names it, in Chinese (小区 · 某物业, 职能部门 · 区房管局)."""
+    parts = [source_label(Level(level).label) if level in Level.values else level]
+    parts += [name for name in (company.name if company else "", department) if name]
+    return " · ".join(parts)
+
+
+def record_dispatch_decision(*, case: Case, actor: Any, assignee: Any) -> None:
+    """After the first 交办: a party other than the one the AI suggested is an override,
+    recorded like the 研判 ones. Advice given for a category the assessor changed is moot."""
+    suggestion = latest_suggestion(case)
+    if suggestion is None or not suggestion.level or suggestion.category != case.category:
+        return
+    if case.events.filter(kind=EventKind.DISPATCHED).count() > 1:
+        return  # a later 交办 (after a 退单) is not the AI's advice being weighed
+    suggested = (suggestion.level, suggestion.company_id, suggestion.department)
+    chosen = (
+        assignee.level,
+        assignee.company.pk if assignee.company else None,
+        assignee.department,
+    )
+    if suggested == chosen:
+        return
+    was = _party_label(suggestion.level, suggestion.company, suggestion.department)
+    became = _party_label(assignee.level, assignee.company, assignee.department)
+    now = timezone.now()
+    decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    CaseSuggestion.objects.filter(pk=suggestion.pk).update(
+        decision=Decision.OVERRIDDEN, decided_by=decided_by, decided_at=now
+    )
+    CaseEvent.objects.create(
+        case=case,
+        actor=decided_by,
+        kind=EventKind.ASSESSED,
+        old_status=case.status,
+        new_status=case.status,
+        note=f"人工调整AI建议：承办 {was}→{became}",
+        internal=True,
+        payload={"ai_suggestion": suggestion.pk, "model_version": suggestion.model_version},
+        created_at=now,
+    )
+
+
 # --- Hot topics -------------------------------------------------------------------------------
 
 
@@ -230,6 +305,7 @@ def record_decision(*, case: Case, actor: Any, category: str, sla_class: str, ur
 class HotTopic:
     size: int
     places: list[str]
+    place_counts: list[tuple[str, int]]  # most cases first: where the matter is worst
     first_half: int
     second_half: int
     representative: str
@@ -242,31 +318,49 @@ class HotTopic:
         return self.second_half > self.first_half
 
 
+def _in_window(cases: Any, start: dt.datetime, end: dt.datetime) -> Any:
+    return cases.filter(created_at__gte=start, created_at__lt=end).exclude(status=Status.MERGED)
+
+
+def hot_topics_page(cases: Any, window: Any) -> dict[str, Any]:
+    """The 热点议题 page's topics for a `forms.hot_topics.TopicWindow`, and how many cases of
+    the window were read (the newest MAX_TOPIC_MESSAGES of `total`)."""
+    total = _in_window(cases, window.start, window.end).count()
+    topics = hot_topics_for(cases, start=window.start, end=window.end, middle=window.middle)
+    return {"topics": topics, "total": total, "analysed": min(total, MAX_TOPIC_MESSAGES)}
+
+
 def hot_topics_for(
-    cases: Any, *, start: dt.datetime, end: dt.datetime, max_topics: int = 20
+    cases: Any,
+    *,
+    start: dt.datetime,
+    end: dt.datetime,
+    middle: dt.datetime | None = None,
+    max_topics: int = 20,
 ) -> list[HotTopic]:
-    """Topics among `cases` (already scoped to the user) filed in [start, end)."""
+    """Topics among `cases` (already scoped to the user) filed in [start, end); the trend
+    counts members filed before and from `middle` (default: half-way)."""
     from gongzhi.triage.topics import hot_topics
 
     rows = list(
-        cases.filter(created_at__gte=start, created_at__lt=end)
-        .exclude(status=Status.MERGED)
+        _in_window(cases, start, end)
         .select_related("compound")
         .order_by("-created_at")[:MAX_TOPIC_MESSAGES]
     )
     by_pk = {c.pk: c for c in rows}
-    middle = start + (end - start) / 2
+    middle = middle or start + (end - start) / 2
     topics = hot_topics([(c.pk, _case_text(c)) for c in rows], max_topics=max_topics)
     out = []
     for topic in topics:
         members = sorted((by_pk[pk] for pk in topic.member_ids), key=lambda c: -c.pk)
-        places = sorted({c.compound.name for c in members})
+        per_place = Counter(c.compound.name for c in members)
         first = sum(1 for c in members if c.created_at < middle)
         rep = by_pk.get(topic.representative_id)
         out.append(
             HotTopic(
                 size=topic.size,
-                places=places,
+                places=sorted(per_place),
+                place_counts=sorted(per_place.items(), key=lambda item: (-item[1], item[0])),
                 first_half=first,
                 second_half=len(members) - first,
                 # Analysis, not casework: nobody needs a writer's number, room or name here.

@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("id", "title", "text", "label")
+# Python's csv refuses a field over 128 KiB (`_csv.Error`, a traceback for the user). Messages
+# are cut to text.MAX_CHARS anyway; a field up to this size is read, a larger one is refused.
+MAX_FIELD_CHARS = 16 * 1024 * 1024
 
 
 class CsvFormatError(ValueError):
@@ -64,7 +67,19 @@ def read_rows(
     evaluation numbers lie.
     """
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    if csv.field_size_limit() < MAX_FIELD_CHARS:
+        csv.field_size_limit(MAX_FIELD_CHARS)
     reader = csv.reader(io.StringIO(decode(data), newline=""))
+    try:
+        return _rows(reader, required)
+    except csv.Error as exc:
+        raise CsvFormatError(
+            f"第 {reader.line_num} 行附近无法按 CSV 读取：某一列超过 {MAX_FIELD_CHARS} 字，"
+            "或引号不成对。请检查该行后重试。"
+        ) from exc
+
+
+def _rows(reader, required: tuple[str, ...]) -> list[LabelledRow]:
     try:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:

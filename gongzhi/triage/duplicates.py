@@ -6,11 +6,19 @@ from collections.abc import Hashable, Sequence
 
 import numpy as np
 
-from gongzhi.triage.similarity import similarities_to_first
+from gongzhi.triage import text as textmod
+from gongzhi.triage.similarity import (
+    background_document_frequency,
+    content_words,
+    similarities_to_first,
+)
 
-# Cosine of character 2-3-gram TF-IDF, chosen on the dev half of synthetic near-duplicates
-# (bench/triage_bench.py): the highest value keeping recall 1.0 there.
-DUPLICATE_THRESHOLD = 0.25
+# Cosine of words + character 2-3-grams (similarity.message_vectors). Measured in
+# bench/triage_bench.py: of hand-written pairs of short resident messages about the same matter
+# (corpus/duplicate_pairs.csv) it finds 85 % with up to two other open cases and 85 % among 5-40
+# (precision 0.89); on TipDM's long messages P 0.95 / 0.91 at R 1.00 / 0.96. The character-only
+# measure at 0.25 used before found none of the short pairs and 3 % among 5-40.
+DUPLICATE_THRESHOLD = 0.15
 
 
 def find_duplicates(
@@ -31,7 +39,16 @@ def find_duplicates(
     out = []
     for i in order[:k]:
         score = float(scores[i])
-        if score < threshold:
+        if score < threshold or score <= 0:
             break
         out.append((candidates[int(i)][0], round(min(score, 1.0), 3)))
     return out
+
+
+def shared_words(text: str, other: str, n: int = 4) -> tuple[str, ...]:
+    """The words both messages use, the rarest in resident demands first: why they look alike."""
+    mine = content_words(textmod.normalise(text))
+    theirs = set(content_words(textmod.normalise(other)))
+    df = background_document_frequency()
+    both = dict.fromkeys(w for w in mine if w in theirs)  # first-use order, once each
+    return tuple(sorted(both, key=lambda w: df.get(w, 0))[:n])

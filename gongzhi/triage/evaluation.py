@@ -37,11 +37,25 @@ class EvalResult:
         }
 
 
+class TrainingSetError(ValueError):
+    """The training rows cannot make a classifier; the message (Chinese) says why."""
+
+
 def evaluate(train: Sequence[LabelledRow], test: Sequence[LabelledRow]) -> EvalResult:
+    labels_seen = sorted({r.label for r in train})
+    if len(labels_seen) < 2:
+        raise TrainingSetError(
+            f"至少需要两个不同的类别（label 列）才能训练，现在只有“{labels_seen[0]}”。"
+        )
     started = time.perf_counter()
-    category, _ = modelmod.train_category(
-        [r.title for r in train], [r.text for r in train], [r.label for r in train]
-    )
+    try:
+        category, _ = modelmod.train_category(
+            [r.title for r in train], [r.text for r in train], [r.label for r in train]
+        )
+    except ValueError as exc:  # scikit-learn: no usable features in so few texts
+        raise TrainingSetError(
+            "文字太少，无法训练分类模型：各类别需要若干条有实际内容的中文留言。"
+        ) from exc
     train_seconds = time.perf_counter() - started
 
     started = time.perf_counter()

@@ -51,8 +51,10 @@ def _reject_reason(raw: str) -> str | None:
     stripped = raw.strip()
     if not stripped:
         return "内容为空，无法给出建议。"
-    if textmod.cjk_count(stripped) >= MIN_CJK_CHARS:
+    if textmod.cjk_count(stripped, distinct=True) >= MIN_CJK_CHARS:
         return None
+    if textmod.cjk_count(stripped):  # "楼楼楼楼…", "啊啊啊": one character repeated
+        return "内容只有一个重复的字，无法给出建议，请人工分类。"
     if all(unicodedata.category(ch)[0] in "SPZC" for ch in stripped):
         return "内容只有表情或符号，无法给出建议，请人工分类。"
     return "内容不是中文或中文太少，无法给出建议，请人工分类。"

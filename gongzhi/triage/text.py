@@ -91,8 +91,9 @@ def normalise(text: str) -> str:
     return text[:MAX_CHARS]
 
 
-def cjk_count(text: str) -> int:
-    return len(_CJK.findall(text or ""))
+def cjk_count(text: str, *, distinct: bool = False) -> int:
+    found = _CJK.findall(text or "")
+    return len(set(found)) if distinct else len(found)
 
 
 def combine(title: str, text: str) -> str:

@@ -20,6 +20,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from gongzhi.triage import text as textmod
+from gongzhi.triage.similarity import content_words
 
 TOPIC_THRESHOLD = 0.2
 _CHUNK = 1000  # rows of the similarity matrix computed at a time (memory stays bounded)
@@ -34,19 +35,15 @@ class Topic:
     top_terms: tuple[str, ...]
 
 
-# Words that say how much, how often or when, not what about: poor topic labels ("很大",
-# "及时", "十点"). They still count for similarity.
+# Words that say how much, how often, when or who, not what about: poor topic labels ("很大",
+# "及时", "十点", "我家", "单元"). They still count for similarity.
 _FILLER = frozenset(
     "很大 很多 太大 太多 及时 有人 没人 经常 总是 每天 天天 长期 多次 好几 几次 严重 影响 导致"
     " 晚上 早上 白天 半夜 凌晨 中午 下午 上午 最近 近期 之前 以前 以后 马上 尽快 立即 一些 所有"
     " 不能 不是 无法 还是 而且 然后 并且 已经 直接 处理 解决 联系 要求 麻烦 一下 看看"
-    " 这样 那样".split()
+    " 这样 那样 之间 突然 好像 大家 我家 里面 赶紧 担心 非常 单元".split()
 )
 _NUMBER_WORD = re.compile(r"^[0-9零〇一二三四五六七八九十两百千万]+[点时号天年月日个次楼层]?$")
-
-
-def _topic_words(doc: str) -> list[str]:
-    return [w for w in textmod.words(doc) if len(w) > 1 and w != "0"]
 
 
 def _label_word(word: str) -> bool:
@@ -57,7 +54,7 @@ def _label_word(word: str) -> bool:
 def _vectors(texts: Sequence[str]) -> tuple[csr_matrix, csr_matrix, np.ndarray]:
     docs = [textmod.normalise(t) for t in texts]
     word_vec = TfidfVectorizer(
-        tokenizer=_topic_words, lowercase=False, token_pattern=None, sublinear_tf=True
+        tokenizer=content_words, lowercase=False, token_pattern=None, sublinear_tf=True
     )
     char_vec = TfidfVectorizer(
         analyzer="char", preprocessor=textmod.chars, ngram_range=(2, 2), sublinear_tf=True

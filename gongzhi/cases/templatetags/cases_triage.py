@@ -1,6 +1,7 @@
 """What the staff case page shows for 研判: the AI grid worker card (G3: advice with its
 confidence and version) and, for a 已退单 case, why it came back."""
 
+import unicodedata
 from typing import Any
 
 from django import template
@@ -21,18 +22,19 @@ def ai_suggestion_card(context: Any, case: Case, actions: list[str]) -> dict[str
     if suggestion is not None and suggestion.duplicate_ids:
         # Only cases this user may open are linked, with their titles as the user may read them.
         user = context["request"].user
-        for other in (
-            Case.objects.visible_to(user)
-            .filter(pk__in=suggestion.duplicate_ids)
-            .select_related("compound")
-            .order_by("-created_at")
-        ):
+        visible = Case.objects.visible_to(user).filter(pk__in=suggestion.duplicate_ids)
+        by_pk = {other.pk: other for other in visible.select_related("compound")}
+        # Most alike first, as the AI grid worker ranked them.
+        for other in (by_pk[pk] for pk in suggestion.duplicate_ids if pk in by_pk):
             title = selectors.shown_to(user, other, other.title)
+            detail = suggestion.duplicate_detail(other.pk)
             duplicates.append(
                 {
                     "pk": other.pk,
                     "number": other.number,
                     "title": title,
+                    "score_percent": detail.get("score_percent"),
+                    "words": _readable_words(user, detail.get("words", []), case, other),
                     # S6: one click makes this case a repeat of that one, while both allow it.
                     "can_merge": can_merge
                     and other.status not in FINAL_STATUSES
@@ -52,6 +54,18 @@ def ai_suggestion_card(context: Any, case: Case, actions: list[str]) -> dict[str
         "can_accept": can_accept,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+def _readable_words(user: Any, words: list[str], *cases: Case) -> list[str]:
+    """S9: a shared word is shown only if the user may read it in both cases (a name or a room
+    number removed from a text for this user must not come back as a "shared word")."""
+    texts = [
+        unicodedata.normalize(
+            "NFKC", selectors.shown_to(user, c, f"{c.title}\n{c.content}")
+        ).lower()
+        for c in cases
+    ]
+    return [w for w in words if all(w in text for text in texts)]
 
 
 @register.simple_tag(takes_context=True)

@@ -85,3 +85,83 @@ def test_a_community_worker_sees_only_their_community(client, topics_data):
 
 def test_residents_may_not_open_hot_topics(client, topics_data):
     assert _page(client, topics_data.resident_a).status_code == 403
+
+
+# A fixed calendar for the monthly analysis: "today" is 15 November 2026 (local time).
+TODAY = dt.datetime(2026, 11, 15, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+@pytest.fixture
+def october(make, personas):
+    """Three parking complaints in October (two in its first half), one in November."""
+    p = personas
+    for when, text, compound in (
+        (dt.datetime(2026, 10, 3, 9, 0), PARKING[0], p.compound_a),
+        (dt.datetime(2026, 10, 9, 9, 0), PARKING[1], p.compound_a),
+        (dt.datetime(2026, 10, 28, 9, 0), PARKING[2], p.compound_c),
+        (dt.datetime(2026, 11, 2, 9, 0), PARKING[0], p.compound_a),
+    ):
+        _file(p, text, compound, when.replace(tzinfo=TODAY.tzinfo))
+    return p
+
+
+def test_last_month_for_the_monthly_analysis(client, october):
+    with time_machine.travel(TODAY, tick=False):
+        response = _page(client, october.street_officer, period="last_month")
+    assert response.status_code == 200
+    [topic] = response.context["topics"]
+    assert topic.size == 3  # October's three, not November's
+    page = response.content.decode()
+    assert "2026年10月1日—10月31日" in page
+    # Halves of the month by dates, the place with most cases first, with its count.
+    assert "趋势：2026年10月1日—10月15日 2 件 → 2026年10月16日—10月31日 1 件" in page
+    assert topic.place_counts == [(october.compound_a.name, 2), (october.compound_c.name, 1)]
+    assert f"{october.compound_a.name} 2 件、{october.compound_c.name} 1 件" in page
+
+
+def test_chosen_dates(client, october):
+    with time_machine.travel(TODAY, tick=False):
+        response = _page(
+            client, october.street_officer, period="custom", start="2026-10-05", end="2026-11-10"
+        )
+    [topic] = response.context["topics"]
+    assert topic.size == 3  # 9 Oct, 28 Oct and 2 Nov
+    assert "2026年10月5日—11月10日" in response.content.decode()
+
+
+def test_this_month_so_far_splits_the_days_already_passed(client, october):
+    with time_machine.travel(TODAY, tick=False):
+        window = _page(client, october.street_officer, period="this_month").context["window"]
+    assert (window.first_label, window.second_label) == (
+        "2026年11月1日—11月7日",
+        "2026年11月8日—11月15日",
+    )
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        (
+            {"period": "custom", "start": "2026-11-10", "end": "2026-11-01"},
+            "结束日期不能早于开始日期",
+        ),
+        ({"period": "custom", "start": "2026-11-01"}, "自定义日期须填写开始日期和结束日期"),
+        ({"period": "custom", "start": "2026/13/01", "end": "2026-11-30"}, "开始日期无效"),
+        ({"period": "45"}, "请从列表中选择时间范围"),
+        ({"period": "30", "area": "compound:999999"}, "请从列表中选择区域"),
+    ],
+)
+def test_bad_choices_are_told_in_chinese_and_show_nothing(client, october, params, message):
+    with time_machine.travel(TODAY, tick=False):
+        response = _page(client, october.street_officer, **params)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert response.context["topics"] == []
+
+
+def test_a_period_with_more_cases_than_are_read_says_so(client, topics_data, monkeypatch):
+    from gongzhi.cases import triage_link
+
+    monkeypatch.setattr(triage_link, "MAX_TOPIC_MESSAGES", 4)
+    page = _page(client, topics_data.street_officer, period="30").content.decode()
+    assert "所选范围内共有 5 件诉求，只分析了最近的 4 件" in page

@@ -159,4 +159,3 @@ def calendar_delete(request: HttpRequest, day: dt.date) -> HttpResponse:
     configuration.calendar_override_delete(actor=request.user, override=override)
     messages.success(request, _("已删除 %(date)s 的调整") % {"date": override.date.isoformat()})
     return redirect("cases:settings_calendar")
-

@@ -46,7 +46,7 @@ def test_triage_eval_refuses_bad_csv(tmp_path, split_csvs):
     bad.write_text("id,content\n1,x\n", encoding="utf-8")
     with pytest.raises(CommandError, match="缺少必需的列"):
         call_command("triage_eval", "--train", str(train_path), "--test", str(bad), "--json")
-    with pytest.raises(CommandError, match="无法读取"):
+    with pytest.raises(CommandError, match="找不到该文件"):
         call_command("triage_eval", "--train", str(tmp_path / "nope.csv"), "--test", str(bad))
 
 
@@ -84,3 +84,34 @@ def test_suggest_trains_the_default_model_when_missing(small_seed, tmp_path):
     s = suggest("楼上装修电钻声吵得睡不着")
     assert s.category is not None
     assert list((tmp_path / "triage-models").glob("model-*.joblib"))
+
+
+def _eval(train, test):
+    call_command("triage_eval", "--train", str(train), "--test", str(test), "--json")
+
+
+def test_triage_eval_reads_a_message_longer_than_csv_allows_by_default(split_csvs, capsys):
+    """Python's csv stops at 131,072 characters a field: that was a traceback."""
+    train_path, test_path, n_train, _ = split_csvs
+    long_one = train_path.with_name("long.csv")
+    long_one.write_bytes(
+        csv_bytes(tiny_rows()) + f"L1,,{'楼道灯坏了' * 40_000},设施设备维修\n".encode()
+    )
+    _eval(long_one, test_path)
+    assert json.loads(capsys.readouterr().out)["n_train"] == n_train + 1
+
+
+def test_triage_eval_names_the_file_and_says_why_in_chinese(split_csvs, tmp_path):
+    train_path, test_path, _, _ = split_csvs
+    one_class = tmp_path / "one.csv"
+    one_class.write_text("id,title,text,label\n1,,楼道灯坏了,A\n2,,电梯坏了,A\n", encoding="utf-8")
+    with pytest.raises(CommandError, match=r"^训练集 .*one.csv：至少需要两个不同的类别"):
+        _eval(one_class, test_path)
+    with pytest.raises(CommandError, match=r"^测试集 .*nope.csv：找不到该文件"):
+        _eval(train_path, tmp_path / "nope.csv")
+    with pytest.raises(CommandError, match="这是一个文件夹"):
+        _eval(tmp_path, test_path)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,content\n1,x\n", encoding="utf-8")
+    with pytest.raises(CommandError, match=r"^测试集 .*bad.csv：缺少必需的列"):
+        _eval(train_path, bad)

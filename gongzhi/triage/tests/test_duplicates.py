@@ -1,4 +1,4 @@
-from gongzhi.triage.duplicates import find_duplicates
+from gongzhi.triage.duplicates import find_duplicates, shared_words
 
 CANDIDATES = [
     (101, "南湖花园9栋2单元电梯又坏了，已经停运三天，住高层的老人下不了楼，请物业尽快维修。"),
@@ -30,3 +30,52 @@ def test_degenerate_inputs():
     assert find_duplicates("", CANDIDATES) == []
     assert find_duplicates("电梯坏了", []) == []
     assert find_duplicates("😀", [(1, "😀")]) == []
+
+
+def _pairs():
+    import csv
+
+    from gongzhi.triage.similarity import BACKGROUND_CORPUS
+
+    path = BACKGROUND_CORPUS.with_name("duplicate_pairs.csv")
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [
+            (f"{r['a_title']}\n{r['a_text']}", f"{r['b_title']}\n{r['b_text']}")
+            for r in csv.DictReader(fh)
+        ]
+
+
+GAS_1 = (
+    "3栋楼道里有很浓的煤气味\n3栋2单元楼道里闻到很浓的煤气味，好像是哪家燃气漏气了，请赶紧来人！"
+)
+GAS_2 = "3栋楼道煤气味很大\n我家在3栋2单元，楼道里煤气味非常大，担心漏气爆炸，麻烦马上派人来看看。"
+
+
+def test_two_residents_reporting_the_same_gas_smell_in_their_own_words():
+    """A compound with one other open case: the second report finds the first (before: the
+    character-only score of the pair was 0.19, under the 0.25 threshold)."""
+    found = find_duplicates(GAS_2, [(7, GAS_1)])
+    assert [cid for cid, _ in found] == [7]
+    assert set(shared_words(GAS_2, GAS_1)) >= {"煤气味", "漏气"}
+
+
+def test_most_hand_written_short_pairs_find_each_other_as_the_only_open_case():
+    pairs = _pairs()
+    assert len(pairs) >= 20
+    found = sum(
+        bool(find_duplicates(query, [(1, other)]))
+        for a, b in pairs
+        for query, other in ((a, b), (b, a))
+    )
+    assert found >= 0.8 * 2 * len(pairs)  # 85 % measured; before: none
+
+
+def test_a_short_report_is_not_taken_for_an_unrelated_one():
+    found = find_duplicates(GAS_2, CANDIDATES + [(105, "5栋1单元的门禁坏了，门一直关不上。")])
+    assert found == []
+
+
+def test_shared_words_put_the_telling_words_first():
+    words = shared_words("8栋有人飞线充电，物业不管", "8栋三楼飞线充电给电动车充电，物业也不管")
+    assert words[0] == "飞线充电"
+    assert "物业" in words

@@ -71,6 +71,8 @@ def test_calm_message_is_not_an_emergency(tiny_model):
         ("!!!???。。。", "表情"),
         ("The elevator is broken again, please fix it", "中文"),
         ("12345678", "中文"),
+        ("楼" * 5000, "重复的字"),
+        ("啊啊啊啊啊！！", "重复的字"),
     ],
 )
 def test_bad_input_gives_no_suggestion_with_reason(tiny_model, text, reason_word):

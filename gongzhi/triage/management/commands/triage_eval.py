@@ -12,8 +12,24 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from gongzhi.triage.csvio import CsvFormatError, read_rows
-from gongzhi.triage.evaluation import evaluate
+from gongzhi.triage.csvio import CsvFormatError, LabelledRow, read_rows
+from gongzhi.triage.evaluation import TrainingSetError, evaluate
+
+
+def _read(role: str, path: str) -> list[LabelledRow]:
+    """The rows of one CSV; any problem is a CommandError naming the file (no traceback)."""
+    try:
+        return read_rows(path)
+    except FileNotFoundError as exc:
+        raise CommandError(f"{role} {path}：找不到该文件。") from exc
+    except IsADirectoryError as exc:
+        raise CommandError(f"{role} {path}：这是一个文件夹，请给出 CSV 文件的路径。") from exc
+    except PermissionError as exc:
+        raise CommandError(f"{role} {path}：没有读取该文件的权限。") from exc
+    except OSError as exc:
+        raise CommandError(f"{role} {path}：无法读取文件（{exc.strerror or exc}）。") from exc
+    except CsvFormatError as exc:
+        raise CommandError(f"{role} {path}：{exc}") from exc
 
 
 class Command(BaseCommand):
@@ -25,14 +41,12 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="只输出一个 JSON 对象")
 
     def handle(self, *args, **options):
+        train = _read("训练集", options["train"])
+        test = _read("测试集", options["test"])
         try:
-            train = read_rows(options["train"])
-            test = read_rows(options["test"])
-        except OSError as exc:
-            raise CommandError(f"无法读取文件：{exc}") from exc
-        except CsvFormatError as exc:
-            raise CommandError(str(exc)) from exc
-        result = evaluate(train, test)
+            result = evaluate(train, test)
+        except TrainingSetError as exc:
+            raise CommandError(f"训练集 {options['train']}：{exc}") from exc
         if options["json"]:
             self.stdout.write(json.dumps(result.summary(), ensure_ascii=False))
             return

@@ -1,0 +1,158 @@
+"""The 热点议题 filter: any period (the last 7/30/90 days, a calendar month or quarter for the
+monthly analysis, or chosen dates) and any area the user may see. Forms check shape only."""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gongzhi.cases.forms.fields import StyledForm, community_label
+from gongzhi.cases.periods import (
+    EARLIEST,
+    LATEST,
+    Period,
+    Preset,
+    local_today,
+    preset_period,
+)
+
+ROLLING_DAYS = {"7": 7, "30": 30, "90": 90}
+DEFAULT_PERIOD = "30"
+PERIOD_CHOICES = (
+    ("7", gettext_lazy("近 7 天")),
+    ("30", gettext_lazy("近 30 天")),
+    ("90", gettext_lazy("近 90 天")),
+    (Preset.THIS_MONTH, Preset.THIS_MONTH.label),
+    (Preset.LAST_MONTH, Preset.LAST_MONTH.label),
+    (Preset.THIS_QUARTER, Preset.THIS_QUARTER.label),
+    (Preset.THIS_YEAR, Preset.THIS_YEAR.label),
+    (Preset.CUSTOM, gettext_lazy("自定义日期")),
+)
+
+
+@dataclass(frozen=True)
+class TopicWindow:
+    """[start, end) of the cases looked at; the trend compares [start, middle) with the rest."""
+
+    start: dt.datetime
+    end: dt.datetime
+    label: str  # 近 30 天, 2026年11月1日—11月30日
+    middle: dt.datetime | None = None  # None: too short for a trend
+    first_label: str = ""
+    second_label: str = ""
+
+
+def rolling_window(days: int, now: dt.datetime) -> TopicWindow:
+    half = f"{days / 2:g}"
+    return TopicWindow(
+        start=now - dt.timedelta(days=days),
+        end=now,
+        label=_("近 %(n)s 天") % {"n": days},
+        middle=now - dt.timedelta(days=days / 2),
+        first_label=_("前 %(n)s 天") % {"n": half},
+        second_label=_("近 %(n)s 天") % {"n": half},
+    )
+
+
+def calendar_window(period: Period, today: dt.date) -> TopicWindow:
+    """Whole local days; the trend splits the days already passed into two halves."""
+    start, end = period.bounds()
+    last = min(period.last, today)
+    days = (last - period.first).days + 1
+    if days < 2:
+        return TopicWindow(start=start, end=end, label=period.label)
+    second_first = period.first + dt.timedelta(days=days // 2)
+    middle, _end = Period(second_first, second_first).bounds()
+    return TopicWindow(
+        start=start,
+        end=end,
+        label=period.label,
+        middle=middle,
+        first_label=Period(period.first, second_first - dt.timedelta(days=1)).label,
+        second_label=Period(second_first, last).label,
+    )
+
+
+class HotTopicsFilterForm(StyledForm):
+    period = forms.ChoiceField(
+        label=gettext_lazy("时间范围"),
+        choices=PERIOD_CHOICES,
+        required=False,
+        error_messages={"invalid_choice": gettext_lazy("请从列表中选择时间范围")},
+    )
+    start = forms.DateField(
+        label=gettext_lazy("开始日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": gettext_lazy("开始日期无效，请按“2026-11-01”的格式填写")},
+    )
+    end = forms.DateField(
+        label=gettext_lazy("结束日期（含）"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": gettext_lazy("结束日期无效，请按“2026-11-30”的格式填写")},
+    )
+    area = forms.ChoiceField(
+        label=gettext_lazy("区域"),
+        required=False,
+        error_messages={"invalid_choice": gettext_lazy("请从列表中选择区域")},
+    )
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        communities: list[Any],
+        compounds: list[Any],
+        now: dt.datetime | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if data is not None and "days" in data and "period" not in data:
+            data = data.copy()  # links from before 自定义日期 said ?days=30
+            data["period"] = data["days"]
+        super().__init__(data or {}, **kwargs)  # always bound: nothing chosen means 近 30 天
+        self.now = now or timezone.now()
+        self.fields["area"].choices = [
+            ("", gettext_lazy("全部可见区域")),
+            *((f"community:{c.pk}", community_label(c.name)) for c in communities),
+            *((f"compound:{c.pk}", c.name) for c in compounds),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.errors:
+            return data
+        start, end = data.get("start"), data.get("end")
+        period = data.get("period") or (Preset.CUSTOM if start or end else DEFAULT_PERIOD)
+        data["period"] = period
+        today = local_today()
+        if period in ROLLING_DAYS:
+            data["window"] = rolling_window(ROLLING_DAYS[period], self.now)
+            return data
+        if period != Preset.CUSTOM:
+            chosen = preset_period(period, today)
+        elif not start or not end:
+            raise ValidationError(_("自定义日期须填写开始日期和结束日期"))
+        elif not (EARLIEST <= start <= LATEST and EARLIEST <= end <= LATEST):
+            raise ValidationError(_("日期须在2000年1月1日至2099年12月31日之间"))
+        elif end < start:
+            raise ValidationError(_("结束日期不能早于开始日期"))
+        else:
+            chosen = Period(start, end)
+        self.data = self.data.copy()  # show the days a quick choice stands for
+        self.data["start"], self.data["end"] = chosen.first.isoformat(), chosen.last.isoformat()
+        data["window"] = calendar_window(chosen, today)
+        return data
+
+    def window(self) -> TopicWindow | None:
+        return self.cleaned_data.get("window") if self.is_valid() else None
+
+    def chosen_area(self) -> tuple[str, int | None]:
+        """("community" | "compound" | "", pk) of a valid form's area."""
+        kind, _sep, pk = (self.cleaned_data.get("area") or "").partition(":")
+        return (kind, int(pk)) if pk else ("", None)
