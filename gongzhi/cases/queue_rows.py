@@ -1,5 +1,6 @@
 """What a row of the work queue (工作台) shows beyond the case itself: why a 已退单 case came back,
-and whether the viewer may tick it for 批量交办. Reads only; at most one query per page."""
+whether the AI grid worker read an unassessed case as an emergency, and whether the viewer may
+tick it for 批量交办. Reads only; at most two queries per page."""
 
 from collections.abc import Iterable
 from typing import Any
@@ -37,12 +38,24 @@ def may_dispatch(user: Any, case: Case) -> bool:
     )
 
 
+def ai_emergencies(cases: Iterable[Case]) -> set[int]:
+    """The not yet assessed cases among `cases` that the AI grid worker read as an emergency
+    (燃气味, 电梯困人 …): 研判 has not set their urgency yet, so the row says so (one query,
+    none when every case is assessed)."""
+    from gongzhi.cases.triage_link import suggested_emergencies  # loads no model
+
+    unassessed = [case.pk for case in cases if case.assessed_at is None]
+    return suggested_emergencies(unassessed) if unassessed else set()
+
+
 def queue_rows(user: Any, cases: Iterable[Case]) -> list[Case]:
-    """A queue page's cases, each with `return_reason` ("" unless returned) and `dispatchable`
-    (a checkbox for 批量交办 only where 交办 is possible)."""
+    """A queue page's cases, each with `return_reason` ("" unless returned), `ai_emergency`
+    and `dispatchable` (a checkbox for 批量交办 only where 交办 is possible)."""
     rows = list(cases)
     reasons = return_reasons(user, rows)
+    emergencies = ai_emergencies(rows)
     for case in rows:
         case.return_reason = reasons.get(case.pk, "")
+        case.ai_emergency = case.pk in emergencies
         case.dispatchable = may_dispatch(user, case)
     return rows

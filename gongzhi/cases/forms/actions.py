@@ -60,6 +60,9 @@ class EmptyActionForm(ActionForm):
     pass
 
 
+URGENCY_ORDER = {value: rank for rank, value in enumerate(Urgency.values)}  # 一般 < 紧急 < 特急
+
+
 class AssessForm(ActionForm):
     category = forms.ChoiceField(label=_("类别"), choices=[("", _("请选择")), *Category.choices])
     sla_class = forms.ChoiceField(
@@ -74,13 +77,20 @@ class AssessForm(ActionForm):
     def __init__(self, *args: Any, case: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, case=case, **kwargs)
         if case is not None and not self.is_bound:
-            suggested = (case.suggestion or {}).get("category", "")
+            suggestion = case.suggestion or {}
+            suggested = suggestion.get("category", "")
             category = case.category or (suggested if suggested in Category.values else "")
+            sla_class = case.sla_class or DEFAULT_SLA_CLASS.get(category, SlaClass.GENERAL)
+            urgency = case.urgency
+            if case.assessed_at is None:
+                # Before the first 研判 the AI's reading of an emergency sign (燃气味, 电梯困人)
+                # opens the form: whoever changes one field must not downgrade it unseen.
+                if suggestion.get("sla_class") in SlaClass.values and not case.sla_class:
+                    sla_class = suggestion["sla_class"]
+                if URGENCY_ORDER.get(suggestion.get("urgency"), -1) > URGENCY_ORDER[urgency]:
+                    urgency = suggestion["urgency"]
             self.initial.update(
-                category=category,
-                sla_class=case.sla_class or DEFAULT_SLA_CLASS.get(category, SlaClass.GENERAL),
-                urgency=case.urgency,
-                type=case.type,
+                category=category, sla_class=sla_class, urgency=urgency, type=case.type
             )
 
 

@@ -154,3 +154,29 @@ def test_the_company_complained_about_never_sees_the_requester_as_a_shared_word(
     page = _page(client, personas.property_a, second)
     assert first.number in page and "共同词语" in page and ">岗亭</span>" in page
     assert name not in page
+
+
+def test_the_assess_form_opens_at_the_emergency_the_ai_read(client, make, personas):
+    """Whoever opens 研判 to change one field must not downgrade a lift entrapment unseen."""
+    lift = _file(personas, LIFT, title="电梯困人")
+    page = _page(client, personas.community_worker, lift)
+    form = page[page.index(f'action="/cases/{lift.pk}/assess"') :]
+    assert '<option value="critical" selected>' in form
+    assert '<option value="emergency" selected>' in form
+    calm = _file(personas, "小区东门的绿化带杂草很多，希望物业有空修剪一下。", title="杂草")
+    page = _page(client, personas.community_worker, calm)
+    form = page[page.index(f'action="/cases/{calm.pk}/assess"') :]
+    assert '<option value="normal" selected>' in form
+
+
+def test_the_queue_flags_an_unassessed_case_the_ai_read_as_an_emergency(client, make, personas):
+    lift = _file(personas, LIFT, title="电梯困人")
+    calm = _file(personas, "小区东门的绿化带杂草很多，希望物业有空修剪一下。", title="杂草")
+    client.login(username=personas.community_worker.username, password=PASSWORD)
+    rows = client.get("/cases/?bucket=todo").content.decode().split('data-testid="queue-row"')
+    flagged = [row for row in rows if 'data-testid="ai-emergency"' in row]
+    assert len(flagged) == 1 and lift.number in flagged[0]
+    assert calm.number not in flagged[0]
+    _assess_as_suggested(personas, lift)  # 研判 decided: its own urgency badge takes over
+    page = client.get("/cases/?bucket=all").content.decode()
+    assert 'data-testid="ai-emergency"' not in page
