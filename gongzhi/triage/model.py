@@ -370,6 +370,17 @@ def save(model: TriageModel, path: Path) -> Path:
     return path
 
 
+def prune(keep: set[str], directory: Path | None = None) -> list[Path]:
+    """Delete the saved models whose version is not in `keep`: every retraining writes a new
+    file (tens of MB), and nothing reads a superseded one again. Returns what was deleted."""
+    removed = []
+    for path in (directory or model_dir()).glob("model-*.joblib"):
+        if path.name[len("model-") : -len(".joblib")] not in keep:
+            path.unlink(missing_ok=True)  # a concurrent prune may have got there first
+            removed.append(path)
+    return removed
+
+
 def load(path: Path) -> TriageModel:
     model = joblib.load(path)
     if not isinstance(model, TriageModel):

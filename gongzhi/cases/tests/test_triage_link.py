@@ -168,6 +168,28 @@ def test_triage_train_learns_from_confirmed_cases(make, personas, tmp_path, monk
     assert CaseSuggestion.objects.get(case=case).model_version == version
 
 
+def test_retraining_keeps_only_the_current_previous_and_default_models(
+    make, personas, tmp_path, monkeypatch
+):
+    from gongzhi.triage import default
+
+    models = tmp_path / "models"
+    monkeypatch.setenv("GONGZHI_TRIAGE_DIR", str(models))
+    default.build(models)
+    versions = []
+    for _ in range(3):
+        make.assessed()  # each run learns one more confirmed case: a new version
+        _run_train()
+        versions.append(triage_link.current_model_pointer().read_text(encoding="utf-8").strip())
+    assert len(set(versions)) == 3
+    kept = {path.name for path in models.glob("model-*.joblib")}
+    assert kept == {
+        f"model-{versions[2]}.joblib",
+        f"model-{versions[1]}.joblib",
+        f"model-{default.default_version()}.joblib",
+    }
+
+
 def _run_train() -> str:
     out = io.StringIO()
     call_command("triage_train", stdout=out)

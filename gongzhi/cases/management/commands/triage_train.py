@@ -60,9 +60,13 @@ class Command(BaseCommand):
         path = modelmod.save(trained, modelmod.model_path(version))
         pointer = triage_link.current_model_pointer()
         pointer.parent.mkdir(parents=True, exist_ok=True)
+        previous = pointer.read_text(encoding="utf-8").strip() if pointer.exists() else ""
         tmp = pointer.with_name(f".{pointer.name}.tmp")
         tmp.write_text(version, encoding="utf-8")
         tmp.replace(pointer)  # readers never see half a version name
+        # Keep the new model, the one just replaced (a process may be about to load it) and
+        # the shipped default; older retrained models are never read again.
+        modelmod.prune({version, previous, default.default_version()}, path.parent)
         self.stdout.write(
             f"种子语料 {len(seed)} 条，已确认诉求 {len(cases)} 条，共 {len(labels)} 条。\n"
             f"新模型版本 {version}（训练 {time.perf_counter() - started:.1f} 秒）：{path}\n"
