@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 from scipy.sparse import csr_matrix, hstack
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from gongzhi.triage import text as textmod
@@ -76,21 +76,43 @@ def background_document_frequency() -> Counter[str]:
     return Counter(w for words in _background()[0] for w in set(words))
 
 
+@functools.lru_cache(maxsize=1)
+def _background_gram_frequency() -> Counter[str]:
+    return Counter(g for grams in _background()[1] for g in set(grams))
+
+
 def _given(tokens: list[str]) -> list[str]:
     return tokens
 
 
-def _view(background: list[list[str]], docs: list[list[str]]) -> csr_matrix:
+def _view(background_size: int, background_df: Counter[str], docs: list[list[str]]) -> csr_matrix:
+    """TF-IDF rows of `docs` (sublinear tf, smoothed idf, unit length) with the document
+    frequencies of the background and the docs together: what a TfidfVectorizer fitted on
+    both would give, without refitting it on the whole background at every call."""
     if not any(docs):
         return csr_matrix((len(docs), 1), dtype=np.float32)
-    vectorizer = TfidfVectorizer(analyzer=_given, sublinear_tf=True, dtype=np.float32)
-    vectorizer.fit([*background, *docs])
-    return normalize(vectorizer.transform(docs))
+    counter = CountVectorizer(analyzer=_given, dtype=np.float32)
+    counts = counter.fit_transform(docs).tocsr()
+    in_docs = np.bincount(counts.indices, minlength=counts.shape[1])
+    in_background = np.fromiter(
+        (background_df.get(term, 0) for term in counter.get_feature_names_out()),
+        dtype=np.float64,
+        count=counts.shape[1],
+    )
+    n = background_size + len(docs)
+    idf = np.log((1 + n) / (1 + in_background + in_docs)) + 1
+    counts.data = 1 + np.log(counts.data)
+    return normalize(counts.multiply(idf.astype(np.float32)).tocsr())
 
 
 def message_vectors(texts: Sequence[str]) -> csr_matrix:
     """Rows of unit length: words and character 2-3-grams, each view weighted equally."""
     words, grams = _tokens(texts)
-    bg_words, bg_grams = _background()
-    both = hstack([_view(bg_words, words), _view(bg_grams, grams)]).tocsr()
+    size = len(_background()[0])
+    both = hstack(
+        [
+            _view(size, background_document_frequency(), words),
+            _view(size, _background_gram_frequency(), grams),
+        ]
+    ).tocsr()
     return normalize(both)
