@@ -177,7 +177,7 @@ class Case(models.Model):
         "org.PropertyCompany",
         null=True,
         blank=True,
-        db_index=False,  # case_company_status_idx
+        db_index=False,  # case_company_scope_idx
         on_delete=models.PROTECT,
         related_name="assigned_cases",
         verbose_name="承办物业企业",
@@ -274,7 +274,11 @@ class Case(models.Model):
             models.Index(
                 fields=["compound", "created_at", "status"], name="case_compound_created_idx"
             ),
-            models.Index(fields=["assigned_company", "status"], name="case_company_status_idx"),
+            # A company's cases by status, with the compound so that its counts (the 已结束 tab:
+            # its finished cases in the compounds it serves) are read from the index alone.
+            models.Index(
+                fields=["assigned_company", "status", "compound"], name="case_company_scope_idx"
+            ),
             # The work queue's order (selectors.case_queue): cases still in the loop by urgency
             # and time left, read in index order, LIMIT a page; and for queues of every case
             # (全部), the finished ones after them, newest first. The active one also holds
