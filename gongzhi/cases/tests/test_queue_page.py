@@ -168,3 +168,26 @@ def test_an_empty_tab_points_to_the_matches_in_every_case(make, personas) -> Non
     assert case.number in page and 'data-testid="search-elsewhere"' not in page
     page = client.get("/cases/", {"q": "电梯"}).content.decode()
     assert 'data-testid="search-elsewhere"' not in page  # nothing anywhere: no link
+
+
+def test_the_todo_tab_keeps_the_other_filters_and_the_urgency_order(make, personas) -> None:
+    """待我处理 is read another way on PostgreSQL (the full queue index): the channel filter
+    still applies, and the most urgent case still comes first."""
+    from gongzhi.cases.choices import Channel, Urgency
+
+    hotline = make.received(channel=Channel.HOTLINE_12345, title="热线反映路灯不亮")
+    visit = make.received(channel=Channel.VISIT, title="来访反映楼道堆物")
+    urgent = make.received(channel=Channel.VISIT, title="来访反映电梯困人")
+    services.case_assess(
+        case=urgent,
+        actor=personas.community_worker,
+        category="elevator",
+        sla_class="emergency",
+        urgency=Urgency.CRITICAL,
+    )
+    client = Client()
+    client.login(username=personas.community_worker.username, password=PASSWORD)
+    page = client.get("/cases/?bucket=todo&channel=visit").content.decode()
+    assert hotline.number not in page
+    assert visit.number in page and urgent.number in page
+    assert page.index(urgent.number) < page.index(visit.number)
