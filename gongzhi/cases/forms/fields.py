@@ -38,6 +38,24 @@ class StyledForm(Styled, forms.Form):
         self.style_fields()
 
 
+class PeriodDatesForm(StyledForm):
+    """The two dates of a chosen period (办理指标, 热点议题): the end day included. Subclasses
+    add their quick choices and set `field_order`."""
+
+    start = forms.DateField(
+        label=_("开始日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("开始日期无效，请按“2026-11-01”的格式填写")},
+    )
+    end = forms.DateField(
+        label=_("结束日期（含）"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("结束日期无效，请按“2026-11-30”的格式填写")},
+    )
+
+
 class Textarea(forms.Textarea):
     """A textarea whose line breaks count once: browsers count one character per line break
     (and limit `maxlength` so) but send two (CR LF), so a text that fitted was refused."""

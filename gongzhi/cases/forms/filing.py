@@ -16,6 +16,7 @@ from gongzhi.cases.choices import (
 )
 from gongzhi.cases.forms.fields import (
     MultipleFileField,
+    PeriodDatesForm,
     StyledForm,
     Textarea,
     community_label,
@@ -257,7 +258,7 @@ class ImportForm(StyledForm):
         return file
 
 
-class MetricsFilterForm(StyledForm):
+class MetricsFilterForm(PeriodDatesForm):
     """Period (a quick choice or two dates, in local time), grouping and community.
 
     Always bound (to the query string, empty the first time): with nothing chosen it means
@@ -270,18 +271,7 @@ class MetricsFilterForm(StyledForm):
         required=False,
         error_messages={"invalid_choice": _("请选择本月、上月、本季度、本年或自定义日期")},
     )
-    start = forms.DateField(
-        label=_("开始日期"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": _("开始日期无效，请按“2026-11-01”的格式填写")},
-    )
-    end = forms.DateField(
-        label=_("结束日期（含）"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": _("结束日期无效，请按“2026-11-30”的格式填写")},
-    )
+    field_order = ("period", "start", "end", "group", "community")
     group = forms.ChoiceField(
         label=_("分组"),
         choices=Grouping.choices,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gongzhi.cases.forms.fields import StyledForm, community_label
+from gongzhi.cases.forms.fields import PeriodDatesForm, community_label
 from gongzhi.cases.periods import (
     EARLIEST,
     LATEST,
@@ -78,24 +78,13 @@ def calendar_window(period: Period, today: dt.date) -> TopicWindow:
     )
 
 
-class HotTopicsFilterForm(StyledForm):
+class HotTopicsFilterForm(PeriodDatesForm):
+    field_order = ("period", "start", "end", "area")
     period = forms.ChoiceField(
         label=gettext_lazy("时间范围"),
         choices=PERIOD_CHOICES,
         required=False,
         error_messages={"invalid_choice": gettext_lazy("请从列表中选择时间范围")},
-    )
-    start = forms.DateField(
-        label=gettext_lazy("开始日期"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": gettext_lazy("开始日期无效，请按“2026-11-01”的格式填写")},
-    )
-    end = forms.DateField(
-        label=gettext_lazy("结束日期（含）"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": gettext_lazy("结束日期无效，请按“2026-11-30”的格式填写")},
     )
     area = forms.ChoiceField(
         label=gettext_lazy("区域"),

@@ -162,16 +162,7 @@ def routing_rule_save(
 @transaction.atomic
 def routing_rule_delete(*, actor: Any, rule: RoutingRule) -> None:
     _check_configure(actor, rule.compound)
-    detail = _rule_detail(rule)
-    pk = rule.pk
-    RoutingRule.objects.filter(pk=pk).delete()
-    audit.record(
-        action="cases.routingrule_delete",
-        actor=actor,
-        object_type=RoutingRule._meta.label_lower,
-        object_id=str(pk),
-        detail=detail,
-    )
+    _delete_audited(actor, rule, "cases.routingrule_delete", _rule_detail(rule))
 
 
 def _rule_detail(rule: RoutingRule) -> dict[str, Any]:
@@ -209,12 +200,17 @@ def calendar_override_save(
 def calendar_override_delete(*, actor: Any, override: CalendarOverride) -> None:
     _check_configure(actor)
     detail = {"date": override.date.isoformat(), "is_workday": override.is_workday}
-    pk = override.pk
-    CalendarOverride.objects.filter(pk=pk).delete()
+    _delete_audited(actor, override, "core.calendaroverride_delete", detail)
+
+
+def _delete_audited(actor: Any, obj: Any, action: str, detail: dict[str, Any]) -> None:
+    """Delete one setting row and record what it was (the row itself is gone afterwards)."""
+    pk = obj.pk
+    type(obj).objects.filter(pk=pk).delete()
     audit.record(
-        action="core.calendaroverride_delete",
+        action=action,
         actor=actor,
-        object_type=CalendarOverride._meta.label_lower,
+        object_type=obj._meta.label_lower,
         object_id=str(pk),
         detail=detail,
     )
