@@ -29,5 +29,6 @@ urlpatterns = [
     path("api/v1/", include("gongzhi.api.urls")),
     path("open311/v2/", include("gongzhi.api.open311.urls")),
     path("public/", include("gongzhi.insights.urls")),
+    path("insights/", include("gongzhi.insights.staff_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gongzhi.insights import views
+from gongzhi.insights.views import public as views
 
 app_name = "public"
 
