@@ -33,6 +33,12 @@ Prints ONE flat JSON object (also the last line of stdout); keys, times in milli
   waiting for a core; with SQLite nearly all the work is in this process, with PostgreSQL the
   server's share is not included)
   requests_per_measure, slowest_ms (worst single page request)
+  dashboard_<p>_p50_ms, dashboard_<p>_p95_ms, dashboard_<p>_cpu_p95_ms, dashboard_<p>_queries
+                                                      数据驾驶舱 GET /insights/, p in street,
+                                                      community; hot topics cached (warm)
+  dashboard_<p>_cold_p50_ms, dashboard_<p>_cold_p95_ms
+                                                      the same with the hot topics computed
+                                                      afresh (their cache entry dropped first)
   sweep_breached, sweep_ms, sweep_per_case_ms, sweep_candidates_query_ms, sweep_index_used,
   sweep_steady_ms (run_all with nothing due), sweep_suggestions_caught_up and
   sweep_suggestions_ms (the AI suggestions of the seed's unassessed last day, computed first)
@@ -220,6 +226,35 @@ def pages(out: dict, requests: int, rng: random.Random) -> None:
     out["slowest_ms"] = round(slowest * 1000, 1)
 
 
+def dashboard(out: dict, requests: int) -> None:
+    """数据驾驶舱 as the street officer and the community worker: warm (the hot topics read
+    from their hourly cache) and cold (their cache entry dropped before each request, so the
+    topics are clustered again: a tenth of the requests, at least 5)."""
+    from django.core.cache import cache
+    from django.test import Client
+    from django.utils import timezone
+
+    from gongzhi.insights import dashboard_topics
+    from gongzhi.insights.dashboard import dashboard_area
+    from gongzhi.org.models import User
+
+    for key in ("street", "community"):
+        user = User.objects.get(username=PERSONAS[key])
+        client = Client()
+        client.force_login(user)
+        area = dashboard_area(user)
+        cold = []
+        for _ in range(max(5, requests // 10)):
+            cache.delete(dashboard_topics.cache_key(area, timezone.now()))
+            cold.append(timed_get(client, "/insights/"))
+        out[f"dashboard_{key}_cold_p50_ms"], out[f"dashboard_{key}_cold_p95_ms"] = ms(cold)
+        CPU.clear()
+        times = [timed_get(client, "/insights/") for _ in range(requests)]
+        out[f"dashboard_{key}_p50_ms"], out[f"dashboard_{key}_p95_ms"] = ms(times)
+        out[f"dashboard_{key}_cpu_p95_ms"] = cpu_p95()
+        out[f"dashboard_{key}_queries"] = count_queries(client, "/insights/")
+
+
 class _Rollback(Exception):
     pass
 
@@ -368,6 +403,7 @@ def main() -> None:
     out["events"] = CaseEvent.objects.count()
     rng = random.Random(args.seed)  # noqa: S311 - sampling, not security
     pages(out, requests, rng)
+    dashboard(out, requests)
     sweep(out, min(args.breaches, 50) if args.quick else args.breaches)
     create(out, requests)
     out["load_1m_end"] = load_1m()

@@ -1,13 +1,46 @@
 """数据驾驶舱 (南湖超脑): the street's or community's cases at a glance."""
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from gongzhi.insights import policies
+from gongzhi.cases.periods import local_today
+from gongzhi.insights import dashboard as selectors
+from gongzhi.insights import dashboard_charts, dashboard_topics, policies
+
+
+def _community(request: HttpRequest) -> int | None:
+    value = request.GET.get("community", "")
+    if not value:
+        return None
+    if not value.isdigit():
+        raise Http404
+    return int(value)
+
+
+def dashboard_context(user: Any, community_id: int | None = None) -> dict[str, Any]:
+    """Every figure of the page, at one instant (a bounded number of queries)."""
+    now, today = timezone.now(), local_today()
+    area = selectors.dashboard_area(user, community_id)
+    month = selectors.month_figures(user, area, today)
+    return {
+        "area": area,
+        "now": now,
+        "has_cases": selectors.any_cases(user, area),
+        "tiles": selectors.now_tiles(user, area, now),
+        "month": month,
+        "rows": selectors.area_rows(user, area, now, month.this_period),
+        "daily": dashboard_charts.daily_chart(user, area, today),
+        "mix": dashboard_charts.month_mix(user, area, month.this_period),
+        "topics": dashboard_topics.dashboard_topics(user, area, now),
+        "street": selectors.street_cases(user, area),
+    }
 
 
 @login_required
@@ -15,4 +48,5 @@ from gongzhi.insights import policies
 def dashboard(request: HttpRequest) -> HttpResponse:
     if not policies.can_view_analysis(request.user):
         raise PermissionDenied(_("仅街道、社区工作人员和小区党支部可查看数据驾驶舱"))
-    return render(request, "insights/dashboard.html", {})
+    context = dashboard_context(request.user, _community(request))
+    return render(request, "insights/dashboard.html", context)

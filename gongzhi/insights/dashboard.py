@@ -1,0 +1,421 @@
+"""数据驾驶舱 (南湖超脑): the figures of the street's or a community's cases at a glance.
+
+Read-only selectors over aggregates, each scoped to the user (`Case.objects.visible_to`, the
+work queue's own counts, `cases.metrics`): a bounded number of queries whatever the number of
+communities, compounds or cases. The charts and the hot topics are in `dashboard_charts` and
+`dashboard_topics`.
+
+- The "now" tiles count exactly what the work queue lists for the filter each links to: the
+  filters are read by the queue's own form (`QueueFilterForm`) and counted by its own
+  `queue_count`, uncapped.
+- 本月 compares the days of this month so far with the same days of last month (上月同期), with
+  `case_metrics`' pinned formulas; like 办理指标, cases count by the day they were filed.
+- The area table has one row per community (a street) or per compound (a community, a party
+  branch, or a community chosen by a street officer).
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Count, F
+from django.http import Http404, QueryDict
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gongzhi.cases import metrics
+from gongzhi.cases.choices import Level
+from gongzhi.cases.deadlines import overdue_q
+from gongzhi.cases.forms import QueueFilterForm
+from gongzhi.cases.forms.fields import community_label
+from gongzhi.cases.models import Case
+from gongzhi.cases.periods import Period, local_today
+from gongzhi.cases.querysets import CASE_READER_ROLES
+from gongzhi.cases.queue_selectors import count_parts, queue_count
+from gongzhi.cases.workflow import OPEN_STATUSES
+from gongzhi.core.masking import remove_contacts
+from gongzhi.org.models import Community, Compound, Role
+from gongzhi.org.scopes import scope_for
+
+# Counted exactly: a dashboard says 1,234, where the queue's tabs stop at "1000+".
+NO_CAP = 10**9
+STREET_CASES_SHOWN = 10
+
+
+# --- The area ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Area:
+    """The compounds the dashboard is about: every compound whose cases the user reads in full
+    (a case-reader role: street, community, grid, party branch), or those of one chosen
+    community. `key` names that set of compounds, for a cache shared by users who read the
+    same cases."""
+
+    compounds: list[Compound]
+    communities: list[Community]  # those the user may choose between (a street officer's)
+    community: Community | None  # the chosen one
+    key: str
+    street_level: bool  # a street officer: the street's own and 吹哨 cases are theirs
+
+    @property
+    def compound_ids(self) -> list[int]:
+        return [c.pk for c in self.compounds]
+
+    @property
+    def by_community(self) -> bool:
+        """One row per community while the area spans several, else one per compound."""
+        return len({c.community_id for c in self.compounds}) > 1
+
+    @property
+    def name(self) -> str:
+        if self.community is not None:
+            return community_label(self.community.name)
+        if len(self.compounds) == 1:
+            return self.compounds[0].name
+        communities = {c.community_id: c.community for c in self.compounds}
+        if len(communities) == 1:
+            return community_label(next(iter(communities.values())).name)
+        streets = {c.community.street.name for c in self.compounds}
+        return streets.pop() if len(streets) == 1 else _("全部辖区")
+
+    def cases(self, cases: Any) -> Any:
+        """`cases` narrowed to the chosen community (all of the user's otherwise)."""
+        if self.community is None:
+            return cases
+        return cases.filter(compound__community_id=self.community.pk)
+
+
+def dashboard_area(user: Any, community_id: int | None = None) -> Area:
+    """The user's area, or one community of it: another community, or one outside the user's
+    scope, is a 404 (never its figures)."""
+    scope = scope_for(user)
+    compounds = Compound.objects.select_related("community__street").order_by("community_id", "id")
+    if not scope.everything:
+        compounds = compounds.filter(scope.q("path", CASE_READER_ROLES))
+    compounds_list = list(compounds)
+    communities = list({c.community_id: c.community for c in compounds_list}.values())
+    chosen = None
+    if community_id is not None:
+        chosen = next((c for c in communities if c.pk == community_id), None)
+        if chosen is None:
+            raise Http404(_("没有这个社区，或不在您的管辖范围内"))
+        if len(communities) == 1:
+            chosen = None  # their only community: the page as it is
+        else:
+            compounds_list = [c for c in compounds_list if c.community_id == chosen.pk]
+    paths = ["*"] if scope.everything else scope.paths(CASE_READER_ROLES)
+    return Area(
+        compounds=compounds_list,
+        communities=communities if len(communities) > 1 else [],
+        community=chosen,
+        key="|".join(paths) + f"#{community_id or ''}",
+        street_level=scope.everything or Role.STREET_OFFICER in scope.roles,
+    )
+
+
+# --- "Now" tiles -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tile:
+    key: str
+    label: str
+    value: int
+    url: str | None  # the queue listing exactly these cases; None where it has no such filter
+    tone: str  # a Bootstrap colour
+    hint: str = ""
+
+
+# key, label, the queue's query string, extra queue filters (not in the queue's form), tone
+_TILES = (
+    ("open", gettext_lazy("在办"), "bucket=open", {}, "primary"),
+    ("overdue", gettext_lazy("已超时"), "overdue=on", {}, "danger"),
+    ("warning", gettext_lazy("即将超时"), "bucket=warning", {}, "warning"),
+    ("unassessed", gettext_lazy("待研判"), "status=received", {}, "info"),
+    ("supervised", gettext_lazy("督办中"), "bucket=open", {"supervised": True}, "secondary"),
+)
+_HINTS = {
+    "open": gettext_lazy("未办结，不含待回访"),
+    "overdue": gettext_lazy("过了办理或签收期限"),
+    "warning": gettext_lazy("办理或签收期限临近"),
+    "unassessed": gettext_lazy("已受理，待研判"),
+    "supervised": gettext_lazy("已督办，未办结"),
+    "today": gettext_lazy("今日0点起受理"),
+}
+
+
+def queue_url(query: str) -> str:
+    return f"{reverse('cases:queue')}?{query}"
+
+
+def now_tiles(user: Any, area: Area, now: dt.datetime) -> list[Tile]:
+    """在办, 已超时, 即将超时, 今日受理, 待研判, 督办中: each the count of the queue it links to.
+    With a community chosen the queue has no filter for it: the tiles then link nowhere."""
+    parts = count_parts(user)
+    empty: list[Any] = []
+    tiles = []
+    for key, label, query, extra, tone in _TILES:
+        filters = QueueFilterForm(QueryDict(query), compounds=empty).queue_filters()
+        if area.community is not None:
+            filters["community_id"] = area.community.pk
+        value = queue_count(user, cap=NO_CAP, now=now, parts=parts, **filters, **extra)
+        linked = not extra and area.community is None
+        tiles.append(
+            Tile(key, str(label), value, queue_url(query) if linked else None, tone, _HINTS[key])
+        )
+    start, end = Period(local_today(), local_today()).bounds()
+    today = area.cases(Case.objects.visible_to(user)).filter(
+        created_at__gte=start, created_at__lt=end
+    )
+    tiles.insert(3, Tile("today", _("今日受理"), today.count(), None, "success", _HINTS["today"]))
+    return tiles
+
+
+# --- This month and the same days of last month --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Comparison:
+    label: str
+    this: str
+    last: str
+    amount: str  # "+12.5%", "-3.0", "—"
+    direction: str  # "up", "down" or ""
+    good: bool | None  # whether the change is good news (None: neither)
+    note: str = ""
+    unit: str = ""  # 个百分点 for a rate
+
+    @property
+    def change(self) -> str:
+        return f"{self.amount} {self.unit}" if self.unit else self.amount
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    this_period: Period
+    last_period: Period
+    rows: list[Comparison]
+
+
+def month_periods(today: dt.date) -> tuple[Period, Period]:
+    """This month's first day to today, and the same days of last month (to its last day if it
+    is shorter: on 31 March, 1—28 February)."""
+    first = today.replace(day=1)
+    last_end = first - dt.timedelta(days=1)
+    last_first = last_end.replace(day=1)
+    last_last = min(last_first + dt.timedelta(days=today.day - 1), last_end)
+    return Period(first, today), Period(last_first, last_last)
+
+
+def _count_change(this: int, last: int) -> tuple[str, str]:
+    direction = "up" if this > last else "down" if this < last else ""
+    if not last:
+        return ("—", direction)
+    exact = Decimal((this - last) * 100) / Decimal(last)
+    return (f"{_signed(exact.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP))}%", direction)
+
+
+def _signed(value: Decimal) -> str:
+    """+12.5, -3.0, and 0.0 without a sign."""
+    return f"{value:+}" if value else f"{abs(value)}"
+
+
+def _rate_change(this: metrics.Ratio, last: metrics.Ratio) -> tuple[str, str]:
+    if this.percent is None or last.percent is None:
+        return ("—", "")
+    points = this.percent - last.percent
+    direction = "up" if points > 0 else "down" if points < 0 else ""
+    return (_signed(points), direction)
+
+
+def month_figures(user: Any, area: Area, today: dt.date) -> MonthFigures:
+    """受理, 办结, 响应率, 按时办结率, 满意率 of the cases filed this month so far and in the same
+    days of last month (`case_metrics`, four queries)."""
+    this_period, last_period = month_periods(today)
+    community = area.community
+    this_start, this_end = this_period.bounds()
+    last_start, last_end = last_period.bounds()
+    this = metrics.case_metrics(user, start=this_start, end=this_end, community=community)
+    last = metrics.case_metrics(user, start=last_start, end=last_end, community=community)
+    rows = []
+    counts = (
+        (_("受理"), this.total, last.total, None, ""),
+        (
+            _("办结"),
+            this.on_time_rate.den,
+            last.on_time_rate.den,
+            True,
+            _("其中已办结的件数"),
+        ),
+    )
+    for label, now_n, last_n, up_is_good, note in counts:
+        change, direction = _count_change(now_n, last_n)
+        good = None if up_is_good is None or not direction else direction == "up"
+        rows.append(Comparison(label, str(now_n), str(last_n), change, direction, good, note))
+    for rate in ("response_rate", "on_time_rate", "satisfaction_rate"):
+        column = next(r for r in metrics.RATES if r.attr == rate)
+        now_r, last_r = getattr(this, rate), getattr(last, rate)
+        change, direction = _rate_change(now_r, last_r)
+        good = (direction == "up") if direction else None
+        note = f"{column.num}÷{column.den}"
+        title = str(column.title)
+        unit = "" if change == "—" else _("个百分点")
+        rows.append(Comparison(title, str(now_r), str(last_r), change, direction, good, note, unit))
+    return MonthFigures(this_period, last_period, rows)
+
+
+# --- One row per community or compound --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AreaRow:
+    name: str
+    open: int
+    overdue: int
+    filed: int  # this month
+    response: metrics.Ratio
+    satisfaction: metrics.Ratio
+    open_url: str | None = None
+    overdue_url: str | None = None
+    drill_url: str | None = None  # a community: its own dashboard
+
+
+@dataclass
+class _Running:
+    open: int = 0
+    overdue: int = 0
+
+
+def area_rows(user: Any, area: Area, now: dt.datetime, month: Period) -> list[AreaRow]:
+    """在办 and 已超时 now, 本月受理, 响应率 and 满意率 of this month's cases, per community or
+    compound of the area (four queries, whatever the number of rows). 在办 and 已超时 are the
+    queue's 未办结 and 仅看已超时 (a compound's row links to them)."""
+    by_community = area.by_community
+    start, end = month.bounds()
+    group = metrics.Grouping.COMMUNITY if by_community else metrics.Grouping.COMPOUND
+    figures = {
+        g.key: (g.name, m)
+        for g, m in metrics.metrics_by(
+            user, group=group, start=start, end=end, community=area.community
+        )
+    }
+    running = (
+        area.cases(Case.objects.visible_to(user))
+        .filter(status__in=sorted(OPEN_STATUSES))
+        .order_by()
+        .values("compound_id")
+        .annotate(open=Count("id"), overdue=Count("id", filter=overdue_q(now)))
+    )
+    community_of = {c.pk: c.community_id for c in area.compounds}
+    counts: dict[int, _Running] = {}
+    for row in running:
+        key = community_of.get(row["compound_id"]) if by_community else row["compound_id"]
+        if key is None:  # a case of the user's own outside the area
+            continue
+        total = counts.setdefault(key, _Running())
+        total.open += row["open"]
+        total.overdue += row["overdue"]
+    if by_community:
+        places = [(c.community_id, c.community.name) for c in area.compounds]
+        subjects = list(dict.fromkeys(places))
+    else:
+        subjects = [(c.pk, c.name) for c in area.compounds]
+    rows = []
+    for key, name in subjects:
+        m = figures.get(key, (name, None))[1]
+        now_counts = counts.get(key, _Running())
+        rows.append(
+            AreaRow(
+                name=community_label(name) if by_community else name,
+                open=now_counts.open,
+                overdue=now_counts.overdue,
+                filed=m.total if m else 0,
+                response=m.response_rate if m else metrics.Ratio(0, 0),
+                satisfaction=m.satisfaction_rate if m else metrics.Ratio(0, 0),
+                open_url=None if by_community else queue_url(f"compound={key}"),
+                overdue_url=None if by_community else queue_url(f"compound={key}&overdue=on"),
+                drill_url=f"?{urlencode({'community': key})}" if by_community else None,
+            )
+        )
+    return rows
+
+
+# --- The street's own and 吹哨 cases ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StreetCase:
+    pk: int
+    number: str
+    title: str  # without phone numbers, rooms or the requester's name (S9)
+    compound: str
+    level: str
+    case: Case = field(repr=False)  # for the clock (cases_ui.sla_clock)
+
+
+@dataclass(frozen=True)
+class StreetCases:
+    total: int
+    cases: list[StreetCase]
+
+
+def _level(case: Case) -> str:
+    """街道, or 职能部门 · 区房管局."""
+    names = (str(Level(case.assigned_level).label), case.assigned_department)
+    return " · ".join(name for name in names if name)
+
+
+def street_cases(user: Any, area: Area) -> StreetCases | None:
+    """A street officer's: cases held by the street or a 职能部门 (escalated, 吹哨) and not yet
+    finished, the latest deadline passed longest ago first, up to STREET_CASES_SHOWN (two
+    queries). None for other readers."""
+    if not area.street_level:
+        return None
+    held = area.cases(Case.objects.visible_to(user)).filter(
+        assigned_level__in=[Level.STREET, Level.DEPARTMENT], status__in=sorted(OPEN_STATUSES)
+    )
+    rows = list(
+        held.select_related("compound").order_by(
+            F("due_at").asc(nulls_last=True), "created_at", "id"
+        )[:STREET_CASES_SHOWN]
+    )
+    total = len(rows) if len(rows) < STREET_CASES_SHOWN else held.count()
+    return StreetCases(
+        total=total,
+        cases=[
+            StreetCase(
+                pk=c.pk,
+                number=c.number,
+                title=remove_contacts(c.title, [c.requester_name]),
+                compound=c.compound.name,
+                level=_level(c),
+                case=c,
+            )
+            for c in rows
+        ],
+    )
+
+
+def any_cases(user: Any, area: Area) -> bool:
+    """Whether the area has any case at all (a new street's dashboard says so)."""
+    return area.cases(Case.objects.visible_to(user)).exists()
+
+
+__all__ = [
+    "Area",
+    "AreaRow",
+    "Comparison",
+    "MonthFigures",
+    "StreetCases",
+    "Tile",
+    "any_cases",
+    "area_rows",
+    "dashboard_area",
+    "month_figures",
+    "now_tiles",
+    "street_cases",
+]
