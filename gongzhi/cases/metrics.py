@@ -135,8 +135,11 @@ def _scoped(
     compound: Compound | None,
     community: Community | None,
     company: PropertyCompany | None,
+    compound_ids: list[int] | None = None,
 ) -> QuerySet[Case]:
     cases = Case.objects.visible_to(user)
+    if compound_ids is not None:
+        cases = cases.filter(compound_id__in=compound_ids)
     if start is not None:
         cases = cases.filter(created_at__gte=start)
     if end is not None:
@@ -170,9 +173,11 @@ def case_metrics(
     compound: Compound | None = None,
     community: Community | None = None,
     company: PropertyCompany | None = None,
+    compound_ids: list[int] | None = None,
 ) -> CaseMetrics:
-    """Two queries, whatever the number of cases."""
-    cases = _scoped(user, start, end, compound, community, company)
+    """Two queries, whatever the number of cases. `compound_ids` keeps the cases of those
+    compounds only (the dashboard's area)."""
+    cases = _scoped(user, start, end, compound, community, company, compound_ids)
     counts = cases.aggregate(**_CASE_COUNTS)
     ratings = CaseRating.objects.filter(case__in=cases.values("pk")).aggregate(**_RATING_COUNTS)
     return _build(counts | ratings)
@@ -326,9 +331,10 @@ def metrics_by(
     start: dt.datetime | None = None,
     end: dt.datetime | None = None,
     community: Community | None = None,
+    compound_ids: list[int] | None = None,
 ) -> list[tuple[Group, CaseMetrics]]:
     """One row per compound, community or party with cases (three queries)."""
-    cases = _scoped(user, start, end, None, community, None)
+    cases = _scoped(user, start, end, None, community, None, compound_ids)
     if group == Grouping.PARTY:
         counts, own = _by_party(cases), _own_rows(user)
         if own is not None:

@@ -23,6 +23,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, F
 from django.http import Http404, QueryDict
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -36,7 +37,9 @@ from gongzhi.cases.periods import Period, local_today
 from gongzhi.cases.querysets import CASE_READER_ROLES
 from gongzhi.cases.queue_selectors import count_parts, queue_count
 from gongzhi.cases.workflow import OPEN_STATUSES
+from gongzhi.core.calendar import local_zone
 from gongzhi.core.masking import remove_contacts
+from gongzhi.insights import dashboard_cache
 from gongzhi.org.models import Community, Compound, Role
 from gongzhi.org.scopes import scope_for
 
@@ -83,10 +86,10 @@ class Area:
         return streets.pop() if len(streets) == 1 else _("全部辖区")
 
     def cases(self, cases: Any) -> Any:
-        """`cases` narrowed to the chosen community (all of the user's otherwise)."""
-        if self.community is None:
-            return cases
-        return cases.filter(compound__community_id=self.community.pk)
+        """`cases` narrowed to the area's compounds (those of the chosen community, if any):
+        every user with this area gets the same cases (a case they filed elsewhere themselves
+        is left out), so that figures computed for one may be cached for all."""
+        return cases.filter(compound_id__in=self.compound_ids)
 
 
 def dashboard_area(user: Any, community_id: int | None = None) -> Area:
@@ -199,6 +202,7 @@ class MonthFigures:
     this_period: Period
     last_period: Period
     rows: list[Comparison]
+    computed_at: dt.datetime  # shared for a few minutes (dashboard_cache)
 
 
 def month_periods(today: dt.date) -> tuple[Period, Period]:
@@ -232,15 +236,18 @@ def _rate_change(this: metrics.Ratio, last: metrics.Ratio) -> tuple[str, str]:
     return (_signed(points), direction)
 
 
-def month_figures(user: Any, area: Area, today: dt.date) -> MonthFigures:
+def month_figures(user: Any, area: Area, now: dt.datetime) -> MonthFigures:
     """受理, 办结, 响应率, 按时办结率, 满意率 of the cases filed this month so far and in the same
-    days of last month (`case_metrics`, four queries)."""
-    this_period, last_period = month_periods(today)
-    community = area.community
-    this_start, this_end = this_period.bounds()
-    last_start, last_end = last_period.bounds()
-    this = metrics.case_metrics(user, start=this_start, end=this_end, community=community)
-    last = metrics.case_metrics(user, start=last_start, end=last_end, community=community)
+    days of last month (`case_metrics`, four queries, at most once per area and slot)."""
+    this_period, last_period = month_periods(timezone.localdate(now, local_zone()))
+
+    def compute() -> tuple[metrics.CaseMetrics, metrics.CaseMetrics]:
+        return tuple(  # type: ignore[return-value]
+            metrics.case_metrics(user, start=start, end=end, compound_ids=area.compound_ids)
+            for start, end in (this_period.bounds(), last_period.bounds())
+        )
+
+    (this, last), computed_at = dashboard_cache.cached("month", area.key, now, compute)
     rows = []
     counts = (
         (_("受理"), this.total, last.total, None, ""),
@@ -265,7 +272,7 @@ def month_figures(user: Any, area: Area, today: dt.date) -> MonthFigures:
         title = str(column.title)
         unit = "" if change == "—" else _("个百分点")
         rows.append(Comparison(title, str(now_r), str(last_r), change, direction, good, note, unit))
-    return MonthFigures(this_period, last_period, rows)
+    return MonthFigures(this_period, last_period, rows, computed_at)
 
 
 # --- One row per community or compound --------------------------------------------------------
@@ -297,12 +304,17 @@ def area_rows(user: Any, area: Area, now: dt.datetime, month: Period) -> list[Ar
     by_community = area.by_community
     start, end = month.bounds()
     group = metrics.Grouping.COMMUNITY if by_community else metrics.Grouping.COMPOUND
-    figures = {
-        g.key: (g.name, m)
-        for g, m in metrics.metrics_by(
-            user, group=group, start=start, end=end, community=area.community
-        )
-    }
+    figures, _at = dashboard_cache.cached(
+        "areas",
+        area.key,
+        now,
+        lambda: {
+            g.key: (g.name, m)
+            for g, m in metrics.metrics_by(
+                user, group=group, start=start, end=end, compound_ids=area.compound_ids
+            )
+        },
+    )
     running = (
         area.cases(Case.objects.visible_to(user))
         .filter(status__in=sorted(OPEN_STATUSES))

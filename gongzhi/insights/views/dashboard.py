@@ -10,9 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from gongzhi.cases.periods import local_today
 from gongzhi.insights import dashboard as selectors
-from gongzhi.insights import dashboard_charts, dashboard_topics, policies
+from gongzhi.insights import dashboard_cache, dashboard_charts, dashboard_topics, policies
 
 
 def _community(request: HttpRequest) -> int | None:
@@ -26,18 +25,19 @@ def _community(request: HttpRequest) -> int | None:
 
 def dashboard_context(user: Any, community_id: int | None = None) -> dict[str, Any]:
     """Every figure of the page, at one instant (a bounded number of queries)."""
-    now, today = timezone.now(), local_today()
+    now = timezone.now()
     area = selectors.dashboard_area(user, community_id)
-    month = selectors.month_figures(user, area, today)
+    month = selectors.month_figures(user, area, now)
     return {
         "area": area,
+        "slot_minutes": dashboard_cache.SLOT_MINUTES,
         "now": now,
         "has_cases": selectors.any_cases(user, area),
         "tiles": selectors.now_tiles(user, area, now),
         "month": month,
         "rows": selectors.area_rows(user, area, now, month.this_period),
-        "daily": dashboard_charts.daily_chart(user, area, today),
-        "mix": dashboard_charts.month_mix(user, area, month.this_period),
+        "daily": dashboard_charts.daily_chart(user, area, now),
+        "mix": dashboard_charts.month_mix(user, area, month.this_period, now),
         "topics": dashboard_topics.dashboard_topics(user, area, now),
         "street": selectors.street_cases(user, area),
     }
