@@ -114,6 +114,10 @@ if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
+    elif "postgresql" in DATABASES["default"]["ENGINE"]:
+        # No JIT: it compiles each metrics aggregate (many FILTER clauses over a month's cases)
+        # for 1–2 s, several times what running it costs. A URL's own `?options=` wins.
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 else:
     DATABASES = {
         "default": {

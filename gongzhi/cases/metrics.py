@@ -331,10 +331,11 @@ def metrics_by(
     start: dt.datetime | None = None,
     end: dt.datetime | None = None,
     community: Community | None = None,
+    compound: Compound | None = None,
     compound_ids: list[int] | None = None,
 ) -> list[tuple[Group, CaseMetrics]]:
     """One row per compound, community or party with cases (three queries)."""
-    cases = _scoped(user, start, end, None, community, None, compound_ids)
+    cases = _scoped(user, start, end, compound, community, None, compound_ids)
     if group == Grouping.PARTY:
         counts, own = _by_party(cases), _own_rows(user)
         if own is not None:

@@ -24,6 +24,11 @@ _ROOM_AFTER_UNIT = re.compile(
     r"((?:\d+\s*(?:栋|幢|号楼|座)\s*)?\d+\s*单元)\s*\d{3,4}\s*(?:室|号|房)?"
 )
 _ROOM_SHORTHAND = re.compile(r"(?<![\d.\-])\d{1,2}-\d{1,2}-\d{3,4}(?![\d.\-])")
+# A room right after the building, without the unit: 26栋2507, 8号楼1203室 (the building stays).
+# Not a year, an amount or a count after it: 3栋2024年, 5栋1500元.
+_ROOM_AFTER_BUILDING = re.compile(
+    r"(\d+\s*(?:栋|幢|号楼|座))\s*\d{3,4}(?![\d.年元块万米平个次户人天])\s*(?:室|号|房)?"
+)
 _ROOM_NUMBER = re.compile(r"(?<!\d)\d{3,4}\s*(?:室|房间)")
 # Surname + form of address ("夏女士", "李阿姨"): the common surnames only, so that a word like
 # 维修 before 师傅 is left alone.
@@ -98,6 +103,7 @@ def remove_contacts(text: str, names: Iterable[str | None] = ()) -> str:
     # where the lamp is broken, stays: it is where the work is).
     text = _ROOM_AFTER_UNIT.sub(REMOVED, text)
     text = _ROOM_SHORTHAND.sub(REMOVED, text)
+    text = _ROOM_AFTER_BUILDING.sub(lambda m: m.group(1) + REMOVED, text)
     text = _ROOM_NUMBER.sub(REMOVED, text)
     for name in _known_names(names):
         text = text.replace(name, REMOVED)

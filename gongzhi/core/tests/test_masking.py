@@ -82,6 +82,15 @@ def test_removal_drops_a_home_address_but_keeps_where_the_work_is() -> None:
     assert masking.remove_contacts("9栋1单元楼道灯坏了") == "9栋1单元楼道灯坏了"
 
 
+def test_removal_drops_a_room_written_right_after_the_building() -> None:
+    """26栋2507 is one household as much as 26栋1单元2507; the building alone stays."""
+    assert masking.remove_contacts("26栋2507业主反映噪音") == "26栋[已隐去]业主反映噪音"
+    assert masking.remove_contacts("8号楼 1203室漏水") == "8号楼[已隐去]漏水"
+    # A year, an amount or a count after a building is not a room.
+    for text in ("3栋2024年起漏水", "5栋1500元维修费", "2栋120户停水"):
+        assert masking.remove_contacts(text) == text
+
+
 def test_dates_amounts_and_case_numbers_are_not_taken_for_contacts() -> None:
     text = "NH202611290001 于2026-11-29受理，维修基金1500元，面积89.5平方米，3栋电梯"
     assert masking.redact_text(text) == text
