@@ -12,7 +12,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from gongzhi.cases.models import Case
 from gongzhi.cases.tests.conftest import CaseMaker
 from gongzhi.insights.tests.monthly_street import (
     PARKING,
@@ -272,3 +274,23 @@ def test_times_are_read_in_local_time(client, october):
     assert october.s1.created_at.astimezone(dt.UTC).date() == dt.date(2026, 9, 30)
     n1 = october.n1.created_at.astimezone(dt.UTC)
     assert n1.date() == dt.date(2026, 10, 31)  # UTC still October; local November
+
+
+def test_the_report_is_kept_until_a_case_of_the_month_moves(client, october, monkeypatch):
+    """The Excel file after the page is not counted again; closing one of the month's cases
+    is in the next look."""
+    from gongzhi.insights import monthly
+
+    calls = []
+    real = monthly.monthly_report
+    monkeypatch.setattr(
+        monthly, "monthly_report", lambda *a, **kw: calls.append(1) or real(*a, **kw)
+    )
+    p = october.p
+    _get(client, p.street_officer)
+    _get(client, p.street_officer, format="xlsx")
+    assert len(calls) == 1
+    case = Case.objects.filter(created_at__month=10).exclude(status="merged").first()
+    Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
+    _get(client, p.street_officer)
+    assert len(calls) == 2

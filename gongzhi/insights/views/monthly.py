@@ -24,7 +24,7 @@ def monthly_report(request: HttpRequest) -> HttpResponse:
     if choice is None:
         return render(request, "insights/monthly.html", context)
     month, area = choice
-    report = monthly.monthly_report(request.user, month=month, area=area)
+    report = monthly.cached_report(request.user, month=month, area=area)
     if request.GET.get("format") == "xlsx":
         return monthly_export.download(report)
     query = urlencode({"month": month.value, "area": area.value, "format": "xlsx"})
