@@ -12,14 +12,12 @@ import re
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from gongzhi.cases import services
 from gongzhi.cases.choices import CaseType, Channel, Level
-from gongzhi.cases.tests.conftest import CaseMaker
 from gongzhi.org import services as org_services
 from gongzhi.org.models import Role
 from gongzhi.org.testing import make_user
@@ -27,22 +25,6 @@ from gongzhi.org.testing import make_user
 pytestmark = pytest.mark.django_db
 FILED = "2026-11-20 10:00:00+08:00"
 LOOKED = "2026-11-20 11:00:00+08:00"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()  # the hot topics of an earlier test's street (ids repeat between tests)
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def make(personas, settings, tmp_path) -> CaseMaker:
-    from gongzhi.cases.sla import ensure_default_policies
-
-    settings.MEDIA_ROOT = tmp_path
-    ensure_default_policies()
-    return CaseMaker(personas)
 
 
 @pytest.fixture

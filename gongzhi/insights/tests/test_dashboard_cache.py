@@ -3,31 +3,13 @@ once per area and five minutes, shared by readers of the same area; the "now" ti
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.test import Client
 
-from gongzhi.cases.tests.conftest import CaseMaker
 from gongzhi.org.models import Role
 from gongzhi.org.services import role_grant
 from gongzhi.org.testing import make_user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def make(personas, settings, tmp_path) -> CaseMaker:
-    from gongzhi.cases.sla import ensure_default_policies
-
-    settings.MEDIA_ROOT = tmp_path
-    ensure_default_policies()
-    return CaseMaker(personas)
 
 
 def _look(user, moment: str):

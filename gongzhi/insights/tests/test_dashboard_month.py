@@ -7,32 +7,14 @@ import re
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.test import Client
 
 from gongzhi.cases import services
 from gongzhi.cases.choices import RatingLevel
 from gongzhi.cases.periods import Period
-from gongzhi.cases.tests.conftest import CaseMaker
 from gongzhi.insights.dashboard import month_periods
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def make(personas, settings, tmp_path) -> CaseMaker:
-    from gongzhi.cases.sla import ensure_default_policies
-
-    settings.MEDIA_ROOT = tmp_path
-    ensure_default_policies()
-    return CaseMaker(personas)
 
 
 def _at(moment: str, step):

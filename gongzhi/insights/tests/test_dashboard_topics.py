@@ -5,11 +5,9 @@ import re
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.test import Client
 
 from gongzhi.cases import triage_link
-from gongzhi.cases.tests.conftest import CaseMaker
 from gongzhi.org.models import Role
 from gongzhi.org.services import role_grant
 from gongzhi.org.testing import make_user
@@ -17,22 +15,6 @@ from gongzhi.org.testing import make_user
 pytestmark = pytest.mark.django_db
 LOOKED = dt.datetime.fromisoformat("2026-11-20 11:00:00+08:00")
 LIFT = "电梯困人，2栋电梯运行中突然停在两层之间，请尽快派人维修，我是张三 13700001111"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def make(personas, settings, tmp_path) -> CaseMaker:
-    from gongzhi.cases.sla import ensure_default_policies
-
-    settings.MEDIA_ROOT = tmp_path
-    ensure_default_policies()
-    return CaseMaker(personas)
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gongzhi.cases.models import Case
-from gongzhi.cases.tests.conftest import CaseMaker
 from gongzhi.insights.tests.monthly_street import (
     PARKING,
     TODAY,
@@ -29,22 +28,6 @@ from gongzhi.org.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 URL = reverse("insights:monthly")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()  # the topics are cached by the month's case ids, which repeat between tests
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def make(personas, settings, tmp_path) -> CaseMaker:
-    from gongzhi.cases.sla import ensure_default_policies
-
-    settings.MEDIA_ROOT = tmp_path
-    ensure_default_policies()
-    return CaseMaker(personas)
 
 
 @pytest.fixture

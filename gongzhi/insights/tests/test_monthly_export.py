@@ -8,7 +8,6 @@ from urllib.parse import unquote
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -27,13 +26,6 @@ SHEETS = [
     "七、超时与督办",
     "八、研判要点",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
