@@ -18,6 +18,19 @@ def sheet_name(text: str) -> str:
     return text.translate(_NOT_IN_SHEET_NAMES)[:31]
 
 
+def metrics_header(group_title: str) -> list[str]:
+    """The group's column, 诉求数, then each rate with its numerator and denominator."""
+    header = [group_title, str(_("诉求数"))]
+    for rate in RATES:
+        names = {"rate": rate.title, "count": rate.num}
+        header += [
+            str(rate.title),
+            _("%(rate)s分子：%(count)s") % names,
+            _("%(rate)s分母：%(count)s") % {**names, "count": rate.den},
+        ]
+    return header
+
+
 def write_metrics(
     *,
     title: str,
@@ -35,14 +48,7 @@ def write_metrics(
     workbook = Workbook()
     ws = workbook.active
     ws.title = sheet_name(sheet)
-    header = [group_title, _("诉求数")]
-    for rate in RATES:
-        names = {"rate": rate.title, "count": rate.num}
-        header += [
-            str(rate.title),
-            _("%(rate)s分子：%(count)s") % names,
-            _("%(rate)s分母：%(count)s") % {**names, "count": rate.den},
-        ]
+    header = metrics_header(group_title)
     ws.append([title])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
     ws.cell(row=1, column=1).font = Font(bold=True, size=13)

@@ -12,7 +12,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from gongzhi.cases.metrics import RATES, Ratio
-from gongzhi.cases.metrics_export import sheet_name
+from gongzhi.cases.metrics_export import metrics_header, sheet_name
 from gongzhi.insights.monthly import MonthlyReport
 from gongzhi.insights.monthly_rows import Change, MetricsRow
 from gongzhi.insights.monthly_text import (
@@ -170,15 +170,7 @@ def _counts(sheet: _Sheet, title: str, rows: list[Any], total: Change) -> None:
 
 
 def _metrics_table(sheet: _Sheet, title: str, rows: list[MetricsRow], total: Any) -> None:
-    header = [title, _("诉求数")]
-    for rate in RATES:
-        names = {"rate": rate.title, "count": rate.num}
-        header += [
-            str(rate.title),
-            _("%(rate)s分子：%(count)s") % names,
-            _("%(rate)s分母：%(count)s") % {**names, "count": rate.den},
-        ]
-    sheet.header(header)
+    sheet.header(metrics_header(title))
     formats = {3 + 3 * i: PERCENT for i in range(len(RATES))}
     for row in [*rows, MetricsRow(_("合计"), total)] if total is not None else rows:
         line: list[Any] = [row.name, row.metrics.total]
