@@ -16,7 +16,7 @@ communities, compounds or cases. The charts and the hot topics are in `dashboard
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -40,6 +40,7 @@ from gongzhi.cases.workflow import OPEN_STATUSES
 from gongzhi.core.calendar import local_zone
 from gongzhi.core.masking import remove_contacts
 from gongzhi.insights import dashboard_cache
+from gongzhi.insights.changes import Change, RateChange
 from gongzhi.org.models import Community, Compound, Role
 from gongzhi.org.scopes import scope_for
 
@@ -215,25 +216,10 @@ def month_periods(today: dt.date) -> tuple[Period, Period]:
     return Period(first, today), Period(last_first, last_last)
 
 
-def _count_change(this: int, last: int) -> tuple[str, str]:
-    direction = "up" if this > last else "down" if this < last else ""
-    if not last:
-        return ("—", direction)
-    exact = Decimal((this - last) * 100) / Decimal(last)
-    return (f"{_signed(exact.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP))}%", direction)
-
-
-def _signed(value: Decimal) -> str:
-    """+12.5, -3.0, and 0.0 without a sign."""
-    return f"{value:+}" if value else f"{abs(value)}"
-
-
-def _rate_change(this: metrics.Ratio, last: metrics.Ratio) -> tuple[str, str]:
-    if this.percent is None or last.percent is None:
-        return ("—", "")
-    points = this.percent - last.percent
-    direction = "up" if points > 0 else "down" if points < 0 else ""
-    return (_signed(points), direction)
+def _direction(change: Decimal | int | None) -> str:
+    if not change:
+        return ""
+    return "up" if change > 0 else "down"
 
 
 def month_figures(user: Any, area: Area, now: dt.datetime) -> MonthFigures:
@@ -260,13 +246,16 @@ def month_figures(user: Any, area: Area, now: dt.datetime) -> MonthFigures:
         ),
     )
     for label, now_n, last_n, up_is_good, note in counts:
-        change, direction = _count_change(now_n, last_n)
+        count = Change(now_n, last_n)
+        direction = _direction(count.delta)
+        change = count.growth_text
         good = None if up_is_good is None or not direction else direction == "up"
         rows.append(Comparison(label, str(now_n), str(last_n), change, direction, good, note))
     for rate in ("response_rate", "on_time_rate", "satisfaction_rate"):
         column = next(r for r in metrics.RATES if r.attr == rate)
         now_r, last_r = getattr(this, rate), getattr(last, rate)
-        change, direction = _rate_change(now_r, last_r)
+        rate_change = RateChange(column, now_r, last_r)
+        change, direction = rate_change.points_text, _direction(rate_change.points)
         good = (direction == "up") if direction else None
         note = f"{column.num}÷{column.den}"
         title = str(column.title)

@@ -35,14 +35,13 @@ from gongzhi.cases.models import Case, CaseEvent, EventKind
 from gongzhi.cases.triage_link import MAX_TOPIC_MESSAGES, hot_topics_for
 from gongzhi.cases.workflow import OPEN_STATUSES, Status
 from gongzhi.core.calendar import local_zone
+from gongzhi.insights.changes import Change, RateChange
 from gongzhi.insights.forms import Area, Month
 from gongzhi.insights.monthly_rows import (
-    Change,
     CountRow,
     MetricsRow,
     OverdueRow,
     Overview,
-    RateChange,
     Supervision,
     TopicRow,
     Topics,

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 
 from gongzhi.cases.metrics import RATES, Ratio
 from gongzhi.cases.metrics_export import metrics_header, sheet_name
+from gongzhi.insights.changes import Change
 from gongzhi.insights.monthly import MonthlyReport
-from gongzhi.insights.monthly_rows import Change, MetricsRow
+from gongzhi.insights.monthly_rows import MetricsRow
 from gongzhi.insights.monthly_text import (
     FINDINGS_LABEL,
     PARTY_NOTE,

@@ -10,56 +10,7 @@ from django.utils.translation import gettext as _
 from gongzhi.cases import metrics
 from gongzhi.cases.forms.hot_topics import TopicWindow
 from gongzhi.cases.metrics import RATES, CaseMetrics, Ratio
-
-
-def signed(value: Decimal | int | None, suffix: str = "") -> str:
-    """+3.5 / -2 / 0 (no sign for nothing); "—" when undefined."""
-    if value is None:
-        return "—"
-    return f"{'+' if value > 0 else ''}{value}{suffix}"
-
-
-@dataclass(frozen=True)
-class Change:
-    """A count this month and last month; 环比 is the change over last month's count."""
-
-    current: int
-    previous: int
-
-    @property
-    def delta(self) -> int:
-        return self.current - self.previous
-
-    @property
-    def growth(self) -> Ratio:
-        """环比 as a ratio (undefined when last month had none)."""
-        return Ratio(self.delta, self.previous)
-
-    @property
-    def delta_text(self) -> str:
-        return signed(self.delta)
-
-    @property
-    def growth_text(self) -> str:
-        return signed(self.growth.percent, "%")
-
-
-@dataclass(frozen=True)
-class RateChange:
-    column: metrics.RateColumn
-    current: Ratio
-    previous: Ratio
-
-    @property
-    def points(self) -> Decimal | None:
-        """The change in percentage points, of the two percentages as shown."""
-        if self.current.percent is None or self.previous.percent is None:
-            return None
-        return self.current.percent - self.previous.percent
-
-    @property
-    def points_text(self) -> str:
-        return signed(self.points)
+from gongzhi.insights.changes import Change, RateChange
 
 
 @dataclass(frozen=True)

@@ -99,3 +99,11 @@ def test_month_periods(today, this, last):
         Period(d(this[0]), d(this[1])),
         Period(d(last[0]), d(last[1])),
     )
+
+
+def test_a_change_too_small_to_show_has_no_sign():
+    """One fewer of 100,000 is -0.001 %: shown as 0.0 %, as on both pages, never "-0.0%"."""
+    from gongzhi.insights.changes import Change
+
+    assert Change(99_999, 100_000).growth_text == "0.0%"
+    assert Change(12, 8).growth_text == "+50.0%" and Change(8, 0).growth_text == "—"

@@ -231,14 +231,22 @@ def test_the_query_count_does_not_grow_with_the_cases(client, october):
     assert before <= 40
 
 
-def test_a_second_look_reuses_the_topics_until_a_case_is_filed(client, october, monkeypatch):
+@pytest.fixture
+def counted(monkeypatch):
+    """`counted("name")`: a list that grows by one at each call of `monthly.name`."""
     from gongzhi.insights import monthly
 
-    calls = []
-    real = monthly.hot_topics_for
-    monkeypatch.setattr(
-        monthly, "hot_topics_for", lambda *a, **kw: calls.append(1) or real(*a, **kw)
-    )
+    def count(name: str) -> list[int]:
+        calls: list[int] = []
+        real = getattr(monthly, name)
+        monkeypatch.setattr(monthly, name, lambda *a, **kw: calls.append(1) or real(*a, **kw))
+        return calls
+
+    return count
+
+
+def test_a_second_look_reuses_the_topics_until_a_case_is_filed(client, october, counted):
+    calls = counted("hot_topics_for")
     p = october.p
     _get(client, p.street_officer)
     _get(client, p.street_officer, format="xlsx")
@@ -259,16 +267,10 @@ def test_times_are_read_in_local_time(client, october):
     assert n1.date() == dt.date(2026, 10, 31)  # UTC still October; local November
 
 
-def test_the_report_is_kept_until_a_case_of_the_month_moves(client, october, monkeypatch):
+def test_the_report_is_kept_until_a_case_of_the_month_moves(client, october, counted):
     """The Excel file after the page is not counted again; closing one of the month's cases
     is in the next look."""
-    from gongzhi.insights import monthly
-
-    calls = []
-    real = monthly.monthly_report
-    monkeypatch.setattr(
-        monthly, "monthly_report", lambda *a, **kw: calls.append(1) or real(*a, **kw)
-    )
+    calls = counted("monthly_report")
     p = october.p
     _get(client, p.street_officer)
     _get(client, p.street_officer, format="xlsx")
