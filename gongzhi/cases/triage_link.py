@@ -322,9 +322,21 @@ def _in_window(cases: Any, start: dt.datetime, end: dt.datetime) -> Any:
     return cases.filter(created_at__gte=start, created_at__lt=end).exclude(status=Status.MERGED)
 
 
+def _even_sample(in_window: Any) -> list[Case]:
+    """At most MAX_TOPIC_MESSAGES cases of the window, spread evenly over its time: reading
+    only the newest of a busy month covered its last days, and then every topic looked rising."""
+    ids = list(in_window.order_by("created_at", "id").values_list("id", flat=True))
+    if len(ids) > MAX_TOPIC_MESSAGES:
+        step = len(ids) / MAX_TOPIC_MESSAGES
+        ids = [ids[int(i * step)] for i in range(MAX_TOPIC_MESSAGES)]
+    return list(
+        Case.objects.filter(pk__in=ids).select_related("compound").order_by("-created_at", "-id")
+    )
+
+
 def hot_topics_page(cases: Any, window: Any) -> dict[str, Any]:
     """The 热点议题 page's topics for a `forms.hot_topics.TopicWindow`, and how many cases of
-    the window were read (the newest MAX_TOPIC_MESSAGES of `total`)."""
+    the window were read (MAX_TOPIC_MESSAGES of `total` at most, spread over its time)."""
     total = _in_window(cases, window.start, window.end).count()
     topics = hot_topics_for(cases, start=window.start, end=window.end, middle=window.middle)
     return {"topics": topics, "total": total, "analysed": min(total, MAX_TOPIC_MESSAGES)}
@@ -342,11 +354,7 @@ def hot_topics_for(
     counts members filed before and from `middle` (default: half-way)."""
     from gongzhi.triage.topics import hot_topics
 
-    rows = list(
-        _in_window(cases, start, end)
-        .select_related("compound")
-        .order_by("-created_at")[:MAX_TOPIC_MESSAGES]
-    )
+    rows = _even_sample(_in_window(cases, start, end))
     by_pk = {c.pk: c for c in rows}
     middle = middle or start + (end - start) / 2
     topics = hot_topics([(c.pk, _case_text(c)) for c in rows], max_topics=max_topics)

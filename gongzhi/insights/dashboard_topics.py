@@ -27,7 +27,7 @@ from gongzhi.insights.dashboard import Area
 DAYS = 30
 TOPICS_SHOWN = 5
 PLACES_SHOWN = 3
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 CACHE_SECONDS = 2 * 3600  # the key changes every hour; an old hour's entry expires by itself
 
 
@@ -54,9 +54,9 @@ class TopicCard:
 class DashboardTopics:
     topics: list[TopicCard]
     computed_at: dt.datetime
-    analysed: int  # how many cases of the window were read (the newest MAX_TOPIC_MESSAGES)
+    analysed: int  # how many cases of the window were read (spread over its days)
     total: int  # cases filed in the window
-    first_label: str  # 前 15 天: the older half of the days the analysed cases cover
+    first_label: str  # 前 15 天: the older half of the window
     second_label: str  # 近 15 天
     url: str  # the 热点议题 page for the same period and area
     cached: bool  # read from the cache (not computed by this request)
@@ -77,25 +77,13 @@ def _compute(user: Any, area: Area, now: dt.datetime) -> dict[str, Any]:
         status=Status.MERGED
     )
     total = in_window.count()
-    analysed = min(total, triage_link.MAX_TOPIC_MESSAGES)
-    # Only the newest MAX_TOPIC_MESSAGES are read: the trend halves the days they cover (where
-    # halving all 30 days would call every topic rising when they cover the last ten).
-    since = window.start
-    if total > analysed:
-        newest = in_window.order_by("-created_at").values_list("created_at", flat=True)
-        since = newest[analysed - 1]
     topics = triage_link.hot_topics_for(
-        cases,
-        start=window.start,
-        end=window.end,
-        middle=since + (now - since) / 2,
-        max_topics=TOPICS_SHOWN,
+        cases, start=window.start, end=window.end, middle=window.middle, max_topics=TOPICS_SHOWN
     )
     return {
         "computed_at": now.isoformat(),
         "total": total,
-        "analysed": analysed,
-        "half_days": (now - since).total_seconds() / 2 / 86400,
+        "analysed": min(total, triage_link.MAX_TOPIC_MESSAGES),
         "topics": [
             {
                 "size": t.size,
@@ -108,11 +96,6 @@ def _compute(user: Any, area: Area, now: dt.datetime) -> dict[str, Any]:
             for t in topics
         ],
     }
-
-
-def _days(value: float) -> str:
-    """Half a day at least, to the half day: 15, 5.5."""
-    return f"{max(round(value * 2) / 2, 0.5):g}"
 
 
 def _url(area: Area) -> str:
@@ -151,8 +134,8 @@ def dashboard_topics(user: Any, area: Area, now: dt.datetime | None = None) -> D
         computed_at=computed_at,
         analysed=data["analysed"],
         total=data["total"],
-        first_label=_("前 %(n)s 天") % {"n": _days(data["half_days"])},
-        second_label=_("近 %(n)s 天") % {"n": _days(data["half_days"])},
+        first_label=_("前 %(n)s 天") % {"n": DAYS // 2},
+        second_label=_("近 %(n)s 天") % {"n": DAYS // 2},
         url=_url(area),
         cached=cached,
     )

@@ -203,7 +203,8 @@ def _parties(user: Any, area: Area, month: Month) -> list[MetricsRow]:
 
 
 def _topics(user: Any, area: Area, cases: Any, month: Month, today: dt.date) -> Topics:
-    """六、热点议题: the month's largest topics (the newest MAX_TOPIC_MESSAGES cases read).
+    """六、热点议题: the month's largest topics (MAX_TOPIC_MESSAGES cases at most,
+    spread over the month, are read).
 
     Grouping a few thousand messages takes a second or two, and its input changes only when a
     case of the month is filed or merged into another (a text, a place and a filing time never
@@ -237,7 +238,7 @@ def _topics(user: Any, area: Area, cases: Any, month: Month, today: dt.date) -> 
             for t in topics[:TOP_TOPICS]
         ]
         cache.set(key, rows, TOPICS_CACHE_SECONDS)
-    # As hot_topics_page counts them: the month's cases but repeats, the newest of them read.
+    # As hot_topics_page counts them: the month's cases but repeats, a spread of them read.
     analysed = min(state["total"], MAX_TOPIC_MESSAGES)
     if window.middle is None:
         return Topics(rows, state["total"], analysed, window)

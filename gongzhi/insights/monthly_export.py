@@ -199,7 +199,10 @@ def _topics(sheet: _Sheet, report: MonthlyReport) -> None:
             [index, topic.size, places, *halves, "、".join(topic.terms), topic.representative]
         )
     sheet.note(
-        _("共 %(total)d 件诉求，分析了最近的 %(analysed)d 件；至少两件内容相近才算一个热点。")
+        _(
+            "共 %(total)d 件诉求，按时间均匀抽取 %(analysed)d 件分析（件数为抽取的件数）；"
+            "至少两件内容相近才算一个热点。"
+        )
         % {"total": topics.total, "analysed": topics.analysed}
     )
     sheet.widths(6, 10)
