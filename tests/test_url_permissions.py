@@ -154,7 +154,10 @@ def _takes_an_object(expect: Expect) -> bool:
     return False
 
 
-OBJECT_URLS = sorted(name for name, expect in EXPECTATIONS.items() if _takes_an_object(expect))
+OBJECT_URLS = sorted(
+    name for name, expect in EXPECTATIONS.items() if _takes_an_object(expect) and not expect.public
+)
+PUBLIC_STREET_PAGES = sorted(name for name, expect in EXPECTATIONS.items() if expect.public)
 LIST_PAGES = sorted(
     name
     for name, expect in EXPECTATIONS.items()
@@ -208,6 +211,25 @@ def test_no_page_lists_a_case_of_another_street(personas, settings, tmp_path, na
         if far_case.number in page or "远方街道的专属诉求" in page:
             leaks.append(persona)
     assert not leaks, f"{name} {url} shows another street's case to {leaks}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", PUBLIC_STREET_PAGES)
+def test_a_public_page_of_a_street_shows_none_of_another_streets_cases(personas, name):
+    """Anyone may read the far street's public pages, and the near street's never list or
+    show a published case of the far one (its number or its title)."""
+    ensure_default_policies()
+    expect = EXPECTATIONS[name]
+    far_world = build_far_world()
+    far_case = CaseMaker(far_world).dispatched(title="远方街道的公开诉求")
+    far_case.is_public = True
+    far_case.save(update_fields=["is_public"])
+    near = Client().get(reverse(name, kwargs=expect.kwargs(personas)), expect.data(personas))
+    assert near.status_code == 200
+    page = near.content.decode()
+    assert far_case.number not in page and "远方街道的公开诉求" not in page
+    far_url = reverse(name, kwargs=expect.kwargs(far_world))
+    assert Client().get(far_url).status_code == 200
 
 
 @pytest.mark.django_db

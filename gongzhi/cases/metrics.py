@@ -343,3 +343,15 @@ def metrics_by(
     else:
         counts = _by_place(cases, _PLACE_FIELDS[Grouping(group)])
     return [(g, _build(counts[g.key])) for g in _groups(group, counts)]
+
+
+def public_metrics_by_community(
+    street: Any, *, start: dt.datetime, end: dt.datetime
+) -> list[tuple[Group, CaseMetrics]]:
+    """透明小区: the S8 figures of each community of `street` with cases filed in [start, end),
+    for anyone to read. Figures only: no case, no requester (three queries)."""
+    cases = Case.objects.filter(
+        compound__community__street=street, created_at__gte=start, created_at__lt=end
+    )
+    counts = _by_place(cases, _PLACE_FIELDS[Grouping.COMMUNITY])
+    return [(g, _build(counts[g.key])) for g in _groups(Grouping.COMMUNITY, counts)]

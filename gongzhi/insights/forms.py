@@ -56,6 +56,14 @@ class Month:
         return Month(self.year - 1, 12) if self.month == 1 else Month(self.year, self.month - 1)
 
 
+def parse_month(raw: str) -> Month | None:
+    """`2026-11` (or `2026-1`) as a Month; None when it is not one."""
+    match = _MONTH.match(raw)
+    if match and 1 <= int(match[2]) <= 12:
+        return Month(int(match[1]), int(match[2]))
+    return None
+
+
 def recent_months(today: dt.date) -> list[Month]:
     """The current month and the MONTHS_BACK before it, newest first."""
     months = [Month.of(today)]
@@ -167,10 +175,7 @@ class MonthlyReportForm(StyledForm):
         raw = (self.cleaned_data.get("month") or "").strip()
         if not raw:
             return self.months[1]  # last month
-        match = _MONTH.match(raw)
-        month = None
-        if match and 1 <= int(match[2]) <= 12:
-            month = Month(int(match[1]), int(match[2]))
+        month = parse_month(raw)
         if month is None:
             raise ValidationError(
                 _("月份“%(value)s”无法识别，请从列表中选择，格式如“2026-11”"),

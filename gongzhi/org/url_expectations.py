@@ -32,6 +32,9 @@ class Expect:
     anonymous: int = LOGIN
     method: str = "get"
     data: Callable[[Personas], dict[str, Any]] = lambda p: {}
+    # A public page of a street (透明小区): anyone reads any street's, so the far street's answers
+    # 200, not 404; it must show that street's cases only (tests/test_url_permissions.py).
+    public: bool = False
 
 
 EVERYONE_SIGNED_IN = set(PERSONAS) - {"anonymous"}

@@ -1,0 +1,108 @@
+"""诉求公开: what anyone may read of a street's cases without logging in (S9).
+
+Only cases whose requester agreed to publish them (`is_public`), once staff have assessed them
+(a message nobody has read yet is not put on the public web), and never a repeat merged into
+another case or one not accepted. Every text goes through `selectors.public_case`: no requester,
+and no phone number, ID number, room or name left in a title, a message or a reply.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from gongzhi.cases.models import Case
+from gongzhi.cases.queue_selectors import BoundedPaginator
+from gongzhi.cases.selectors import PublicCase, public_case
+from gongzhi.cases.workflow import OPEN_STATUSES, Status
+from gongzhi.org.models import Compound, Street
+
+IN_PROGRESS = sorted(OPEN_STATUSES - {Status.RECEIVED})
+PUBLISHED_STATUSES = [*IN_PROGRESS, Status.CLOSED]
+PER_PAGE = 20
+LIST_CAP = 1000  # fifty pages: the public pages list the newest, and filters narrow them
+
+
+class State:
+    """The public list's 办理状态 filter."""
+
+    ALL = ""
+    IN_PROGRESS = "in_progress"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class PublicRow:
+    """One line of the public list: the masked texts and where the case is."""
+
+    case: PublicCase
+    community: str
+    compound: str
+    created_at: Any
+    in_progress: bool
+
+
+def _published(street: Street) -> QuerySet[Case]:
+    return Case.objects.filter(
+        is_public=True,
+        status__in=PUBLISHED_STATUSES,
+        compound_id__in=Compound.objects.filter(community__street=street).values("pk"),
+    )
+
+
+def public_case_paginator(
+    street: Street,
+    *,
+    community_id: int | None = None,
+    category: str = "",
+    state: str = State.ALL,
+) -> BoundedPaginator:
+    """The street's published cases, newest first (pages of `PublicRow`)."""
+    cases = _published(street)
+    if community_id is not None:
+        cases = cases.filter(compound__community_id=community_id)
+    if category:
+        cases = cases.filter(category=category)
+    if state == State.IN_PROGRESS:
+        cases = cases.filter(status__in=IN_PROGRESS)
+    elif state == State.CLOSED:
+        cases = cases.filter(status=Status.CLOSED)
+    rows = _Rows(cases.order_by("-created_at", "-id"))
+    return BoundedPaginator(rows, PER_PAGE, cap=LIST_CAP, counted=lambda: rows.capped_count())
+
+
+class _Rows:
+    """A paginator's object list: counts up to the cap, and turns a page of cases into rows."""
+
+    def __init__(self, cases: QuerySet[Case]) -> None:
+        self.cases = cases
+
+    def capped_count(self) -> int:
+        return self.cases.order_by().values("pk")[: LIST_CAP + 1].count()
+
+    def __len__(self) -> int:
+        return min(self.capped_count(), LIST_CAP)
+
+    def __getitem__(self, index: slice) -> list[PublicRow]:
+        page = self.cases.select_related("compound__community")[index]
+        return [_row(case) for case in page]
+
+
+def _row(case: Case) -> PublicRow:
+    return PublicRow(
+        case=public_case(case),
+        community=case.compound.community.name,
+        compound=case.compound.name,
+        created_at=case.created_at,
+        in_progress=case.status != Status.CLOSED,
+    )
+
+
+def public_case_get(street: Street, number: str) -> PublicRow:
+    """One published case of the street by its number; 404 for any other (unpublished, of
+    another street, or no such number), alike."""
+    case = _published(street).select_related("compound__community").filter(number=number).first()
+    if case is None:
+        raise Http404
+    return _row(case)
