@@ -45,6 +45,13 @@ class PublicMonthForm(StyledForm):
             )
         return month
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not self.errors:  # the list shows the month the figures are of, the default too
+            self.data = self.data.copy()
+            self.data["month"] = data["month"].value
+        return data
+
     def chosen(self) -> Month | None:
         return self.cleaned_data["month"] if self.is_valid() else None
 

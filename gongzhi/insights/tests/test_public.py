@@ -55,6 +55,7 @@ def test_a_month_of_figures_per_community_for_anyone(client, make):
     response = _street_page(client, p)  # anonymous; last month by default
     assert response.status_code == 200
     assert response.context["month"].label == "2026年10月"
+    assert '<option value="2026-10" selected>' in response.content.decode()  # as the list says
     rows = {r.name: r for r in response.context["rows"]}
     huajin = rows[p.community1.name]
     assert (huajin.filed, huajin.closed) == (2, 1)
