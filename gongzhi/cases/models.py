@@ -204,6 +204,13 @@ class Case(models.Model):
             models.Index(
                 fields=["assigned_company", "status", "compound"], name="case_company_scope_idx"
             ),
+            # 诉求公开 (public_selectors): a street's published cases newest first, read
+            # backwards and a page at a time; a tenth of the cases or fewer.
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(is_public=True),
+                name="case_public_idx",
+            ),
             # The work queue's order (selectors.case_queue): cases still in the loop by urgency
             # and time left, read in index order, LIMIT a page; and for queues of every case
             # (全部), the finished ones after them, newest first. The active one also holds
