@@ -25,6 +25,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("gongzhi.org.urls")),
     path("cases/", include("gongzhi.cases.urls")),
+    path("track/", include("gongzhi.cases.track_urls")),  # 进度查询, no sign-in
     path("me/", include("gongzhi.core.urls")),
     path("api/v1/", include("gongzhi.api.urls")),
     path("open311/v2/", include("gongzhi.api.open311.urls")),

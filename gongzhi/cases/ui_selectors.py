@@ -15,6 +15,7 @@ from gongzhi.cases import policies
 from gongzhi.cases.choices import UNNAMED_DEPARTMENT, Channel, Level, party_for_requester
 from gongzhi.cases.models import Case, CaseAttachment, EventKind
 from gongzhi.cases.selectors import CaseDetail
+from gongzhi.cases.tracking import RECEIPT_LINK
 from gongzhi.cases.workflow import Status
 from gongzhi.core.masking import mask_name, redact_text, remove_contacts
 from gongzhi.org import policies as org_policies
@@ -188,7 +189,9 @@ def timeline_rows(viewer: Any, detail: CaseDetail) -> list[TimelineRow]:
     parties = _parties(detail.timeline) if staff_view else _requester_parties(detail.timeline)
     rows = []
     for event in detail.timeline:
-        if event.actor_id is None:
+        if event.actor_id is None and event.payload.get("source") == RECEIPT_LINK:
+            who = _("诉求人（凭回执链接）")  # rated without an account (tracking.py)
+        elif event.actor_id is None:
             who = _("系统")
         elif event.actor_id == viewer.pk:
             who = _("本人")

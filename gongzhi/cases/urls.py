@@ -11,6 +11,7 @@ from gongzhi.cases.views import (
     photos,
     resident,
     staff,
+    tracking,
 )
 from gongzhi.cases.views.actions import ENDPOINTS
 
@@ -59,6 +60,7 @@ urlpatterns = [
     path("files/<int:pk>/view", photos.photo, name="photo"),
     path("<int:pk>/", detail.detail, name="detail"),
     path("<int:pk>/rate", resident.rate, name="rate"),
+    path("<int:pk>/receipt", tracking.receipt, name="receipt"),  # 受理回执
     path("<int:pk>/reply-draft", hot_topics.reply_draft, name="reply_draft"),
     # One POST endpoint per operation of the closed loop: /cases/<id>/<action>.
     *(path(f"<int:pk>/{action}", view, name=action) for action, view in ENDPOINTS.items()),

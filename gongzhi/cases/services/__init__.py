@@ -20,6 +20,7 @@ from gongzhi.cases.services.closure import (
     case_request_termination,
     case_terminate,
     case_visit,
+    case_visit_by_receipt,
 )
 from gongzhi.cases.services.escalation import case_escalate
 from gongzhi.cases.services.handling import case_accept, case_extend, case_resolve, case_start
@@ -58,6 +59,7 @@ __all__ = [
     "case_supervise",
     "case_terminate",
     "case_visit",
+    "case_visit_by_receipt",
     "suggest_assignee",
     "suggestion_for_assessor",
 ]

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from gongzhi.cases import policies
+from gongzhi.cases import policies, tracking
 from gongzhi.cases.choices import SATISFIED_LEVELS, RatingLevel, RatingVia, source_label
 from gongzhi.cases.models import Case, CaseRating, EventKind
 from gongzhi.cases.services import notices
@@ -56,6 +56,59 @@ def case_visit(
     reasoned exception."""
     if not policies.can_visit(actor, case):
         raise PermissionDenied
+    if case.requester_id is not None and case.requester_id == actor.pk:
+        via = RatingVia.ONLINE
+    return _record_visit(
+        case=case,
+        actor=actor,
+        resolved=resolved,
+        level=level,
+        via=via,
+        note=note,
+        exception_reason=exception_reason,
+        expected_version=expected_version,
+    )
+
+
+@transaction.atomic
+def case_visit_by_receipt(
+    *,
+    case: Case,
+    token: str,
+    resolved: bool,
+    level: str,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    """The holder of a 受理回执's tracking link rates online, as the requester would (S5): the
+    link's token is the authority, there is no account (actor None, recorded as the system
+    in the audit log), and the event and audit row say `source: receipt_link`."""
+    if not tracking.token_matches(case, token):
+        raise PermissionDenied
+    return _record_visit(
+        case=case,
+        actor=None,
+        resolved=resolved,
+        level=level,
+        via=RatingVia.ONLINE,
+        note=note,
+        expected_version=expected_version,
+        source=tracking.RECEIPT_LINK,
+    )
+
+
+def _record_visit(
+    *,
+    case: Case,
+    actor: Any,
+    resolved: bool,
+    level: str,
+    via: str,
+    note: str = "",
+    exception_reason: str = "",
+    expected_version: int | None = None,
+    source: str = "",
+) -> Case:
     check_version(case, expected_version)
     try:
         check_move(case.status, Action.VISIT)
@@ -63,8 +116,6 @@ def case_visit(
         if case.ratings.exists():  # rated, then closed or reopened: no visit is due now
             raise AlreadyRated(case.status) from None
         raise
-    if case.requester_id is not None and case.requester_id == actor.pk:
-        via = RatingVia.ONLINE
     errors: dict[str, str] = {}
     if level not in RatingLevel.values:
         errors["level"] = "请选择满意度"
@@ -95,6 +146,9 @@ def case_visit(
     )
     summary = f"{'已解决' if resolved else '未解决'}，{source_label(RatingLevel(level).label)}"
     payload = {"round": rating.round, "resolved": bool(resolved), "level": level, "via": via}
+    if source == tracking.RECEIPT_LINK:
+        payload["source"] = source
+        summary += "（凭回执链接评价）"
     if closes:
         kind = EventKind.CLOSED if satisfied else EventKind.EXCEPTION
         text = summary if satisfied else f"{summary}。例外办结理由：{exception_reason}"

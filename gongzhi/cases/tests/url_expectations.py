@@ -12,12 +12,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from gongzhi.cases import services
 from gongzhi.cases.choices import CaseType, Category, Channel, Level
-from gongzhi.cases.models import CaseAttachment, RoutingRule
+from gongzhi.cases.models import Case, CaseAttachment, RoutingRule
 from gongzhi.cases.tests.images import png_bytes
+from gongzhi.cases.tracking import tracking_token
 from gongzhi.cases.workflow import SYSTEM_ACTIONS, Action
 from gongzhi.core.models import CalendarOverride
 from gongzhi.org.testing import Personas
-from gongzhi.org.url_expectations import EVERYONE_SIGNED_IN, Expect
+from gongzhi.org.url_expectations import EVERYONE_SIGNED_IN, PERSONAS, Expect
 
 SEES_CASE = {"resident_a", "party_a", "community_worker", "grid_worker", "street_officer"}
 STAFF = {
@@ -51,6 +52,24 @@ def _attachment(p: Personas) -> dict:
     photo = SimpleUploadedFile("p.png", PNG, content_type="image/png")
     pk = _closed_case(p, photos=(photo,))["pk"]
     return {"pk": CaseAttachment.objects.get(case_id=pk).pk}
+
+
+def _wrong_link(p: Personas) -> dict:
+    """A real case's number with a tampered token. The right link opens for anyone who holds
+    it, signed in or not, of any street (a bearer link: test_tracking.py); without it, nobody,
+    not even the street officer, opens or rates a case by its number: 404, nothing changed."""
+    number = services.case_file(
+        actor=p.grid_worker,
+        compound=p.compound_a,
+        channel=Channel.VISIT,
+        type=CaseType.HELP,
+        title="楼道灯不亮",
+        content="3单元楼道灯坏了",
+        requester_name="夏静琳",
+        requester_phone="19900001234",
+    ).number
+    token = tracking_token(Case.objects.get(number=number))
+    return {"number": number, "token": ("1" if token[0] == "0" else "0") + token[1:]}
 
 
 def _rule(p: Personas) -> dict:
@@ -105,6 +124,18 @@ EXPECTATIONS: dict[str, Expect] = {
     "cases:attachment": Expect(kwargs=_attachment, ok=SEES_CASE),
     "cases:photo": Expect(kwargs=_attachment, ok=SEES_CASE),
     "cases:detail": Expect(kwargs=_closed_case, ok=SEES_CASE),
+    # 受理回执: whoever may see the requester (S9); the party branch sees the case masked.
+    "cases:receipt": Expect(
+        kwargs=_closed_case, ok={"resident_a", "community_worker", "grid_worker", "street_officer"}
+    ),
+    "track:lookup": Expect(ok=set(PERSONAS), anonymous=200),
+    "track:case": Expect(kwargs=_wrong_link, anonymous=404),
+    "track:rate": Expect(
+        method="post",
+        kwargs=_wrong_link,
+        anonymous=404,
+        data=lambda p: {"resolved": "1", "level": "satisfied"},
+    ),
     "cases:reply_draft": Expect(kwargs=_closed_case, ok=SEES_CASE - {"resident_a"}, other=404),
     "cases:rate": Expect(method="post", kwargs=_closed_case, ok=SEES_CASE, ok_status=302),
     **{

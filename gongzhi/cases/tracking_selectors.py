@@ -1,0 +1,163 @@
+"""Reads behind the 受理回执 staff print and the public tracking pages (/track/), where a requester
+without an account follows their case (tokens: `tracking`).
+
+The tracking page is open to whoever holds the link, so it shows what the requester's own case
+page shows and no more, with the requester masked (G1, S9): the same requester-facing timeline
+(no internal note, staff by role and masked name), no phone, no room, no photo.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import segno
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from gongzhi.cases import policies, selectors, ui_selectors
+from gongzhi.cases.choices import NOT_ACCEPTED_CHANNEL
+from gongzhi.cases.models import Case, CaseRating, SlaPolicy
+from gongzhi.cases.selectors import CaseDetail, RequesterCard
+from gongzhi.cases.tracking import normalise_number, phone_digits, tracking_token
+from gongzhi.cases.workflow import Status
+from gongzhi.core.masking import mask_name, redact_text, remove_contacts
+
+
+def tracking_path(case: Case) -> str:
+    return reverse("track:case", args=[case.number, tracking_token(case)])
+
+
+def case_for_phone(number: str, phone: str) -> Case | None:
+    """The case of `number` if `phone` is the number its requester gave at filing; None for an
+    unknown number, a wrong phone or a case recorded without one alike (no oracle)."""
+    number = normalise_number(number)
+    case = Case.objects.filter(number=number).first() if number else None
+    given = phone_digits(phone)
+    stored = phone_digits(case.requester_phone) if case is not None else ""
+    matches = constant_time_compare(stored or "-", given)
+    return case if case is not None and stored and matches else None
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """The deadline the requester is promised: a time once dispatched (or set by the hotline),
+    else, once assessed, the class's time limit counted from dispatch."""
+
+    at: dt.datetime | None = None
+    text: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.at or self.text)
+
+
+def promised_deadline(case: Case, policy: SlaPolicy | None) -> Deadline:
+    if case.due_at or case.external_due_at:
+        return Deadline(at=case.due_at or case.external_due_at)
+    if policy is None:
+        return Deadline()
+    if policy.clock == SlaPolicy.Clock.WORKING_DAYS:
+        limit = _("交办后 %(days)s 个工作日内办结") % {"days": policy.resolve_working_days}
+    else:
+        limit = _("交办后 %(hours)s 小时内处置") % {"hours": policy.resolve_hours}
+    return Deadline(text=f"{case.get_sla_class_display()}：{limit}")
+
+
+def _policy(case: Case) -> SlaPolicy | None:
+    return SlaPolicy.objects.filter(code=case.sla_class).first() if case.sla_class else None
+
+
+@dataclass(frozen=True)
+class TrackingPage:
+    case: Case
+    detail: CaseDetail
+    rows: list[Any]
+    title: str
+    content: str
+    public_reply: str
+    deadline: Deadline
+    can_rate: bool
+
+
+def awaits_rating(case: Case) -> bool:
+    """回访 is due and this round is not rated yet (S5): the link offers the rating form."""
+    if case.status != Status.RESOLVED:
+        return False
+    return not CaseRating.objects.filter(case=case, round=case.round).exists()
+
+
+def tracking_page(case: Case) -> TrackingPage:
+    """The case as the link shows it to anyone, signed in or not: built for an anonymous
+    viewer, so a member of staff opening a receipt's link sees what the requester sees."""
+    viewer = AnonymousUser()
+    names = [case.requester_name]
+    original = None
+    if case.duplicate_of_id:
+        original = Case.objects.only("pk", "number", "status").get(pk=case.duplicate_of_id)
+    policy = _policy(case)
+    detail = CaseDetail(
+        case=case,
+        # Masked, not withheld: the timeline names the requester as their own page does.
+        requester=RequesterCard(mask_name(case.requester_name), "", True),
+        can_reveal=False,
+        actions=[],
+        timeline=selectors.case_timeline(viewer, case),  # never the internal notes
+        attachments=[],
+        ratings=list(case.ratings.order_by("round")),
+        repeats=0,
+        original=original,
+        not_accepted_channel=str(NOT_ACCEPTED_CHANNEL.get(case.not_accepted_reason, "")),
+        policy=policy,
+        overdue=selectors.is_overdue(case, timezone.now()),
+    )
+    return TrackingPage(
+        case=case,
+        detail=detail,
+        rows=ui_selectors.timeline_rows(viewer, detail),
+        # Whoever holds the link may not be the requester: no number, room or name (S9).
+        title=remove_contacts(case.title, names),
+        content=remove_contacts(case.content, names),
+        public_reply=remove_contacts(case.public_reply, names),
+        deadline=promised_deadline(case, policy),
+        can_rate=awaits_rating(case),
+    )
+
+
+@dataclass(frozen=True)
+class Receipt:
+    case: Case
+    street: str
+    title: str
+    requester: str
+    deadline: Deadline
+    path: str
+
+
+def receipt_for(user: Any, pk: int) -> Receipt:
+    """The 受理回执 of a case, for whoever may see its requester (S9: never the party it is
+    about, whose staff could otherwise follow the requester's case by its link). 404 else."""
+    case = selectors.case_get(user, pk)
+    if not policies.can_view_requester(user, case):
+        raise Http404
+    return Receipt(
+        case=case,
+        street=case.compound.community.street.name,
+        # Paper leaves the office: the requester masked, on it and in the title (G1).
+        title=redact_text(case.title, [case.requester_name]),
+        requester=mask_name(case.requester_name),
+        deadline=promised_deadline(case, _policy(case)),
+        path=tracking_path(case),
+    )
+
+
+def qr_svg(url: str) -> SafeString:
+    """The QR code of `url` as inline SVG (sized by CSS through its viewBox); nothing written."""
+    code = segno.make(url, error="m")
+    svg = code.svg_inline(
+        scale=4, border=4, light="#fff", omitsize=True, svgclass="gz-qr", title=_("扫码查询进度")
+    )
+    return mark_safe(svg)  # noqa: S308 - segno's own markup; the URL is ours, title escaped
