@@ -203,6 +203,9 @@ AXES_LOCKOUT_CALLABLE = "gongzhi.core.lockout.locked_out"  # Chinese page / API 
 # Requests per minute per address (gongzhi.core.ratelimit): sign-in posts, resident filing.
 GONGZHI_LOGIN_RATE_PER_MINUTE = int(os.environ.get("GONGZHI_LOGIN_RATE_PER_MINUTE", "20"))
 GONGZHI_FILING_RATE_PER_MINUTE = int(os.environ.get("GONGZHI_FILING_RATE_PER_MINUTE", "10"))
+GONGZHI_TRACK_LOOKUP_RATE_PER_MINUTE = int(
+    os.environ.get("GONGZHI_TRACK_LOOKUP_RATE_PER_MINUTE", "10")
+)  # 进度查询 by number and phone, per address
 # Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed
 # for rate limits and sign-in lockouts; empty: the socket address is the client.
 # A malformed entry stops the start here rather than failing requests later.
