@@ -9,8 +9,9 @@ topped up with `seed_scale` until it holds at least N cases (the seed is timed),
   Client (every middleware, the templates), as the street officer `street`, the community
   worker `huajin` and the property staff `wuye_a` of seed_demo: the default page (open cases by
   urgency and time left) and a rotation over the filters (overdue, status, SLA class, compound,
-  channel, Chinese text, all, all with rare text, closed, page 2); ≥ 200 requests each (50
-  with --quick);
+  channel, Chinese text, all, all with rare text, closed, page 2, 督办中, 受理日期 today,
+  yesterday and a week ago, community, and the dashboard's 督办中 and a day's 受理 of one
+  community); ≥ 200 requests each (50 with --quick);
 - the SLA sweep: K open cases are made freshly breached (due a minute ago) inside a transaction
   that is rolled back afterwards; the time of `sweeps.sweep_breaches` over them and of the
   candidate query alone; run at 100k and at 1M cases to see that it follows K, not all cases;
@@ -149,9 +150,15 @@ def seed(target: int, out: dict) -> None:
 
 
 def filters_for(user) -> dict[str, str]:
+    import datetime as dt
+
+    from gongzhi.cases.periods import local_today
     from gongzhi.org import selectors as org_selectors
 
     compound = org_selectors.compounds_for(user).order_by("id").first()
+    community = compound.community_id if compound else ""
+    yesterday = (local_today() - dt.timedelta(days=1)).isoformat()  # a whole day's cases
+    week_ago = (local_today() - dt.timedelta(days=7)).isoformat()
     return {
         "overdue": "?overdue=on",
         "status": "?status=in_progress",
@@ -165,6 +172,16 @@ def filters_for(user) -> dict[str, str]:
         "all_text_rare": "?bucket=all&q=燃气味",
         "closed": "?bucket=closed",
         "page2": "?page=2",
+        # The dashboard's tiles (督办中, 今日受理, with a community chosen; 今日受理 as of a
+        # whole day) and a filing day in 未办结 (a community is dropped where the user sees
+        # one only: their default page).
+        "supervised": "?bucket=open&supervised=on",
+        "filed_today": "?bucket=all&filed=today",
+        "filed_day": f"?bucket=all&filed={yesterday}",
+        "filed_open": f"?filed={week_ago}",
+        "community": f"?community={community}",
+        "community_supervised": f"?bucket=open&supervised=on&community={community}",
+        "community_filed": f"?bucket=all&filed={yesterday}&community={community}",
     }
 
 

@@ -33,7 +33,7 @@ from gongzhi.cases.deadlines import overdue_q
 from gongzhi.cases.forms import QueueFilterForm
 from gongzhi.cases.forms.fields import community_label
 from gongzhi.cases.models import Case
-from gongzhi.cases.periods import Period, local_today
+from gongzhi.cases.periods import Period
 from gongzhi.cases.querysets import CASE_READER_ROLES
 from gongzhi.cases.queue_selectors import count_parts, queue_count
 from gongzhi.cases.workflow import OPEN_STATUSES
@@ -129,18 +129,19 @@ class Tile:
     key: str
     label: str
     value: int
-    url: str | None  # the queue listing exactly these cases; None where it has no such filter
+    url: str  # the queue listing exactly these cases
     tone: str  # a Bootstrap colour
     hint: str = ""
 
 
-# key, label, the queue's query string, extra queue filters (not in the queue's form), tone
+# key, label, the queue's filters (its query string), tone; {today}: the local day of the look
 _TILES = (
-    ("open", gettext_lazy("在办"), "bucket=open", {}, "primary"),
-    ("overdue", gettext_lazy("已超时"), "overdue=on", {}, "danger"),
-    ("warning", gettext_lazy("即将超时"), "bucket=warning", {}, "warning"),
-    ("unassessed", gettext_lazy("待研判"), "status=received", {}, "info"),
-    ("supervised", gettext_lazy("督办中"), "bucket=open", {"supervised": True}, "secondary"),
+    ("open", gettext_lazy("在办"), {"bucket": "open"}, "primary"),
+    ("overdue", gettext_lazy("已超时"), {"overdue": "on"}, "danger"),
+    ("warning", gettext_lazy("即将超时"), {"bucket": "warning"}, "warning"),
+    ("today", gettext_lazy("今日受理"), {"bucket": "all", "filed": "{today}"}, "success"),
+    ("unassessed", gettext_lazy("待研判"), {"status": "received"}, "info"),
+    ("supervised", gettext_lazy("督办中"), {"bucket": "open", "supervised": "on"}, "secondary"),
 )
 _HINTS = {
     "open": gettext_lazy("未办结，不含待回访"),
@@ -157,25 +158,22 @@ def queue_url(query: str) -> str:
 
 
 def now_tiles(user: Any, area: Area, now: dt.datetime) -> list[Tile]:
-    """在办, 已超时, 即将超时, 今日受理, 待研判, 督办中: each the count of the queue it links to.
-    With a community chosen the queue has no filter for it: the tiles then link nowhere."""
+    """在办, 已超时, 即将超时, 今日受理, 待研判, 督办中: each the count of the queue it links to,
+    with the chosen community's filter when there is one. 今日受理 links to the day itself
+    (not "today"), so that a page left open past midnight still lists what its tile counts."""
     parts = count_parts(user)
-    empty: list[Any] = []
+    today = timezone.localdate(now, local_zone()).isoformat()
     tiles = []
-    for key, label, query, extra, tone in _TILES:
-        filters = QueueFilterForm(QueryDict(query), compounds=empty).queue_filters()
+    for key, label, params, tone in _TILES:
+        params = {name: value.format(today=today) for name, value in params.items()}
         if area.community is not None:
-            filters["community_id"] = area.community.pk
-        value = queue_count(user, cap=NO_CAP, now=now, parts=parts, **filters, **extra)
-        linked = not extra and area.community is None
-        tiles.append(
-            Tile(key, str(label), value, queue_url(query) if linked else None, tone, _HINTS[key])
+            params["community"] = str(area.community.pk)
+        query = urlencode(params)
+        form = QueueFilterForm(
+            QueryDict(query), compounds=area.compounds, communities=area.communities
         )
-    start, end = Period(local_today(), local_today()).bounds()
-    today = area.cases(Case.objects.visible_to(user)).filter(
-        created_at__gte=start, created_at__lt=end
-    )
-    tiles.insert(3, Tile("today", _("今日受理"), today.count(), None, "success", _HINTS["today"]))
+        value = queue_count(user, cap=NO_CAP, now=now, parts=parts, **form.queue_filters())
+        tiles.append(Tile(key, str(label), value, queue_url(query), tone, _HINTS[key]))
     return tiles
 
 
@@ -289,7 +287,7 @@ class _Running:
 def area_rows(user: Any, area: Area, now: dt.datetime, month: Period) -> list[AreaRow]:
     """在办 and 已超时 now, 本月受理, 响应率 and 满意率 of this month's cases, per community or
     compound of the area (four queries, whatever the number of rows). 在办 and 已超时 are the
-    queue's 未办结 and 仅看已超时 (a compound's row links to them)."""
+    queue's 未办结 and 仅看已超时 (each row links to them, by compound or community)."""
     by_community = area.by_community
     start, end = month.bounds()
     group = metrics.Grouping.COMMUNITY if by_community else metrics.Grouping.COMPOUND
@@ -326,6 +324,7 @@ def area_rows(user: Any, area: Area, now: dt.datetime, month: Period) -> list[Ar
     else:
         subjects = [(c.pk, c.name) for c in area.compounds]
     rows = []
+    place = "community" if by_community else "compound"  # the queue's filter for a row
     for key, name in subjects:
         m = figures.get(key, (name, None))[1]
         now_counts = counts.get(key, _Running())
@@ -337,8 +336,8 @@ def area_rows(user: Any, area: Area, now: dt.datetime, month: Period) -> list[Ar
                 filed=m.total if m else 0,
                 response=m.response_rate if m else metrics.Ratio(0, 0),
                 satisfaction=m.satisfaction_rate if m else metrics.Ratio(0, 0),
-                open_url=None if by_community else queue_url(f"compound={key}"),
-                overdue_url=None if by_community else queue_url(f"compound={key}&overdue=on"),
+                open_url=queue_url(f"{place}={key}"),
+                overdue_url=queue_url(f"{place}={key}&overdue=on"),
                 drill_url=f"?{urlencode({'community': key})}" if by_community else None,
             )
         )

@@ -158,7 +158,23 @@ BUCKET_CHOICES = [
 ]
 
 
+class FiledDayField(forms.DateField):
+    """受理日期: one local day, written 2026-11-30, or "today" (a link that always means the day
+    it is opened)."""
+
+    def to_python(self, value: Any) -> dt.date | None:
+        if isinstance(value, str) and value.strip().lower() == "today":
+            return local_today()
+        day = super().to_python(value)
+        if day is not None and not EARLIEST <= day <= LATEST:
+            raise ValidationError(_("日期须在2000年1月1日至2099年12月31日之间"), code="invalid")
+        return day
+
+
 class QueueFilterForm(StyledForm):
+    """The work queue's filters. A filter whose value is not valid (a foreign compound or
+    community, a wrong date) is dropped; the others still apply."""
+
     bucket = forms.ChoiceField(choices=BUCKET_CHOICES, required=False)
     q = forms.CharField(label=_("搜索"), max_length=100, required=False)
     status = forms.ChoiceField(
@@ -170,24 +186,61 @@ class QueueFilterForm(StyledForm):
     channel = forms.ChoiceField(
         label=_("来源渠道"), choices=[("", _("全部渠道")), *Channel.choices], required=False
     )
+    community = forms.TypedChoiceField(
+        label=_("社区"), coerce=int, required=False, empty_value=None
+    )
     compound = forms.TypedChoiceField(label=_("小区"), coerce=int, required=False, empty_value=None)
+    filed = FiledDayField(
+        label=_("受理日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("受理日期无效，请按“2026-11-30”的格式填写")},
+    )
     overdue = forms.BooleanField(label=_("仅看已超时"), required=False)
+    supervised = forms.BooleanField(label=_("仅看督办中"), required=False)
 
-    def __init__(self, *args: Any, compounds: list[Any], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, compounds: list[Any], communities: list[Any] | None = None, **kwargs: Any
+    ) -> None:
+        """`communities`: those of `compounds` unless given."""
         super().__init__(*args, **kwargs)
         self.fields["compound"].choices = [
             ("", _("全部小区")),
             *((c.pk, c.name) for c in compounds),
         ]
+        if communities is None:
+            communities = list({c.community_id: c.community for c in compounds}.values())
+        # A choice of community only for those who see several (a street officer; a company
+        # serving compounds of several communities): for others it would filter nothing.
+        self.shows_community = len(communities) > 1
+        self.fields["community"].choices = [
+            ("", _("全部社区")),
+            *((c.pk, community_label(c.name)) for c in communities if self.shows_community),
+        ]
+        self.compounds_of: dict[int, list[int]] = {}  # community → its compounds listed here
+        for compound in compounds:
+            self.compounds_of.setdefault(compound.community_id, []).append(compound.pk)
         # The filters sit in one row without visible labels: name them for screen readers.
         for field in self.fields.values():
             if field.label:
                 field.widget.attrs.setdefault("aria-label", str(field.label))
         self.fields["q"].widget.attrs["placeholder"] = _("搜索标题、内容或诉求编号")
 
+    def clean_filed(self) -> dt.date | None:
+        day = self.cleaned_data.get("filed")
+        if day is not None and self.data.get("filed") != day.isoformat():
+            self.data = self.data.copy()  # "today" (or 2026-1-5): show the day it stands for
+            self.data["filed"] = day.isoformat()
+        return day
+
+    def _community_compounds(self, community: int | None) -> list[int] | None:
+        """The chosen community's compounds among those the user may choose (None: any)."""
+        return None if community is None else self.compounds_of.get(community, [])
+
     def queue_filters(self) -> dict[str, Any]:
         """Keyword arguments for `selectors.case_queue` (invalid filters are dropped)."""
-        data = self.cleaned_data if self.is_valid() else {}
+        self.is_valid()
+        data = self.cleaned_data  # the valid fields only
         bucket = data.get("bucket") or "open"
         return {
             "bucket": None if bucket == "all" else bucket,
@@ -195,8 +248,11 @@ class QueueFilterForm(StyledForm):
             "status": data.get("status") or None,
             "sla_class": data.get("sla_class", ""),
             "channel": data.get("channel") or None,
+            "compound_ids": self._community_compounds(data.get("community")),
             "compound_id": data.get("compound"),
+            "filed": data.get("filed"),
             "overdue": bool(data.get("overdue")),
+            "under_supervision": bool(data.get("supervised")),
             "order": "urgency",
         }
 

@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 
 from gongzhi.cases import services
 from gongzhi.cases.choices import CaseType, Channel, Level
+from gongzhi.cases.models import Case
 from gongzhi.org import services as org_services
 from gongzhi.org.models import Role
 from gongzhi.org.testing import make_user
@@ -62,17 +63,67 @@ def _queue_count(client: Client, url: str) -> int:
     return page.context["page"].paginator.count
 
 
+TILES = {"open", "overdue", "warning", "today", "unassessed", "supervised"}
+
+
+def _listed(client: Client, url: str) -> set[int]:
+    """The cases the work queue lists at `url`, over every page."""
+    first = client.get(url)
+    assert first.status_code == 200
+    paginator = first.context["page"].paginator
+    return {case.pk for n in paginator.page_range for case in paginator.page(n).object_list}
+
+
+def _each_tile_lists_its_number(client: Client, dashboard_url: str) -> dict[str, int]:
+    response = client.get(dashboard_url)
+    assert response.status_code == 200
+    page = response.content.decode().replace("&amp;", "&")
+    tiles = response.context["tiles"]
+    assert {t.key for t in tiles if t.url} == TILES
+    for tile in tiles:
+        assert len(_listed(client, tile.url)) == tile.value, tile.label
+        assert _queue_count(client, tile.url) == tile.value, tile.label
+        assert f'href="{tile.url}"' in page, tile.label
+    return {t.key: t.value for t in tiles}
+
+
 @pytest.mark.parametrize("who", ["street_officer", "community_worker", "party_a"])
 def test_each_tile_is_the_number_its_queue_lists(street, who):
     client = _client(getattr(street, who))
     with time_machine.travel(LOOKED, tick=False):
-        response = client.get("/insights/")
-        assert response.status_code == 200
-        linked = [t for t in response.context["tiles"] if t.url]
-        assert {t.key for t in linked} == {"open", "overdue", "warning", "unassessed"}
-        for tile in linked:
-            assert _queue_count(client, tile.url) == tile.value, tile.label
-            assert f'href="{tile.url}"' in response.content.decode().replace("&amp;", "&")
+        figures = _each_tile_lists_its_number(client, "/insights/")
+    assert figures["today"] and figures["supervised"]  # not trivially equal at zero
+
+
+def test_with_a_community_chosen_each_tile_lists_its_number(street, make):
+    p = street
+    with time_machine.travel(FILED, tick=False):
+        c3 = make.in_progress(compound=p.compound_c, requester=None)
+        services.case_supervise(case=c3, actor=p.street_officer, reason="请尽快处理")
+    client = _client(p.street_officer)
+    with time_machine.travel(LOOKED, tick=False):
+        huajin = _each_tile_lists_its_number(client, f"/insights/?community={p.community1.pk}")
+        baoan = _each_tile_lists_its_number(client, f"/insights/?community={p.community2.pk}")
+        street_wide = _tiles(client.get("/insights/"))
+        # The links name the community: none of the other's cases is listed.
+        tiles = client.get(f"/insights/?community={p.community2.pk}").context["tiles"]
+        today_url = next(t.url for t in tiles if t.key == "today")
+        listed = Case.objects.filter(pk__in=_listed(client, today_url))
+    # 在办 a1 a2 a3 b1 | c1 c2 c3; 今日受理 adds a4; 督办中 a3 | c3
+    keys = ("open", "overdue", "warning", "today", "unassessed", "supervised")
+    assert huajin == dict(zip(keys, (4, 1, 0, 5, 2, 1), strict=True))
+    assert baoan == dict(zip(keys, (3, 2, 0, 3, 0, 1), strict=True))
+    assert {k: huajin[k] + baoan[k] for k in TILES} == street_wide
+    assert {c.compound_id for c in listed} == {p.compound_c.pk}
+
+
+def test_the_today_tile_links_to_the_day_it_counted(street):
+    with time_machine.travel(LOOKED, tick=False):
+        tiles = _client(street.street_officer).get("/insights/").context["tiles"]
+    today = next(t for t in tiles if t.key == "today")
+    assert today.url == "/cases/?bucket=all&filed=2026-11-20"
+    supervised = next(t for t in tiles if t.key == "supervised")
+    assert supervised.url == "/cases/?bucket=open&supervised=on"
 
 
 def test_the_tiles_count_what_each_reader_may_see(street):
@@ -120,6 +171,23 @@ def test_a_compound_row_links_to_its_queue(street):
         for row in rows:
             assert _queue_count(client, row.open_url) == row.open
             assert _queue_count(client, row.overdue_url) == row.overdue
+
+
+def test_a_community_row_links_to_its_queue(street):
+    client = _client(street.street_officer)
+    with time_machine.travel(LOOKED, tick=False):
+        response = client.get("/insights/")
+        rows = response.context["rows"]
+        assert [(r.name, r.open, r.overdue) for r in rows] == [
+            ("华锦社区", 4, 1),
+            ("宝安社区", 2, 2),
+        ]
+        for row in rows:
+            assert "community=" in row.open_url
+            assert _queue_count(client, row.open_url) == row.open, row.name
+            assert _queue_count(client, row.overdue_url) == row.overdue, row.name
+    page = response.content.decode().replace("&amp;", "&")
+    assert f'href="{rows[1].open_url}"' in page and f'href="{rows[1].overdue_url}"' in page
 
 
 def test_a_community_worker_sees_nothing_of_another_community(street):
