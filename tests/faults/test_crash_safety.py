@@ -18,8 +18,10 @@ import subprocess
 import threading
 import time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from openpyxl import Workbook
 
 from tests.faults.driver import Driver
@@ -49,10 +51,13 @@ def hotline_file(path: Path, prefix: str, rows: int) -> list[str]:
          "联系电话", "办理时限"]
     )  # fmt: skip
     numbers = [f"{prefix}-{n:03d}" for n in range(rows)]
-    today = dt.datetime.now().astimezone().date().isoformat()
+    # Received in the last two hours, local time as the importer reads it: "today 09:00" was in
+    # the future from local midnight to 9 a.m., and every import was refused then.
+    start = dt.datetime.now(ZoneInfo(settings.TIME_ZONE)) - dt.timedelta(hours=2)
     for n, number in enumerate(numbers):
+        received = (start + dt.timedelta(minutes=n)).strftime("%Y-%m-%d %H:%M")
         sheet.append(
-            [number, f"{today} 09:{n % 60:02d}", "12345热线", "求助",
+            [number, received, "12345热线", "求助",
              f"第{n}号楼下路灯不亮", "武汉市南湖路1号A小区3栋", "王先生", "13700001111", None]
         )  # fmt: skip
     book.save(path)

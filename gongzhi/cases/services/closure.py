@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -133,17 +133,23 @@ def _record_visit(
     satisfied = bool(resolved) and level in SATISFIED_LEVELS
     closes = satisfied or bool(exception_reason)
     now = timezone.now()
-    rating = CaseRating.objects.create(
-        case=case,
-        round=case.round,
-        resolved=bool(resolved),
-        level=level,
-        via=via,
-        note=note.strip(),
-        exception_reason=exception_reason,
-        by=actor,
-        created_at=now,
-    )
+    try:
+        with transaction.atomic():  # a savepoint: the refusal below leaves the rest usable
+            rating = CaseRating.objects.create(
+                case=case,
+                round=case.round,
+                resolved=bool(resolved),
+                level=level,
+                via=via,
+                note=note.strip(),
+                exception_reason=exception_reason,
+                by=actor,
+                created_at=now,
+            )
+    except IntegrityError:
+        # Rated at the same moment by someone else (the requester online and a phone visit):
+        # both saw no rating, the one-per-round constraint let the first in.
+        raise AlreadyRated(case.status) from None
     summary = f"{'已解决' if resolved else '未解决'}，{source_label(RatingLevel(level).label)}"
     payload = {"round": rating.round, "resolved": bool(resolved), "level": level, "via": via}
     if source == tracking.RECEIPT_LINK:

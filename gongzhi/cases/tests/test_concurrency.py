@@ -9,7 +9,8 @@ from django.db import connection, connections
 
 from gongzhi.cases import services, sweeps
 from gongzhi.cases.choices import SlaClass
-from gongzhi.cases.models import Case, CaseEvent
+from gongzhi.cases.models import Case, CaseEvent, CaseRating
+from gongzhi.cases.services.closure import AlreadyRated
 from gongzhi.cases.workflow import CaseChanged
 
 pytestmark = [
@@ -67,6 +68,27 @@ def test_two_handlers_signing_at_once_one_gets_case_changed(make, personas) -> N
     assert sum(isinstance(r, CaseChanged) for r in results) == 1, results
     assert "accepted" in results
     assert CaseEvent.objects.filter(case=case, kind="accepted").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_ratings_of_a_round_at_once_one_is_told_it_was_rated(make, personas) -> None:
+    """The requester rates online while a worker records the phone visit: one rating counts,
+    the other is told the round is rated (it was a database error)."""
+    case = make.resolved()
+    copies = [Case.objects.select_related("compound").get(pk=case.pk) for _ in range(2)]
+    actors = [personas.resident_a, personas.community_worker]
+
+    def visit(i: int):
+        moved = services.case_visit(
+            case=copies[i], actor=actors[i], resolved=True, level="satisfied", via="phone"
+        )
+        return moved.status
+
+    results = _race(2, visit)
+    assert results.count("closed") == 1, results
+    [refused] = [r for r in results if r != "closed"]
+    assert isinstance(refused, AlreadyRated), results
+    assert CaseRating.objects.filter(case=case).count() == 1
 
 
 @pytest.mark.django_db
