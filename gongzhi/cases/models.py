@@ -4,6 +4,8 @@ SLA classes and routing rules live in `config_models` (re-exported here).
 Every write goes through `gongzhi.cases.services`; the models hold data and invariants only.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -38,6 +40,22 @@ def _values(choices: type[models.TextChoices]) -> list[str]:
 RESPOND_UNFLAGGED = Q(respond_breached_at__isnull=True) | Q(
     respond_breached_at__lt=F("respond_due_at")
 )
+
+
+def queue_index_columns() -> list[Any]:
+    """The columns of the work queue's partial indexes, in the queue's order: urgency and time
+    left, then every column the scope, buckets and filters test (fresh expressions per index)."""
+    return [
+        UrgencyRank(),
+        *(
+            F(name)
+            for name in (
+                "due_at", "created_at", "id", "status", "compound", "sla_class", "channel",
+                "warn_at", "breached_at", "assigned_company", "assigned_level",
+                "termination_requested", "requester", "created_by", "is_public", "respond_due_at",
+            )
+        ),
+    ]  # fmt: skip
 
 
 class Case(models.Model):
@@ -218,50 +236,18 @@ class Case(models.Model):
             # skipped in the index, so a sparse filter costs a walk of this small index, not a
             # row per case.
             models.Index(
-                UrgencyRank(),
-                F("due_at"),
-                F("created_at"),
-                F("id"),
-                F("status"),
-                F("compound"),
-                F("sla_class"),
-                F("channel"),
-                F("warn_at"),
-                F("breached_at"),
-                F("assigned_company"),
-                F("assigned_level"),
-                F("termination_requested"),
-                F("requester"),
-                F("created_by"),
-                F("is_public"),
-                F("respond_due_at"),
+                *queue_index_columns(),
                 condition=Q(IsActive()),
                 name="case_queue_active_idx",
-            ),  # fmt: skip
+            ),
             # 督办中 (the queue's filter, the dashboard's tile): supervised cases still in the
             # loop, a few in a thousand, in the queue's order with the same columns. Without
             # it their page and count read every unfinished case's row to test the flag.
             models.Index(
-                UrgencyRank(),
-                F("due_at"),
-                F("created_at"),
-                F("id"),
-                F("status"),
-                F("compound"),
-                F("sla_class"),
-                F("channel"),
-                F("warn_at"),
-                F("breached_at"),
-                F("assigned_company"),
-                F("assigned_level"),
-                F("termination_requested"),
-                F("requester"),
-                F("created_by"),
-                F("is_public"),
-                F("respond_due_at"),
+                *queue_index_columns(),
                 condition=Q(supervised=True) & Q(IsActive()),
                 name="case_supervised_idx",
-            ),  # fmt: skip
+            ),
             models.Index(*every_case_order(), name="case_queue_idx"),
             # The work queue's counts (selectors.queue_counts, capped at COUNT_CAP + 1): the
             # unfinished cases of the compounds in scope, by status and deadline, with every

@@ -34,7 +34,7 @@ DISPATCHERS = {"community_worker", "street_officer"}
 PNG = png_bytes(1, 1)
 
 
-def _closed_case(p: Personas, photos: tuple = ()) -> dict:
+def closed_case(p: Personas, photos: tuple = ()) -> dict:
     case = services.case_file(
         actor=p.resident_a,
         compound=p.compound_a,
@@ -50,7 +50,7 @@ def _closed_case(p: Personas, photos: tuple = ()) -> dict:
 
 def _attachment(p: Personas) -> dict:
     photo = SimpleUploadedFile("p.png", PNG, content_type="image/png")
-    pk = _closed_case(p, photos=(photo,))["pk"]
+    pk = closed_case(p, photos=(photo,))["pk"]
     return {"pk": CaseAttachment.objects.get(case_id=pk).pk}
 
 
@@ -123,10 +123,10 @@ EXPECTATIONS: dict[str, Expect] = {
     ),
     "cases:attachment": Expect(kwargs=_attachment, ok=SEES_CASE),
     "cases:photo": Expect(kwargs=_attachment, ok=SEES_CASE),
-    "cases:detail": Expect(kwargs=_closed_case, ok=SEES_CASE),
+    "cases:detail": Expect(kwargs=closed_case, ok=SEES_CASE),
     # 受理回执: whoever may see the requester (S9); the party branch sees the case masked.
     "cases:receipt": Expect(
-        kwargs=_closed_case, ok={"resident_a", "community_worker", "grid_worker", "street_officer"}
+        kwargs=closed_case, ok={"resident_a", "community_worker", "grid_worker", "street_officer"}
     ),
     "track:lookup": Expect(ok=set(PERSONAS), anonymous=200),
     "track:case": Expect(kwargs=_wrong_link, anonymous=404),
@@ -136,10 +136,10 @@ EXPECTATIONS: dict[str, Expect] = {
         anonymous=404,
         data=lambda p: {"resolved": "1", "level": "satisfied"},
     ),
-    "cases:reply_draft": Expect(kwargs=_closed_case, ok=SEES_CASE - {"resident_a"}, other=404),
-    "cases:rate": Expect(method="post", kwargs=_closed_case, ok=SEES_CASE, ok_status=302),
+    "cases:reply_draft": Expect(kwargs=closed_case, ok=SEES_CASE - {"resident_a"}, other=404),
+    "cases:rate": Expect(method="post", kwargs=closed_case, ok=SEES_CASE, ok_status=302),
     **{
-        f"cases:{action}": Expect(method="post", kwargs=_closed_case, ok=SEES_CASE, ok_status=302)
+        f"cases:{action}": Expect(method="post", kwargs=closed_case, ok=SEES_CASE, ok_status=302)
         for action in Action.values
         if action not in SYSTEM_ACTIONS
     },

@@ -1,7 +1,7 @@
 """Who may open the staff analysis pages: the readers of 办理指标."""
 
-from gongzhi.cases import services
-from gongzhi.cases.choices import CaseType, Channel
+from gongzhi.cases.models import Case
+from gongzhi.cases.tests.url_expectations import closed_case
 from gongzhi.org.testing import Personas
 from gongzhi.org.url_expectations import PERSONAS, Expect
 
@@ -18,16 +18,10 @@ def _street(p: Personas) -> dict:
 
 
 def _published_case(p: Personas) -> dict:
-    case = services.case_file(
-        actor=p.resident_a,
-        compound=p.compound_a,
-        channel=Channel.ONLINE,
-        type=CaseType.CONSULTATION,
-        title="物业费标准咨询",
-        content="请问本小区物业费标准是多少？",
-        is_public=True,
-    )
-    services.case_answer(case=case, actor=p.community_worker, reply="每月每平方米1.8元。")
+    """The closed consultation of the cases app's expectations, its requester having agreed to
+    publish it (as the filing form's 同意公开 would have it)."""
+    case = Case.objects.get(pk=closed_case(p)["pk"])
+    Case.objects.filter(pk=case.pk).update(is_public=True)
     return {"code": p.street.code, "number": case.number}
 
 
