@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from gongzhi.cases.models import Case
-from gongzhi.cases.queue_selectors import BoundedPaginator
+from gongzhi.cases.queue_selectors import BoundedPaginator, capped_count
 from gongzhi.cases.selectors import PublicCase, public_case
 from gongzhi.cases.workflow import OPEN_STATUSES, Status
 from gongzhi.org.models import Compound, Street
@@ -81,21 +81,17 @@ def public_case_paginator(
         cases = cases.filter(status__in=IN_PROGRESS)
     elif state == State.CLOSED:
         cases = cases.filter(status=Status.CLOSED)
-    rows = _Rows(cases.order_by("-created_at", "-id"), places)
-    return BoundedPaginator(rows, PER_PAGE, cap=LIST_CAP, counted=lambda: rows.capped_count())
+    cases = cases.order_by("-created_at", "-id")
+    return BoundedPaginator(
+        _Rows(cases, places), PER_PAGE, cap=LIST_CAP, counted=lambda: capped_count(cases, LIST_CAP)
+    )
 
 
 class _Rows:
-    """A paginator's object list: counts up to the cap, and turns a page of cases into rows."""
+    """A paginator's object list (counted by the paginator): a page of cases as rows."""
 
     def __init__(self, cases: QuerySet[Case], places: dict[int, tuple[str, str]]) -> None:
         self.cases, self.places = cases, places
-
-    def capped_count(self) -> int:
-        return self.cases.order_by().values("pk")[: LIST_CAP + 1].count()
-
-    def __len__(self) -> int:
-        return min(self.capped_count(), LIST_CAP)
 
     def __getitem__(self, index: slice) -> list[PublicRow]:
         return [_row(case, self.places) for case in self.cases[index]]
