@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.cases.choices import ACCUSING_TYPES, Level
 from gongzhi.cases.models import Case
+from gongzhi.org import policies as org_policies
 from gongzhi.org.models import Compound, Role, Street
 from gongzhi.org.scopes import scope_for
 
@@ -234,6 +235,12 @@ def requester_withheld(user: Any, case: Case) -> bool:
     if case.type in ACCUSING_TYPES:
         return True
     return bool(case.respondent_company_id) and case.respondent_company_id in scope.company_ids
+
+
+def sees_as_requester(user: Any, case: Case) -> bool:
+    """The requester's own view of a case (and a non-staff reader's): the timeline, the rating
+    form and 我的诉求, not the work tools of staff."""
+    return case.requester_id == user.pk or not org_policies.is_staff_member(user)
 
 
 def can_view_metrics(user: Any) -> bool:

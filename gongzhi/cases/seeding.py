@@ -107,6 +107,9 @@ TEMPLATES: dict[str, list[tuple[str, str]]] = {
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀英华慧建国红霞平刚桂兰"
 REPLY = "经现场核实，已安排专人处理完毕，后续将加强日常巡查。"
+SUPERVISION = "已超时限，请加快办理并及时反馈进度"
+# 督办: the share of unfinished cases a supervisor flags, late ones far more often.
+SUPERVISED_IF_LATE, SUPERVISED_OTHERWISE = 0.5, 0.02
 
 CHANNEL_WEIGHTS = {
     Channel.HOTLINE_12345: 35,
@@ -263,6 +266,7 @@ class CaseFactory:
         elif status != Status.RECEIVED:
             rating = self._lifecycle(case, events, category)
         self._as_if_swept(case, events)
+        self._maybe_supervised(case, events)
         case["updated_at"] = events[-1][3]
         return case, events, rating
 
@@ -281,6 +285,19 @@ class CaseFactory:
             events.append(
                 (EventKind.AUTO_CLOSED, Status.RESOLVED, Status.CLOSED, case["closed_at"])
             )
+
+    def _maybe_supervised(self, case: Row, events: list[Event]) -> None:
+        """督办 of a case still being worked on, after its last step (so in its present status),
+        as `case_supervise` records it."""
+        status = case["status"]
+        if status not in CLOCK_STATUSES:
+            return
+        late = bool(case["breach_count"]) or case["respond_breached_at"] is not None
+        if self.rng.random() >= (SUPERVISED_IF_LATE if late else SUPERVISED_OTHERWISE):
+            return
+        at = self._at(events[-1][3], hours=self.rng.uniform(0.5, 8))
+        case.update(supervised=True, supervised_at=at)
+        events.append((EventKind.SUPERVISED, status, status, at, SUPERVISION))
 
     def _escalate_while_late(self, case: Row, events: list[Event]) -> None:
         """Each deadline that passed hands the case one level up at that moment, with the next

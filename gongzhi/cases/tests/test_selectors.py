@@ -160,6 +160,28 @@ def test_seeded_history_looks_already_swept(personas) -> None:
 
 
 @pytest.mark.django_db
+def test_seeded_supervision_falls_on_unfinished_cases_late_ones_first(personas) -> None:
+    """督办中 has cases to show at scale: flagged after the case's last step, in its status."""
+    from gongzhi.cases.sla import ensure_default_policies
+    from gongzhi.cases.workflow import CLOCK_STATUSES
+
+    ensure_default_policies()
+    call_command("seed_scale", "--cases", "600", "--seed", "5", stdout=io.StringIO())
+    supervised = Case.objects.filter(supervised=True)
+    assert supervised.exists()
+    assert not supervised.exclude(status__in=CLOCK_STATUSES).exists()
+    for case in supervised:
+        last = case.events.order_by("-created_at", "-id").first()
+        assert last.kind == "supervised" and last.created_at == case.supervised_at
+        assert last.old_status == last.new_status == case.status
+    working = Case.objects.filter(status__in=CLOCK_STATUSES)
+    late = working.filter(breach_count__gt=0)
+    share_late = late.filter(supervised=True).count() / max(late.count(), 1)
+    share_other = working.filter(breach_count=0, supervised=True).count() / working.count()
+    assert share_late > share_other
+
+
+@pytest.mark.django_db
 def test_seeded_late_cases_were_escalated_as_the_scheduler_would(personas) -> None:
     """An open case whose deadline passed went one level up per passed deadline, with the
     breach and the escalation on its timeline; only above the street does a breach stay."""

@@ -275,6 +275,23 @@ def test_the_receipt_links_to_the_configured_site(walk_in, settings) -> None:
     assert "https://gongzhi.example.cn/track/" in page
 
 
+def test_a_resident_finds_the_receipt_of_their_own_demand_on_its_page(make) -> None:
+    case = make.received()  # filed online by resident_a
+    client = signed_in(make.p.resident_a)
+    own = client.get(f"/cases/{case.pk}/").content.decode()
+    assert f'href="/cases/{case.pk}/receipt"' in own and "受理回执" in own
+
+    page = client.get(f"/cases/{case.pk}/receipt").content.decode()
+    assert 'href="/cases/mine/"' in page and "工作台" not in page  # residents have no workbench
+    assert "凭二维码随时查看办理进度" in page and "交给诉求人" not in page
+    assert "http://testserver" + link(case) in page
+
+    staff = signed_in(make.p.community_worker).get(f"/cases/{case.pk}/receipt").content.decode()
+    assert 'href="/cases/"' in staff and "工作台" in staff and "交给诉求人" in staff
+    neighbour = signed_in(make.p.resident_b).get(f"/cases/{case.pk}/").status_code
+    assert neighbour == 404
+
+
 def test_the_company_complained_about_gets_no_receipt(walk_in) -> None:
     p = walk_in.p
     case = walk_in.received(type=CaseType.COMPLAINT, title="物业不作为")

@@ -9,7 +9,6 @@ from django.urls import reverse
 
 from gongzhi.cases import forms, policies, selectors, services, ui_selectors
 from gongzhi.cases.workflow import Action
-from gongzhi.org import policies as org_policies
 
 # The form each action button opens (the rating form replaces VisitForm for the requester).
 ACTION_FORMS: dict[str, type[forms.ActionForm]] = {
@@ -49,17 +48,13 @@ def form_for(
     return form_class(*args, case=case, auto_id=f"id_{action}_%s", **extra)
 
 
-def _is_requester_view(user: Any, case: Any) -> bool:
-    return case.requester_id == user.pk or not org_policies.is_staff_member(user)
-
-
 def render_detail(
     request: HttpRequest, pk: int, bound: tuple[str, Any] | None = None
 ) -> HttpResponse:
     """The page with a form per allowed action; `bound` re-shows one form with its errors."""
     detail = selectors.case_detail(request.user, pk)
     case = detail.case
-    requester_view = _is_requester_view(request.user, case)
+    requester_view = policies.sees_as_requester(request.user, case)
     if not requester_view and Action.ASSESS in detail.actions:
         services.suggestion_for_assessor(case)  # the AI card needs it (deferred mode)
     action_forms = []

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from gongzhi.cases import services, tracking_selectors, ui_selectors
+from gongzhi.cases import policies, services, tracking_selectors, ui_selectors
 from gongzhi.cases.forms import RateForm
 from gongzhi.cases.forms.tracking import TrackLookupForm
 from gongzhi.cases.services.closure import ALREADY_RATED
@@ -52,6 +52,7 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
         "url": url,
         "qr": tracking_selectors.qr_svg(url),
         "lookup_url": _absolute(request, reverse("track:lookup")),
+        "for_requester": policies.sees_as_requester(request.user, found.case),
     }
     return render(request, "cases/receipt.html", context)
 
