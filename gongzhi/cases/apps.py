@@ -3,6 +3,7 @@ from django.apps import AppConfig
 # Notification kinds the cases app sends besides the initial ones of the notifications API.
 EXTRA_KINDS = {
     "case.closed": "诉求已办结",
+    "case.emergency_suggested": "疑似紧急诉求待研判",
     "case.not_accepted": "诉求不予受理",
     "case.reassigned": "诉求已改派",
     "case.repeated": "重复诉求已并入",
@@ -10,6 +11,8 @@ EXTRA_KINDS = {
     "case.terminated": "诉求已终止",
     "case.termination_requested": "诉求申请终止",
 }
+# Reach staff in their quiet hours too (the AI grid worker read a gas smell, a fire …).
+URGENT_EXTRA_KINDS = {"case.emergency_suggested"}
 
 
 class CasesConfig(AppConfig):
@@ -23,4 +26,4 @@ class CasesConfig(AppConfig):
         except ImportError:  # the notifications package is optional for the domain layer
             return
         for kind, label in EXTRA_KINDS.items():
-            register_kind(kind, label)
+            register_kind(kind, label, urgent=kind in URGENT_EXTRA_KINDS)

@@ -77,6 +77,15 @@ class Category(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+# Categories that are about the serving property company's own conduct (its service, its fees,
+# its handling of common income): 研判 names that company as the party the case is about
+# (被反映物业) even as a 求助, so it never learns who raised it (S9). A repair, a lift or the
+# cleaning are work it does for the requester and may need to call them about.
+ABOUT_SERVING_COMPANY = frozenset(
+    {Category.PROPERTY_SERVICE, Category.FEES, Category.COMMON_INCOME}
+)
+
+
 def category_taxonomy() -> tuple[str, ...]:
     """The platform taxonomy as the triage library sees it: Chinese labels, in display order
     (a function: labels are lazy, and no translation may run while the apps load)."""

@@ -19,7 +19,7 @@ from django.db import transaction
 from gongzhi.cases.choices import CaseType, Channel, source_labels
 from gongzhi.cases.models import Case
 from gongzhi.cases.services import notices
-from gongzhi.cases.services.intake import create_case, time_errors
+from gongzhi.cases.services.intake import address_errors, create_case, time_errors
 from gongzhi.cases.texts import text_errors, title_from
 from gongzhi.core import audit
 from gongzhi.core.calendar import local_zone
@@ -192,6 +192,9 @@ def _parse_row(
     elif isinstance(compound, list):
         names = "、".join(c.name for c in compound)
         bad("诉求地址", f"匹配到多个小区：{names}")
+    elif compound is not None and "address" not in checked:
+        for problem in address_errors(compound, values["诉求地址"]).values():
+            bad("诉求地址", problem)  # names a flat its building does not have
     if errors:
         return None, errors
     row = _Row(

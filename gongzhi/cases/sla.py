@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from gongzhi.cases.models import SlaPolicy
+from gongzhi.cases.choices import DEFAULT_SLA_CLASS, Channel, SlaClass
+from gongzhi.cases.models import Case, CaseEvent, EventKind, SlaPolicy
 from gongzhi.core.calendar import WorkingCalendar, add_clock_hours
 
 
@@ -39,6 +40,60 @@ def resolve_window(policy: SlaPolicy, start: dt.datetime, calendar: WorkingCalen
     else:
         due = add_clock_hours(start, policy.resolve_hours)
     return Window(start, warn_time(start, due, policy), due)
+
+
+def default_class(*, channel: str, category: str, suggested: str = "") -> str:
+    """The SLA class a case is suggested and its 研判 defaults to (S3); the assessor may change
+    it. An emergency sign the AI read (燃气味, 电梯困人) first, never downgraded unseen; then a
+    petition (阳光信访) is 信访类 whatever its subject; then the AI's class (`suggested`), else
+    the category's usual class, else 一般类."""
+    if suggested == SlaClass.EMERGENCY:
+        return SlaClass.EMERGENCY
+    if channel == Channel.PETITION:
+        return SlaClass.PETITION
+    if suggested in SlaClass.values:
+        return suggested
+    return DEFAULT_SLA_CLASS.get(category, SlaClass.GENERAL)
+
+
+def petition_extensions(case: Case) -> tuple[int, dt.datetime | None]:
+    """The 延期 granted while `case` was 信访类, over its whole life (every round, every party):
+    how many, and the latest deadline one of them set. Read from the event log, as the case's
+    `extension_count` restarts whenever it is handed over in another class."""
+    count, until, petition = 0, None, False
+    events = CaseEvent.objects.filter(
+        case=case, kind__in=[EventKind.ASSESSED, EventKind.EXTENDED]
+    ).order_by("created_at", "id")
+    for kind, payload in events.values_list("kind", "payload"):
+        if kind == EventKind.ASSESSED:
+            if "sla_class" in payload:  # not the note of an overridden AI suggestion
+                petition = payload["sla_class"] == SlaClass.PETITION
+        elif petition and payload.get("to"):
+            count += 1
+            to = dt.datetime.fromisoformat(payload["to"])
+            until = to if until is None else max(until, to)
+    return count, until
+
+
+def conclude_window(case: Case, policy: SlaPolicy, now: dt.datetime) -> Window:
+    """The resolve window a 交办 or 改派 gives. 信访类 (S3: conclude <= 60 days, +30 once) counts
+    from 受理 (`created_at`), not from the hand-over, and keeps the extension granted before: a
+    re-dispatched or reopened petition gets no new 60 days (its deadline may have passed).
+    Every other class starts afresh at `now`."""
+    if case.sla_class != SlaClass.PETITION:
+        return resolve_window(policy, now)
+    start = case.created_at
+    window = resolve_window(policy, start)
+    _, until = petition_extensions(case)
+    if until is not None and until > window.due_at:
+        window = Window(start, warn_time(start, until, policy), until)
+    return window
+
+
+def extensions_kept(case: Case) -> int:
+    """The extensions a hand-over leaves on the case: 信访类 counts them for its whole life;
+    any other class gets its own allowance with each new party (0)."""
+    return petition_extensions(case)[0] if case.sla_class == SlaClass.PETITION else 0
 
 
 def respond_due(policy: SlaPolicy, start: dt.datetime) -> dt.datetime:

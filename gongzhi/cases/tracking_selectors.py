@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from gongzhi.cases import policies, selectors, ui_selectors
-from gongzhi.cases.choices import NOT_ACCEPTED_CHANNEL
+from gongzhi.cases.choices import NOT_ACCEPTED_CHANNEL, SlaClass
 from gongzhi.cases.models import Case, CaseRating, SlaPolicy
 from gongzhi.cases.selectors import CaseDetail, RequesterCard
 from gongzhi.cases.tracking import normalise_number, phone_digits, tracking_token
@@ -60,7 +60,9 @@ def promised_deadline(case: Case, policy: SlaPolicy | None) -> Deadline:
         return Deadline(at=case.due_at or case.external_due_at)
     if policy is None:
         return Deadline()
-    if policy.clock == SlaPolicy.Clock.WORKING_DAYS:
+    if policy.code == SlaClass.PETITION:  # counted from 受理, not from each hand-over (S3)
+        limit = _("受理之日起 %(days)s 日内办结") % {"days": (policy.resolve_hours or 0) // 24}
+    elif policy.clock == SlaPolicy.Clock.WORKING_DAYS:
         limit = _("交办后 %(days)s 个工作日内办结") % {"days": policy.resolve_working_days}
     else:
         limit = _("交办后 %(hours)s 小时内处置") % {"hours": policy.resolve_hours}

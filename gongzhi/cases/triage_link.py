@@ -19,8 +19,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from gongzhi.cases import sla
 from gongzhi.cases.choices import (
-    DEFAULT_SLA_CLASS,
     Category,
     Level,
     SlaClass,
@@ -139,7 +139,8 @@ def suggestion_for_case(case: Case) -> CaseSuggestion:
     if urgency == SuggestedUrgency.EMERGENCY:
         sla_class = SlaClass.EMERGENCY
     elif category:
-        sla_class = DEFAULT_SLA_CLASS.get(category, SlaClass.GENERAL)
+        # A petition (阳光信访) is 信访类 whatever its subject (S3): its own legal clock.
+        sla_class = sla.default_class(channel=case.channel, category=category)
     else:
         sla_class = ""
     duplicates = _duplicates(case)
@@ -190,10 +191,28 @@ def record_suggestion(case: Case) -> CaseSuggestion | None:
                     "urgency": suggestion.case_urgency if suggestion.urgency else "",
                 }
                 Case.objects.filter(pk=case.pk).update(suggestion=case.suggestion)
-            return suggestion
     except Exception:
         logger.exception("AI grid worker suggestion failed for case %s", case.pk)
         return None
+    if suggestion.urgency == SuggestedUrgency.EMERGENCY and case.status == Status.RECEIVED:
+        _raise_the_alarm(case, suggestion)
+    return suggestion
+
+
+def _raise_the_alarm(case: Case, suggestion: CaseSuggestion) -> None:
+    """A suspected emergency waits for 研判, and its short clock starts only then: the staff
+    over it hear at once, night or day (G3: the AI alerts, a person decides). Once per case."""
+    from gongzhi.cases.services import notices
+
+    signs = "、".join(suggestion.urgency_terms[:3]) or "紧急情况"
+    notices.send(
+        notices.emergency_watch(case),
+        case=case,
+        kind="case.emergency_suggested",
+        title="疑似紧急诉求，请立即研判",
+        body=f"{notices.case_label(case)}（AI网格员发现：{signs}）。请立即核实研判、交办处置。",
+        key="emergency_suggested",
+    )
 
 
 def latest_suggestion(case: Case) -> CaseSuggestion | None:
@@ -386,21 +405,51 @@ def hot_topics_for(
 # --- Reply drafts -----------------------------------------------------------------------------
 
 
-def reply_draft_for(cases: Any, case: Case) -> str:
-    """A draft public reply from similar closed cases in `cases` (scoped); staff edit it."""
-    from gongzhi.triage.replies import draft_reply
+@dataclass(frozen=True)
+class ReplySource:
+    """A closed case whose public reply a draft was assembled from."""
+
+    pk: int
+    number: str
+    similarity: float
+
+
+@dataclass(frozen=True)
+class ReplyDraft:
+    """A draft public reply (G3: a suggestion staff edit, never sent by itself) with its model
+    version, its confidence (similarity of the closest closed case, 0-1) and its sources (none
+    when the text is the general template)."""
+
+    text: str
+    model_version: str
+    confidence: float
+    sources: tuple[ReplySource, ...]
+
+
+def reply_draft(cases: Any, case: Case) -> ReplyDraft:
+    """A draft public reply from similar closed cases in `cases` (scoped), and its sources."""
+    from gongzhi.triage.replies import VERSION, compose_reply
 
     examples = (
         cases.filter(status=Status.CLOSED)
         .exclude(public_reply="")
         .exclude(pk=case.pk)
         .order_by("-closed_at")
-        .values_list("title", "content", "public_reply", "requester_name")[:MAX_REPLY_EXAMPLES]
+        .values_list("pk", "number", "title", "content", "public_reply", "requester_name")[
+            :MAX_REPLY_EXAMPLES
+        ]
     )
     # An earlier reply may name its own requester or their room; the draft is for another case
     # and meant for the public, so none of that is carried over.
     closed = [
-        (f"{title}\n{content}", remove_contacts(reply, [name]))
-        for title, content, reply, name in examples
+        (pk, number, f"{title}\n{content}", remove_contacts(reply, [name]))
+        for pk, number, title, content, reply, name in examples
     ]
-    return draft_reply(_case_text(case), closed)
+    draft = compose_reply(_case_text(case), [(message, reply) for _, _, message, reply in closed])
+    sources = tuple(ReplySource(closed[i][0], closed[i][1], sim) for i, sim in draft.sources)
+    return ReplyDraft(draft.text, VERSION, draft.similarity, sources)
+
+
+def reply_draft_for(cases: Any, case: Case) -> str:
+    """The text alone of `reply_draft`."""
+    return reply_draft(cases, case).text

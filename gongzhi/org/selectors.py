@@ -214,22 +214,87 @@ def compound_parties(compound: Compound) -> CompoundParties:
 # How people write a building and a flat: 3号楼 / 3幢 / 3栋, 2单元502室, 2-502.
 _BUILDING_SPELLINGS = (("号楼", "栋"), ("幢", "栋"), ("座", "栋"))
 _FLAT = re.compile(r"(\d+)\s*(?:单元|-)\s*(\d+)")
+# A flat written right after the building, the only spellings that cannot mean anything else:
+# 2单元502 / 2-502 (entrance and room), or 502室 / 502 alone (the room, any entrance).
+_FLAT_AFTER_BUILDING = re.compile(r"(?P<entrance>\d{1,2})(?:单元|-)(?P<room>\d{3,4})")
+_ROOM_AFTER_BUILDING = re.compile(r"(?P<room>\d{3,4})")
+# What may follow such a room for it to be a room: 室/房, 号 ending the text (not 号楼, 号车位),
+# the end, a separator; after 2单元502 any other word too (2单元502业主…). Never a digit, a
+# range (2-3楼), a year, an amount, a count or a floor (3栋1单元2024年, 1单元120户, 1单元3楼).
+_NOT_A_ROOM_AFTER = frozenset("0123456789.-~～—至到年元块万米平个次户人天楼层栋幢座单号车位")
+_SEPARATORS = frozenset("，,。.；;、：:（()）《》 \t\n")
+
+
+def _building_in(compound: Compound, address: str) -> tuple[Building | None, str]:
+    """The building of `compound` an address names, and what is written after it."""
+    text = address.replace(" ", "").replace("\u3000", "")
+    for spelling, ours in _BUILDING_SPELLINGS:
+        text = text.replace(spelling, ours)
+    if compound.name:
+        text = text.split(compound.name, 1)[-1]
+    found: list[tuple[Building, re.Match[str]]] = []
+    for building in compound.buildings.all():
+        if not building.name:
+            continue
+        # "1栋" is not named by "11栋": a name starting with a digit needs none before it.
+        before = r"(?<!\d)" if building.name[0].isdigit() else ""
+        match = re.search(before + re.escape(building.name), text)
+        if match is not None:
+            found.append((building, match))
+    if not found:
+        return None, ""
+    building, match = max(found, key=lambda item: len(item[0].name))  # 11栋 over 1栋
+    return building, text[match.end() :]
 
 
 def place_in_compound(compound: Compound, address: str) -> tuple[Building | None, Unit | None]:
     """The building and unit a written address names inside a compound, or None where it
     names none for sure (a staff intake or hotline address: "A小区3号楼2单元502室")."""
-    text = address.replace(" ", "").replace("　", "")
-    for spelling, ours in _BUILDING_SPELLINGS:
-        text = text.replace(spelling, ours)
-    if compound.name:
-        text = text.split(compound.name, 1)[-1]
-    named = [b for b in compound.buildings.all() if b.name and b.name in text]
-    if not named:
+    building, rest = _building_in(compound, address)
+    if building is None:
         return None, None
-    building = max(named, key=lambda b: len(b.name))  # 11栋 over 1栋
-    flat = _FLAT.search(text.split(building.name, 1)[-1])
+    flat = _FLAT.search(rest)
     if flat is None:
         return building, None
     unit = Unit.objects.filter(building=building, entrance=flat[1], room=flat[2]).first()
     return building, unit
+
+
+def _room_ends(tail: str, *, after_entrance: bool) -> bool:
+    """Whether what follows a written room number leaves it a room for sure."""
+    if not tail or tail[0] in "室房" or tail[0] in _SEPARATORS:
+        return True
+    if tail[0] == "号":
+        return len(tail) == 1 or tail[1] == "室" or tail[1] in _SEPARATORS
+    return after_entrance and tail[0] not in _NOT_A_ROOM_AFTER and not tail[0].isascii()
+
+
+def _number(text: str) -> str:
+    return text.lstrip("0") or "0"  # 0301 is room 301
+
+
+def missing_flat(compound: Compound, address: str) -> tuple[Building, str] | None:
+    """(building, the flat as written, e.g. "1单元3001" or "301室") when an address names a
+    building of the compound and, unmistakably, a flat that building does not have; None when it
+    names none, names one that exists, or only might name one (free text: "9栋1-3楼", "小区东门").
+    A building whose households were never registered (no 楼盘表) has no flat to check against."""
+    building, rest = _building_in(compound, address)
+    if building is None:
+        return None
+    rooms = {(_number(e), _number(r)) for e, r in building.units.values_list("entrance", "room")}
+    if not rooms:
+        return None
+    flat = _FLAT_AFTER_BUILDING.match(rest)
+    if flat is not None:
+        if not _room_ends(rest[flat.end() :], after_entrance=True):
+            return None
+        entrance, room = _number(flat["entrance"]), _number(flat["room"])
+        if (entrance, room) in rooms:
+            return None
+        return building, f"{flat['entrance']}单元{flat['room']}"
+    alone = _ROOM_AFTER_BUILDING.match(rest)
+    if alone is None or not _room_ends(rest[alone.end() :], after_entrance=False):
+        return None
+    if any(room == _number(alone["room"]) for _, room in rooms):
+        return None
+    return building, f"{alone['room']}室"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -47,6 +48,58 @@ def _body_sentences(reply: str) -> list[str]:
     return out
 
 
+# Names this method (character 2-3-gram TF-IDF, the closest reply and those nearly as close);
+# bump it when the method changes. Shown beside every draft (G3).
+VERSION = "reply-char23-tfidf-top3-v1"
+NEARLY_AS_CLOSE = 0.8
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A draft reply, the similarity of the closest closed message (0-1; 0 when there is
+    none) and the (index into `closed`, similarity) of each reply it was assembled from (none
+    when the text is the template)."""
+
+    text: str
+    similarity: float
+    sources: tuple[tuple[int, float], ...]
+
+
+def compose_reply(
+    text: str,
+    closed: Sequence[tuple[str, str]],
+    *,
+    k: int = 3,
+    min_similarity: float = MIN_SIMILARITY,
+) -> Draft:
+    """A draft reply for `text`, from `closed` (message, reply) pairs; a template if none is close.
+
+    The closest reply gives the body; up to two more of the k closest add sentences it lacks,
+    only when they are nearly as close (≥ 80 % of the best similarity).
+    """
+    kept = [i for i, (_, r) in enumerate(closed) if (r or "").strip()]
+    if not (text or "").strip() or not kept:
+        return Draft(FALLBACK, 0.0, ())
+    X = char_vectors([text, *((closed[i][0] or "") for i in kept)])
+    sims = np.asarray((X[1:] @ X[0].T).toarray()).ravel()
+    order = [int(i) for i in np.argsort(-sims, kind="stable")[:k]]
+    best = float(sims[order[0]])
+    if best < min_similarity:
+        return Draft(FALLBACK, round(best, 2), ())
+    body: list[str] = []
+    used: list[tuple[int, float]] = []
+    for rank, i in enumerate(order):
+        if rank and sims[i] < NEARLY_AS_CLOSE * best:
+            break
+        used.append((kept[i], round(float(sims[i]), 2)))
+        for sentence in _body_sentences(closed[kept[i]][1]):
+            if sentence not in body and len(body) < MAX_SENTENCES:
+                body.append(sentence)
+    if not body:
+        return Draft(FALLBACK, round(best, 2), ())
+    return Draft(OPENING + "".join(body) + CLOSING, round(best, 2), tuple(used))
+
+
 def draft_reply(
     text: str,
     closed: Sequence[tuple[str, str]],
@@ -54,27 +107,5 @@ def draft_reply(
     k: int = 3,
     min_similarity: float = MIN_SIMILARITY,
 ) -> str:
-    """A draft reply for `text`, from `closed` (message, reply) pairs; a template if none is close.
-
-    The closest reply gives the body; up to two more of the k closest add sentences it lacks,
-    only when they are nearly as close (≥ 80 % of the best similarity).
-    """
-    pairs = [(t or "", r or "") for t, r in closed if (r or "").strip()]
-    if not (text or "").strip() or not pairs:
-        return FALLBACK
-    X = char_vectors([text, *(t for t, _ in pairs)])
-    sims = np.asarray((X[1:] @ X[0].T).toarray()).ravel()
-    order = [int(i) for i in np.argsort(-sims, kind="stable")[:k]]
-    best = sims[order[0]]
-    if best < min_similarity:
-        return FALLBACK
-    body: list[str] = []
-    for rank, i in enumerate(order):
-        if rank and sims[i] < 0.8 * best:
-            break
-        for sentence in _body_sentences(pairs[i][1]):
-            if sentence not in body and len(body) < MAX_SENTENCES:
-                body.append(sentence)
-    if not body:
-        return FALLBACK
-    return OPENING + "".join(body) + CLOSING
+    """The text alone of `compose_reply`."""
+    return compose_reply(text, closed, k=k, min_similarity=min_similarity).text

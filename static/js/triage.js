@@ -1,17 +1,64 @@
 // AI网格员 (G3): "生成答复草稿" fills the public reply with a draft for staff to edit; nothing is sent.
+// Under the draft: what it is (a draft to check), the model version, the similarity and the closed
+// cases it was assembled from, as links.
 (function () {
   "use strict";
 
-  function say(button, text, css) {
-    let note = button.parentElement.querySelector("[data-reply-draft-note]");
-    if (!note) {
-      note = document.createElement("div");
-      note.setAttribute("data-reply-draft-note", "");
-      note.setAttribute("role", "status");
-      button.insertAdjacentElement("afterend", note);
+  const percent = (score) => `${Math.round(Number(score) * 100)}%`;
+
+  function placed(button, name, after) {
+    let element = button.parentElement.querySelector(`[${name}]`);
+    if (!element) {
+      element = document.createElement("div");
+      element.setAttribute(name, "");
+      after.insertAdjacentElement("afterend", element);
     }
+    return element;
+  }
+
+  function say(button, text, css) {
+    const note = placed(button, "data-reply-draft-note", button);
+    note.setAttribute("role", "status");
     note.className = `small mb-2 ${css}`;
     note.textContent = text;
+    return note;
+  }
+
+  function showProvenance(button, note, draft) {
+    const box = placed(button, "data-reply-draft-provenance", note);
+    box.className = "small text-body-secondary mb-2";
+    box.replaceChildren();
+    const facts = document.createElement("div");
+    facts.textContent =
+      `${button.dataset.modelLabel}：${draft.model_version}　` +
+      `${button.dataset.confidenceLabel}：${percent(draft.confidence)}`;
+    box.append(facts);
+    const sources = document.createElement("div");
+    sources.setAttribute("data-reply-draft-sources", "");
+    if (!draft.sources.length) {
+      sources.textContent = button.dataset.noSources;
+    } else {
+      sources.append(`${button.dataset.sourcesLabel}：`);
+      draft.sources.forEach((source, index) => {
+        if (index) {
+          sources.append("、");
+        }
+        const link = document.createElement("a");
+        link.href = source.url;
+        link.target = "_blank";
+        link.rel = "noopener";
+        link.textContent = source.number;
+        sources.append(link, `（${percent(source.similarity)}）`);
+      });
+    }
+    box.append(sources);
+  }
+
+  function clearProvenance(button) {
+    const box = button.parentElement.querySelector("[data-reply-draft-provenance]");
+    if (box) {
+      box.remove();
+    }
   }
 
   document.addEventListener("click", async (event) => {
@@ -31,17 +78,20 @@
     try {
       const response = await fetch(button.dataset.replyDraft, {
         credentials: "same-origin",
-        headers: { Accept: "text/plain" },
+        headers: { Accept: "application/json" },
       });
       if (!response.ok) {
         throw new Error(String(response.status));
       }
-      target.value = await response.text();
+      const draft = await response.json();
+      target.value = draft.text;
       // The character counter (gongzhi.js) and anything else listening see the new text.
       target.dispatchEvent(new Event("input", { bubbles: true }));
       target.focus();
-      say(button, button.dataset.draftNote, "text-warning-emphasis");
+      const note = say(button, draft.notice || button.dataset.draftNote, "text-warning-emphasis");
+      showProvenance(button, note, draft);
     } catch (error) {
+      clearProvenance(button);
       say(button, button.dataset.draftError, "text-danger");
     } finally {
       button.disabled = false;

@@ -1,6 +1,9 @@
 """The AI grid worker's reply draft as the property staff meets it on a desktop: one click fills
 the public reply, the character counter follows, and the page says the draft is to be checked
-(nothing is sent until 确认处置完毕)."""
+(nothing is sent until 确认处置完毕) and shows under it the model version, the similarity and the
+closed case it came from, as a link (G3)."""
+
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -9,6 +12,7 @@ from gongzhi.cases import services
 from gongzhi.cases.sla import ensure_default_policies
 from gongzhi.cases.tests.conftest import CaseMaker
 from gongzhi.org.testing import Personas
+from gongzhi.triage.replies import VERSION as REPLY_DRAFT_VERSION
 from tests.browser.steps import sign_in
 
 pytestmark = [pytest.mark.browser]
@@ -38,7 +42,17 @@ def test_the_draft_fills_the_reply_updates_the_counter_and_asks_for_a_check(
     counter = page.locator("#id_resolve_public_reply_counter")
     assert counter.inner_text() == f"已输入 {len(text)} / 5000 字"  # not "已输入 0"
     assert "请按本诉求的实际处理情况核对修改" in note.inner_text()
+    assert "不会自动发送" in note.inner_text()
+    provenance = page.locator("[data-reply-draft-provenance]")
+    expect(provenance).to_contain_text(f"模型版本：{REPLY_DRAFT_VERSION}")
+    expect(provenance).to_contain_text(re.compile(r"相似度：\d+%"))
+    source = provenance.get_by_role("link", name=done.number)
+    expect(source).to_have_attribute("href", f"/cases/{done.pk}/")
     shots.take(page, "draft")
+    with page.expect_popup() as opened:
+        source.click()  # the closed case opens beside the draft
+    expect(opened.value.locator("body")).to_contain_text(done.number)
+    opened.value.close()
     case.refresh_from_db()
     assert case.public_reply == ""  # a draft is never sent by itself
     assert problems.failed == [] and problems.console_errors == []

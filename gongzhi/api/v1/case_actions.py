@@ -21,6 +21,7 @@ from gongzhi.api.v1.openapi import IDEMPOTENT
 from gongzhi.api.v1.schemas import Error
 from gongzhi.cases import selectors, services
 from gongzhi.cases.choices import (
+    ABOUT_SERVING_COMPANY,
     CaseType,
     Category,
     Level,
@@ -30,6 +31,7 @@ from gongzhi.cases.choices import (
     SlaClass,
     Urgency,
 )
+from gongzhi.cases.services.assignment import respondent_options
 from gongzhi.cases.workflow import Status
 
 router = Router()
@@ -109,10 +111,29 @@ class AssessIn(Versioned):
     sla_class: SlaClass
     urgency: Urgency = Urgency.NORMAL
     type: CaseType | None = None
+    respondent_company_id: Id | None = Field(
+        None,
+        description=(
+            "被反映物业：诉求反映的本小区服务物业企业的 ID（可不填）。类别为 "
+            + "、".join(sorted(ABOUT_SERVING_COMPANY))
+            + " 时不填即为本小区的服务物业。被反映的物业看不到诉求人的姓名、电话和具体位置。"
+        ),
+    )
     note: Text(500) = ""  # type: ignore[valid-type]
 
 
-@_action("assess", "研判：确定类别、时限类别和紧急程度")
+def _respondent(request: HttpRequest, case_id: int, company_id: int | None) -> Any:
+    """The company named by id, among the compound's serving companies (S9)."""
+    if company_id is None:
+        return None
+    case = selectors.case_get(request.user, case_id)
+    company = next((c for c in respondent_options(case.compound) if c.pk == company_id), None)
+    if company is None:
+        raise ValidationError({"respondent_company_id": [_("该物业企业不是本小区的服务物业")]})
+    return company
+
+
+@_action("assess", "研判：确定类别、时限类别和紧急程度（及被反映物业）")
 def case_assess(request: HttpRequest, case_id: Id, body: AssessIn):
     return _run(
         request,
@@ -123,6 +144,7 @@ def case_assess(request: HttpRequest, case_id: Id, body: AssessIn):
         sla_class=body.sla_class,
         urgency=body.urgency,
         type=body.type,
+        respondent_company=_respondent(request, case_id, body.respondent_company_id),
         note=body.note,
     )
 

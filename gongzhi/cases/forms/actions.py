@@ -6,8 +6,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.cases import sla
 from gongzhi.cases.choices import (
-    DEFAULT_SLA_CLASS,
+    ABOUT_SERVING_COMPANY,
     CaseType,
     Category,
     Level,
@@ -18,6 +19,7 @@ from gongzhi.cases.choices import (
     Urgency,
 )
 from gongzhi.cases.forms.fields import MultipleFileField, StyledForm, Textarea, text_field
+from gongzhi.cases.services.assignment import respondent_options
 from gongzhi.cases.services.reassignment import reassign_errors
 from gongzhi.cases.texts import MAX_CONTENT, MAX_NOTE, MAX_RESOLUTION_NOTE
 
@@ -72,26 +74,60 @@ class AssessForm(ActionForm):
         label=_("紧急程度"), choices=Urgency.choices, initial=Urgency.NORMAL
     )
     type = forms.ChoiceField(label=_("诉求类型"), choices=CaseType.choices)
+    respondent_company = forms.TypedChoiceField(
+        label=_("被反映物业"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        error_messages={"invalid_choice": _("该物业企业不是本小区的服务物业")},
+    )
     note = note_field(_("研判意见（内部）"), _("研判意见"))
 
     def __init__(self, *args: Any, case: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, case=case, **kwargs)
+        self._respondent_choices(case)
         if case is not None and not self.is_bound:
             suggestion = case.suggestion or {}
             suggested = suggestion.get("category", "")
             category = case.category or (suggested if suggested in Category.values else "")
-            sla_class = case.sla_class or DEFAULT_SLA_CLASS.get(category, SlaClass.GENERAL)
+            # A petition (阳光信访) opens as 信访类 (S3); the assessor may still change it.
+            sla_class = case.sla_class or sla.default_class(channel=case.channel, category=category)
             urgency = case.urgency
             if case.assessed_at is None:
                 # Before the first 研判 the AI's reading of an emergency sign (燃气味, 电梯困人)
                 # opens the form: whoever changes one field must not downgrade it unseen.
                 if suggestion.get("sla_class") in SlaClass.values and not case.sla_class:
-                    sla_class = suggestion["sla_class"]
+                    sla_class = sla.default_class(
+                        channel=case.channel, category=category, suggested=suggestion["sla_class"]
+                    )
                 if URGENCY_ORDER.get(suggestion.get("urgency"), -1) > URGENCY_ORDER[urgency]:
                     urgency = suggestion["urgency"]
             self.initial.update(
-                category=category, sla_class=sla_class, urgency=urgency, type=case.type
+                category=category,
+                sla_class=sla_class,
+                urgency=urgency,
+                type=case.type,
+                respondent_company=case.respondent_company_id,
             )
+
+    def _respondent_choices(self, case: Any) -> None:
+        """被反映物业 (S9): the compound's serving companies; blank means the serving company
+        when the category is about its own conduct (the service decides)."""
+        self.companies = {c.pk: c for c in respondent_options(case.compound)} if case else {}
+        field = self.fields["respondent_company"]
+        field.choices = [("", "—"), *((pk, c.name) for pk, c in self.companies.items())]
+        categories = "、".join(
+            str(label) for v, label in Category.choices if v in ABOUT_SERVING_COMPANY
+        )
+        field.help_text = _(
+            "诉求反映的是哪家物业企业（可不填）。类别为%(categories)s时，不填即为本小区的服务物业。"
+            "被反映的物业看不到诉求人的姓名、电话和具体位置。"
+        ) % {"categories": categories}
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = super().service_kwargs()
+        data["respondent_company"] = self.companies.get(data.get("respondent_company"))
+        return data
 
 
 class DispatchForm(ActionForm):

@@ -12,7 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.cases import policies, sla, triage_link
-from gongzhi.cases.choices import CaseType, Category, Level, SlaClass, Urgency, source_label
+from gongzhi.cases.choices import (
+    ABOUT_SERVING_COMPANY,
+    CaseType,
+    Category,
+    Level,
+    SlaClass,
+    Urgency,
+    source_label,
+)
 from gongzhi.cases.models import Case, EventKind, RoutingRule, SlaPolicy
 from gongzhi.cases.services import notices
 from gongzhi.cases.services.moves import check_version, move
@@ -63,6 +71,38 @@ def suggest_assignee(case: Case) -> Assignee:
     return Assignee(Level.COMMUNITY, basis=RoutingBasis.NO_RULE)
 
 
+def respondent_options(compound: Compound) -> list[PropertyCompany]:
+    """The companies a case may be about (被反映物业): the compound's serving company
+    (`current_company`, first) and any other whose contract there runs today."""
+    today = timezone.localdate()
+    contracts = (
+        ServiceContract.objects.filter(compound=compound, start__lte=today)
+        .select_related("company")
+        .order_by("-start", "-id")
+    )
+    companies: list[PropertyCompany] = []
+    for index, contract in enumerate(contracts):
+        serving = index == 0 or contract.end is None or contract.end >= today
+        if serving and contract.company not in companies:
+            companies.append(contract.company)
+    return companies
+
+
+def _respondent(
+    case: Case, category: str, named: PropertyCompany | None
+) -> tuple[PropertyCompany | None, dict[str, str]]:
+    """The company the case is about after 研判 (S9), and what is wrong with the one named:
+    the one named, else the one named before, else the serving company when the category is
+    about its own conduct (ABOUT_SERVING_COMPANY), whatever type the requester picked."""
+    if named is None:
+        if case.respondent_company is not None or category not in ABOUT_SERVING_COMPANY:
+            return case.respondent_company, {}
+        return current_company(case.compound), {}
+    if named not in respondent_options(case.compound):
+        return None, {"respondent_company": _("该物业企业不是本小区的服务物业")}
+    return named, {}
+
+
 @transaction.atomic
 def case_assess(
     *,
@@ -76,7 +116,8 @@ def case_assess(
     note: str = "",
     expected_version: int | None = None,
 ) -> Case:
-    """研判: category, SLA class, urgency (and the type, if the intake got it wrong)."""
+    """研判: category, SLA class, urgency (and the type, if the intake got it wrong), and the
+    company the case is about, if any (`_respondent`)."""
     if not policies.can_dispatch(actor, case):
         raise PermissionDenied
     check_version(case, expected_version)
@@ -90,6 +131,8 @@ def case_assess(
         errors["urgency"] = "请选择紧急程度"
     if type is not None and type not in CaseType.values:
         errors["type"] = "诉求类型无效"
+    respondent, respondent_errors = _respondent(case, category, respondent_company)
+    errors |= respondent_errors
     if errors:
         raise ValidationError(errors)
     check_note(note, field="note", label=_("研判意见"))
@@ -103,13 +146,18 @@ def case_assess(
         kind=EventKind.ASSESSED,
         note=note.strip(),
         internal=True,
-        payload={"category": category, "sla_class": sla_class, "urgency": urgency},
+        payload={
+            "category": category,
+            "sla_class": sla_class,
+            "urgency": urgency,
+            "respondent_company": respondent.pk if respondent else None,
+        },
         updates={
             "category": category,
             "sla_class": sla_class,
             "urgency": urgency,
             "type": type or case.type,
-            "respondent_company": respondent_company or case.respondent_company,
+            "respondent_company": respondent,
             "assessed_at": now,
         },
         now=now,
@@ -179,9 +227,10 @@ def _check_not_back_to_returner(
 def assignment_window(
     case: Case, policy: SlaPolicy, now: dt.datetime, due_at: dt.datetime | None
 ) -> sla.Window:
-    """The new party's resolve window (S3): the policy's, cut short by the hotline's own earlier
-    deadline, or by an earlier `due_at` the dispatcher gives (never later than the policy)."""
-    window = sla.resolve_window(policy, now)
+    """The new party's resolve window (S3): the policy's (for 信访类 counted from 受理, not from
+    now: `sla.conclude_window`), cut short by the hotline's own earlier deadline, or by an
+    earlier `due_at` the dispatcher gives (never later than the policy)."""
+    window = sla.conclude_window(case, policy, now)
     if case.external_due_at and now < case.external_due_at < window.due_at:
         window = sla.Window(
             now, sla.warn_time(now, case.external_due_at, policy), case.external_due_at
@@ -230,10 +279,11 @@ def hand_over(
         "respond_due_at": sla.respond_due(policy, now),
         "respond_warned_at": None,
         "responded_at": None,
-        "clock_started_at": now,
+        "clock_started_at": window.started_at,  # now, or 受理 for a petition's conclude window
         # A new party, a new deadline and its own extension allowance: after a 退单 the case
-        # may be re-assessed into a class that allows fewer extensions than were used.
-        "extension_count": 0,
+        # may be re-assessed into a class that allows fewer extensions than were used. Not a
+        # petition: its one extension (+30 days) counts for the case's whole life (S3).
+        "extension_count": sla.extensions_kept(case),
         "due_at": window.due_at,
         "warn_at": window.warn_at,
         "warned_at": None,

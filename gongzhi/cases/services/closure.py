@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from gongzhi.cases import policies, tracking
+from gongzhi.cases import policies, sla, tracking
 from gongzhi.cases.choices import SATISFIED_LEVELS, RatingLevel, RatingVia, source_label
 from gongzhi.cases.models import Case, CaseRating, EventKind
 from gongzhi.cases.services import notices
@@ -17,6 +17,18 @@ from gongzhi.cases.texts import check_note
 from gongzhi.cases.workflow import Action, InvalidTransition, Status, check_move
 
 ALREADY_RATED = gettext_noop("您已评价过本轮办理结果，每轮只能评价一次")
+# S5: a supervisor's exception says why, in a few words, wherever it is recorded: at the
+# return visit (回访) or by 例外办结 of a reopened case.
+MIN_EXCEPTION_REASON = 5
+EXCEPTION_REASON_TOO_SHORT = gettext_noop("请写明例外办结的理由（至少 5 个字）")
+
+
+def check_exception_reason(reason: str, *, field: str) -> str:
+    """The stripped reason of an exception (S5), refused when shorter than 5 characters."""
+    reason = reason.strip()
+    if len(reason) < MIN_EXCEPTION_REASON:
+        raise ValidationError({field: _(EXCEPTION_REASON_TOO_SHORT)})
+    return reason
 
 
 class AlreadyRated(InvalidTransition):
@@ -27,7 +39,8 @@ class AlreadyRated(InvalidTransition):
         self.args = (_(ALREADY_RATED),)
 
 
-# Reopening starts a new round: a fresh clock after the next dispatch.
+# Reopening starts a new round: a fresh clock after the next dispatch (for a petition, the
+# conclude deadline still counts from 受理: `sla.conclude_window`).
 _REOPEN_RESET = {
     "assigned_user": None,
     "due_at": None,
@@ -128,6 +141,8 @@ def _record_visit(
     exception_reason = exception_reason.strip()
     if exception_reason and not policies.can_supervise(actor, case):
         raise PermissionDenied(_("仅社区或街道可记录例外办结"))
+    if exception_reason:
+        check_exception_reason(exception_reason, field="exception_reason")
     if CaseRating.objects.filter(case=case, round=case.round).exists():
         raise AlreadyRated(case.status)
     satisfied = bool(resolved) and level in SATISFIED_LEVELS
@@ -185,7 +200,12 @@ def _record_visit(
         kind=EventKind.REOPENED,
         note=f"回访{summary}，重新办理",
         payload=payload,
-        updates={**_REOPEN_RESET, "round": case.round + 1},
+        # A petition keeps the count of its one extension (+30 days) for its whole life (S3).
+        updates={
+            **_REOPEN_RESET,
+            "extension_count": sla.extensions_kept(case),
+            "round": case.round + 1,
+        },
         now=now,
     )
     recipients = notices.supervisors(case) + notices.handlers(case)
@@ -209,8 +229,7 @@ def case_close_with_exception(
         raise PermissionDenied
     check_version(case, expected_version)
     check_move(case.status, Action.CLOSE_EXCEPTION)
-    if len(reason.strip()) < 5:
-        raise ValidationError({"reason": _("请写明例外办结的理由（至少 5 个字）")})
+    check_exception_reason(reason, field="reason")
     check_note(reason, field="reason", label=_("理由"))
     move(
         case,

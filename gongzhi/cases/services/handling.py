@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.cases import policies, sla
-from gongzhi.cases.choices import AttachmentKind
+from gongzhi.cases.choices import AttachmentKind, SlaClass
 from gongzhi.cases.models import Case, CaseAttachment, EventKind
 from gongzhi.cases.services import notices
 from gongzhi.cases.services.assignment import case_party
@@ -88,7 +88,11 @@ def case_extend(
         raise ValidationError({"reason": _("请填写延期理由")})
     check_note(reason, field="reason", label=_("理由"))
     if case.extension_count >= policy.max_extensions:
-        raise ValidationError(f"本轮延期次数已用完（最多 {policy.max_extensions} 次）")
+        if case.sla_class == SlaClass.PETITION:  # counted over its whole life (sla.py)
+            message = _("信访事项的延期次数已用完（受理后最多延期 %(n)d 次）")
+        else:
+            message = _("本轮延期次数已用完（最多 %(n)d 次）")
+        raise ValidationError(message % {"n": policy.max_extensions})
     if until.tzinfo is None:
         until = until.replace(tzinfo=local_zone())
     limit = sla.extension_limit(policy, case.due_at)

@@ -170,11 +170,26 @@ def _clean_filing(
         errors["building"] = "楼栋不属于该小区"
     if unit is not None and unit.building.compound_id != compound.pk:
         errors["unit"] = "房屋不属于该小区"
+    if building is None and unit is None and "address" not in errors:
+        errors |= address_errors(compound, address)
     if external_order_no and Case.objects.filter(external_order_no=external_order_no).exists():
         errors["external_order_no"] = f"外部工单编号 {external_order_no} 已存在"
     errors |= time_errors(created_at, external_due_at)
     if errors:
         raise ValidationError(errors)
+
+
+def address_errors(compound: Compound, address: str) -> dict[str, str]:
+    """An address naming a building of the compound and a flat it does not have is refused, not
+    quietly filed against the building (issue #3); a building alone or a place stays free text."""
+    missing = org_selectors.missing_flat(compound, address)
+    if missing is None:
+        return {}
+    building, flat = missing
+    message = _("%(compound)s %(building)s 没有 %(flat)s 这户，请核对门牌或只填写楼栋")
+    return {
+        "address": message % {"compound": compound.name, "building": building.name, "flat": flat}
+    }
 
 
 @transaction.atomic

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.db.models import Q
 
-from gongzhi.cases.choices import Level, source_label
+from gongzhi.cases.choices import DEFAULT_SLA_CLASS, Channel, Level, SlaClass, Urgency, source_label
+from gongzhi.cases.config_models import SlaPolicy
 from gongzhi.cases.models import Case
 from gongzhi.cases.workflow import Status
 from gongzhi.core.masking import remove_contacts
@@ -25,6 +26,40 @@ def case_label(case: Case) -> str:
     return f"诉求 {case.number}：{remove_contacts(case.title, [case.requester_name])}"
 
 
+# Notices that ask staff to act on a case. When the case's clock runs through the night (an SLA
+# class counted in clock hours that runs out within NIGHT_CLOCK_HOURS) or it is 紧急/特急, they
+# are urgent: email and SMS reach staff in their quiet hours (quiet_hours.py; a resident is
+# never woken up, and the requester's own notice is never urgent).
+ACTION_KINDS = frozenset(
+    {
+        "case.created",  # the desk's notice of a newly filed case (the requester's is held)
+        "case.assigned",
+        "case.respond_overdue",
+        "case.deadline_warning",
+        "case.escalated",
+        "case.returned",
+        "case.reopened",
+        "case.supervised",
+    }
+)
+NIGHT_CLOCK_HOURS = 72  # 紧急类 2 h, 物业类 and 水电气热 24 h; not 信访类 (60 days in hours)
+
+# The requester's notices that a case has an outcome, and the kind the requesters of the
+# repeats merged into it get (S6: they are told its progress to the end).
+OUTCOME_KINDS = {
+    "case.rate_request": "case.resolved",
+    "case.closed": "case.closed",
+    "case.terminated": "case.terminated",
+    "case.not_accepted": "case.not_accepted",
+}
+REPEAT_OUTCOME_TITLES = {
+    "case.resolved": "您反映的问题已处置",
+    "case.closed": "您反映的问题已办结",
+    "case.terminated": "您反映的问题已终止办理",
+    "case.not_accepted": "您反映的问题不予受理",
+}
+
+
 def send(
     recipients: Iterable[Any],
     *,
@@ -37,10 +72,43 @@ def send(
 ) -> int:
     """Notify each distinct active recipient once per `key` (the dedupe key makes reruns
     harmless); all of them in a few statements. `linked=False` for those who may no longer
-    open the case (it was taken from them): no link to a page they would find missing."""
+    open the case (it was taken from them): no link to a page they would find missing.
+    An action notice of a pressing case is urgent (`ACTION_KINDS`); an outcome notice also
+    reaches the requesters of the repeats merged into the case (`OUTCOME_KINDS`)."""
+    users = [user for user in recipients if user is not None and user.is_active]
+    written = 0
+    if users:
+        urgent = kind in ACTION_KINDS and is_pressing(case)
+        staff = [user for user in users if user.pk != case.requester_id] if urgent else []
+        for group, group_urgent in ((staff, True), ([u for u in users if u not in staff], False)):
+            written += _notify(
+                group,
+                case=case,
+                kind=kind,
+                title=title,
+                body=body,
+                key=key,
+                linked=linked,
+                urgent=group_urgent,
+            )
+    if kind in OUTCOME_KINDS:
+        _tell_repeats(case, kind=OUTCOME_KINDS[kind], key=key)
+    return written
+
+
+def _notify(
+    users: list[Any],
+    *,
+    case: Case,
+    kind: str,
+    title: str,
+    body: str,
+    key: str,
+    linked: bool,
+    urgent: bool,
+) -> int:
     from gongzhi.core.notifications import notify_many
 
-    users = [user for user in recipients if user is not None and user.is_active]
     if not users:
         return 0
     written = notify_many(
@@ -50,8 +118,69 @@ def send(
         body=body or case_label(case),
         link=case_link(case) if linked else "",
         dedupe_key=f"case:{case.pk}:{key}",
+        urgent=urgent,
     )
     return len(written)
+
+
+def is_pressing(case: Case) -> bool:
+    """紧急/特急, or a clock in hours that runs out within NIGHT_CLOCK_HOURS. Before 研判 the
+    AI's suggestion and the category stand in for the class and urgency a person will set."""
+    suggestion = case.suggestion if isinstance(case.suggestion, dict) else {}
+    urgencies = {case.urgency}
+    if case.assessed_at is None:
+        urgencies.add(suggestion.get("urgency"))
+    if urgencies & {Urgency.URGENT, Urgency.CRITICAL}:
+        return True
+    policy = SlaPolicy.objects.filter(code=_clock_class(case, suggestion)).first()
+    return (
+        policy is not None
+        and policy.clock == SlaPolicy.Clock.HOURS
+        and 0 < (policy.resolve_hours or 0) <= NIGHT_CLOCK_HOURS
+    )
+
+
+def _clock_class(case: Case, suggestion: dict) -> str:
+    if case.sla_class:
+        return case.sla_class
+    suggested = suggestion.get("sla_class")
+    if suggested == SlaClass.EMERGENCY:
+        return SlaClass.EMERGENCY
+    if case.channel == Channel.PETITION:
+        return SlaClass.PETITION
+    if suggested in SlaClass.values:
+        return suggested
+    return DEFAULT_SLA_CLASS.get(case.category, SlaClass.GENERAL)
+
+
+def _tell_repeats(case: Case, *, kind: str, key: str) -> None:
+    """S6: each requester (with an account) of a repeat merged into `case` hears its outcome
+    once, under their own repeat, which they may open. The text names the case's number, its
+    status and its public reply (S9: free of personal data), never its requester or title."""
+    progress = source_label(Status(case.status).label)  # stored: Chinese in any language
+    body = f"已并入诉求 {case.number}，当前进度：{progress}。"
+    if case.public_reply.strip():
+        body += f"答复：{case.public_reply.strip()[:100]}"
+    repeats = (
+        Case.objects.filter(duplicate_of=case, status=Status.MERGED, requester__isnull=False)
+        .select_related("requester")
+        .order_by("created_at", "id")
+    )
+    told = {case.requester_id}
+    for repeat in repeats:
+        if repeat.requester_id in told or not repeat.requester.is_active:
+            continue
+        told.add(repeat.requester_id)
+        _notify(
+            [repeat.requester],
+            case=repeat,
+            kind=kind,
+            title=REPEAT_OUTCOME_TITLES[kind],
+            body=body,
+            key=f"original:{key}",
+            linked=True,
+            urgent=False,
+        )
 
 
 def _grant_users(roles: set[str], paths: list[str]) -> list[User]:
@@ -90,6 +219,14 @@ def handlers(case: Case) -> list[User]:
 
 def supervisors(case: Case) -> list[User]:
     return _grant_users({Role.COMMUNITY_WORKER, Role.STREET_OFFICER}, [case.compound.path])
+
+
+def emergency_watch(case: Case) -> list[User]:
+    """Who must hear at once of a suspected emergency awaiting 研判: the grid and community
+    workers over the compound and the street's officers (not its property company: the case
+    is not theirs until dispatched, S9)."""
+    roles = {Role.GRID_WORKER, Role.COMMUNITY_WORKER, Role.STREET_OFFICER}
+    return _grant_users(roles, [case.compound.path])
 
 
 def dispatcher(case: Case) -> list[User]:

@@ -2,8 +2,9 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -12,6 +13,15 @@ from gongzhi.cases.forms.hot_topics import HotTopicsFilterForm
 from gongzhi.cases.models import Case
 from gongzhi.org import policies as org_policies
 from gongzhi.org import selectors as org_selectors
+
+_DRAFT_NOTICE = _(
+    "这是草稿：取自相似的已办结诉求的答复，请按本诉求的实际处理情况核对修改。"
+    "不会自动发送，提交前不会发给任何人。"
+)
+_TEMPLATE_NOTICE = _(
+    "这是草稿：未找到足够相似的已办结诉求，这是通用模板，请按本诉求的实际处理情况核对修改。"
+    "不会自动发送，提交前不会发给任何人。"
+)
 
 
 @login_required
@@ -41,9 +51,27 @@ def hot_topics(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def reply_draft(request: HttpRequest, pk: int) -> HttpResponse:
-    """GET /cases/<id>/reply-draft: a draft public reply as plain text; never sent by itself."""
+    """GET /cases/<id>/reply-draft: a draft public reply as JSON with its model version, its
+    confidence and the closed cases it came from (G3); never sent by itself."""
     case = selectors.case_get(request.user, pk)  # 404 when out of scope
     if not org_policies.is_staff_member(request.user):
         raise Http404  # a requester sees the case but has no reply to draft
-    draft = triage_link.reply_draft_for(Case.objects.visible_to(request.user), case)
-    return HttpResponse(draft, content_type="text/plain; charset=utf-8")
+    draft = triage_link.reply_draft(Case.objects.visible_to(request.user), case)
+    notice = _DRAFT_NOTICE if draft.sources else _TEMPLATE_NOTICE
+    body = {
+        "text": draft.text,
+        "is_draft": True,
+        "sent_automatically": False,
+        "notice": str(notice),
+        "model_version": draft.model_version,
+        "confidence": draft.confidence,
+        "sources": [
+            {
+                "number": s.number,
+                "url": reverse("cases:detail", args=[s.pk]),
+                "similarity": s.similarity,
+            }
+            for s in draft.sources
+        ],
+    }
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
