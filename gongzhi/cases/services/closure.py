@@ -276,11 +276,14 @@ def case_request_termination(
 def case_terminate(
     *, case: Case, actor: Any, reason: str, expected_version: int | None = None
 ) -> Case:
-    """终止, approved by the community or the street (this call is the approval)."""
+    """终止, approved by the community or the street (this call is the approval). A request
+    is approved by someone other than who made it (S2: termination needs approval)."""
     if not policies.can_supervise(actor, case):
         raise PermissionDenied
     check_version(case, expected_version)
     check_move(case.status, Action.TERMINATE)
+    if case.termination_requested and _termination_requested_by(case) == actor.pk:
+        raise ValidationError({"reason": _("终止申请须由他人批准，不能批准自己提出的申请")})
     if not reason.strip():
         raise ValidationError({"reason": _("请填写终止理由")})
     check_note(reason, field="reason", label=_("理由"))
@@ -303,6 +306,14 @@ def case_terminate(
         key="terminated",
     )
     return case
+
+
+def _termination_requested_by(case: Case) -> int | None:
+    """Who made the pending termination request (its latest event)."""
+    request = (
+        case.events.filter(kind=EventKind.TERMINATION_REQUESTED).order_by("-created_at", "-id")
+    ).first()
+    return request.actor_id if request else None
 
 
 @transaction.atomic

@@ -128,6 +128,21 @@ def test_termination_is_requested_by_the_handler_and_approved_by_the_community(
 
 
 @pytest.mark.django_db
+def test_no_one_approves_their_own_termination_request(make, personas) -> None:
+    p = personas
+    case = make.dispatched()
+    services.case_request_termination(
+        case=case, actor=p.community_worker, reason="诉求人已撤回，不再需要处理"
+    )
+    with pytest.raises(ValidationError, match="不能批准自己提出的申请"):
+        services.case_terminate(case=case, actor=p.community_worker, reason="同意终止办理")
+    case.refresh_from_db()
+    assert case.status == Status.DISPATCHED and case.termination_requested
+    services.case_terminate(case=case, actor=p.street_officer, reason="核实诉求人已撤回")
+    assert case.status == Status.TERMINATED
+
+
+@pytest.mark.django_db
 def test_supervision_is_a_flag_an_event_and_a_notice(make, personas) -> None:
     p = personas
     case = make.in_progress()
