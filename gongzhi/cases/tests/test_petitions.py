@@ -73,6 +73,17 @@ def _resolve(case, p):
     )
 
 
+def _unresolved(case, p):
+    """The requester's return visit online: not resolved, not satisfied (S5 reopens it)."""
+    return services.case_visit(
+        case=case,
+        actor=p.resident_a,
+        resolved=False,
+        level=RatingLevel.DISSATISFIED,
+        via=RatingVia.ONLINE,
+    )
+
+
 # --- 1. The channel's class is suggested and is the 研判 form's default ---------------------------
 
 
@@ -192,13 +203,7 @@ def test_a_reopened_petition_keeps_its_extended_deadline(make, personas) -> None
     with travel(day(50)):
         _resolve(case, p)
     with travel(day(55)):
-        services.case_visit(
-            case=case,
-            actor=p.resident_a,
-            resolved=False,
-            level=RatingLevel.DISSATISFIED,
-            via=RatingVia.ONLINE,
-        )
+        _unresolved(case, p)
         assert case.status == Status.REOPENED and case.extension_count == 1
     with travel(day(56)):
         _dispatch(case, p)
@@ -216,13 +221,7 @@ def test_a_petition_reopened_after_60_days_is_late_at_once(make, personas) -> No
     with travel(day(55)):
         _resolve(case, p)
     with travel(day(65)):
-        services.case_visit(
-            case=case,
-            actor=p.resident_a,
-            resolved=False,
-            level=RatingLevel.DISSATISFIED,
-            via=RatingVia.ONLINE,
-        )
+        _unresolved(case, p)
     with travel(day(66)):
         _dispatch(case, p)
     case.refresh_from_db()
