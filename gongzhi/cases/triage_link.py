@@ -448,8 +448,3 @@ def reply_draft(cases: Any, case: Case) -> ReplyDraft:
     draft = compose_reply(_case_text(case), [(message, reply) for _, _, message, reply in closed])
     sources = tuple(ReplySource(closed[i][0], closed[i][1], sim) for i, sim in draft.sources)
     return ReplyDraft(draft.text, VERSION, draft.similarity, sources)
-
-
-def reply_draft_for(cases: Any, case: Case) -> str:
-    """The text alone of `reply_draft`."""
-    return reply_draft(cases, case).text

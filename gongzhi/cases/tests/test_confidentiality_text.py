@@ -117,7 +117,7 @@ def test_a_reply_draft_carries_over_no_earlier_requester(make, personas):
         public_reply="已电话联系张女士（1栋1单元101），维修人员已更换1栋楼道灯，恢复照明。",
     )
     case = make.in_progress(content="1栋楼道灯又坏了，晚上看不见路", requester=p.resident_b)
-    draft = triage_link.reply_draft_for(Case.objects.all(), case)
+    draft = triage_link.reply_draft(Case.objects.all(), case).text
     assert "更换1栋楼道灯" in draft
     assert "张女士" not in draft and "101" not in draft
 
