@@ -1,6 +1,8 @@
 import pytest
 from django.utils import translation
+from pytest_django.plugin import blocking_manager_key
 
+from gongzhi.cases.sla import ensure_default_policies
 from gongzhi.org.testing import Personas, build_personas
 
 
@@ -16,3 +18,18 @@ def _default_language():
     differently in whatever test runs next."""
     yield
     translation.deactivate()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    """A transactional test's flush (live-server browser tests too) deletes the default SLA
+    policies a data migration wrote; put them back for whatever test runs next in this process,
+    in any directory (xdist may run any file after it)."""
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    transactional = marker is not None and marker.kwargs.get("transaction")
+    flushes = {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+    if (transactional or flushes) and nextitem is not None:
+        with item.config.stash[blocking_manager_key].unblock():
+            ensure_default_policies()
+    return result
