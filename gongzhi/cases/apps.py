@@ -2,6 +2,7 @@ from django.apps import AppConfig
 
 # Notification kinds the cases app sends besides the initial ones of the notifications API.
 EXTRA_KINDS = {
+    "case.assess_overdue": "诉求研判超时",
     "case.closed": "诉求已办结",
     "case.emergency_suggested": "疑似紧急诉求待研判",
     "case.not_accepted": "诉求不予受理",

@@ -1,8 +1,9 @@
 """已超时 and 即将超时 as the work queue, the case page and the sweeps read them: from a case's
 deadlines, not from the sweeps' flags, so that they are right before the scheduler has run.
 
-A case has two clocks (S3): the 签收 (respond_due_at) while it is 交办 and not signed for, and
-the resolve deadline (due_at) while it is in work. Both count for late and for due soon.
+A case has three clocks (S3): the 研判 (assess_due_at) while it is filed and not assessed, the
+签收 (respond_due_at) while it is 交办 and not signed for, and the resolve deadline (due_at) while
+it is in work. All three count for late; the last two for due soon.
 """
 
 import datetime as dt
@@ -11,22 +12,35 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Case as Choose
+from django.db.models import F, Q, When
 
 from gongzhi.cases.models import Case, SlaPolicy
 from gongzhi.cases.querysets import InClock
 from gongzhi.cases.workflow import CLOCK_STATUSES, Status
 
+# The statuses in which a case can be 已超时: in work (CLOCK_STATUSES), or filed and not assessed.
+LATE_STATUSES = CLOCK_STATUSES | {Status.RECEIVED}
+
+
+def unassessed_late_q(now: Any) -> Q:
+    """Filed (受理) and not assessed (研判) past its 研判 deadline (assess_due_at)."""
+    return Q(status=Status.RECEIVED, assess_due_at__lt=now)
+
 
 def overdue_q(now: Any) -> Q:
     """已超时, as the clock shows it red (cases_ui.sla_clock): past the case's deadline, or 交办
-    and not signed for (签收) past the response deadline."""
+    and not signed for (签收) past the response deadline, or not assessed past the 研判 one."""
     late = Q(due_at__lt=now) | Q(status=Status.DISPATCHED, respond_due_at__lt=now)
-    return Q(status__in=sorted(CLOCK_STATUSES)) & late
+    return (Q(status__in=sorted(CLOCK_STATUSES)) & late) | unassessed_late_q(now)
 
 
-def is_late(status: str, due_at: Any, respond_due_at: Any, now: Any) -> bool:
+def is_late(
+    status: str, due_at: Any, respond_due_at: Any, now: Any, assess_due_at: Any = None
+) -> bool:
     """`overdue_q` for one case's columns (a case in hand, or a row of a capped read)."""
+    if status == Status.RECEIVED:
+        return assess_due_at is not None and assess_due_at < now
     if status not in CLOCK_STATUSES:
         return False
     if due_at is not None and due_at < now:
@@ -36,17 +50,27 @@ def is_late(status: str, due_at: Any, respond_due_at: Any, now: Any) -> bool:
 
 def is_overdue(case: Case, now: Any) -> bool:
     """`overdue_q` for one case in hand (the case page, the API's case detail)."""
-    return is_late(case.status, case.due_at, case.respond_due_at, now)
+    return is_late(case.status, case.due_at, case.respond_due_at, now, case.assess_due_at)
 
 
-def overdue_halves(now: Any) -> tuple[Q, Q]:
-    """`overdue_q` as two disjoint halves, counted one after the other: past the deadline, or
-    not yet but 交办 and not signed for in time. Each is a range of case_active_scope_idx
-    (compound, status, due_at), so a count reads only the overdue cases, where the one OR
-    reads every running case in scope."""
+def late_since(now: Any) -> Choose:
+    """The deadline an overdue case (`overdue_q`) missed: 办理期限, else the 研判 deadline of an
+    unassessed case, else the 签收 one."""
+    return Choose(
+        When(due_at__lt=now, then=F("due_at")),
+        When(status=Status.RECEIVED, then=F("assess_due_at")),
+        default=F("respond_due_at"),
+    )
+
+
+def overdue_halves(now: Any) -> tuple[Q, Q, Q]:
+    """`overdue_q` as disjoint parts, counted one after the other: past the deadline; not yet
+    but 交办 and not signed for in time; or filed and not assessed in time. Each is a range of
+    case_active_scope_idx (compound, status, due_at; assess_due_at is in it too), so a count
+    reads only the overdue cases, where the one OR reads every running case in scope."""
     past_due = Q(status__in=sorted(CLOCK_STATUSES), due_at__lt=now)
     unsigned = Q(status=Status.DISPATCHED, due_at__gte=now, respond_due_at__lt=now)
-    return (past_due, unsigned)
+    return (past_due, unsigned, unassessed_late_q(now))
 
 
 def resolve_soon_q(now: Any) -> Q:

@@ -53,6 +53,7 @@ def queue_index_columns() -> list[Any]:
                 "due_at", "created_at", "id", "status", "compound", "sla_class", "channel",
                 "warn_at", "breached_at", "assigned_company", "assigned_level",
                 "termination_requested", "requester", "created_by", "is_public", "respond_due_at",
+                "assess_due_at",
             )
         ),
     ]  # fmt: skip
@@ -107,6 +108,10 @@ class Case(models.Model):
     )
     suggestion = models.JSONField("AI研判建议", default=dict, blank=True)  # G3: advice only
     assessed_at = models.DateTimeField(null=True, blank=True)
+    # 受理 + respond_minutes of the provisional class (sla.assess_due); none for a merged repeat.
+    assess_due_at = models.DateTimeField("研判期限", null=True, blank=True)
+    # When the sweep found assess_due_at missed with the case still unassessed (once per case).
+    assess_breached_at = models.DateTimeField("研判超时时间", null=True, blank=True)
 
     status = models.CharField(
         "状态", max_length=15, choices=Status.choices, default=Status.RECEIVED, db_index=True
@@ -209,6 +214,12 @@ class Case(models.Model):
                 condition=Q(status="dispatched") & RESPOND_UNFLAGGED,
                 name="case_respond_due_idx",
             ),
+            # The 研判 sweep: filed cases nobody assessed whose deadline is not flagged yet.
+            models.Index(
+                fields=["assess_due_at"],
+                condition=Q(status="received") & Q(assess_breached_at__isnull=True),
+                name="case_assess_due_idx",
+            ),
             models.Index(
                 fields=["visit_due_at"], condition=Q(status="resolved"), name="case_visit_due_idx"
             ),
@@ -269,6 +280,7 @@ class Case(models.Model):
                     "created_by",
                     "is_public",
                     "respond_due_at",
+                    "assess_due_at",
                 ],
                 condition=Q(IsActive()),
                 name="case_active_scope_idx",
@@ -342,6 +354,7 @@ class EventKind(models.TextChoices):
     SLA_WARNED = "sla_warned", _("即将超时")
     SLA_BREACHED = "sla_breached", _("超时")
     RESPOND_BREACHED = "respond_breached", _("响应超时")  # not signed for (签收) in time
+    ASSESS_OVERDUE = "assess_overdue", _("研判超时")  # filed, not assessed (研判) in time
     ESCALATED = "escalated", _("升级")
     AUTO_CLOSED = "auto_closed", _("自动办结")
     ATTACHMENT = "attachment", _("上传附件")

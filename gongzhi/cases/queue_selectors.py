@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from gongzhi.cases import policies
 from gongzhi.cases.deadlines import (  # is_overdue: importable from here as before
+    LATE_STATUSES,
     due_soon_halves,
     due_soon_q,
     is_overdue,  # noqa: F401
@@ -33,7 +34,6 @@ from gongzhi.cases.queue_search import (
     search_terms,
 )
 from gongzhi.cases.workflow import (
-    CLOCK_STATUSES,
     FINAL_STATUSES,
     OPEN_STATUSES,
     Status,
@@ -360,7 +360,7 @@ def queue_count(
 
 
 def _count_halves(now: Any, filters: dict[str, Any]) -> tuple[Q | None, ...]:
-    """已超时 in its two disjoint halves (`deadlines.overdue_halves`), each a range of
+    """已超时 in its disjoint parts (`deadlines.overdue_halves`), each a range of
     case_active_scope_idx; other filters: one whole (None)."""
     if filters.get("bucket") != "overdue" and not filters.get("overdue"):
         return (None,)
@@ -484,7 +484,7 @@ def overdue_toggle_count(
         return paginator.cap + 1 if paginator.capped else found
     bucket, status = filters.get("bucket"), filters.get("status")
     statuses = [status] if isinstance(status, str) else status
-    if bucket in ("resolved", "closed") or (statuses and not set(statuses) & CLOCK_STATUSES):
+    if bucket in ("resolved", "closed") or (statuses and not set(statuses) & LATE_STATUSES):
         return 0  # no clock runs in these statuses: nothing is late
     others = [k for k, v in filters.items() if k not in ("bucket", "order") and v]
     if counts is not None and not others and bucket in (None, "open", "overdue"):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.cases.choices import DEFAULT_SLA_CLASS, Channel, SlaClass
 from gongzhi.cases.models import Case, CaseEvent, EventKind, SlaPolicy
+from gongzhi.cases.workflow import Status
 from gongzhi.core.calendar import WorkingCalendar, add_clock_hours
 
 
@@ -54,6 +55,33 @@ def default_class(*, channel: str, category: str, suggested: str = "") -> str:
     if suggested in SlaClass.values:
         return suggested
     return DEFAULT_SLA_CLASS.get(category, SlaClass.GENERAL)
+
+
+def provisional_class(case: Case) -> str:
+    """The class a case's clock runs by: its own from 研判, else the one 研判 defaults to
+    (`default_class`, with the AI's suggested class if it has one). Before 研判 it stands in
+    for the class a person will set (the 研判 deadline, notices.is_pressing)."""
+    if case.sla_class:
+        return case.sla_class
+    suggestion = case.suggestion if isinstance(case.suggestion, dict) else {}
+    suggested = suggestion.get("sla_class")
+    return default_class(
+        channel=case.channel,
+        category=case.category,
+        suggested=suggested if isinstance(suggested, str) else "",
+    )
+
+
+def assess_due(case: Case) -> dt.datetime | None:
+    """研判期限 of a case being filed: 受理 (`created_at`) plus the `respond_minutes` of its
+    provisional class (物业类 15 minutes, 信访类 15 days: S3's 受理 deadline), in clock
+    minutes. None for a merged repeat (S6: no new clock) or a class without a policy row."""
+    if case.status == Status.MERGED:
+        return None
+    policy = SlaPolicy.objects.filter(code=provisional_class(case)).first()
+    if policy is None:
+        return None
+    return case.created_at + dt.timedelta(minutes=policy.respond_minutes)
 
 
 def petition_extensions(case: Case) -> tuple[int, dt.datetime | None]:

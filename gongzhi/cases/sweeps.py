@@ -1,6 +1,7 @@
 """Periodic SLA sweeps (S3/S4/S5), each `f(now) -> int` and idempotent by compare-and-swap.
 
-Each sweep selects only the cases whose warn_at/respond_due_at/due_at/visit_due_at has passed
+Each sweep selects only the cases whose assess_due_at/warn_at/respond_due_at/due_at/visit_due_at
+has passed
 (or, for the warning before a 签收 deadline, is near), through the partial indexes on Case, so its
 cost follows the number of due cases, not all cases.
 """
@@ -156,6 +157,78 @@ def sweep_respond_breaches(now: dt.datetime) -> int:
     return sum(case_flag_respond_breach(case=case, now=now) for case in due[:BATCH])
 
 
+class AwaitingAssessment(_InlineSQL):
+    """`status = 'received'` (受理, not yet 研判) written as case_assess_due_idx writes it."""
+
+    columns = ("status",)
+    sql = f"{{0}} = '{Status.RECEIVED.value}'"
+    output_field = BooleanField()
+    conditional = True
+
+
+def assess_breach_candidates(now: dt.datetime) -> QuerySet[Case]:
+    """Served by the partial index case_assess_due_idx (filed, not assessed, deadline not yet
+    flagged), earliest 研判 deadline first."""
+    return Case.objects.filter(
+        AwaitingAssessment(), assess_breached_at__isnull=True, assess_due_at__lte=now
+    ).order_by("assess_due_at", "id")
+
+
+def _window(minutes: float) -> str:
+    """The 研判 window in words: "15分钟", "2小时", "15天"."""
+    minutes = round(minutes)
+    if minutes >= 24 * 60 and minutes % (24 * 60) == 0:
+        return f"{minutes // (24 * 60)}天"
+    if minutes >= 60 and minutes % 60 == 0:
+        return f"{minutes // 60}小时"
+    return f"{minutes}分钟"
+
+
+def _flag_assess_one(case: Case, now: dt.datetime) -> bool:
+    """A filed case nobody assessed (研判) by assess_due_at: one 研判超时 event, and the community
+    and street staff over it are told (urgently when it is pressing, notices.ACTION_KINDS);
+    exactly once per case, by compare-and-swap on (still received, not yet flagged). Assessing
+    or merging it stops this clock for good: a reopened or re-dispatched case never restarts it."""
+    due = case.assess_due_at
+    with transaction.atomic():
+        won = Case.objects.filter(
+            pk=case.pk, status=Status.RECEIVED, assess_due_at=due, assess_breached_at=None
+        ).update(assess_breached_at=now, updated_at=now)
+        if not won:
+            return False
+        case.assess_breached_at = now
+        due_local = due.astimezone(local_zone())
+        window = _window((due - case.created_at).total_seconds() / 60)
+        CaseEvent.objects.create(
+            case=case,
+            kind=EventKind.ASSESS_OVERDUE,
+            old_status=case.status,
+            new_status=case.status,
+            note=f"受理后超过研判时限（{window}，{due_local:%m-%d %H:%M}）仍未研判",
+            payload={"assess_due_at": due.isoformat()},
+            created_at=now,
+        )
+        notices.send(
+            notices.supervisors(case),
+            case=case,
+            kind="case.assess_overdue",
+            title="诉求超过研判时限仍未研判，请尽快研判交办",
+            body=(
+                f"诉求 {case.number} 受理已超过研判时限（{window}），尚未研判，请尽快研判交办。"
+                f"研判期限 {due_local:%Y-%m-%d %H:%M}。"
+            ),
+            key=f"assess_overdue:{due.isoformat()}",
+        )
+    return True
+
+
+def sweep_assess_breaches(now: dt.datetime) -> int:
+    """Filed cases nobody assessed (研判) by assess_due_at: a 研判超时 event and notices to the
+    community workers and street officers over the compound, once per case."""
+    due = assess_breach_candidates(now).select_related("compound")
+    return sum(_flag_assess_one(case, now) for case in due[:BATCH])
+
+
 def sweep_breaches(now: dt.datetime) -> int:
     """Breached cases escalate one level, exactly once per breach."""
     due = breach_candidates(now).select_related("compound")
@@ -206,7 +279,8 @@ def sweep_missing_suggestions(now: dt.datetime) -> int:
 def run_all(now: dt.datetime) -> int:
     """The one entry in settings.GONGZHI_SWEEPS."""
     return (
-        sweep_warnings(now)
+        sweep_assess_breaches(now)
+        + sweep_warnings(now)
         + sweep_respond_warnings(now)
         + sweep_respond_breaches(now)
         + sweep_breaches(now)

@@ -19,15 +19,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Case as Choose
-from django.db.models import Count, F, Max, Q, Sum, When
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from gongzhi.cases import metrics
 from gongzhi.cases.choices import Category, Channel, Level
-from gongzhi.cases.deadlines import overdue_q
+from gongzhi.cases.deadlines import late_since, overdue_q
 from gongzhi.cases.forms.fields import community_label
 from gongzhi.cases.forms.hot_topics import calendar_window
 from gongzhi.cases.metrics import RATES, CaseMetrics, Grouping, Ratio
@@ -315,9 +314,9 @@ def _supervision(cases: Any, month: Month, now: dt.datetime) -> Supervision:
 
 
 def _most_overdue(cases: Any, now: dt.datetime) -> list[OverdueRow]:
-    """The open cases longest past a deadline: past 办理期限, else past 签收期限 (one query).
-    Named columns only: never the requester (S9)."""
-    since = Choose(When(due_at__lt=now, then=F("due_at")), default=F("respond_due_at"))
+    """The open cases longest past a deadline: past 办理期限, else past 研判 or 签收期限 (one
+    query). Named columns only: never the requester (S9)."""
+    since = late_since(now)
     rows = (
         cases.filter(overdue_q(now))
         .annotate(late_since=since)

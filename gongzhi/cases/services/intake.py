@@ -14,7 +14,7 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongzhi.cases import policies, triage_link
+from gongzhi.cases import policies, sla, triage_link
 from gongzhi.cases.attachments import checked_content, stored_name
 from gongzhi.cases.choices import (
     NOT_ACCEPTED_CHANNEL,
@@ -266,7 +266,7 @@ def create_case(
             raise ValidationError({"duplicate_of": _("只能并入本小区尚未办结的诉求")})
     now = timezone.now()
     created_at = created_at or now
-    case = Case.objects.create(
+    case = Case(
         number=next_number(created_at),
         channel=channel,
         type=type,
@@ -293,6 +293,8 @@ def create_case(
         created_at=created_at,
         updated_at=now,
     )
+    case.assess_due_at = sla.assess_due(case)  # 研判期限 from 受理 (none for a merged repeat)
+    case.save(force_insert=True)
     add_event(case, kind=EventKind.FILED, actor=actor, payload={"channel": channel})
     for photo in photos:
         save_attachment(

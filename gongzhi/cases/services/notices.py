@@ -6,7 +6,8 @@ from typing import Any
 
 from django.db.models import Q
 
-from gongzhi.cases.choices import DEFAULT_SLA_CLASS, Channel, Level, SlaClass, Urgency, source_label
+from gongzhi.cases import sla
+from gongzhi.cases.choices import Level, Urgency, source_label
 from gongzhi.cases.config_models import SlaPolicy
 from gongzhi.cases.models import Case
 from gongzhi.cases.workflow import Status
@@ -35,6 +36,7 @@ ACTION_KINDS = frozenset(
         "case.created",  # the desk's notice of a newly filed case (the requester's is held)
         "case.assigned",
         "case.respond_overdue",
+        "case.assess_overdue",  # filed and not assessed (研判) in time
         "case.deadline_warning",
         "case.escalated",
         "case.returned",
@@ -132,25 +134,12 @@ def is_pressing(case: Case) -> bool:
         urgencies.add(suggestion.get("urgency"))
     if urgencies & {Urgency.URGENT, Urgency.CRITICAL}:
         return True
-    policy = SlaPolicy.objects.filter(code=_clock_class(case, suggestion)).first()
+    policy = SlaPolicy.objects.filter(code=sla.provisional_class(case)).first()
     return (
         policy is not None
         and policy.clock == SlaPolicy.Clock.HOURS
         and 0 < (policy.resolve_hours or 0) <= NIGHT_CLOCK_HOURS
     )
-
-
-def _clock_class(case: Case, suggestion: dict) -> str:
-    if case.sla_class:
-        return case.sla_class
-    suggested = suggestion.get("sla_class")
-    if suggested == SlaClass.EMERGENCY:
-        return SlaClass.EMERGENCY
-    if case.channel == Channel.PETITION:
-        return SlaClass.PETITION
-    if suggested in SlaClass.values:
-        return suggested
-    return DEFAULT_SLA_CLASS.get(case.category, SlaClass.GENERAL)
 
 
 def _tell_repeats(case: Case, *, kind: str, key: str) -> None:

@@ -73,8 +73,11 @@ def sla_clock(case: Any) -> Clock:
 
     - awaiting 签收: "待签收，剩余 8 分钟", then, red, "签收已超时 12 分钟";
     - then the resolve deadline: "剩余 23 小时 44 分", then, red, "已超时 3 小时";
-    - a resolve deadline missed before anyone signed for the case: red, "已超时 …，仍未签收".
+    - a resolve deadline missed before anyone signed for the case: red, "已超时 …，仍未签收";
+    - filed and not assessed: "待研判，剩余 10 分钟", then, red, "研判已超时 5 分钟".
     """
+    if case.status == Status.RECEIVED and case.assess_due_at is not None:
+        return _assess_clock(case.assess_due_at, timezone.now())
     if case.status not in CLOCK_STATUSES or case.due_at is None:
         return Clock(False, False, "")
     now = timezone.now()
@@ -92,6 +95,14 @@ def sla_clock(case: Any) -> Clock:
         text = _("待签收，剩余 %(span)s") % {"span": _span(to_respond)}
         return Clock(True, False, text, respond_due, respond_due)
     return Clock(True, False, _("剩余 %(span)s") % {"span": _span(left)}, case.due_at)
+
+
+def _assess_clock(due: dt.datetime, now: dt.datetime) -> Clock:
+    """The 研判 deadline of a filed case nobody has assessed yet (sla.assess_due)."""
+    left = (due - now).total_seconds()
+    if left < 0:
+        return Clock(True, True, _("研判已超时 %(span)s") % {"span": _late(-left)}, due)
+    return Clock(True, False, _("待研判，剩余 %(span)s") % {"span": _span(left)}, due)
 
 
 @register.filter

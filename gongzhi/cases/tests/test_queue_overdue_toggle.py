@@ -184,8 +184,8 @@ def test_the_overdue_count_costs_at_most_one_query_more(street, personas) -> Non
         ({"bucket": "open", "order": "urgency"}, 0),
         ({"bucket": "open", "channel": Channel.GRID_WORKER, "order": "urgency"}, 0),
         # 全部 with a filter: its page counts part by part, so does this (the parts' exists
-        # check, then each half of 已超时 from the index).
-        ({"bucket": None, "channel": Channel.GRID_WORKER, "order": "urgency"}, 3),
+        # check, then each of the three parts of 已超时 from the index).
+        ({"bucket": None, "channel": Channel.GRID_WORKER, "order": "urgency"}, 4),
     ):
         counts = selectors.queue_counts(user, now=now)
         paginator = selectors.queue_paginator(user, 20, counts=counts, now=now, **filters)

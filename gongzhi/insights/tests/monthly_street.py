@@ -19,7 +19,8 @@ where UTC and local dates differ.
 
 October for the street: 7 cases (September 1); 办结 1 (o1); 在办 6; 响应率 1/3 (o1 of o1, o2,
 o3); 12345 2, 网格员 4, 线上 1; 设施设备维修 2 (o1, o2), 市政道路 1, 未研判 4. Overdue on 15 Nov:
-o2 and o3. One hot topic: t1, t2, t3 (A 2, C 1; 1-15 Oct 2, 16-31 Oct 1).
+o2 and o3, and the six cases never assessed (past their 研判期限). One hot topic: t1, t2, t3
+(A 2, C 1; 1-15 Oct 2, 16-31 Oct 1).
 """
 
 import datetime as dt

@@ -123,9 +123,12 @@ def test_timeouts_escalations_whistles_and_supervision(client, october):
     assert (s.breached.current, s.escalated.current) == (1, 1)
     assert (s.whistled.current, s.supervised.current) == (1, 1)
     assert s.respond_breached.current == 0
-    assert s.overdue_total == 2
+    # Past a deadline on 15 Nov: o2 and o3, and the six cases nobody assessed by their 研判期限.
+    assert s.overdue_total == 8
     rows = {row.number: row for row in s.overdue}
-    assert set(rows) == {october.o2.number, october.o3.number}
+    unassessed = {c.number for c in (*october.topic, october.o4, october.s1, october.n1)}
+    assert set(rows) == {october.o2.number, october.o3.number} | unassessed
+    assert {(rows[n].category, rows[n].party) for n in unassessed} == {("未研判", "—")}
     o2 = rows[october.o2.number]
     assert (o2.category, o2.compound, o2.supervised) == ("设施设备维修", "A小区", True)
     assert o2.party == f"社区（原承办：{october.p.company_x.name}）"
@@ -179,7 +182,8 @@ def test_a_party_member_reads_their_compound_only(client, october):
     assert report.area.name == "A小区"
     assert report.overview.filed.current == 4  # o1, o2, t1, t2
     assert report.places == []
-    assert {r.number for r in report.supervision.overdue} == {october.o2.number}
+    unassessed = {c.number for c in (*october.topic[:2], october.s1, october.n1)}  # 研判期限
+    assert {r.number for r in report.supervision.overdue} == {october.o2.number} | unassessed
 
 
 @pytest.mark.parametrize("who", ["community_worker", "party_a"])

@@ -1,0 +1,192 @@
+"""The 研判 deadline (S3 "15分钟响应", 信访 受理 within 15 days): a filed case nobody assesses gets
+a clock at filing from its provisional SLA class; the scheduler records one 研判超时 event and
+tells the community and street staff once; the queue shows it red under 已超时. Assessing or
+merging it stops the clock; a merged repeat (S6) never gets one."""
+
+import datetime as dt
+import io
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import Client
+
+from gongzhi.cases import selectors, services, sweeps
+from gongzhi.cases.choices import Category, Channel, SlaClass, Urgency
+from gongzhi.cases.models import Case, CaseEvent
+from gongzhi.cases.workflow import Status
+from gongzhi.core.models import Notification
+from gongzhi.org.testing import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+SH = ZoneInfo("Asia/Shanghai")
+FILED = dt.datetime(2026, 11, 2, 3, 0, tzinfo=SH)  # 3 a.m.: the staff's quiet hours
+KIND = "case.assess_overdue"
+
+
+def _file(make, when: dt.datetime = FILED, **kw) -> Case:
+    with time_machine.travel(when, tick=False):
+        return make.received(**kw)
+
+
+def _overdue_events(case: Case) -> int:
+    return CaseEvent.objects.filter(case=case, kind="assess_overdue").count()
+
+
+def _told() -> list[str]:
+    return sorted(n.recipient.username for n in Notification.objects.filter(kind=KIND))
+
+
+def _page(user, when: dt.datetime, params: dict) -> str:
+    with time_machine.travel(when, tick=False):
+        client = Client()
+        assert client.login(username=user.username, password=PASSWORD)
+        return client.get("/cases/", params).content.decode()
+
+
+def test_an_unassessed_property_case_is_flagged_once_and_the_desk_is_woken(make, personas) -> None:
+    case = _file(make, category=Category.REPAIR)  # 物业类: 15 minutes to 研判
+    assert case.assess_due_at == FILED + dt.timedelta(minutes=15)
+    assert sweeps.sweep_assess_breaches(FILED + dt.timedelta(minutes=14)) == 0  # not yet
+    with time_machine.travel(FILED + dt.timedelta(minutes=16), tick=False):
+        call_command("run_scheduler", "--once", stdout=io.StringIO(), stderr=io.StringIO())
+    assert _overdue_events(case) == 1
+    event = CaseEvent.objects.get(case=case, kind="assess_overdue")
+    assert event.get_kind_display() == "研判超时"
+    assert "超过研判时限（15分钟" in event.note
+    case.refresh_from_db()
+    assert case.status == Status.RECEIVED
+    assert case.assess_breached_at == FILED + dt.timedelta(minutes=16)
+    # The community worker and the street officer over the compound, once each; not the grid
+    # worker who filed it, nor the property company (not theirs until dispatched, S9).
+    assert _told() == sorted([personas.community_worker.username, personas.street_officer.username])
+    notice = Notification.objects.get(kind=KIND, recipient=personas.community_worker)
+    assert f"诉求 {case.number} 受理已超过研判时限（15分钟），尚未研判" in notice.body
+    assert notice.urgent  # 物业类 (24 h in clock hours) reaches staff at 3 a.m.
+    # A second pass, or a later one, does nothing more.
+    assert sweeps.sweep_assess_breaches(FILED + dt.timedelta(minutes=17)) == 0
+    assert sweeps.run_all(FILED + dt.timedelta(hours=3)) >= 0
+    assert _overdue_events(case) == 1 and len(_told()) == 2
+
+
+def test_an_assessed_or_merged_case_is_never_flagged(make, personas) -> None:
+    assessed = _file(make, category=Category.REPAIR)
+    original = _file(make, title="电梯停运", content="2栋电梯停了")
+    merged = _file(make, title="电梯又停了", content="2栋电梯还是停着")
+    with time_machine.travel(FILED + dt.timedelta(minutes=5), tick=False):
+        services.case_assess(
+            case=assessed, actor=personas.community_worker, category=Category.REPAIR,
+            sla_class=SlaClass.PROPERTY, urgency=Urgency.NORMAL,
+        )  # fmt: skip
+        services.case_merge(case=merged, actor=personas.community_worker, original=original.number)
+    later = FILED + dt.timedelta(days=1)
+    assert sweeps.sweep_assess_breaches(later) == 1  # only the original, still unassessed
+    assert (_overdue_events(assessed), _overdue_events(merged)) == (0, 0)
+    assert _overdue_events(original) == 1
+    late = selectors.case_queue(personas.community_worker, now=later, overdue=True)
+    assert {c.pk for c in late} == {original.pk}
+
+
+def test_a_petition_has_fifteen_days_and_a_general_case_two_hours(make, personas) -> None:
+    petition = _file(make, channel=Channel.PETITION)
+    general = _file(make, title="咨询停车办法", content="想了解小区停车办法")
+    assert petition.assess_due_at == FILED + dt.timedelta(days=15)
+    assert general.assess_due_at == FILED + dt.timedelta(hours=2)
+    assert sweeps.sweep_assess_breaches(FILED + dt.timedelta(days=14)) == 1  # the general one
+    assert _overdue_events(petition) == 0
+    assert sweeps.sweep_assess_breaches(FILED + dt.timedelta(days=15, minutes=1)) == 1
+    assert "15天" in CaseEvent.objects.get(case=petition, kind="assess_overdue").note
+    # 信访类 runs in days: its notice waits for the staff's quiet hours to end.
+    assert not Notification.objects.get(
+        kind=KIND, recipient=personas.community_worker, body__contains=petition.number
+    ).urgent
+
+
+def test_the_queue_shows_the_unassessed_case_red_under_overdue(make, personas) -> None:
+    case = _file(make, category=Category.REPAIR)
+    user = personas.community_worker
+    before = _page(user, FILED + dt.timedelta(minutes=10), {})
+    assert case.number in before and "待研判，剩余 5 分钟" in before
+    assert case.number not in _page(user, FILED + dt.timedelta(minutes=10), {"overdue": "on"})
+    # Past the 研判 deadline, before any sweep ran: red in the queue and under 已超时.
+    after = FILED + dt.timedelta(minutes=20)
+    page = _page(user, after, {"overdue": "on"})
+    assert case.number in page and "研判已超时 5 分钟" in page and "gz-overdue" in page
+    assert case.number in _page(user, after, {"bucket": "overdue"})
+    assert selectors.queue_counts(user, now=after)["overdue"] == 1
+    assert selectors.queue_count(user, now=after, status=Status.RECEIVED, overdue=True) == 1
+    assert selectors.is_overdue(case, after)  # the case page and the API say so too
+
+
+def test_a_repeat_merged_at_filing_has_no_deadline(make, personas) -> None:
+    original = _file(make, category=Category.REPAIR)
+    repeat = _file(make, duplicate_of=original, requester=personas.resident_b)
+    assert repeat.status == Status.MERGED and repeat.assess_due_at is None
+    assert sweeps.sweep_assess_breaches(FILED + dt.timedelta(days=30)) == 1  # the original
+    assert _overdue_events(repeat) == 0
+
+
+def test_an_imported_hotline_order_gets_the_same_deadline(personas) -> None:
+    from gongzhi.cases.imports import import_hotline
+    from gongzhi.cases.tests.test_imports import GOOD, xlsx
+
+    with time_machine.travel(dt.datetime(2026, 11, 22, 9, 0, tzinfo=SH), tick=False):
+        import_hotline(xlsx(GOOD[:1]))  # received 11-20 09:30, its own deadline 11-27
+    case = Case.objects.get(external_order_no="12345-0001")
+    # Provisional 一般类 (no category, deferred AI suggestion): two hours from 受理.
+    assert case.assess_due_at == dt.datetime(2026, 11, 20, 11, 30, tzinfo=SH)
+
+
+def test_the_monthly_list_of_overdue_cases_counts_from_the_missed_assess_deadline(
+    make, personas
+) -> None:
+    from gongzhi.insights.monthly import _most_overdue
+
+    case = _file(make, category=Category.REPAIR)
+    [row] = _most_overdue(Case.objects.all(), FILED + dt.timedelta(days=1, minutes=15))
+    assert row.number == case.number and str(row.days) == "1.0"
+
+
+@pytest.fixture
+def at_scale():
+    """On SQLite, planner statistics like those of a million cases with a few unflagged 研判
+    deadlines (see test_respond_breach.at_scale); forgotten afterwards."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE cases_case")
+            cursor.execute("DELETE FROM sqlite_stat1 WHERE tbl = 'cases_case'")
+            cursor.execute("PRAGMA index_list(cases_case)")
+            [status_idx] = [
+                row[1] for row in cursor.fetchall() if row[1].startswith("cases_case_status_")
+            ]
+            cursor.executemany(
+                "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('cases_case', %s, %s)",
+                [(status_idx, "1000000 100000"), ("case_assess_due_idx", "20 1")],
+            )
+        connection.close()
+    yield
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM sqlite_stat1 WHERE tbl = 'cases_case'")
+        connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_assess_sweep_reads_its_partial_index(make, at_scale) -> None:
+    """Its cost follows the few filed cases whose 研判 deadline is not flagged yet."""
+    query = sweeps.assess_breach_candidates(FILED)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'cases_case'"
+                " AND indexname LIKE 'cases_case_status_%%'"
+            )
+            for (name,) in cursor.fetchall():
+                cursor.execute(f'DROP INDEX "{name}"')
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = query.explain()
+        transaction.set_rollback(True)
+    assert "case_assess_due_idx" in plan, plan
