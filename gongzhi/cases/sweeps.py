@@ -1,9 +1,8 @@
 """Periodic SLA sweeps (S3/S4/S5), each `f(now) -> int` and idempotent by compare-and-swap.
 
-Each sweep selects only the cases whose assess_due_at/warn_at/respond_due_at/due_at/visit_due_at
-has passed
-(or, for the warning before a 签收 deadline, is near), through the partial indexes on Case, so its
-cost follows the number of due cases, not all cases.
+Each sweep selects only the cases whose assess_due_at, warn_at, respond_due_at, due_at or
+visit_due_at has passed (or, for the warning before a 签收 deadline, is near), through the partial
+indexes on Case, so its cost follows the number of due cases, not all cases.
 """
 
 import datetime as dt
