@@ -22,14 +22,12 @@ def _default_language():
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
-    """A transactional test's flush (live-server browser tests too) deletes the default SLA
-    policies a data migration wrote; put them back for whatever test runs next in this process,
-    in any directory (xdist may run any file after it)."""
+    """A transactional test's flush deletes the default SLA policies a data migration wrote;
+    put them back for whatever test runs next in this process, in any directory (xdist may run
+    any file after it). Live-server browser tests put them back in their own fixture."""
     result = yield
     marker = item.get_closest_marker("django_db")
-    transactional = marker is not None and marker.kwargs.get("transaction")
-    flushes = {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
-    if (transactional or flushes) and nextitem is not None:
+    if marker is not None and marker.kwargs.get("transaction") and nextitem is not None:
         with item.config.stash[blocking_manager_key].unblock():
             ensure_default_policies()
     return result

@@ -145,7 +145,7 @@ _TILES = (
 )
 _HINTS = {
     "open": gettext_lazy("未办结，不含待回访"),
-    "overdue": gettext_lazy("过了办理或签收期限"),
+    "overdue": gettext_lazy("过了研判、签收或办理期限"),
     "warning": gettext_lazy("办理或签收期限临近"),
     "unassessed": gettext_lazy("已受理，待研判"),
     "supervised": gettext_lazy("已督办，未办结"),

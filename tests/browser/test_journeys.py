@@ -14,7 +14,7 @@ import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from gongzhi.cases import sweeps, triage_link
+from gongzhi.cases import services, sweeps, triage_link
 from gongzhi.cases.imports import COLUMNS
 from gongzhi.cases.models import Case
 from gongzhi.cases.sla import ensure_default_policies
@@ -268,6 +268,14 @@ def test_an_overdue_case_escalates_and_the_street_sees_it_in_red(
         content="建议在小区门口增设快递柜。",
         name="赵六",
         phone="13700002222",
+    )
+    # The calm one is assessed (研判) in time, by the community, so no clock of it runs out.
+    services.case_assess(
+        case=Case.objects.get(number=calm),
+        actor=personas.community_worker,
+        category="other",
+        sla_class="general",
+        urgency="normal",
     )
     open_from_queue(worker, url, late)
     with worker.expect_navigation():
