@@ -231,6 +231,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Notifications and the scheduler (gongzhi.core.notifications) ---------------------------
 GONGZHI_SITE_URL = os.environ.get("GONGZHI_SITE_URL", "")  # absolute links in emails
+# The public address of the site, for links that must be absolute wherever they are read: the
+# tracking link (/track/…) in a text message to a requester without an account.
+GONGZHI_PUBLIC_BASE_URL = os.environ.get(
+    "GONGZHI_PUBLIC_BASE_URL", GONGZHI_SITE_URL or "http://127.0.0.1:8000"
+)
 GONGZHI_SMS_BACKEND = os.environ.get(
     "GONGZHI_SMS_BACKEND", "gongzhi.core.notifications.sms.ConsoleSmsBackend"
 )
@@ -241,6 +246,8 @@ GONGZHI_SMS_ALIYUN = {
     "access_key_secret": os.environ.get("GONGZHI_SMS_ALIYUN_SECRET", ""),
     "sign_name": os.environ.get("GONGZHI_SMS_ALIYUN_SIGN_NAME", ""),
     "template_code": os.environ.get("GONGZHI_SMS_ALIYUN_TEMPLATE", ""),
+    # ${title} and ${link}: the texts to requesters without an account (their tracking link).
+    "template_code_link": os.environ.get("GONGZHI_SMS_ALIYUN_TEMPLATE_LINK", ""),
     "region": os.environ.get("GONGZHI_SMS_ALIYUN_REGION", "cn-hangzhou"),
 }
 # When a notification's email and text message go out: "scheduler" (the default) at the

@@ -33,6 +33,7 @@ class SlaPolicyAdmin(AuditedConfigAdmin):
         "resolve_hours",
         "resolve_working_days",
         "escalation_hours",
+        "escalation_working_days",
         "max_extensions",
         "auto_close_days",
     )

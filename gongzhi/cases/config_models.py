@@ -22,6 +22,9 @@ class SlaPolicy(models.Model):
     resolve_hours = models.PositiveIntegerField("处置时限（小时）", null=True, blank=True)
     resolve_working_days = models.PositiveIntegerField("处置时限（工作日）", null=True, blank=True)
     escalation_hours = models.PositiveIntegerField("升级后上一级处置时限（小时）", default=24)
+    escalation_working_days = models.PositiveIntegerField(
+        "升级后上一级处置时限（工作日）", null=True, blank=True
+    )
     warn_percent = models.PositiveSmallIntegerField(
         "到期预警（剩余时限百分比）", default=20, help_text="剩余时间少于时限的该比例时预警"
     )
@@ -41,6 +44,17 @@ class SlaPolicy(models.Model):
                 ),
                 name="sla_policy_resolve_matches_clock",
                 violation_error_message="按小时计时须填写处置小时数，按工作日计时须填写工作日数",
+            ),
+            models.CheckConstraint(
+                # NULL > 0 is unknown, which a CHECK lets through: say "not null" outright.
+                condition=Q(clock="hours")
+                | Q(
+                    clock="working_days",
+                    escalation_working_days__isnull=False,
+                    escalation_working_days__gt=0,
+                ),
+                name="sla_policy_escalation_matches_clock",
+                violation_error_message="按工作日计时须填写升级后上一级的处置时限（工作日）",
             ),
             models.CheckConstraint(
                 condition=Q(warn_percent__lte=90), name="sla_policy_warn_percent_range"

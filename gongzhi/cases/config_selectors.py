@@ -25,21 +25,26 @@ def duration_label(minutes: int) -> str:
     return ngettext("%(n)d 分钟", "%(n)d 分钟", minutes) % {"n": minutes}
 
 
+def _working_days(days: int) -> str:
+    return ngettext("%(n)d 个工作日", "%(n)d 个工作日", days) % {"n": days}
+
+
 def sla_policies() -> list[dict[str, Any]]:
     """Each SLA class with its figures written for people."""
     rows = []
     for policy in SlaPolicy.objects.order_by("id"):
         if policy.clock == SlaPolicy.Clock.WORKING_DAYS:
-            days = policy.resolve_working_days or 0
-            resolve = ngettext("%(n)d 个工作日", "%(n)d 个工作日", days) % {"n": days}
+            resolve = _working_days(policy.resolve_working_days or 0)
+            escalation = _working_days(policy.escalation_working_days or 0)
         else:
             resolve = duration_label((policy.resolve_hours or 0) * 60)
+            escalation = duration_label(policy.escalation_hours * 60)
         rows.append(
             {
                 "policy": policy,
                 "respond": duration_label(policy.respond_minutes),
                 "resolve": resolve,
-                "escalation": duration_label(policy.escalation_hours * 60),
+                "escalation": escalation,
             }
         )
     return rows

@@ -3,7 +3,7 @@ deadlines, not from the sweeps' flags, so that they are right before the schedul
 
 A case has three clocks (S3): the 研判 (assess_due_at) while it is filed and not assessed, the
 签收 (respond_due_at) while it is 交办 and not signed for, and the resolve deadline (due_at) while
-it is in work. All three count for late; the last two for due soon.
+it is in work. All three count for late and for due soon.
 """
 
 import datetime as dt
@@ -111,13 +111,20 @@ def respond_soon_q(now: Any, leads: dict[dt.timedelta, list[str]] | None = None)
     return Q(status=Status.DISPATCHED, respond_due_at__gte=now) & within
 
 
+def assess_soon_q(now: Any) -> Q:
+    """Filed, not assessed, the 研判 deadline still ahead and its warning time (warn_at, set at
+    filing from the class's lead) come. Disjoint from the other two (another status)."""
+    return Q(status=Status.RECEIVED, assess_due_at__gte=now, warn_at__lte=now)
+
+
 def due_soon_q(now: Any) -> Q:
-    """即将超时: either deadline is near and not yet passed."""
-    return resolve_soon_q(now) | respond_soon_q(now)
+    """即将超时: the running deadline (研判, 签收 or the resolve one) is near, not yet passed."""
+    return resolve_soon_q(now) | respond_soon_q(now) | assess_soon_q(now)
 
 
-def due_soon_halves(now: Any) -> tuple[Q, Q]:
-    """`due_soon_q` as two disjoint halves (as `overdue_halves`, for the counts): the resolve
-    deadline is near; or not that, but the 签收 deadline is (a range of the dispatched cases)."""
+def due_soon_halves(now: Any) -> tuple[Q, Q, Q]:
+    """`due_soon_q` as disjoint parts (as `overdue_halves`, for the counts): the resolve
+    deadline is near; or not that, but the 签收 deadline is (a range of the dispatched cases);
+    or the 研判 one of a filed case."""
     resolve_soon = resolve_soon_q(now)
-    return (resolve_soon, respond_soon_q(now) & ~resolve_soon)
+    return (resolve_soon, respond_soon_q(now) & ~resolve_soon, assess_soon_q(now))

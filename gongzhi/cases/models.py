@@ -108,7 +108,7 @@ class Case(models.Model):
     )
     suggestion = models.JSONField("AI研判建议", default=dict, blank=True)  # G3: advice only
     assessed_at = models.DateTimeField(null=True, blank=True)
-    # 受理 + respond_minutes of the provisional class (sla.assess_due); none for a merged repeat.
+    # 受理 + respond_minutes of the provisional class (sla.assess_window); none for a merged repeat.
     assess_due_at = models.DateTimeField("研判期限", null=True, blank=True)
     # When the sweep found assess_due_at missed with the case still unassessed (once per case).
     assess_breached_at = models.DateTimeField("研判超时时间", null=True, blank=True)
@@ -155,6 +155,7 @@ class Case(models.Model):
     respond_warned_at = models.DateTimeField("签收预警时间", null=True, blank=True)
     clock_started_at = models.DateTimeField(null=True, blank=True)  # start of the current window
     due_at = models.DateTimeField("办理期限", null=True, blank=True)
+    # The warning of the running deadline: the 研判 one while filed (受理), then due_at's.
     warn_at = models.DateTimeField(null=True, blank=True)
     warned_at = models.DateTimeField(null=True, blank=True)
     breached_at = models.DateTimeField("超时时间", null=True, blank=True)  # of the current due_at

@@ -368,8 +368,8 @@ def _count_halves(now: Any, filters: dict[str, Any]) -> tuple[Q | None, ...]:
 
 
 def _soon_halves(now: Any, filters: dict[str, Any]) -> tuple[Q | None, ...]:
-    """即将超时 in its two disjoint halves (`deadlines.due_soon_halves`): the resolve deadline
-    near, or else the 签收 deadline near; other buckets: one whole (None)."""
+    """即将超时 in its disjoint parts (`deadlines.due_soon_halves`): the resolve, 签收 or 研判
+    deadline near; other buckets: one whole (None)."""
     return due_soon_halves(now) if filters.get("bucket") == "warning" else (None,)
 
 

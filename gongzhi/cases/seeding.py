@@ -108,6 +108,8 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀英华慧建国红霞平刚桂兰"
 REPLY = "经现场核实，已安排专人处理完毕，后续将加强日常巡查。"
 SUPERVISION = "已超时限，请加快办理并及时反馈进度"
+# The notes of a seeded 研判 warning and 研判超时.
+ASSESS_SOON, ASSESS_LATE = "即将超过研判时限", "受理后超过研判时限仍未研判"
 # 督办: the share of unfinished cases a supervisor flags, late ones far more often.
 SUPERVISED_IF_LATE, SUPERVISED_OTHERWISE = 0.5, 0.02
 
@@ -212,7 +214,7 @@ class CaseFactory:
         self.channel, self.type = _Weighted(CHANNEL_WEIGHTS), _Weighted(TYPE_WEIGHTS)
         self.by_age = [_Weighted(RECENT), _Weighted(MONTH), _Weighted(MATURE)]
         self.categories = list(TEMPLATES)
-        self._windows: dict[tuple[str, dt.date], dt.timedelta] = {}
+        self._windows: dict[tuple[str, dt.date], dt.datetime] = {}
 
     def _at(self, start: dt.datetime, **delta: float) -> dt.datetime:
         return min(start + dt.timedelta(**delta), self.latest)
@@ -223,13 +225,23 @@ class CaseFactory:
         if policy.clock == SlaPolicy.Clock.WORKING_DAYS:
             aware = start.replace(tzinfo=dt.UTC)
             key = (policy.code, timezone.localdate(aware))
-            if key not in self._windows:
+            if key not in self._windows:  # the same end of day for every start that day
                 due = sla.resolve_window(policy, aware, self.calendar).due_at
-                self._windows[key] = due - aware
-            due = start + self._windows[key]
+                self._windows[key] = due.astimezone(dt.UTC).replace(tzinfo=None)
+            due = self._windows[key]
         else:
             due = start + dt.timedelta(hours=policy.resolve_hours)
         return due, sla.warn_time(start, due, policy)
+
+    def _escalation_window(
+        self, policy: SlaPolicy, start: dt.datetime
+    ) -> tuple[dt.datetime, dt.datetime]:
+        """(due_at, warn_at) of the next level, as `case_escalate` computes them (naive UTC)."""
+        window = sla.escalation_window(policy, start.replace(tzinfo=dt.UTC), self.calendar)
+        return (
+            window.due_at.astimezone(dt.UTC).replace(tzinfo=None),
+            window.warn_at.astimezone(dt.UTC).replace(tzinfo=None),
+        )
 
     def draft(self, compound: Any, created_at: dt.datetime) -> tuple[Row, list[Event], Any]:
         rng = self.rng
@@ -258,6 +270,14 @@ class CaseFactory:
             created_at=created_at,
         )
         events: list[Event] = [(EventKind.FILED, "", Status.RECEIVED, created_at)]
+        # 研判期限 as `sla.assess_window` sets it at filing: the response window of the class an
+        # unassessed case runs by (信访类 for a petition, else 一般类: no category yet).
+        petition = case["channel"] == Channel.PETITION
+        policy = self.policies[SlaClass.PETITION if petition else SlaClass.GENERAL]
+        due = created_at + dt.timedelta(minutes=policy.respond_minutes)
+        case["assess_due_at"] = due
+        if status == Status.RECEIVED:  # 研判 clears it; 交办 sets the resolve deadline's
+            case["warn_at"] = sla.warn_time(created_at, due, policy)
         rating = None
         if status == Status.NOT_ACCEPTED:
             case["not_accepted_reason"] = "litigation"
@@ -272,6 +292,13 @@ class CaseFactory:
 
     def _as_if_swept(self, case: Row, events: list[Event]) -> None:
         now, status = self.now, case["status"]
+        if status == Status.RECEIVED and case["warn_at"] <= now:  # never assessed
+            case["warned_at"] = case["warn_at"]
+            events.append((EventKind.SLA_WARNED, status, status, case["warn_at"], ASSESS_SOON))
+        if status == Status.RECEIVED and case["assess_due_at"] <= now:
+            due = case["assess_due_at"]
+            case["assess_breached_at"] = due
+            events.append((EventKind.ASSESS_OVERDUE, status, status, due, ASSESS_LATE))
         if status == Status.DISPATCHED and case["respond_due_at"] <= now:  # not signed for
             case["respond_breached_at"] = case["respond_due_at"]
             events.append((EventKind.RESPOND_BREACHED, status, status, case["respond_due_at"]))
@@ -313,8 +340,7 @@ class CaseFactory:
             if above is None:
                 case["breached_at"] = due
                 return
-            next_due = due + dt.timedelta(hours=policy.escalation_hours)
-            warn = sla.warn_time(due, next_due, policy)
+            next_due, warn = self._escalation_window(policy, due)
             case.update(assigned_level=above, assigned_user_id=None, clock_started_at=due,
                         escalation_level=(case["escalation_level"] or 0) + 1, due_at=next_due,
                         warn_at=warn, warned_at=None, breached_at=None)  # fmt: skip

@@ -72,16 +72,18 @@ def provisional_class(case: Case) -> str:
     )
 
 
-def assess_due(case: Case) -> dt.datetime | None:
+def assess_window(case: Case) -> Window | None:
     """研判期限 of a case being filed: 受理 (`created_at`) plus the `respond_minutes` of its
     provisional class (物业类 15 minutes, 信访类 15 days: S3's 受理 deadline), in clock
-    minutes. None for a merged repeat (S6: no new clock) or a class without a policy row."""
+    minutes, warned when `warn_percent` of it is left (as the 签收 deadline of that class).
+    None for a merged repeat (S6: no new clock) or a class without a policy row."""
     if case.status == Status.MERGED:
         return None
     policy = SlaPolicy.objects.filter(code=provisional_class(case)).first()
     if policy is None:
         return None
-    return case.created_at + dt.timedelta(minutes=policy.respond_minutes)
+    due = case.created_at + dt.timedelta(minutes=policy.respond_minutes)
+    return Window(case.created_at, warn_time(case.created_at, due, policy), due)
 
 
 def petition_extensions(case: Case) -> tuple[int, dt.datetime | None]:
@@ -128,9 +130,17 @@ def respond_due(policy: SlaPolicy, start: dt.datetime) -> dt.datetime:
     return start + dt.timedelta(minutes=policy.respond_minutes)
 
 
-def escalation_window(policy: SlaPolicy, start: dt.datetime) -> Window:
-    """The next level's own deadline (S4), in clock hours."""
-    due = add_clock_hours(start, policy.escalation_hours)
+def escalation_window(
+    policy: SlaPolicy, start: dt.datetime, calendar: WorkingCalendar | None = None
+) -> Window:
+    """The next level's own deadline (S4) on the class's own clock: a working-day class counts
+    `escalation_working_days` (start day not counted, to 23:59:59 of the N-th working day), any
+    other `escalation_hours` clock hours."""
+    if policy.clock == SlaPolicy.Clock.WORKING_DAYS:
+        calendar = calendar or WorkingCalendar()
+        due = calendar.add_working_days(start, policy.escalation_working_days)
+    else:
+        due = add_clock_hours(start, policy.escalation_hours)
     return Window(start, warn_time(start, due, policy), due)
 
 
@@ -139,7 +149,8 @@ def extension_limit(policy: SlaPolicy, due_at: dt.datetime) -> dt.datetime:
 
 
 def ensure_default_policies() -> None:
-    """Create any missing default policy (S3) exactly as the data migration does.
+    """Create any missing default policy (S3) exactly as the data migrations do (0002's rows
+    with 0021's escalation working days).
 
     Used where the rows may be gone: benchmark seeding on a database whose policies were
     deleted, and tests after a transactional flush.
@@ -148,5 +159,5 @@ def ensure_default_policies() -> None:
 
     from django.apps import apps
 
-    migration = importlib.import_module("gongzhi.cases.migrations.0002_default_sla_policies")
-    migration.create(apps, None)
+    migration = importlib.import_module("gongzhi.cases.migrations.0021_sla_escalation_working_days")
+    migration.create_defaults(apps, None)

@@ -173,6 +173,60 @@ def assess_breach_candidates(now: dt.datetime) -> QuerySet[Case]:
     ).order_by("assess_due_at", "id")
 
 
+def assess_warning_candidates(now: dt.datetime) -> QuerySet[Case]:
+    """Filed, not assessed, the 研判 deadline ahead and its warning time (warn_at, set at filing)
+    come, not warned yet: a range of case_assess_due_idx up to the longest lead of any class
+    (the 研判 window is the class's response window, `deadlines.respond_leads`)."""
+    leads = deadlines.respond_leads()
+    if not leads:
+        return Case.objects.none()
+    return Case.objects.filter(
+        AwaitingAssessment(),
+        assess_breached_at__isnull=True,
+        assess_due_at__gt=now,
+        assess_due_at__lte=now + max(leads),
+        warn_at__lte=now,
+        warned_at__isnull=True,
+    ).order_by("assess_due_at", "id")
+
+
+def _warn_assess_one(case: Case, now: dt.datetime) -> bool:
+    """The community and street staff hear that a filed case's 研判 deadline is near, once per
+    deadline (compare-and-swap on still filed, same deadline, not yet warned)."""
+    due = case.assess_due_at
+    with transaction.atomic():
+        won = Case.objects.filter(
+            pk=case.pk, status=Status.RECEIVED, assess_due_at=due, warned_at=None
+        ).update(warned_at=now)
+        if not won:
+            return False
+        due_local = due.astimezone(local_zone())
+        CaseEvent.objects.create(
+            case=case,
+            kind=EventKind.SLA_WARNED,
+            old_status=case.status,
+            new_status=case.status,
+            note=f"即将超过研判时限（{due_local:%m-%d %H:%M}）",
+            payload={"assess_due_at": due.isoformat()},
+            created_at=now,
+        )
+        notices.send(
+            notices.supervisors(case),
+            case=case,
+            kind="case.deadline_warning",
+            title="诉求即将超过研判时限，请尽快研判交办",
+            body=f"{notices.case_label(case)}。研判期限 {due_local:%Y-%m-%d %H:%M}。",
+            key=f"assess_warn:{due.isoformat()}",
+        )
+    return True
+
+
+def sweep_assess_warnings(now: dt.datetime) -> int:
+    """Warn the staff over the compound once per 研判 deadline when its warning time has come."""
+    due = assess_warning_candidates(now).select_related("compound")
+    return sum(_warn_assess_one(case, now) for case in due[:BATCH])
+
+
 def _window(minutes: float) -> str:
     """The 研判 window in words: "15分钟", "2小时", "15天"."""
     minutes = round(minutes)
@@ -277,12 +331,14 @@ def sweep_missing_suggestions(now: dt.datetime) -> int:
 
 def run_all(now: dt.datetime) -> int:
     """The one entry in settings.GONGZHI_SWEEPS."""
+    # The AI reads new cases first: the class it reads sets their 研判 deadline.
     return (
-        sweep_assess_breaches(now)
+        sweep_missing_suggestions(now)
+        + sweep_assess_warnings(now)
+        + sweep_assess_breaches(now)
         + sweep_warnings(now)
         + sweep_respond_warnings(now)
         + sweep_respond_breaches(now)
         + sweep_breaches(now)
         + sweep_auto_close(now)
-        + sweep_missing_suggestions(now)
     )

@@ -191,12 +191,32 @@ def record_suggestion(case: Case) -> CaseSuggestion | None:
                     "urgency": suggestion.case_urgency if suggestion.urgency else "",
                 }
                 Case.objects.filter(pk=case.pk).update(suggestion=case.suggestion)
+                _assess_by_suggested_class(case)
     except Exception:
         logger.exception("AI grid worker suggestion failed for case %s", case.pk)
         return None
     if suggestion.urgency == SuggestedUrgency.EMERGENCY and case.status == Status.RECEIVED:
         _raise_the_alarm(case, suggestion)
     return suggestion
+
+
+def _assess_by_suggested_class(case: Case) -> None:
+    """The 研判 deadline set at filing follows the class the AI has now read (in the default
+    deferred mode it reads the case after filing): a resident's 漏水 the AI reads as 物业类 is
+    due for 研判 15 minutes after 受理, not 一般类's 2 hours. Counted from 受理 as before, so a
+    late reading may leave it overdue at once; a deadline already flagged as missed stays."""
+    if case.status != Status.RECEIVED or case.assess_breached_at or not case.assess_due_at:
+        return
+    window = sla.assess_window(case)
+    if window is None or window.due_at == case.assess_due_at:
+        return
+    Case.objects.filter(
+        pk=case.pk,
+        status=Status.RECEIVED,
+        assess_breached_at=None,
+        assess_due_at=case.assess_due_at,
+    ).update(assess_due_at=window.due_at, warn_at=window.warn_at, warned_at=None)
+    case.assess_due_at, case.warn_at, case.warned_at = window.due_at, window.warn_at, None
 
 
 def _raise_the_alarm(case: Case, suggestion: CaseSuggestion) -> None:

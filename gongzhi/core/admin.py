@@ -2,7 +2,8 @@ from typing import Any
 
 from django.contrib import admin
 
-from gongzhi.core.models import AuditRecord, CalendarOverride
+from gongzhi.core.masking import mask_phone
+from gongzhi.core.models import AuditRecord, CalendarOverride, PhoneSms
 
 
 @admin.register(CalendarOverride)
@@ -17,6 +18,38 @@ class AuditRecordAdmin(admin.ModelAdmin):
     list_display = ("seq", "created_at", "actor_label", "action", "object_type", "object_id")
     list_filter = ("action", "outcome")
     search_fields = ("actor_label", "action", "object_id")
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(PhoneSms)
+class PhoneSmsAdmin(admin.ModelAdmin):
+    """Texts to numbers without an account: read-only, the number always masked (G1)."""
+
+    list_display = ("created_at", "masked_phone", "kind", "status", "attempts", "sent_at")
+    list_filter = ("status", "kind")
+    fields = readonly_fields = (
+        "masked_phone",
+        "kind",
+        "text",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+        "created_at",
+    )
+
+    @admin.display(description="手机号")
+    def masked_phone(self, obj: PhoneSms) -> str:
+        return mask_phone(obj.phone)
 
     def has_add_permission(self, request: Any) -> bool:
         return False

@@ -5,6 +5,8 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 
+from gongzhi.core.masking import mask_phone
+
 
 class AuditRecord(models.Model):
     """One append-only, hash-chained audit entry (domain rule G4).
@@ -197,6 +199,52 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} #{self.notification_id} {self.status}"
+
+
+class PhoneSms(models.Model):
+    """A text message to a phone number that belongs to no account (the requester of a hotline
+    or walk-in case gave only a number). The same queue as `Delivery`: claimed pending → sending
+    by compare-and-swap, so it goes out at most once; (phone, dedupe_key) is unique, so a rerun
+    of the step that wrote it writes nothing (gongzhi.core.notifications.phone).
+    """
+
+    Status = Delivery.Status  # the same life: pending → sending → sent / failed
+
+    phone = models.CharField("手机号", max_length=11)  # 11 digits; shown masked (G1)
+    kind = models.CharField("类型", max_length=64)
+    text = models.CharField("内容", max_length=300)
+    title = models.CharField("摘要", max_length=35)  # the variable of a template provider
+    link = models.CharField("链接", max_length=200, blank=True)  # the ending of `text`, if any
+    dedupe_key = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    provider_message_id = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "号码短信"
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="phone_sms_due_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phone", "dedupe_key"],
+                name="phone_sms_dedupe",
+                violation_error_message="同一短信已发送过。",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    status__in=["pending", "sending", "sent", "failed", "cancelled"]
+                ),
+                name="phone_sms_status_valid",
+            ),
+            models.CheckConstraint(condition=~models.Q(dedupe_key=""), name="phone_sms_keyed"),
+        ]
+
+    def __str__(self) -> str:
+        return f"短信 {mask_phone(self.phone)} {self.kind} {self.status}"
 
 
 class RateCounter(models.Model):

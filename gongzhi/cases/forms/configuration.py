@@ -34,7 +34,14 @@ class SlaPolicyForm(StyledForm):
     )
     resolve_hours = _count(_("处置时限，小时"), _("按自然小时计时时填写"), required=False)
     resolve_working_days = _count(_("处置时限，工作日"), _("按工作日计时时填写"), required=False)
-    escalation_hours = _count(_("超时升级后，上一级的处置时限（小时）"))
+    escalation_hours = _count(
+        _("超时升级后，上一级的处置时限（小时）"), _("按自然小时计时时填写"), required=False
+    )
+    escalation_working_days = _count(
+        _("超时升级后，上一级的处置时限（工作日）"),
+        _("按工作日计时时填写：不含升级当日，至第 N 个工作日 23:59:59，节假日和调休按工作日历"),
+        required=False,
+    )
     warn_percent = _count(_("到期预警：剩余时间不足时限的百分之几时提醒"))
     max_extensions = _count(_("最多可延期次数"))
     extension_days = _count(_("每次最多延期天数（自然日）"))

@@ -159,6 +159,9 @@ def case_assess(
             "type": type or case.type,
             "respondent_company": respondent,
             "assessed_at": now,
+            # The 研判 deadline's warning is spent; 交办 sets the resolve deadline's.
+            "warn_at": None,
+            "warned_at": None,
         },
         now=now,
     )

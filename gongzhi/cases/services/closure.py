@@ -184,9 +184,8 @@ def _record_visit(
             updates={"closed_at": now},
             now=now,
         )
-        notices.send(
-            notices.requester(case),
-            case=case,
+        notices.tell_requester(
+            case,
             kind="case.closed",
             title="您的诉求已办结",
             key=f"closed:{rating.round}",
@@ -297,9 +296,8 @@ def case_terminate(
         payload={"requested": case.termination_requested},
         updates={"closed_at": timezone.now(), "termination_requested": False},
     )
-    notices.send(
-        notices.requester(case),
-        case=case,
+    notices.tell_requester(
+        case,
         kind="case.terminated",
         title="您的诉求已终止办理",
         body=f"诉求 {case.number}：{reason.strip()}",

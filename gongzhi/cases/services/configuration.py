@@ -25,6 +25,7 @@ SLA_FIELDS = (
     "resolve_hours",
     "resolve_working_days",
     "escalation_hours",
+    "escalation_working_days",
     "warn_percent",
     "max_extensions",
     "extension_days",
@@ -44,7 +45,9 @@ def _check_configure(actor: Any, compound: Compound | None = None) -> None:
 
 @transaction.atomic
 def sla_policy_update(*, actor: Any, policy: SlaPolicy, **changes: Any) -> SlaPolicy:
-    """Change an SLA class's deadlines. Only the clock's own resolve figure is kept."""
+    """Change an SLA class's deadlines. Only the clock's own resolve figure is kept, and the
+    escalation figure in the clock's own unit (a working-day class keeps its stored hours
+    when none are given: they no longer govern it)."""
     _check_configure(actor)
     unknown = set(changes) - set(SLA_FIELDS)
     if unknown:
@@ -55,8 +58,11 @@ def sla_policy_update(*, actor: Any, policy: SlaPolicy, **changes: Any) -> SlaPo
         setattr(locked, field, value)
     if locked.clock == SlaPolicy.Clock.HOURS:
         locked.resolve_working_days = None
+        locked.escalation_working_days = None
     else:
         locked.resolve_hours = None
+        if locked.escalation_hours is None:
+            locked.escalation_hours = before["escalation_hours"]
     _check_sla(locked)
     locked.save()
     changed = {
@@ -75,6 +81,7 @@ SLA_RANGES = (
     ("resolve_hours", 1, 24 * 366),
     ("resolve_working_days", 1, 250),
     ("escalation_hours", 1, 24 * 30),
+    ("escalation_working_days", 1, 60),
     ("warn_percent", 0, 90),
     ("max_extensions", 0, 10),
     ("extension_days", 1, 90),
@@ -92,6 +99,12 @@ def _check_sla(policy: SlaPolicy) -> None:
         errors["resolve_hours"] = _("按自然小时计时须填写处置时限（小时）")
     elif policy.clock == SlaPolicy.Clock.WORKING_DAYS and policy.resolve_working_days is None:
         errors["resolve_working_days"] = _("按工作日计时须填写处置时限（工作日）")
+    if policy.clock == SlaPolicy.Clock.HOURS and policy.escalation_hours is None:
+        errors["escalation_hours"] = _("按自然小时计时须填写超时升级后上一级的处置时限（小时）")
+    elif policy.clock == SlaPolicy.Clock.WORKING_DAYS and policy.escalation_working_days is None:
+        errors["escalation_working_days"] = _(
+            "按工作日计时须填写超时升级后上一级的处置时限（工作日）"
+        )
     for field, lowest, highest in SLA_RANGES:
         value = getattr(policy, field)
         if value is not None and not lowest <= value <= highest and field not in errors:

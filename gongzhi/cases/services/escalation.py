@@ -127,9 +127,8 @@ def _tell_requester(case: Case, level: str, department: str, old_due: dt.datetim
     by its name; nothing of the staff or of the late party. Their preferences apply (muted
     kinds, quiet hours: a resident is never woken for an urgent kind)."""
     where = party_for_requester(level, "", department)
-    notices.send(
-        notices.requester(case),
-        case=case,
+    notices.tell_requester(
+        case,
         kind="case.escalated",
         title=f"您的诉求已提级至{where}办理",
         body=f"您的诉求（编号 {case.number}）已提级至{where}办理，请留意办理进度。",

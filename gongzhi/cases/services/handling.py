@@ -117,9 +117,8 @@ def case_extend(
             "extension_count": case.extension_count + 1,
         },
     )
-    notices.send(
-        notices.requester(case),
-        case=case,
+    notices.tell_requester(
+        case,
         kind="case.extended",
         title="您的诉求办理期限已延长",
         body=f"诉求 {case.number} 延期至 {until_local:%Y-%m-%d %H:%M}，理由：{reason.strip()}",
@@ -176,9 +175,8 @@ def case_resolve(
         },
         now=now,
     )
-    notices.send(
-        notices.requester(case),
-        case=case,
+    notices.tell_requester(
+        case,
         kind="case.rate_request",
         title="您的诉求已处置，请评价",
         body=f"诉求 {case.number}：{public_reply.strip()[:100]}",

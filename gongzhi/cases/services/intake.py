@@ -293,7 +293,9 @@ def create_case(
         created_at=created_at,
         updated_at=now,
     )
-    case.assess_due_at = sla.assess_due(case)  # 研判期限 from 受理 (none for a merged repeat)
+    window = sla.assess_window(case)  # 研判期限 from 受理 (none for a merged repeat)
+    if window is not None:
+        case.assess_due_at, case.warn_at = window.due_at, window.warn_at
     case.save(force_insert=True)
     add_event(case, kind=EventKind.FILED, actor=actor, payload={"channel": channel})
     for photo in photos:
@@ -317,9 +319,8 @@ def create_case(
     if duplicate_of is not None:
         _record_repeat(case=case, original=duplicate_of, actor=actor)
     else:
-        notices.send(
-            notices.requester(case),
-            case=case,
+        notices.tell_requester(
+            case,
             kind="case.created",
             title="您的诉求已受理",
             body=f"诉求编号 {case.number}，我们将尽快研判交办。",
@@ -372,9 +373,8 @@ def case_answer(*, case: Case, actor: Any, reply: str, expected_version: int | N
         updates={"public_reply": reply.strip(), "closed_at": now},
         now=now,
     )
-    notices.send(
-        notices.requester(case),
-        case=case,
+    notices.tell_requester(
+        case,
         kind="case.closed",
         title="您的咨询已答复",
         key="answered",
@@ -407,9 +407,8 @@ def case_not_accept(
         updates={"not_accepted_reason": reason, "closed_at": now, "public_reply": text},
         now=now,
     )
-    notices.send(
-        notices.requester(case),
-        case=case,
+    notices.tell_requester(
+        case,
         kind="case.not_accepted",
         title="您的诉求不予受理",
         body=f"诉求 {case.number}：{text}",

@@ -10,6 +10,7 @@ from gongzhi.cases import sla
 from gongzhi.cases.choices import Level, Urgency, source_label
 from gongzhi.cases.config_models import SlaPolicy
 from gongzhi.cases.models import Case
+from gongzhi.cases.services import requester_sms
 from gongzhi.cases.workflow import Status
 from gongzhi.core.masking import remove_contacts
 from gongzhi.org.models import Role, User
@@ -60,6 +61,27 @@ REPEAT_OUTCOME_TITLES = {
     "case.terminated": "您反映的问题已终止办理",
     "case.not_accepted": "您反映的问题不予受理",
 }
+
+
+def tell_requester(
+    case: Case,
+    *,
+    kind: str,
+    title: str,
+    body: str = "",
+    key: str,
+    actor: Any = None,
+    original: Case | None = None,
+) -> int:
+    """Every notice to a case's requester goes through here. A requester with an account gets
+    the notice (in-app, and email/SMS as they chose; never `actor` themself); one recorded
+    without an account, with a mobile number, gets one text message instead
+    (`requester_sms`, for the steps it has a text for). `original`: the case a repeat joined."""
+    users = [user for user in requester(case) if actor is None or user.pk != actor.pk]
+    written = send(users, case=case, kind=kind, title=title, body=body, key=key)
+    if requester_sms.tell(case, kind=kind, key=key, original=original):
+        written += 1
+    return written
 
 
 def send(
@@ -143,20 +165,28 @@ def is_pressing(case: Case) -> bool:
 
 
 def _tell_repeats(case: Case, *, kind: str, key: str) -> None:
-    """S6: each requester (with an account) of a repeat merged into `case` hears its outcome
-    once, under their own repeat, which they may open. The text names the case's number, its
-    status and its public reply (S9: free of personal data), never its requester or title."""
+    """S6: each requester of a repeat merged into `case` hears its outcome once, under their
+    own repeat, which they may open (by its tracking link when they have no account: a text
+    to their mobile, `requester_sms`). The text names the case's number, its status and (in
+    the app) its public reply (S9: free of personal data), never its requester or title."""
     progress = source_label(Status(case.status).label)  # stored: Chinese in any language
     body = f"已并入诉求 {case.number}，当前进度：{progress}。"
     if case.public_reply.strip():
         body += f"答复：{case.public_reply.strip()[:100]}"
     repeats = (
-        Case.objects.filter(duplicate_of=case, status=Status.MERGED, requester__isnull=False)
+        Case.objects.filter(duplicate_of=case, status=Status.MERGED)
         .select_related("requester")
         .order_by("created_at", "id")
     )
     told = {case.requester_id}
+    texted = {requester_sms.phone_of(case)}  # one text per number, the case's own included
     for repeat in repeats:
+        if repeat.requester_id is None:
+            phone = requester_sms.phone_of(repeat)
+            if phone and phone not in texted:
+                texted.add(phone)
+                requester_sms.tell(repeat, kind=kind, key=f"original:{key}", original=case)
+            continue
         if repeat.requester_id in told or not repeat.requester.is_active:
             continue
         told.add(repeat.requester_id)
@@ -228,15 +258,16 @@ def dispatcher(case: Case) -> list[User]:
 def repeat_joined(repeat: Case, original: Case) -> None:
     """S6: the requester of a repeat hears which open case it joined and how far that is."""
     progress = source_label(Status(original.status).label)  # stored: Chinese in any language
-    send(
-        requester(repeat),
-        case=repeat,
+    tell_requester(
+        repeat,
         kind="case.repeated",
         title="您反映的问题已在办理中",
         body=f"已并入诉求 {original.number}，当前进度：{progress}。",
         key=f"repeated:{original.number}",
+        original=original,
     )
 
 
 def requester(case: Case) -> list[User]:
+    """The requester's account, for `tell_requester` (call that, not `send(requester(…))`)."""
     return [case.requester] if case.requester_id else []

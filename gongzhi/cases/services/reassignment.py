@@ -149,9 +149,9 @@ def _tell_requester(case: Case, *, actor: Any) -> None:
     party it was taken from. Their preferences apply, as to every notice of theirs."""
     company = case.assigned_company.name if case.assigned_company else ""
     party = party_for_requester(case.assigned_level, company, case.assigned_department)
-    notices.send(
-        [user for user in notices.requester(case) if user.pk != actor.pk],
-        case=case,
+    notices.tell_requester(
+        case,
+        actor=actor,
         kind="case.reassigned",
         title=f"您的诉求已转由{party}办理",
         body=f"您的诉求（编号 {case.number}）已转由{party}办理，请留意办理进度。",

@@ -98,7 +98,7 @@ def sla_clock(case: Any) -> Clock:
 
 
 def _assess_clock(due: dt.datetime, now: dt.datetime) -> Clock:
-    """The 研判 deadline of a filed case nobody has assessed yet (sla.assess_due)."""
+    """The 研判 deadline of a filed case nobody has assessed yet (sla.assess_window)."""
     left = (due - now).total_seconds()
     if left < 0:
         return Clock(True, True, _("研判已超时 %(span)s") % {"span": _late(-left)}, due)

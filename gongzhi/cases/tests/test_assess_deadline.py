@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.db import connection, transaction
 from django.test import Client
 
 from gongzhi.cases import selectors, services, sweeps
 from gongzhi.cases.choices import Category, Channel, SlaClass, Urgency
 from gongzhi.cases.models import Case, CaseEvent
+from gongzhi.cases.tests.plans import plan_at_scale
 from gongzhi.cases.workflow import Status
 from gongzhi.core.models import Notification
 from gongzhi.org.testing import PASSWORD
@@ -150,43 +150,66 @@ def test_the_monthly_list_of_overdue_cases_counts_from_the_missed_assess_deadlin
     assert row.number == case.number and str(row.days) == "1.0"
 
 
-@pytest.fixture
-def at_scale():
-    """On SQLite, planner statistics like those of a million cases with a few unflagged 研判
-    deadlines (see test_respond_breach.at_scale); forgotten afterwards."""
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE cases_case")
-            cursor.execute("DELETE FROM sqlite_stat1 WHERE tbl = 'cases_case'")
-            cursor.execute("PRAGMA index_list(cases_case)")
-            [status_idx] = [
-                row[1] for row in cursor.fetchall() if row[1].startswith("cases_case_status_")
-            ]
-            cursor.executemany(
-                "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('cases_case', %s, %s)",
-                [(status_idx, "1000000 100000"), ("case_assess_due_idx", "20 1")],
-            )
-        connection.close()
-    yield
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM sqlite_stat1 WHERE tbl = 'cases_case'")
-        connection.close()
-
-
 @pytest.mark.django_db(transaction=True)
-def test_the_assess_sweep_reads_its_partial_index(make, at_scale) -> None:
-    """Its cost follows the few filed cases whose 研判 deadline is not flagged yet."""
-    query = sweeps.assess_breach_candidates(FILED)
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT indexname FROM pg_indexes WHERE tablename = 'cases_case'"
-                " AND indexname LIKE 'cases_case_status_%%'"
-            )
-            for (name,) in cursor.fetchall():
-                cursor.execute(f'DROP INDEX "{name}"')
-            cursor.execute("SET LOCAL enable_seqscan = off")
-        plan = query.explain()
-        transaction.set_rollback(True)
-    assert "case_assess_due_idx" in plan, plan
+def test_the_assess_sweeps_read_their_partial_index(make) -> None:
+    """Their cost follows the few filed cases whose 研判 deadline is not flagged yet (the
+    warning's: those of them within the longest lead)."""
+    for query in (
+        sweeps.assess_breach_candidates(FILED),
+        sweeps.assess_warning_candidates(FILED),
+    ):
+        plan = plan_at_scale(query, "case_assess_due_idx")
+        assert "case_assess_due_idx" in plan, plan
+
+
+def test_the_deadline_follows_the_class_the_ai_reads_after_filing(make, settings) -> None:
+    """Deferred mode (the default): at filing nobody has read the resident's words yet, so an
+    uncategorised demand gets 一般类's 2 hours; once the scheduler's AI pass reads a trapped
+    lift (紧急类), 研判 is due 15 minutes after 受理 and missing that is flagged."""
+    settings.GONGZHI_TRIAGE_AT_FILING = "deferred"
+    case = _file(make, title="电梯困人", content="3号楼电梯困人了，里面有老人和孩子，按铃没人应")
+    assert not case.category and case.assess_due_at == FILED + dt.timedelta(hours=2)
+    sweeps.run_all(FILED + dt.timedelta(minutes=1))  # the AI pass, nothing overdue yet
+    case.refresh_from_db()
+    assert case.suggestion["sla_class"] == SlaClass.EMERGENCY
+    assert case.assess_due_at == FILED + dt.timedelta(minutes=15)
+    assert _overdue_events(case) == 0
+    sweeps.run_all(FILED + dt.timedelta(minutes=16))
+    assert _overdue_events(case) == 1
+
+
+def test_staff_are_warned_once_before_the_assess_deadline_and_see_it_due_soon(
+    make, personas
+) -> None:
+    """A petition has 15 days to 研判: due soon, and the staff over it warned, in its last 3
+    (warn_percent 20 %), before any overdue flag; 研判 ends the warning's time."""
+    case = _file(make, channel=Channel.PETITION)
+    user = personas.community_worker
+    warn = FILED + dt.timedelta(days=12)
+    assert case.warn_at == warn
+    assert sweeps.run_all(warn - dt.timedelta(minutes=1)) >= 0
+    assert not Notification.objects.filter(kind="case.deadline_warning").exists()
+    assert case.number not in _page(user, warn - dt.timedelta(minutes=1), {"bucket": "warning"})
+    soon = warn + dt.timedelta(minutes=1)
+    page = _page(user, soon, {"bucket": "warning"})
+    assert case.number in page and "待研判，剩余 2 天" in page
+    assert selectors.queue_counts(user, now=soon)["warning"] == 1
+    sweeps.run_all(soon)
+    sweeps.run_all(soon + dt.timedelta(hours=1))  # a rerun, or a second runner
+    told = Notification.objects.filter(kind="case.deadline_warning")
+    assert sorted(n.recipient.username for n in told) == sorted(
+        [user.username, personas.street_officer.username]
+    )
+    notice = told.get(recipient=user)
+    assert notice.title == "诉求即将超过研判时限，请尽快研判交办"
+    assert "研判期限 2026-11-17 03:00" in notice.body
+    [event] = CaseEvent.objects.filter(case=case, kind="sla_warned")
+    assert event.note == "即将超过研判时限（11-17 03:00）" and _overdue_events(case) == 0
+    with time_machine.travel(soon + dt.timedelta(hours=2), tick=False):
+        services.case_assess(
+            case=case, actor=user, category=Category.REPAIR,
+            sla_class=SlaClass.PETITION, urgency=Urgency.NORMAL,
+        )  # fmt: skip
+    later = soon + dt.timedelta(hours=3)
+    assert case.number not in _page(user, later, {"bucket": "warning"})
+    assert selectors.queue_counts(user, now=later)["warning"] == 0

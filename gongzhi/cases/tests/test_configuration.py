@@ -91,7 +91,12 @@ def test_bad_sla_input_is_explained_and_changes_nothing(personas, change, field,
 
 
 def test_switching_to_working_days_keeps_only_the_working_day_figure(personas) -> None:
-    form = {**SLA_FORM, "clock": "working_days", "resolve_working_days": "3"}
+    form = {
+        **SLA_FORM,
+        "clock": "working_days",
+        "resolve_working_days": "3",
+        "escalation_working_days": "1",
+    }
     _client(personas.street_officer).post("/cases/settings/sla/property/", form)
     policy = SlaPolicy.objects.get(code="property")
     assert (policy.clock, policy.resolve_working_days, policy.resolve_hours) == (
@@ -99,6 +104,7 @@ def test_switching_to_working_days_keeps_only_the_working_day_figure(personas) -
         3,
         None,
     )
+    assert policy.escalation_working_days == 1
 
 
 def _rule_form(personas, **change) -> dict:

@@ -11,7 +11,6 @@ import pytest
 import time_machine
 from django.apps import apps
 from django.core.management import call_command
-from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -20,6 +19,7 @@ from gongzhi.cases.choices import Level, SlaClass
 from gongzhi.cases.models import Case, CaseEvent
 from gongzhi.cases.sla import ensure_default_policies
 from gongzhi.cases.templatetags.cases_ui import sla_clock
+from gongzhi.cases.tests.plans import plan_at_scale
 from gongzhi.core.models import Notification
 from gongzhi.org.testing import PASSWORD
 
@@ -203,51 +203,11 @@ def test_the_queue_shows_a_missed_respond_deadline_in_red(dispatched, personas) 
     assert "剩余 23 小时" not in page
 
 
-@pytest.fixture
-def at_scale():
-    """On SQLite, planner statistics like those seed_scale and migration 0009 leave at a million
-    cases (~100k per status; a few unflagged 签收 deadlines): without any, SQLite reads every
-    sweep's cases through the status index. Forgotten afterwards so that they do not steer the
-    plans of the tests that follow (see test_planner_stats)."""
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE cases_case")  # creates sqlite_stat1
-            cursor.execute("DELETE FROM sqlite_stat1 WHERE tbl = 'cases_case'")
-            cursor.execute("PRAGMA index_list(cases_case)")
-            [status_idx] = [
-                row[1] for row in cursor.fetchall() if row[1].startswith("cases_case_status_")
-            ]
-            cursor.executemany(
-                "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('cases_case', %s, %s)",
-                [(status_idx, "1000000 100000"), ("case_respond_due_idx", "20 1")],
-            )
-        connection.close()  # the next connection reads these statistics
-    yield
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM sqlite_stat1 WHERE tbl = 'cases_case'")
-        connection.close()  # the connection caches what it read of sqlite_stat1
-
-
 @pytest.mark.django_db(transaction=True)
-def test_the_response_sweep_reads_its_partial_index(make, at_scale) -> None:
+def test_the_response_sweep_reads_its_partial_index(make) -> None:
     """Its cost follows the few dispatched cases whose 签收 deadline is not flagged yet, not all
     cases: the query's terms match the partial index's condition (on PostgreSQL with sequential
     scans off, as the planner chooses at scale)."""
     query = sweeps.respond_breach_candidates(at(2026, 11, 2, 8, 16))
-    # On PostgreSQL, a few rows make any index about as cheap as another (which one wins then
-    # depends on what earlier tests left in the table): inside a transaction rolled back, the
-    # status indexes are dropped and sequential scans are off, so the plan shows whether the
-    # query can be answered from the partial index at all, as at a million cases.
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT indexname FROM pg_indexes WHERE tablename = 'cases_case'"
-                " AND indexname LIKE 'cases_case_status_%%'"
-            )
-            for (name,) in cursor.fetchall():
-                cursor.execute(f'DROP INDEX "{name}"')
-            cursor.execute("SET LOCAL enable_seqscan = off")
-        plan = query.explain()
-        transaction.set_rollback(True)
+    plan = plan_at_scale(query, "case_respond_due_idx")
     assert "case_respond_due_idx" in plan, plan

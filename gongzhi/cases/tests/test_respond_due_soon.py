@@ -8,14 +8,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 
 from gongzhi.cases import selectors, services, sweeps
 from gongzhi.cases.choices import Level, SlaClass
 from gongzhi.cases.models import Case, CaseEvent
+from gongzhi.cases.tests.plans import plan_at_scale
 from gongzhi.cases.tests.test_concurrency import _race
-from gongzhi.cases.tests.test_respond_breach import at_scale  # noqa: F401 (a fixture)
 from gongzhi.core.models import Notification
 from gongzhi.org.testing import PASSWORD
 
@@ -154,7 +154,6 @@ def test_no_respond_warning_once_signed_and_a_new_one_after_reassignment(make, p
     assert CaseEvent.objects.filter(case=case, kind="sla_warned").count() == 2
 
 
-@pytest.mark.usefixtures("at_scale")
 @pytest.mark.django_db(transaction=True)
 def test_the_respond_warning_candidates_read_the_respond_index(make) -> None:
     """As the response sweep's (test_respond_breach): its cost follows the few cases awaiting
@@ -162,17 +161,7 @@ def test_the_respond_warning_candidates_read_the_respond_index(make) -> None:
     _dispatched(make)
     query = sweeps.respond_warning_candidates(SOON)
     assert query.count() == 1
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT indexname FROM pg_indexes WHERE tablename = 'cases_case'"
-                " AND indexname LIKE 'cases_case_status_%%'"
-            )
-            for (name,) in cursor.fetchall():
-                cursor.execute(f'DROP INDEX "{name}"')
-            cursor.execute("SET LOCAL enable_seqscan = off")
-        plan = query.explain()
-        transaction.set_rollback(True)
+    plan = plan_at_scale(query, "case_respond_due_idx")
     assert "case_respond_due_idx" in plan, plan
 
 

@@ -63,6 +63,8 @@ def sla_edit(request: HttpRequest, code: str) -> HttpResponse:
     _require(request.user, shared=True)
     policy = get_object_or_404(SlaPolicy, code=code)
     initial = {field: getattr(policy, field) for field in configuration.SLA_FIELDS}
+    if policy.clock == SlaPolicy.Clock.WORKING_DAYS:
+        initial["escalation_hours"] = None  # kept in store, but working days govern (S4)
     form = SlaPolicyForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -8,7 +8,10 @@ failure (`permanent=True` when retrying cannot help, e.g. an invalid number).
 - `AliyunSmsBackend`: Alibaba Cloud SMS (Dysmsapi `SendSms`, RPC style, HMAC-SHA1 signature
   version 1.0) over plain urllib. Settings in `settings.GONGZHI_SMS_ALIYUN`.
   The template (TemplateCode) must use exactly one variable, `${title}`, e.g.
-  「您有一条新的共治通知：${title}，请登录平台查看。」
+  「您有一条新的共治通知：${title}，请登录平台查看。」 A text with a link (to a requester
+  without an account, who has nothing to log in to) uses `template_code_link` when set, a
+  template with the variables `${title}` and `${link}`, e.g.
+  「您的诉求${title}，查看进度或评价：${link}」; without it, the general template.
 """
 
 import base64
@@ -110,6 +113,9 @@ class AliyunSmsBackend:
 
     def request_params(self, message: SmsMessage) -> dict[str, str]:
         cfg = self.config
+        template, variables = cfg["template_code"], {"title": message.params.get("title", "")}
+        if message.params.get("link") and cfg.get("template_code_link"):
+            template, variables = cfg["template_code_link"], dict(message.params)
         params = {
             "AccessKeyId": cfg["access_key_id"],
             "Action": "SendSms",
@@ -120,8 +126,8 @@ class AliyunSmsBackend:
             "SignatureMethod": "HMAC-SHA1",
             "SignatureNonce": uuid.uuid4().hex,
             "SignatureVersion": "1.0",
-            "TemplateCode": cfg["template_code"],
-            "TemplateParam": json.dumps(message.params, ensure_ascii=False),
+            "TemplateCode": template,
+            "TemplateParam": json.dumps(variables, ensure_ascii=False),
             "Timestamp": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "Version": "2017-05-25",
         }

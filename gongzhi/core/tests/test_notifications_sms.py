@@ -165,3 +165,36 @@ def test_console_backend_appends_json_lines_with_a_masked_phone(tmp_path):
     assert [line["text"] for line in lines] == ["第一条", "第二条"]
     assert lines[0]["id"] == first and lines[0]["params"] == {"title": "一"}
     assert {line["phone"] for line in lines} == {"138****1234"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("link_template", ["SMS_000002", ""])
+def test_a_text_with_a_link_uses_the_link_template_when_there_is_one(
+    fake_aliyun, settings, link_template, django_capture_on_commit_callbacks
+):
+    """A requester without an account has nothing to log in to: their text names the tracking
+    link through a template that has a ${link}; the general one says 请登录平台查看."""
+    from gongzhi.core.notifications import sms_to_phone
+
+    settings.GONGZHI_SMS_ALIYUN = {
+        **settings.GONGZHI_SMS_ALIYUN,
+        "template_code_link": link_template,
+    }
+    link = "https://gongzhi.example.cn/track/NH202603100001/0123456789abcdef01234567/"
+    with time_machine.travel(DAYTIME, tick=False), django_capture_on_commit_callbacks(execute=True):
+        sms_to_phone(
+            phone="13812341234",
+            kind="case.created",
+            text="【共治】您的诉求已受理，编号NH202603100001，可点击链接查看进度：",
+            title="NH202603100001已受理",
+            dedupe_key="case:1:created",
+            link=link,
+        )
+    [request] = fake_aliyun.requests
+    params = json.loads(request["TemplateParam"])
+    if link_template:
+        assert request["TemplateCode"] == "SMS_000002"
+        assert params == {"title": "NH202603100001已受理", "link": link}
+    else:
+        assert request["TemplateCode"] == "SMS_000001"
+        assert params == {"title": "NH202603100001已受理"}

@@ -1,6 +1,7 @@
 """数据驾驶舱: what each reader sees, and that its "now" tiles are the work queue's numbers.
 
-The street below is filed on 2026-11-20 at 10:00 (local) and looked at an hour later:
+The street below is filed on 2026-11-20 at 10:00 (local), a1 and b1 at 10:50, and looked at
+at 11:00:
 
     A小区 (华锦): a1 received · a2 dispatched to company X, never signed for (签收 due 10:15) ·
                   a3 in progress, 督办 · a4 resolved (not 在办)
@@ -26,18 +27,20 @@ from gongzhi.org.testing import make_user
 pytestmark = pytest.mark.django_db
 FILED = "2026-11-20 10:00:00+08:00"
 LOOKED = "2026-11-20 11:00:00+08:00"
+RECEIVED = "2026-11-20 10:50:00+08:00"  # a1 and b1: not yet due for 研判 when looked at
 
 
 @pytest.fixture
 def street(personas, make):
     p = personas
-    with time_machine.travel(FILED, tick=False):
+    with time_machine.travel(RECEIVED, tick=False):  # 研判 due by 11:05 at the earliest
         make.received(title="电梯异响", content="2栋电梯运行时异响，联系人张三 13812341234")
+        make.received(compound=p.compound_b, requester=p.resident_b)
+    with time_machine.travel(FILED, tick=False):
         make.dispatched()
         a3 = make.in_progress()
         services.case_supervise(case=a3, actor=p.community_worker, reason="请加快处理")
         make.resolved()
-        make.received(compound=p.compound_b, requester=p.resident_b)
         c1 = make.assessed(compound=p.compound_c, requester=None)
         services.case_dispatch(case=c1, actor=p.street_officer, level=Level.STREET)
         c2 = make.assessed(compound=p.compound_c, requester=None)

@@ -1,0 +1,93 @@
+"""The text message a requester without an account gets instead of the in-app notice: the
+hotline (12345) order, the walk-in or the phone call that staff recorded with a name and a
+phone only. Called by `notices.tell_requester` (and for S6 repeats by `notices`), inside the
+service's transaction; `core.notifications.sms_to_phone` sends it after commit, at most once
+per number and step, never in the night.
+
+One short text per step: signed 【共治】, the case's number and status and the absolute
+tracking link (/track/<number>/<token>/, where the requester follows and rates the case) and
+nothing else: never the requester's name, phone or room, nor the case's content (S9). Stored
+texts are Chinese, like the notices.
+"""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from gongzhi.cases.choices import source_label
+from gongzhi.cases.models import Case
+from gongzhi.cases.tracking import phone_digits, tracking_token
+from gongzhi.cases.workflow import Status
+from gongzhi.core.notifications import sms_to_phone
+from gongzhi.core.notifications.phone import is_mobile
+
+SIGNATURE = "【共治】"
+
+# The requester's own steps: kind → (status for a template provider, the sentence before the
+# link). Kinds not here (e.g. 提级, 转办) stay in-app only; staff kinds never reach this module.
+TEXTS = {
+    "case.created": ("已受理", "您的诉求已受理，编号{number}，可点击链接查看进度："),
+    "case.extended": ("已延期", "您的诉求{number}办理期限已延长至{until}，查看进度："),
+    "case.rate_request": ("已处置", "您的诉求{number}已处置，请点击链接评价办理结果："),
+    "case.closed": ("已办结", "您的诉求{number}已办结，感谢您的反映。详情："),
+    "case.terminated": ("已终止", "您的诉求{number}已终止办理。详情："),
+    "case.not_accepted": ("不予受理", "您的诉求{number}不予受理，原因及办理途径见："),
+}
+# S6: a repeat joined an open case, then that case's outcome (notices.OUTCOME_KINDS' values).
+JOINED = "您反映的问题已并入诉求{original}办理，当前进度：{progress}。查看进度："
+REPEAT_OUTCOMES = {
+    "case.resolved": "已处置",
+    "case.closed": "已办结",
+    "case.terminated": "已终止办理",
+    "case.not_accepted": "不予受理",
+}
+REPEAT_OUTCOME = "您反映的问题已并入诉求{original}，该诉求{status}。详情："
+
+
+def phone_of(case: Case) -> str:
+    """The mobile number to text for `case`: its requester has no account and gave a valid
+    mainland mobile (11 digits from 1); "" otherwise (a landline, nothing, or an account)."""
+    if case.requester_id:
+        return ""
+    digits = phone_digits(case.requester_phone or "")
+    return digits if is_mobile(digits) else ""
+
+
+def tracking_url(case: Case) -> str:
+    path = reverse("track:case", args=[case.number, tracking_token(case)])
+    return f"{settings.GONGZHI_PUBLIC_BASE_URL.rstrip('/')}{path}"
+
+
+def tell(case: Case, *, kind: str, key: str, original: Case | None = None) -> bool:
+    """Queue the text of `kind` for the requester of `case` if it has no account and a mobile;
+    `original` is the case a repeat joined (S6). True when a text was queued (not a rerun)."""
+    phone = phone_of(case)
+    found = _text(case, kind=kind, original=original) if phone else None
+    if found is None:
+        return False
+    status, sentence = found
+    queued = sms_to_phone(
+        phone=phone,
+        kind=kind,
+        text=f"{SIGNATURE}{sentence}",
+        link=tracking_url(case),
+        title=f"诉求{case.number}{status}",
+        dedupe_key=f"case:{case.pk}:{key}",
+    )
+    return queued is not None
+
+
+def _text(case: Case, *, kind: str, original: Case | None) -> tuple[str, str] | None:
+    if original is not None and kind == "case.repeated":
+        progress = source_label(Status(original.status).label)
+        return "已并入", JOINED.format(original=original.number, progress=progress)
+    if original is not None:
+        status = REPEAT_OUTCOMES.get(kind)
+        if status is None:
+            return None
+        return status, REPEAT_OUTCOME.format(original=original.number, status=status)
+    if kind not in TEXTS:
+        return None
+    status, sentence = TEXTS[kind]
+    until = f"{timezone.localtime(case.due_at):%Y-%m-%d %H:%M}" if case.due_at else ""
+    return status, sentence.format(number=case.number, until=until)

@@ -1,0 +1,305 @@
+"""A requester without an account (a hotline order, a walk-in, a phone call recorded by staff)
+hears of their case by one short text message at the mobile they gave: at filing with the
+tracking link, on 延期, 已处置 (asking for a rating), 办结, 终止, 不予受理 and S6 repeats; never
+twice, never in the night, never with their name, phone or the case's content (S9)."""
+
+import datetime as dt
+import re
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.test import Client
+
+from gongzhi.cases import services
+from gongzhi.cases.choices import Channel, NotAcceptedReason
+from gongzhi.cases.imports import import_hotline
+from gongzhi.cases.models import Case
+from gongzhi.cases.services import notices
+from gongzhi.cases.tests.conftest import png
+from gongzhi.cases.tests.test_imports import GOOD, xlsx
+from gongzhi.cases.tests.test_tracking import HANDLING, INTERNAL, NAME, PHONE, WalkIn
+from gongzhi.core.models import Notification, PhoneSms
+from gongzhi.core.notifications.sms import SmsError
+from gongzhi.core.notifications.sweeps import deliver_pending
+
+pytestmark = pytest.mark.django_db
+
+SH = ZoneInfo("Asia/Shanghai")
+DAYTIME = dt.datetime(2026, 3, 10, 10, 0, tzinfo=SH)
+BASE = "https://gongzhi.example.cn"
+LINK = re.compile(r"https://gongzhi\.example\.cn/track/\S+/")
+
+
+class RecordingSms:
+    """The SMS gateway, as the tests see it: every message handed to it, phone unmasked."""
+
+    sent: list = []
+    failures = 0  # how many of the next sends fail (the provider is down)
+
+    def send(self, message) -> str:
+        if RecordingSms.failures:
+            RecordingSms.failures -= 1
+            raise SmsError("HTTP 503 服务暂不可用")
+        RecordingSms.sent.append(message)
+        return f"rec-{len(RecordingSms.sent)}"
+
+
+@pytest.fixture
+def texts(settings, django_capture_on_commit_callbacks):
+    settings.GONGZHI_SMS_BACKEND = "gongzhi.cases.tests.test_requester_sms.RecordingSms"
+    settings.GONGZHI_PUBLIC_BASE_URL = BASE + "/"
+    RecordingSms.sent = []
+    RecordingSms.failures = 0
+    return RecordingSms.sent
+
+
+@pytest.fixture
+def walk_in(make) -> WalkIn:
+    return WalkIn(make.p)
+
+
+def step(capture, action):
+    """Run a service as a request would: its messages go out when its transaction commits."""
+    with capture(execute=True):
+        return action()
+
+
+def path_of(text: str) -> str:
+    found = LINK.search(text)
+    assert found, text
+    return urlsplit(found.group(0)).path
+
+
+def without_link(text: str) -> str:
+    return LINK.sub("", text)
+
+
+def test_a_walk_in_gets_one_text_at_filing_with_a_working_tracking_link(
+    walk_in, texts, django_capture_on_commit_callbacks
+) -> None:
+    with time_machine.travel(DAYTIME, tick=False):
+        case = step(django_capture_on_commit_callbacks, walk_in.received)
+    [message] = texts
+    assert message.phone == PHONE
+    assert message.text.startswith("【共治】") and "已受理" in message.text
+    assert case.number in message.text
+    page = Client().get(path_of(message.text))
+    assert page.status_code == 200 and case.number in page.content.decode()
+    # A rerun of the same step (a retried request, a replayed import) texts nobody again.
+    with time_machine.travel(DAYTIME, tick=False):
+        again = step(
+            django_capture_on_commit_callbacks,
+            lambda: notices.tell_requester(case, kind="case.created", title="t", key="created"),
+        )
+        assert deliver_pending(DAYTIME + dt.timedelta(hours=1)) == 0
+    assert again == 0 and len(texts) == 1
+    assert PhoneSms.objects.get().status == "sent"
+
+
+def test_an_imported_hotline_order_texts_its_caller_once_without_personal_data(
+    personas, texts, django_capture_on_commit_callbacks
+) -> None:
+    after_the_calls = dt.datetime(2026, 11, 25, 10, 0, tzinfo=SH)
+    with time_machine.travel(after_the_calls, tick=False):
+        step(django_capture_on_commit_callbacks, lambda: import_hotline(xlsx(GOOD)))
+        step(django_capture_on_commit_callbacks, lambda: import_hotline(xlsx(GOOD)))
+    case = Case.objects.get(external_order_no="12345-0001")
+    [message] = texts  # the second order has no phone: nothing for it
+    assert message.phone == "13700001111" and case.number in message.text
+    assert "王" not in message.text and "13700001111" not in message.text
+    assert "油烟" not in message.text and "南湖路" not in message.text
+    assert Client().get(path_of(message.text)).status_code == 200
+
+
+def test_resolution_asks_for_a_rating_by_text_and_the_link_rates(
+    walk_in, texts, django_capture_on_commit_callbacks
+) -> None:
+    with time_machine.travel(DAYTIME, tick=False):
+        case = step(django_capture_on_commit_callbacks, walk_in.resolved)
+    created, rate = texts  # nothing for 研判, 交办, 签收 or 办理中
+    assert "已受理" in created.text
+    assert case.number in rate.text and "已处置" in rate.text and "评价" in rate.text
+    client = Client()
+    link = path_of(rate.text)
+    assert 'name="level"' in client.get(link).content.decode()  # the rating form
+    with time_machine.travel(DAYTIME + dt.timedelta(hours=1), tick=False):
+        step(
+            django_capture_on_commit_callbacks,
+            lambda: client.post(
+                link + "rate", {"resolved": "1", "level": "satisfied", "version": case.version}
+            ),
+        )
+    case.refresh_from_db()
+    assert case.status == "closed"
+    assert "已办结" in texts[-1].text and len(texts) == 3
+
+
+def test_every_text_is_short_signed_and_free_of_the_requester_and_the_content(
+    walk_in, texts, django_capture_on_commit_callbacks
+) -> None:
+    p = walk_in.p
+    with time_machine.travel(DAYTIME, tick=False):
+        case = step(django_capture_on_commit_callbacks, walk_in.in_progress)
+        until = case.due_at + dt.timedelta(days=2)
+        step(
+            django_capture_on_commit_callbacks,
+            lambda: services.case_extend(
+                case=case, actor=p.property_a, reason=f"等待配件，{NAME}同意", until=until
+            ),
+        )
+        step(
+            django_capture_on_commit_callbacks,
+            lambda: services.case_terminate(
+                case=case, actor=p.community_worker, reason=f"{NAME}已撤回，电话{PHONE}"
+            ),
+        )
+        refused = step(django_capture_on_commit_callbacks, walk_in.received)
+        step(
+            django_capture_on_commit_callbacks,
+            lambda: services.case_not_accept(
+                case=refused, actor=p.community_worker, reason=NotAcceptedReason.ARBITRATION
+            ),
+        )
+    kinds = [row.kind for row in PhoneSms.objects.order_by("id")]
+    assert kinds == [
+        "case.created",
+        "case.extended",
+        "case.terminated",
+        "case.created",
+        "case.not_accepted",
+    ]
+    extended = texts[1].text
+    assert f"{until.astimezone(SH):%Y-%m-%d %H:%M}" in extended and case.number in extended
+    assert "终止" in texts[2].text and "不予受理" in texts[4].text
+    for message in texts:
+        assert message.text.startswith("【共治】") and path_of(message.text)
+        assert len(without_link(message.text)) <= 70
+        for secret in (NAME, "夏", PHONE, "1234", "3单元", "楼道灯", "配件", INTERNAL, HANDLING):
+            assert secret not in message.text
+
+
+def test_filing_at_night_texts_at_seven_in_the_morning(
+    walk_in, texts, django_capture_on_commit_callbacks
+) -> None:
+    night = dt.datetime(2026, 3, 10, 23, 0, tzinfo=SH)
+    morning = dt.datetime(2026, 3, 11, 7, 0, tzinfo=SH)
+    with time_machine.travel(night, tick=False):
+        step(django_capture_on_commit_callbacks, walk_in.received)
+        assert deliver_pending(night) == 0
+    assert texts == []
+    early = morning - dt.timedelta(minutes=1)
+    with time_machine.travel(early, tick=False):
+        assert deliver_pending(early) == 0
+    assert texts == []
+    with time_machine.travel(morning, tick=False):
+        assert deliver_pending(morning) == 1
+        assert deliver_pending(morning) == 0
+    assert len(texts) == 1 and "已受理" in texts[0].text
+
+
+@pytest.mark.parametrize("phone", ["", "027-87654321", "87654321", "2990000123", "199000012345"])
+def test_no_text_without_a_valid_mobile(walk_in, texts, phone) -> None:
+    with time_machine.travel(DAYTIME, tick=False):
+        case = walk_in.resolved(phone=phone)
+    assert case.status == "resolved"
+    assert not PhoneSms.objects.exists() and texts == []
+
+
+def test_a_mobile_written_with_spaces_or_country_code_is_texted_as_digits(
+    walk_in, texts, django_capture_on_commit_callbacks
+) -> None:
+    with time_machine.travel(DAYTIME, tick=False):
+        step(
+            django_capture_on_commit_callbacks, lambda: walk_in.received(phone="+86 199 0000 1234")
+        )
+    assert [m.phone for m in texts] == [PHONE]
+
+
+def test_a_requester_with_an_account_keeps_the_in_app_notices_and_gets_no_bare_text(
+    make, personas, texts, django_capture_on_commit_callbacks
+) -> None:
+    with time_machine.travel(DAYTIME, tick=False):
+        step(
+            django_capture_on_commit_callbacks,
+            lambda: make.resolved(requester_name=NAME, requester_phone=PHONE),
+        )
+    kinds = set(
+        Notification.objects.filter(recipient=personas.resident_a).values_list("kind", flat=True)
+    )
+    assert {"case.created", "case.rate_request"} <= kinds
+    assert not PhoneSms.objects.exists()
+    assert all(PHONE != message.phone for message in texts)
+
+
+def test_staff_notices_never_text_the_requester(
+    walk_in, texts, django_capture_on_commit_callbacks
+) -> None:
+    p = walk_in.p
+    with time_machine.travel(DAYTIME, tick=False):
+        case = step(django_capture_on_commit_callbacks, walk_in.accepted)
+        step(
+            django_capture_on_commit_callbacks,
+            lambda: services.case_supervise(case=case, actor=p.street_officer, reason="请加快办理"),
+        )
+    assert [row.kind for row in PhoneSms.objects.all()] == ["case.created"]
+
+
+def test_a_failed_send_is_retried_by_the_sweep_and_goes_out_once(
+    walk_in, texts, settings, django_capture_on_commit_callbacks
+) -> None:
+    settings.GONGZHI_NOTIFY_BACKOFF_SECONDS = 60
+    RecordingSms.failures = 1
+    with time_machine.travel(DAYTIME, tick=False):
+        step(django_capture_on_commit_callbacks, walk_in.received)
+    row = PhoneSms.objects.get()
+    assert (row.status, row.attempts, texts) == ("pending", 1, [])
+    assert "503" in row.last_error
+    assert row.next_attempt_at == DAYTIME + dt.timedelta(seconds=60)
+    later = DAYTIME + dt.timedelta(seconds=60)
+    with time_machine.travel(later, tick=False):
+        assert deliver_pending(later) == 1
+        assert deliver_pending(later) == 0
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == ("sent", 2) and len(texts) == 1
+
+
+def test_repeats_hear_by_text_that_they_joined_and_how_the_case_ended(
+    walk_in, texts, django_capture_on_commit_callbacks
+) -> None:
+    p = walk_in.p
+    with time_machine.travel(DAYTIME, tick=False):
+        original = step(django_capture_on_commit_callbacks, walk_in.in_progress)
+        repeat = step(
+            django_capture_on_commit_callbacks,
+            lambda: services.case_file(
+                actor=p.grid_worker,
+                compound=p.compound_a,
+                channel=Channel.PHONE,
+                type=original.type,
+                title="楼道灯还是不亮",
+                content="同一盏灯",
+                requester_name="李四",
+                requester_phone="13900005678",
+                duplicate_of=original,
+            ),
+        )
+        step(
+            django_capture_on_commit_callbacks,
+            lambda: services.case_resolve(
+                case=original,
+                actor=p.property_a,
+                public_reply="已更换楼道灯。",
+                evidence=[png()],
+            ),
+        )
+    theirs = [m for m in texts if m.phone == "13900005678"]
+    joined, outcome = theirs
+    assert original.number in joined.text and "已并入" in joined.text
+    assert original.number in outcome.text and "已处置" in outcome.text
+    # Each link opens the repeat's own page, not the original's (never another's case).
+    for message in theirs:
+        assert repeat.number in path_of(message.text)
+        assert Client().get(path_of(message.text)).status_code == 200
+    assert len([m for m in texts if m.phone == PHONE]) == 2  # 受理 and the rating request
