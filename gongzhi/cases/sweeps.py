@@ -301,6 +301,13 @@ def _auto_close_one(case: Case, now: dt.datetime) -> bool:
                 updates={"closed_at": now},
                 now=now,
             )
+            notices.tell_requester(
+                case,
+                kind="case.closed",
+                title="您的诉求已办结",
+                body=f"诉求 {case.number} 处置后逾期未评价，已自动办结。如问题仍未解决，可再反映。",
+                key=f"closed:{case.round}",
+            )
     except CaseChanged:
         return False
     return True

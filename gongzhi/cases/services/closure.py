@@ -239,6 +239,13 @@ def case_close_with_exception(
         note=reason.strip(),
         updates={"closed_at": timezone.now()},
     )
+    notices.tell_requester(  # the reason is on their timeline too
+        case,
+        kind="case.closed",
+        title="您的诉求已办结",
+        body=f"诉求 {case.number}：{reason.strip()}",
+        key=f"closed:{case.round}",
+    )
     return case
 
 

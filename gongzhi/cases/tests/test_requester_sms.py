@@ -136,6 +136,47 @@ def test_resolution_asks_for_a_rating_by_text_and_the_link_rates(
     assert "已办结" in texts[-1].text and len(texts) == 3
 
 
+def test_an_unrated_case_that_closes_by_itself_is_texted_once(
+    walk_in, texts, django_capture_on_commit_callbacks
+) -> None:
+    """S5: nobody rated it within the return-visit window, so the scheduler closes it; the
+    requester hears that it is closed (and that they may report it again)."""
+    from gongzhi.cases import sweeps
+
+    with time_machine.travel(DAYTIME, tick=False):
+        case = step(django_capture_on_commit_callbacks, walk_in.resolved)
+    later = case.visit_due_at + dt.timedelta(minutes=1)
+    with time_machine.travel(later, tick=False):
+        assert step(django_capture_on_commit_callbacks, lambda: sweeps.sweep_auto_close(later))
+        step(django_capture_on_commit_callbacks, lambda: sweeps.sweep_auto_close(later))
+    created, rate, closed = texts
+    assert case.number in closed.text and "已办结" in closed.text
+
+
+def test_account_holders_hear_of_an_automatic_or_an_exceptional_close(make, personas) -> None:
+    """The requester with an account is told in the app: after the automatic close, and when a
+    supervisor closes their reopened case with a reasoned exception (the reason is on their
+    timeline too)."""
+    from gongzhi.cases import sweeps
+    from gongzhi.cases.choices import RatingLevel, RatingVia
+
+    auto = make.resolved()
+    later = auto.visit_due_at + dt.timedelta(minutes=1)
+    sweeps.sweep_auto_close(later)
+    [told] = Notification.objects.filter(recipient=personas.resident_a, kind="case.closed")
+    assert told.title == "您的诉求已办结" and "自动办结" in told.body and auto.number in told.body
+    reopened = services.case_visit(
+        case=make.resolved(), actor=personas.resident_a, resolved=False,
+        level=RatingLevel.DISSATISFIED, via=RatingVia.ONLINE,
+    )  # fmt: skip
+    reason = "已三次上门解释，诉求不属于物业责任"
+    services.case_close_with_exception(
+        case=reopened, actor=personas.community_worker, reason=reason
+    )
+    closed = Notification.objects.filter(recipient=personas.resident_a, kind="case.closed")
+    assert closed.filter(body__contains=reason, body__startswith=f"诉求 {reopened.number}").exists()
+
+
 def test_every_text_is_short_signed_and_free_of_the_requester_and_the_content(
     walk_in, texts, django_capture_on_commit_callbacks
 ) -> None:
