@@ -72,18 +72,21 @@ def provisional_class(case: Case) -> str:
     )
 
 
-def assess_window(case: Case) -> Window | None:
+def assess_window(case: Case, arrived: dt.datetime | None = None) -> Window | None:
     """研判期限 of a case being filed: 受理 (`created_at`) plus the `respond_minutes` of its
     provisional class (物业类 15 minutes, 信访类 15 days: S3's 受理 deadline), in clock
     minutes, warned when `warn_percent` of it is left (as the 签收 deadline of that class).
+    Counted from `arrived` instead when the case reached the street later than it was received
+    (a hotline order imported the next day): nobody could assess it before.
     None for a merged repeat (S6: no new clock) or a class without a policy row."""
     if case.status == Status.MERGED:
         return None
     policy = SlaPolicy.objects.filter(code=provisional_class(case)).first()
     if policy is None:
         return None
-    due = case.created_at + dt.timedelta(minutes=policy.respond_minutes)
-    return Window(case.created_at, warn_time(case.created_at, due, policy), due)
+    start = max(case.created_at, arrived) if arrived else case.created_at
+    due = start + dt.timedelta(minutes=policy.respond_minutes)
+    return Window(start, warn_time(start, due, policy), due)
 
 
 def petition_extensions(case: Case) -> tuple[int, dt.datetime | None]:

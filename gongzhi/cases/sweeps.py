@@ -11,8 +11,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import BooleanField, QuerySet
 
-from gongzhi.cases import deadlines
-from gongzhi.cases.models import RESPOND_UNFLAGGED, Case, CaseEvent, EventKind
+from gongzhi.cases import deadlines, sla
+from gongzhi.cases.models import RESPOND_UNFLAGGED, Case, CaseEvent, EventKind, SlaPolicy
 from gongzhi.cases.querysets import InClock, _InlineSQL
 from gongzhi.cases.services import notices
 from gongzhi.cases.services.escalation import case_escalate, case_flag_respond_breach
@@ -22,6 +22,7 @@ from gongzhi.cases.workflow import Action, CaseChanged, Status
 from gongzhi.core.calendar import local_zone
 
 BATCH = 500
+MINUTE = dt.timedelta(minutes=1)
 
 
 def _warn_one(case: Case, now: dt.datetime) -> bool:
@@ -251,7 +252,8 @@ def _flag_assess_one(case: Case, now: dt.datetime) -> bool:
             return False
         case.assess_breached_at = now
         due_local = due.astimezone(local_zone())
-        window = _window((due - case.created_at).total_seconds() / 60)
+        policy = SlaPolicy.objects.filter(code=sla.provisional_class(case)).first()
+        window = _window(policy.respond_minutes if policy else (due - case.created_at) / MINUTE)
         CaseEvent.objects.create(
             case=case,
             kind=EventKind.ASSESS_OVERDUE,

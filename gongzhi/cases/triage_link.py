@@ -203,11 +203,17 @@ def record_suggestion(case: Case) -> CaseSuggestion | None:
 def _assess_by_suggested_class(case: Case) -> None:
     """The 研判 deadline set at filing follows the class the AI has now read (in the default
     deferred mode it reads the case after filing): a resident's 漏水 the AI reads as 物业类 is
-    due for 研判 15 minutes after 受理, not 一般类's 2 hours. Counted from 受理 as before, so a
-    late reading may leave it overdue at once; a deadline already flagged as missed stays."""
+    due for 研判 15 minutes after 受理, not 一般类's 2 hours. Counted from 受理 (or an imported
+    order's import) as before, so a late reading may leave it overdue at once; a deadline
+    already flagged as missed stays."""
     if case.status != Status.RECEIVED or case.assess_breached_at or not case.assess_due_at:
         return
-    window = sla.assess_window(case)
+    arrived = (  # when it was filed here: an imported order's clock starts at its import
+        CaseEvent.objects.filter(case=case, kind=EventKind.FILED)
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    window = sla.assess_window(case, arrived=arrived)
     if window is None or window.due_at == case.assess_due_at:
         return
     Case.objects.filter(

@@ -293,7 +293,7 @@ def create_case(
         created_at=created_at,
         updated_at=now,
     )
-    window = sla.assess_window(case)  # 研判期限 from 受理 (none for a merged repeat)
+    window = sla.assess_window(case, arrived=now)  # 研判期限 (none for a merged repeat)
     if window is not None:
         case.assess_due_at, case.warn_at = window.due_at, window.warn_at
     case.save(force_insert=True)

@@ -129,15 +129,23 @@ def test_a_repeat_merged_at_filing_has_no_deadline(make, personas) -> None:
     assert _overdue_events(repeat) == 0
 
 
-def test_an_imported_hotline_order_gets_the_same_deadline(personas) -> None:
+def test_an_imported_hotline_order_gets_its_deadline_from_its_import(personas) -> None:
+    """The hotline received it two days before the street imported it: its 研判 clock starts at
+    the import, when the street could first assess it, not overdue (and alarming) at once."""
     from gongzhi.cases.imports import import_hotline
     from gongzhi.cases.tests.test_imports import GOOD, xlsx
 
-    with time_machine.travel(dt.datetime(2026, 11, 22, 9, 0, tzinfo=SH), tick=False):
+    imported = dt.datetime(2026, 11, 22, 9, 0, tzinfo=SH)
+    with time_machine.travel(imported, tick=False):
         import_hotline(xlsx(GOOD[:1]))  # received 11-20 09:30, its own deadline 11-27
     case = Case.objects.get(external_order_no="12345-0001")
-    # Provisional 一般类 (no category, deferred AI suggestion): two hours from 受理.
-    assert case.assess_due_at == dt.datetime(2026, 11, 20, 11, 30, tzinfo=SH)
+    assert case.created_at == dt.datetime(2026, 11, 20, 9, 30, tzinfo=SH)  # 受理 as received
+    # Provisional 一般类 (no category, deferred AI suggestion): two hours from the import.
+    assert case.assess_due_at == imported + dt.timedelta(hours=2)
+    sweeps.run_all(imported + dt.timedelta(minutes=5))  # the AI reads it; nothing is late
+    case.refresh_from_db()
+    assert case.assess_due_at >= imported + dt.timedelta(minutes=15)
+    assert _overdue_events(case) == 0 and not _told()
 
 
 def test_the_monthly_list_of_overdue_cases_counts_from_the_missed_assess_deadline(
