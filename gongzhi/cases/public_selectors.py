@@ -13,7 +13,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from gongzhi.cases.models import Case
-from gongzhi.cases.queue_selectors import BoundedPaginator, capped_count
+from gongzhi.cases.queue_pages import BoundedPaginator
+from gongzhi.cases.queue_selectors import capped_count
 from gongzhi.cases.selectors import PublicCase, public_case
 from gongzhi.cases.workflow import OPEN_STATUSES, Status
 from gongzhi.org.models import Compound, Street

@@ -1,17 +1,16 @@
-"""The work queue (工作台): its buckets, filters, capped counts and pages, read from
-`Case.objects.visible_to(user)` (re-exported by `gongzhi.cases.selectors`)."""
+"""The work queue (工作台): its buckets, filters and capped counts, read from
+`Case.objects.visible_to(user)` (re-exported by `gongzhi.cases.selectors`); its pages are in
+`queue_pages`."""
 
 import datetime as dt
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from gongzhi.cases import policies
 from gongzhi.cases.deadlines import (  # is_overdue: importable from here as before
-    LATE_STATUSES,
     due_soon_halves,
     due_soon_q,
     is_overdue,  # noqa: F401
@@ -88,7 +87,7 @@ def _todo_q(user: Any) -> Q:
     return todo
 
 
-def _active_only(bucket: str | None, statuses: list[str] | None) -> bool:
+def active_only(bucket: str | None, statuses: list[str] | None) -> bool:
     """Whether the filters leave only cases still in the loop (the partial queue index)."""
     if statuses:
         return set(statuses) <= set(ACTIVE_STATUSES)
@@ -122,7 +121,7 @@ def search_since() -> Any:
     )
 
 
-def _searches_text(filters: dict[str, Any]) -> bool:
+def searches_text(filters: dict[str, Any]) -> bool:
     """Whether the filters search free text (read row by row in the window), not a number."""
     q = filters.get("q") or ""
     return bool(q.strip()) and not is_number_search(q)
@@ -130,7 +129,7 @@ def _searches_text(filters: dict[str, Any]) -> bool:
 
 def _since(filters: dict[str, Any]) -> Any:
     """The text search window's start for these filters (None: no text search, or all cases)."""
-    return search_since() if _searches_text(filters) else None
+    return search_since() if searches_text(filters) else None
 
 
 def _restricted_q(user: Any) -> Q | None:
@@ -153,7 +152,7 @@ def _unseen_matches(user: Any, now: Any, since: Any, filters: dict[str, Any]) ->
     tell the party complained about who complained (S9). The UNSEEN_CHECK_CAP most recent
     matches are checked one by one; older matches among restricted cases are left out."""
     restricted = _restricted_q(user)
-    if restricted is None or not _searches_text(filters):
+    if restricted is None or not searches_text(filters):
         return None
     terms = search_terms(filters["q"])
     restricted_cases = Case.objects.visible_to(user).filter(restricted)
@@ -279,7 +278,7 @@ def _queue(
         # SQLite matches the partial index only on its condition written out; PostgreSQL proves
         # it from a bucket or status of unfinished cases, and would take a repeated condition
         # for a narrower one (expecting ten rows, it read every unfinished case: 55 ms at 1M).
-        if connection.vendor != "postgresql" or not _active_only(bucket, statuses):
+        if connection.vendor != "postgresql" or not active_only(bucket, statuses):
             qs = qs.filter(IsActive())
     if filed is not None:  # 受理日期: that local day, midnight to midnight
         start, end = Period(filed, filed).bounds()
@@ -295,7 +294,7 @@ def _queue(
     if order == "urgency":
         if walk_all and since is None:
             return qs.order_by(*every_case_order())
-        if _active_only(bucket, statuses) or overdue or under_supervision:
+        if active_only(bucket, statuses) or overdue or under_supervision:
             # SQLite uses a partial index only when the query repeats its condition literally;
             # PostgreSQL proves it from the status filter, and a repeated condition would make
             # it underestimate the rows (and sort them all instead of reading the index).
@@ -373,32 +372,6 @@ def _soon_halves(now: Any, filters: dict[str, Any]) -> tuple[Q | None, ...]:
     return due_soon_halves(now) if filters.get("bucket") == "warning" else (None,)
 
 
-class BoundedPaginator(Paginator):
-    """Pages over at most COUNT_CAP rows, counted with `capped_count` (`capped` when there
-    are more: the pager says only the first COUNT_CAP are listed and offers no page past them).
-    `counted`: the capped count when the caller already has it (`queue_count`)."""
-
-    def __init__(
-        self, object_list: QuerySet, per_page: int, cap: int | None = None, counted: Any = None
-    ) -> None:
-        super().__init__(object_list, per_page)
-        self.cap = COUNT_CAP if cap is None else cap
-        self.capped = False
-        self._counted = counted
-        # How many of the matches are 已超时, when the paginator read every one of them.
-        self.overdue_found: int | None = None
-
-    @property
-    def count(self) -> int:
-        if not hasattr(self, "_bounded_count"):
-            found = self._counted() if callable(self._counted) else self._counted
-            if found is None:
-                found = capped_count(self.object_list, self.cap)
-            self.capped = found > self.cap
-            self._bounded_count = min(found, self.cap)
-        return self._bounded_count
-
-
 def queue_counts(user: Any, cap: int | None = None, now: Any = None) -> dict[str, int]:
     """Cases per bucket, each counted up to cap + 1 (`format_count` shows "1000+")."""
     now = now or timezone.now()
@@ -407,95 +380,3 @@ def queue_counts(user: Any, cap: int | None = None, now: Any = None) -> dict[str
         bucket: queue_count(user, cap=cap, now=now, parts=parts, bucket=bucket, order="urgency")
         for bucket in BUCKETS
     }
-
-
-class _RowsInOrder:
-    """The cases of `ids`, in that order, read a page at a time (a Paginator's object_list)."""
-
-    def __init__(self, visible: QuerySet[Case], ids: list[int]) -> None:
-        self.visible, self.ids = visible, ids
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def __getitem__(self, index: slice) -> list[Case]:
-        ids = self.ids[index]
-        rows = self.visible.in_bulk(ids)
-        return [rows[pk] for pk in ids if pk in rows]
-
-
-def queue_paginator(
-    user: Any, per_page: int, *, counts: dict[str, int] | None = None, **filters: Any
-) -> BoundedPaginator:
-    """The work queue's pages. A bucket alone: its count from `counts` (`queue_counts` at the
-    same `now`). Other filters on unfinished cases, and any text search: one read of at most
-    COUNT_CAP + 1 ids in page order gives the count and every page, from the queue index that
-    holds every column they test (a sparse filter walks that small index once, not once per
-    count and page) or from the search window. A community alone (a seventh of the street, not
-    sparse): counted part by part from the compound-led index, and a page read in order from
-    the queue index, where reading 1,001 ids would read and sort every unfinished case of it."""
-    now = filters.pop("now", None) or timezone.now()
-    cases = case_queue(user, now=now, **filters)
-    bucket = filters.get("bucket")
-    others = [k for k, v in filters.items() if k not in ("bucket", "order") and v]
-    if counts is not None and bucket in counts and not others:
-        return BoundedPaginator(cases, per_page, counted=counts[bucket])
-    status = filters.get("status")
-    statuses = [status] if isinstance(status, str) else status
-    unfinished = filters.get("overdue") or filters.get("under_supervision")
-    dense = others and set(others) <= {"compound_ids"}
-    if (
-        filters.get("order") == "urgency"
-        and (_active_only(bucket, statuses) or unfinished)
-        and not dense
-    ) or _searches_text(filters):
-        # Text is searched row by row among the last SEARCH_WINDOW cases: once, here, rather
-        # than once per part of the scope for the count and again for the page.
-        # With whether each is 已超时 (its columns are in the same index; tested in SQL, which
-        # costs less than turning two dates per row into Python objects).
-        late = ExpressionWrapper(overdue_q(now), output_field=BooleanField())
-        rows = list(cases.values_list("pk", late)[: COUNT_CAP + 1])
-        visible = Case.objects.visible_to(user).select_related(*RELATED)
-        ids = [pk for pk, _late in rows]
-        paginator = BoundedPaginator(_RowsInOrder(visible, ids), per_page, counted=len(ids))
-        if len(rows) <= COUNT_CAP:  # every match was read, not only the first COUNT_CAP + 1
-            paginator.overdue_found = sum(1 for _pk, is_late in rows if is_late)
-        return paginator
-    # Finished cases too: counted part by part (their order index is not a covering one).
-    return BoundedPaginator(cases, per_page, counted=lambda: queue_count(user, now=now, **filters))
-
-
-def overdue_toggle_count(
-    user: Any,
-    paginator: BoundedPaginator,
-    *,
-    now: Any,
-    counts: dict[str, int] | None = None,
-    **filters: Any,
-) -> int | None:
-    """How many cases 仅看已超时 lists with the other filters as they are (capped like every
-    count), for its label; None where that cannot be counted at a bounded cost: a text search
-    with more than COUNT_CAP matches, whose count would read the search window a second time
-    (the label then shows no number rather than a wrong one). Otherwise it costs nothing more
-    than the page (toggle on; every match read for the page; a bucket alone) or one capped
-    count of the overdue cases in scope, from case_active_scope_idx alone (`queue_count`)."""
-    if filters.get("overdue"):  # on: the page lists exactly that
-        found = paginator.count
-        return paginator.cap + 1 if paginator.capped else found
-    bucket, status = filters.get("bucket"), filters.get("status")
-    statuses = [status] if isinstance(status, str) else status
-    if bucket in ("resolved", "closed") or (statuses and not set(statuses) & LATE_STATUSES):
-        return 0  # no clock runs in these statuses: nothing is late
-    others = [k for k, v in filters.items() if k not in ("bucket", "order") and v]
-    if counts is not None and not others and bucket in (None, "open", "overdue"):
-        return counts["overdue"]  # every late case is open
-    if paginator.overdue_found is not None:
-        return paginator.overdue_found
-    if _searches_text(filters):
-        return None
-    return queue_count(user, now=now, **{**filters, "overdue": True})
-
-
-def format_count(value: int, cap: int | None = None) -> str:
-    cap = COUNT_CAP if cap is None else cap
-    return f"{cap}+" if value > cap else str(value)

@@ -11,21 +11,23 @@ from gongzhi.cases import policies
 from gongzhi.cases.choices import NOT_ACCEPTED_CHANNEL
 from gongzhi.cases.models import Case, CaseAttachment, CaseEvent, CaseRating, SlaPolicy
 
-# The work queue lives in queue_selectors; its names stay importable from here.
+# The work queue lives in queue_selectors and queue_pages; its names stay importable from here.
+from gongzhi.cases.queue_pages import (  # noqa: F401
+    BoundedPaginator,
+    format_count,
+    overdue_toggle_count,
+    queue_paginator,
+)
 from gongzhi.cases.queue_selectors import (  # noqa: F401
     BUCKETS,
     COUNT_CAP,
     SEARCH_WINDOW,
-    BoundedPaginator,
     capped_count,
     case_queue,
     count_parts,
-    format_count,
     is_overdue,
-    overdue_toggle_count,
     queue_count,
     queue_counts,
-    queue_paginator,
     search_since,
 )
 from gongzhi.cases.queue_selectors import RELATED as _RELATED
