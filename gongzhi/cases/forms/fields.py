@@ -5,6 +5,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.cases.texts import has_words, too_long_message_lazy
@@ -30,6 +32,46 @@ class Styled:
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+def _attrs(attrs: dict[str, Any]) -> str:
+    """HTML attributes in their order, as django/forms/widgets/attrs.html writes them."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
+
+
+class QuickSelect(forms.Select):
+    """A <select> written in Python, the same markup as Django's: Django renders every option
+    through two templates, which on the work queue's filter boxes (some 60 options on each
+    page view) cost more than the page's database reads."""
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> str:
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = []
+        for group_name, group_choices, _index in widget["optgroups"]:
+            items = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                ((o["value"], _attrs(o["attrs"]), o["label"]) for o in group_choices),
+            )
+            options.append(
+                format_html('<optgroup label="{}">{}</optgroup>', group_name, items)
+                if group_name
+                else items
+            )
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            widget["name"],
+            _attrs(widget["attrs"]),
+            mark_safe("".join(options)),  # noqa: S308 - each piece escaped by format_html
+        )
 
 
 class StyledForm(Styled, forms.Form):

@@ -17,6 +17,7 @@ from gongzhi.cases.choices import (
 from gongzhi.cases.forms.fields import (
     MultipleFileField,
     PeriodDatesForm,
+    QuickSelect,
     StyledForm,
     Textarea,
     community_label,
@@ -178,18 +179,29 @@ class QueueFilterForm(StyledForm):
     bucket = forms.ChoiceField(choices=BUCKET_CHOICES, required=False)
     q = forms.CharField(label=_("搜索"), max_length=100, required=False)
     status = forms.ChoiceField(
-        label=_("状态"), choices=[("", _("全部状态")), *Status.choices], required=False
+        label=_("状态"),
+        choices=[("", _("全部状态")), *Status.choices],
+        required=False,
+        widget=QuickSelect,
     )
     sla_class = forms.ChoiceField(
-        label=_("时限类别"), choices=[("", _("全部时限类别")), *SlaClass.choices], required=False
+        label=_("时限类别"),
+        choices=[("", _("全部时限类别")), *SlaClass.choices],
+        required=False,
+        widget=QuickSelect,
     )
     channel = forms.ChoiceField(
-        label=_("来源渠道"), choices=[("", _("全部渠道")), *Channel.choices], required=False
+        label=_("来源渠道"),
+        choices=[("", _("全部渠道")), *Channel.choices],
+        required=False,
+        widget=QuickSelect,
     )
     community = forms.TypedChoiceField(
-        label=_("社区"), coerce=int, required=False, empty_value=None
+        label=_("社区"), coerce=int, required=False, empty_value=None, widget=QuickSelect
     )
-    compound = forms.TypedChoiceField(label=_("小区"), coerce=int, required=False, empty_value=None)
+    compound = forms.TypedChoiceField(
+        label=_("小区"), coerce=int, required=False, empty_value=None, widget=QuickSelect
+    )
     filed = FiledDayField(
         label=_("受理日期"),
         required=False,
