@@ -109,7 +109,7 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀英华慧建国�
 REPLY = "经现场核实，已安排专人处理完毕，后续将加强日常巡查。"
 SUPERVISION = "已超时限，请加快办理并及时反馈进度"
 # The notes of a seeded 研判 warning and 研判超时.
-ASSESS_SOON, ASSESS_LATE = "即将超过研判时限", "受理后超过研判时限仍未研判"
+ASSESS_SOON, ASSESS_LATE = "即将超过研判期限", "受理后超过研判时限仍未研判"
 # 督办: the share of unfinished cases a supervisor flags, late ones far more often.
 SUPERVISED_IF_LATE, SUPERVISED_OTHERWISE = 0.5, 0.02
 

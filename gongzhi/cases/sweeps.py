@@ -6,6 +6,8 @@ indexes on Case, so its cost follows the number of due cases, not all cases.
 """
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -110,15 +112,23 @@ def respond_warning_candidates(now: dt.datetime) -> QuerySet[Case]:
     )
 
 
-def _warn_respond_one(case: Case, now: dt.datetime) -> bool:
-    """The handlers hear that the 签收 deadline is near, once per deadline: the compare-and-swap
-    on (status, respond_due_at, not yet warned) lets exactly one runner win."""
-    due = case.respond_due_at
+def _warn_once(
+    case: Case,
+    now: dt.datetime,
+    *,
+    claim: dict[str, Any],
+    flag: str,
+    due: dt.datetime,
+    limit: str,
+    recipients: Callable[[Case], list[Any]],
+    title: str,
+    key: str,
+) -> bool:
+    """One warning that a deadline (`due`, named `limit`: 签收期限, 研判期限) is near: the
+    compare-and-swap on `claim` (the case still waiting for that step, same deadline) with
+    `flag` unset lets exactly one runner win; then an event and the notices."""
     with transaction.atomic():
-        won = Case.objects.filter(
-            pk=case.pk, status=Status.DISPATCHED, respond_due_at=due, respond_warned_at=None
-        ).update(respond_warned_at=now)
-        if not won:
+        if not Case.objects.filter(pk=case.pk, **claim, **{flag: None}).update(**{flag: now}):
             return False
         due_local = due.astimezone(local_zone())
         CaseEvent.objects.create(
@@ -126,19 +136,35 @@ def _warn_respond_one(case: Case, now: dt.datetime) -> bool:
             kind=EventKind.SLA_WARNED,
             old_status=case.status,
             new_status=case.status,
-            note=f"即将超过签收期限（{due_local:%m-%d %H:%M}）",
-            payload={"respond_due_at": due.isoformat()},
+            note=f"即将超过{limit}（{due_local:%m-%d %H:%M}）",
+            payload={key: due.isoformat()},
             created_at=now,
         )
         notices.send(
-            notices.handlers(case),
+            recipients(case),
             case=case,
             kind="case.deadline_warning",
-            title="诉求即将超过签收期限，请尽快签收",
-            body=f"{notices.case_label(case)}。签收期限 {due_local:%Y-%m-%d %H:%M}。",
-            key=f"respond_warn:{due.isoformat()}",
+            title=title,
+            body=f"{notices.case_label(case)}。{limit} {due_local:%Y-%m-%d %H:%M}。",
+            key=f"{key.removesuffix('_due_at')}_warn:{due.isoformat()}",
         )
     return True
+
+
+def _warn_respond_one(case: Case, now: dt.datetime) -> bool:
+    """The handlers hear that the 签收 deadline is near, once per deadline."""
+    due = case.respond_due_at
+    return _warn_once(
+        case,
+        now,
+        claim={"status": Status.DISPATCHED, "respond_due_at": due},
+        flag="respond_warned_at",
+        due=due,
+        limit="签收期限",
+        recipients=notices.handlers,
+        title="诉求即将超过签收期限，请尽快签收",
+        key="respond_due_at",
+    )
 
 
 def sweep_respond_warnings(now: dt.datetime) -> int:
@@ -193,33 +219,19 @@ def assess_warning_candidates(now: dt.datetime) -> QuerySet[Case]:
 
 def _warn_assess_one(case: Case, now: dt.datetime) -> bool:
     """The community and street staff hear that a filed case's 研判 deadline is near, once per
-    deadline (compare-and-swap on still filed, same deadline, not yet warned)."""
+    deadline."""
     due = case.assess_due_at
-    with transaction.atomic():
-        won = Case.objects.filter(
-            pk=case.pk, status=Status.RECEIVED, assess_due_at=due, warned_at=None
-        ).update(warned_at=now)
-        if not won:
-            return False
-        due_local = due.astimezone(local_zone())
-        CaseEvent.objects.create(
-            case=case,
-            kind=EventKind.SLA_WARNED,
-            old_status=case.status,
-            new_status=case.status,
-            note=f"即将超过研判时限（{due_local:%m-%d %H:%M}）",
-            payload={"assess_due_at": due.isoformat()},
-            created_at=now,
-        )
-        notices.send(
-            notices.supervisors(case),
-            case=case,
-            kind="case.deadline_warning",
-            title="诉求即将超过研判时限，请尽快研判交办",
-            body=f"{notices.case_label(case)}。研判期限 {due_local:%Y-%m-%d %H:%M}。",
-            key=f"assess_warn:{due.isoformat()}",
-        )
-    return True
+    return _warn_once(
+        case,
+        now,
+        claim={"status": Status.RECEIVED, "assess_due_at": due},
+        flag="warned_at",
+        due=due,
+        limit="研判期限",
+        recipients=notices.supervisors,
+        title="诉求即将超过研判时限，请尽快研判交办",
+        key="assess_due_at",
+    )
 
 
 def sweep_assess_warnings(now: dt.datetime) -> int:

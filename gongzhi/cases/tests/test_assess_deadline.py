@@ -212,7 +212,7 @@ def test_staff_are_warned_once_before_the_assess_deadline_and_see_it_due_soon(
     assert notice.title == "诉求即将超过研判时限，请尽快研判交办"
     assert "研判期限 2026-11-17 03:00" in notice.body
     [event] = CaseEvent.objects.filter(case=case, kind="sla_warned")
-    assert event.note == "即将超过研判时限（11-17 03:00）" and _overdue_events(case) == 0
+    assert event.note == "即将超过研判期限（11-17 03:00）" and _overdue_events(case) == 0
     with time_machine.travel(soon + dt.timedelta(hours=2), tick=False):
         services.case_assess(
             case=case, actor=user, category=Category.REPAIR,
