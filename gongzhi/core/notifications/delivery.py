@@ -8,6 +8,7 @@ the lease it is marked failed with a note, see `expire_stale_claims`.
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -29,6 +30,7 @@ from gongzhi.core.notifications.quiet_hours import send_not_before
 logger = logging.getLogger(__name__)
 
 SMS_TEXT_LIMIT = 200
+SENT = Delivery.Status.SENT  # the same value on PhoneSms
 SMS_PARAM_LIMIT = 35  # Alibaba Cloud's limit for one template variable
 
 
@@ -97,21 +99,29 @@ def attempt(delivery_id: int, *, now: dt.datetime | None = None) -> str:
         return _finish(
             delivery, Delivery.Status.CANCELLED, error="用户已关闭该渠道或未登记联系方式"
         )
-    try:
-        provider_id = _send(delivery, user)
-    except sms.SmsError as exc:
-        return _failed(delivery, str(exc), permanent=exc.permanent, now=now)
-    except Exception as exc:  # any provider failure is retried, never raised into a sweep
-        logger.warning("delivery %s failed: %s", delivery_id, exc)
-        return _failed(delivery, f"{type(exc).__name__}: {exc}", permanent=False, now=now)
-    # Sent: record it whatever happened to the row meanwhile, the message did go out.
-    Delivery.objects.filter(pk=delivery_id).update(
-        status=Delivery.Status.SENT,
-        sent_at=timezone.now(),
-        provider_message_id=provider_id[:200],
-        last_error="",
+    return send_and_record(
+        delivery,
+        lambda: _send(delivery, user),
+        lambda error, permanent: _failed(delivery, error, permanent=permanent, now=now),
     )
-    return Delivery.Status.SENT
+
+
+def send_and_record(row: Any, send: Callable[[], str], failed: Callable[[str, bool], str]) -> str:
+    """Send a claimed row (a Delivery, a PhoneSms) and record what came of it: a provider's
+    error goes to `failed(error, permanent)` (an SmsError says whether retrying can help; any
+    other exception is retried, never raised into a sweep); once sent, the row is marked sent
+    whatever happened to it meanwhile: the message did go out."""
+    try:
+        provider_id = send()
+    except sms.SmsError as exc:
+        return failed(str(exc), exc.permanent)
+    except Exception as exc:
+        logger.warning("%s %s failed: %s", type(row).__name__, row.pk, exc)
+        return failed(f"{type(exc).__name__}: {exc}", False)
+    type(row).objects.filter(pk=row.pk).update(
+        status=SENT, sent_at=timezone.now(), provider_message_id=provider_id[:200], last_error=""
+    )
+    return SENT
 
 
 def _finish(delivery: Delivery, status: str, *, error: str = "", **fields: Any) -> str:
@@ -134,14 +144,11 @@ def _failed(delivery: Delivery, error: str, *, permanent: bool, now: dt.datetime
     return _finish(delivery, Delivery.Status.PENDING, error=error, next_attempt_at=retry_at)
 
 
-def expire_stale_claims(now: dt.datetime) -> int:
-    """Rows stuck in `sending` past the lease: the sender died mid-send. Mark them failed
-    rather than retry, because the message may already have gone out (never twice)."""
-    return Delivery.objects.filter(
-        status=Delivery.Status.SENDING, claimed_at__lt=now - lease()
-    ).update(
-        status=Delivery.Status.FAILED,
-        last_error="发送过程中断，结果未知；为避免重复发送，不再重试。",
+def expire_stale_claims(now: dt.datetime, model: Any = Delivery) -> int:
+    """Rows of `model` (Delivery, PhoneSms) stuck in `sending` past the lease: the sender died
+    mid-send. Mark them failed rather than retry: the message may have gone out (never twice)."""
+    return model.objects.filter(status="sending", claimed_at__lt=now - lease()).update(
+        status="failed", last_error="发送过程中断，结果未知；为避免重复发送，不再重试。"
     )
 
 

@@ -24,8 +24,13 @@ from django.utils import timezone
 
 from gongzhi.core.masking import redact_text
 from gongzhi.core.models import NotificationPreference, PhoneSms
-from gongzhi.core.notifications import sms
-from gongzhi.core.notifications.delivery import SMS_PARAM_LIMIT, backoff, lease, max_attempts
+from gongzhi.core.notifications import delivery, sms
+from gongzhi.core.notifications.delivery import (
+    SMS_PARAM_LIMIT,
+    backoff,
+    max_attempts,
+    send_and_record,
+)
 from gongzhi.core.notifications.kinds import is_valid_kind
 from gongzhi.core.notifications.quiet_hours import send_not_before
 
@@ -102,21 +107,11 @@ def attempt(sms_id: int, *, now: dt.datetime | None = None) -> str:
     row = PhoneSms.objects.get(pk=sms_id)
     params = {"title": row.title, **({"link": row.link} if row.link else {})}
     message = sms.SmsMessage(phone=row.phone, text=row.text, params=params)
-    try:
-        provider_id = sms.get_backend().send(message)
-    except sms.SmsError as exc:
-        return _failed(row, str(exc), permanent=exc.permanent, now=now)
-    except Exception as exc:  # any provider failure is retried, never raised into a sweep
-        logger.warning("phone sms %s failed: %s", sms_id, exc)
-        return _failed(row, f"{type(exc).__name__}: {exc}", permanent=False, now=now)
-    # Sent: record it whatever happened to the row meanwhile, the message did go out.
-    PhoneSms.objects.filter(pk=sms_id).update(
-        status=PhoneSms.Status.SENT,
-        sent_at=timezone.now(),
-        provider_message_id=provider_id[:200],
-        last_error="",
+    return send_and_record(
+        row,
+        lambda: sms.get_backend().send(message),
+        lambda error, permanent: _failed(row, error, permanent=permanent, now=now),
     )
-    return PhoneSms.Status.SENT
 
 
 def _failed(row: PhoneSms, error: str, *, permanent: bool, now: dt.datetime) -> str:
@@ -133,12 +128,7 @@ def _failed(row: PhoneSms, error: str, *, permanent: bool, now: dt.datetime) -> 
 
 def expire_stale_claims(now: dt.datetime) -> int:
     """Rows stuck in `sending` past the lease: the sender died mid-send. Failed, not retried."""
-    return PhoneSms.objects.filter(
-        status=PhoneSms.Status.SENDING, claimed_at__lt=now - lease()
-    ).update(
-        status=PhoneSms.Status.FAILED,
-        last_error="发送过程中断，结果未知；为避免重复发送，不再重试。",
-    )
+    return delivery.expire_stale_claims(now, PhoneSms)
 
 
 def deliver_due(now: dt.datetime) -> int:
