@@ -250,7 +250,7 @@ def _window(minutes: float) -> str:
     return f"{minutes}分钟"
 
 
-def _flag_assess_one(case: Case, now: dt.datetime) -> bool:
+def _flag_assess_one(case: Case, now: dt.datetime, windows: dict[str, int]) -> bool:
     """A filed case nobody assessed (研判) by assess_due_at: one 研判超时 event, and the community
     and street staff over it are told (urgently when it is pressing, notices.ACTION_KINDS);
     exactly once per case, by compare-and-swap on (still received, not yet flagged). Assessing
@@ -264,8 +264,8 @@ def _flag_assess_one(case: Case, now: dt.datetime) -> bool:
             return False
         case.assess_breached_at = now
         due_local = due.astimezone(local_zone())
-        policy = SlaPolicy.objects.filter(code=sla.provisional_class(case)).first()
-        window = _window(policy.respond_minutes if policy else (due - case.created_at) / MINUTE)
+        minutes = windows.get(sla.provisional_class(case))  # the class's 研判 window
+        window = _window(minutes if minutes else (due - case.created_at) / MINUTE)
         CaseEvent.objects.create(
             case=case,
             kind=EventKind.ASSESS_OVERDUE,
@@ -292,8 +292,11 @@ def _flag_assess_one(case: Case, now: dt.datetime) -> bool:
 def sweep_assess_breaches(now: dt.datetime) -> int:
     """Filed cases nobody assessed (研判) by assess_due_at: a 研判超时 event and notices to the
     community workers and street officers over the compound, once per case."""
-    due = assess_breach_candidates(now).select_related("compound")
-    return sum(_flag_assess_one(case, now) for case in due[:BATCH])
+    due = list(assess_breach_candidates(now).select_related("compound")[:BATCH])
+    if not due:
+        return 0
+    windows = dict(SlaPolicy.objects.values_list("code", "respond_minutes"))  # once a pass
+    return sum(_flag_assess_one(case, now, windows) for case in due)
 
 
 def sweep_breaches(now: dt.datetime) -> int:
