@@ -2,7 +2,9 @@
 hotline (12345) order, the walk-in or the phone call that staff recorded with a name and a
 phone only. Called by `notices.tell_requester` (and for S6 repeats by `notices`), inside the
 service's transaction; `core.notifications.sms_to_phone` sends it after commit, at most once
-per number and step, never in the night.
+per number and step, never in the night. When the number is also an account's own (a resident
+who called instead of using the app), that account's 通知设置 apply: texts off or the kind muted
+means no text, and its quiet hours hold it.
 
 One short text per step: signed 【共治】, the case's number and status and the absolute
 tracking link (/track/<number>/<token>/, where the requester follows and rates the case) and
@@ -18,8 +20,11 @@ from gongzhi.cases.choices import source_label
 from gongzhi.cases.models import Case
 from gongzhi.cases.tracking import phone_digits, tracking_token
 from gongzhi.cases.workflow import Status
+from gongzhi.core.models import Delivery, NotificationPreference
 from gongzhi.core.notifications import sms_to_phone
 from gongzhi.core.notifications.phone import is_mobile
+from gongzhi.core.notifications.preferences import external_channels, preferences_for
+from gongzhi.org.models import User
 
 SIGNATURE = "【共治】"
 
@@ -53,6 +58,20 @@ def phone_of(case: Case) -> str:
     return digits if is_mobile(digits) else ""
 
 
+def owners_preference(phone: str, kind: str) -> tuple[bool, NotificationPreference | None]:
+    """Whether a text of `kind` may go to `phone`, and whose quiet hours apply. A number that
+    is also an account's own (a resident who called the hotline) follows that account's
+    choices: no text when its owner switched texts or this kind off; their quiet hours."""
+    owners = list(User.objects.filter(person__phone=phone, is_active=True).select_related("person"))
+    if not owners:
+        return True, None
+    preferences = preferences_for(owners)
+    for owner in owners:
+        if Delivery.Channel.SMS not in external_channels(owner, preferences[owner.pk], kind):
+            return False, None
+    return True, preferences[owners[0].pk]
+
+
 def tracking_url(case: Case) -> str:
     path = reverse("track:case", args=[case.number, tracking_token(case)])
     return f"{settings.GONGZHI_PUBLIC_BASE_URL.rstrip('/')}{path}"
@@ -65,6 +84,9 @@ def tell(case: Case, *, kind: str, key: str, original: Case | None = None) -> bo
     found = _text(case, kind=kind, original=original) if phone else None
     if found is None:
         return False
+    wanted, preference = owners_preference(phone, kind)
+    if not wanted:
+        return False
     status, sentence = found
     queued = sms_to_phone(
         phone=phone,
@@ -73,6 +95,7 @@ def tell(case: Case, *, kind: str, key: str, original: Case | None = None) -> bo
         link=tracking_url(case),
         title=f"诉求{case.number}{status}",
         dedupe_key=f"case:{case.pk}:{key}",
+        preference=preference,
     )
     return queued is not None
 

@@ -20,7 +20,7 @@ from gongzhi.cases.services import notices
 from gongzhi.cases.tests.conftest import png
 from gongzhi.cases.tests.test_imports import GOOD, xlsx
 from gongzhi.cases.tests.test_tracking import HANDLING, INTERNAL, NAME, PHONE, WalkIn
-from gongzhi.core.models import Notification, PhoneSms
+from gongzhi.core.models import Notification, NotificationPreference, PhoneSms
 from gongzhi.core.notifications.sms import SmsError
 from gongzhi.core.notifications.sweeps import deliver_pending
 
@@ -344,3 +344,48 @@ def test_repeats_hear_by_text_that_they_joined_and_how_the_case_ended(
         assert repeat.number in path_of(message.text)
         assert Client().get(path_of(message.text)).status_code == 200
     assert len([m for m in texts if m.phone == PHONE]) == 2  # 受理 and the rating request
+
+
+def test_a_number_that_is_an_accounts_own_follows_that_accounts_choices(
+    walk_in, personas, texts, django_capture_on_commit_callbacks
+) -> None:
+    """A resident with an account called the desk instead of filing in the app: the number
+    they gave is their own, so their 通知设置 apply (texts off, a muted kind, quiet hours)."""
+    own = personas.resident_a.person.phone
+    owner = personas.resident_a
+    NotificationPreference.objects.create(user=owner, sms_enabled=False)
+    with time_machine.travel(DAYTIME, tick=False):
+        step(django_capture_on_commit_callbacks, lambda: walk_in.received(phone=own))
+    assert texts == [] and not PhoneSms.objects.exists()
+
+    NotificationPreference.objects.filter(user=owner).update(
+        sms_enabled=True, muted_kinds=["case.created"]
+    )
+    with time_machine.travel(DAYTIME, tick=False):
+        step(django_capture_on_commit_callbacks, lambda: walk_in.received(phone=own))
+    assert texts == []
+
+    # Their own quiet hours (from 09:00 to 12:00) hold the text until they end.
+    NotificationPreference.objects.filter(user=owner).update(
+        muted_kinds=[], quiet_start=dt.time(9, 0), quiet_end=dt.time(12, 0)
+    )
+    with time_machine.travel(DAYTIME, tick=False):
+        step(django_capture_on_commit_callbacks, lambda: walk_in.received(phone=own))
+    assert texts == []
+    assert PhoneSms.objects.get().next_attempt_at == DAYTIME.replace(hour=12)
+    assert deliver_pending(DAYTIME.replace(hour=12)) == 1
+    [message] = texts
+    assert message.phone == own and "已受理" in message.text
+
+
+def test_a_number_of_no_account_is_texted_by_day_with_default_quiet_hours(
+    walk_in, texts, django_capture_on_commit_callbacks
+) -> None:
+    """The contrast: a stranger's number ignores any account's settings; 22:00–07:00 only."""
+    NotificationPreference.objects.create(
+        user=walk_in.p.resident_a, sms_enabled=False, quiet_start=dt.time(9, 0)
+    )
+    with time_machine.travel(DAYTIME, tick=False):
+        step(django_capture_on_commit_callbacks, walk_in.received)
+    [message] = texts
+    assert message.phone == PHONE

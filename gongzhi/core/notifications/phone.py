@@ -8,8 +8,8 @@ same SMS adapter (`sms.get_backend()`), claim, backoff and sweep as a notificati
 - at most once: a row moves pending → sending only by compare-and-swap, and a row left in
   `sending` past the lease is marked failed, never retried (the message may have gone out);
 - never twice: (phone, dedupe_key) is unique, so a rerun of the step that wrote it writes nothing;
-- never at night: the owner of the number is a resident with no preferences, so the default
-  quiet hours (NotificationPreference's 22:00–07:00) always apply, with no urgent exception.
+- never at night: the default quiet hours (NotificationPreference's 22:00–07:00) apply, with no
+  urgent exception, or the quiet hours of the account the number belongs to (`preference`).
 """
 
 import datetime as dt
@@ -46,18 +46,28 @@ def is_mobile(phone: str) -> bool:
     return bool(_MOBILE.match(phone or ""))
 
 
-def not_before(now: dt.datetime) -> dt.datetime:
-    """`now`, or the end of the default quiet hours `now` falls in (a resident is never woken)."""
-    return send_not_before(preference=NotificationPreference(), user=None, now=now, urgent=False)
+def not_before(now: dt.datetime, preference: NotificationPreference | None = None) -> dt.datetime:
+    """`now`, or the end of the quiet hours `now` falls in: the default ones, or `preference`'s
+    (a resident is never woken)."""
+    preference = preference or NotificationPreference()
+    return send_not_before(preference=preference, user=None, now=now, urgent=False)
 
 
 def sms_to_phone(
-    *, phone: str, kind: str, text: str, title: str, dedupe_key: str, link: str = ""
+    *,
+    phone: str,
+    kind: str,
+    text: str,
+    title: str,
+    dedupe_key: str,
+    link: str = "",
+    preference: NotificationPreference | None = None,
 ) -> PhoneSms | None:
     """Queue one text to `phone` (11 digits) in the caller's transaction; it is tried after
-    commit, or by the sweep at the end of quiet hours. Returns None when `dedupe_key` was
-    already used for this number. Any phone or ID number in `text` is masked (G1); `link`, an
-    absolute URL appended as it is (a token's digits are no phone number), ends the text."""
+    commit, or by the sweep at the end of quiet hours (`preference`'s when the number belongs
+    to an account). Returns None when `dedupe_key` was already used for this number. Any phone
+    or ID number in `text` is masked (G1); `link`, an absolute URL appended as it is (a token's
+    digits are no phone number), ends the text."""
     if not is_mobile(phone):
         raise ValueError("sms_to_phone needs an 11-digit mainland mobile number")
     if not is_valid_kind(kind):
@@ -83,7 +93,7 @@ def sms_to_phone(
                     title=redact_text(title.strip())[:SMS_PARAM_LIMIT],
                     link=link,
                     dedupe_key=dedupe_key,
-                    next_attempt_at=not_before(now),
+                    next_attempt_at=not_before(now, preference),
                     created_at=now,
                 )
         except IntegrityError:
