@@ -149,15 +149,9 @@ class NotificationPreference(models.Model):
         return f"通知偏好 · {self.user_id}"
 
 
-class Delivery(models.Model):
-    """One external send of a notification on one channel; the database is the queue.
-
-    Rows are claimed with compare-and-swap (pending → sending), so a row is sent at most once.
-    """
-
-    class Channel(models.TextChoices):
-        EMAIL = "email", "邮件"
-        SMS = "sms", "短信"
+class QueuedSend(models.Model):
+    """The life of one external message in the database queue: claimed pending → sending by
+    compare-and-swap, so it goes out at most once; then sent, or failed after its retries."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "待发送"
@@ -166,10 +160,6 @@ class Delivery(models.Model):
         FAILED = "failed", "失败"
         CANCELLED = "cancelled", "已取消"
 
-    notification = models.ForeignKey(
-        Notification, on_delete=models.CASCADE, related_name="deliveries"
-    )
-    channel = models.CharField(max_length=10, choices=Channel.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField()
@@ -178,6 +168,22 @@ class Delivery(models.Model):
     last_error = models.TextField(blank=True)
     provider_message_id = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+
+
+class Delivery(QueuedSend):
+    """One external send of a notification on one channel; the database is the queue."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "邮件"
+        SMS = "sms", "短信"
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices)
 
     class Meta:
         verbose_name = verbose_name_plural = "通知投递"
@@ -201,14 +207,11 @@ class Delivery(models.Model):
         return f"{self.get_channel_display()} #{self.notification_id} {self.status}"
 
 
-class PhoneSms(models.Model):
-    """A text message to a phone number that belongs to no account (the requester of a hotline
-    or walk-in case gave only a number). The same queue as `Delivery`: claimed pending → sending
-    by compare-and-swap, so it goes out at most once; (phone, dedupe_key) is unique, so a rerun
-    of the step that wrote it writes nothing (gongzhi.core.notifications.phone).
+class PhoneSms(QueuedSend):
+    """A text message to a phone number given without an account (the requester of a hotline
+    or walk-in case gave only a number). The same queue as `Delivery`; (phone, dedupe_key) is
+    unique, so a rerun of the step that wrote it writes nothing (core.notifications.phone).
     """
-
-    Status = Delivery.Status  # the same life: pending → sending → sent / failed
 
     phone = models.CharField("手机号", max_length=11)  # 11 digits; shown masked (G1)
     kind = models.CharField("类型", max_length=64)
@@ -216,14 +219,6 @@ class PhoneSms(models.Model):
     title = models.CharField("摘要", max_length=35)  # the variable of a template provider
     link = models.CharField("链接", max_length=200, blank=True)  # the ending of `text`, if any
     dedupe_key = models.CharField(max_length=200)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField()
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    provider_message_id = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField()
 
     class Meta:
         verbose_name = verbose_name_plural = "号码短信"
