@@ -40,6 +40,13 @@ class BoundedPaginator(Paginator):
         return self._bounded_count
 
 
+def _narrowing(filters: dict[str, Any]) -> list[str]:
+    """The filters other than the tab and the order that leave fewer cases. The text search
+    window (`before`, `since`) narrows only a text search, which is read on its own."""
+    ignored = ("bucket", "order", "before", "since")
+    return [key for key, value in filters.items() if key not in ignored and value]
+
+
 class _RowsInOrder:
     """The cases of `ids`, in that order, read a page at a time (a Paginator's object_list)."""
 
@@ -68,7 +75,7 @@ def queue_paginator(
     now = filters.pop("now", None) or timezone.now()
     cases = queue_selectors.case_queue(user, now=now, **filters)
     bucket = filters.get("bucket")
-    others = [k for k, v in filters.items() if k not in ("bucket", "order") and v]
+    others = _narrowing(filters)
     if counts is not None and bucket in counts and not others:
         return BoundedPaginator(cases, per_page, counted=counts[bucket])
     status = filters.get("status")
@@ -80,7 +87,7 @@ def queue_paginator(
         and (queue_selectors.active_only(bucket, statuses) or unfinished)
         and not dense
     ) or queue_selectors.searches_text(filters):
-        # Text is searched row by row among the last SEARCH_WINDOW cases: once, here, rather
+        # Text is searched row by row in its window of SEARCH_WINDOW cases: once, here, rather
         # than once per part of the scope for the count and again for the page.
         # With whether each is 已超时 (its columns are in the same index; tested in SQL, which
         # costs less than turning two dates per row into Python objects).
@@ -120,7 +127,7 @@ def overdue_toggle_count(
     statuses = [status] if isinstance(status, str) else status
     if bucket in ("resolved", "closed") or (statuses and not set(statuses) & LATE_STATUSES):
         return 0  # no clock runs in these statuses: nothing is late
-    others = [k for k, v in filters.items() if k not in ("bucket", "order") and v]
+    others = _narrowing(filters)
     if counts is not None and not others and bucket in (None, "open", "overdue"):
         return counts["overdue"]  # every late case is open
     if paginator.overdue_found is not None:

@@ -1,6 +1,6 @@
 """The work queue's search box: which cases a search finds (a case number among all cases, any
-other text among the SEARCH_WINDOW cases recorded last, see queue_selectors), and whether a
-found case matches in what its viewer may see of it (S9)."""
+other text among the SEARCH_WINDOW cases recorded last, or those recorded before a given case:
+see queue_selectors), and whether a found case matches in what its viewer may see of it (S9)."""
 
 import re
 from functools import reduce
@@ -43,15 +43,17 @@ def is_number_search(q: str) -> bool:
     return len(terms) == 1 and _is_number(terms[0])
 
 
-def search_q(q: str, since: Any) -> Q:
-    """A case number (or its prefix) among all cases; any other text among the SEARCH_WINDOW
-    cases recorded last (id `since` and after): every word of it, each in the number, title,
-    content or address ("门禁 坏" finds "单元门禁坏了")."""
+def search_q(q: str, since: Any, before: int | None = None) -> Q:
+    """A case number (or its prefix) among all cases; any other text among the cases of the
+    search window, ids in [`since`, `before`) (None: no bound): every word of it, each in the
+    number, title, content or address ("门禁 坏" finds "单元门禁坏了")."""
     if is_number_search(q):
         prefix = q.strip().upper()
         return Q(number__gte=prefix, number__lt=prefix + "\U0010ffff")
     text = reduce(and_, (_term_q(term) for term in search_terms(q)))
-    return text & Q(pk__gte=since) if since is not None else text
+    if since is not None:
+        text &= Q(pk__gte=since)
+    return text & Q(pk__lt=before) if before is not None else text
 
 
 def _term_q(term: str) -> Q:

@@ -3,10 +3,11 @@
 `queue_pages`."""
 
 import datetime as dt
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 from django.utils import timezone
 
 from gongzhi.cases import policies
@@ -37,6 +38,7 @@ from gongzhi.cases.workflow import (
     OPEN_STATUSES,
     Status,
 )
+from gongzhi.core.calendar import local_zone
 from gongzhi.org.models import Compound, Role
 from gongzhi.org.scopes import scope_for
 
@@ -44,8 +46,9 @@ BUCKETS = ("todo", "open", "overdue", "warning", "resolved", "closed")
 # Counts and pages stop here: at a million cases nobody pages past 1,000 rows, and counting
 # every match on every page view would cost time in proportion to all cases ("1000+").
 COUNT_CAP = 1000
-# Free-text search reads at most the SEARCH_WINDOW cases recorded last (the search box says so); a
-# case number (NH…) is found among all cases through its unique index.
+# Free-text search reads at most SEARCH_WINDOW cases: those recorded last, or those recorded before
+# a given case (`before`: 搜索更早的诉求); the search box says which. A case number (NH…) is
+# found among all cases through its unique index.
 SEARCH_WINDOW = 50_000
 # A text search by a user who sees some requesters masked or not at all is checked against
 # what they see of these most recent matching cases (see _unseen_matches).
@@ -110,15 +113,55 @@ def _implied_on_postgresql(bucket: str, statuses: list[str] | None, overdue: boo
     return overdue or bool(statuses and set(statuses) <= OPEN_STATUSES)
 
 
-def search_since() -> Any:
-    """The id of the SEARCH_WINDOW-th case recorded last (None while there are fewer). By id,
+@dataclass(frozen=True)
+class SearchWindow:
+    """The cases a text search reads: ids in [since, before), at most SEARCH_WINDOW of them."""
+
+    before: int | None  # the window's end, excluded (None: the cases recorded last)
+    since: int | None  # its lowest id (None: from the first case, fewer are left)
+    older: bool  # cases recorded before it: the next window (搜索更早的诉求) starts at `since`
+    days: Period | None = None  # the filing days of its first and last case (see text_window)
+
+
+def search_window(before: int | None = None) -> SearchWindow:
+    """The SEARCH_WINDOW cases recorded last before `before` (the newest without it). By id,
     not filing time: the window is then one range of the table itself, read in storage order
-    (on SQLite four times faster than through the created_at index)."""
-    return (
-        Case.objects.order_by("-pk")
-        .values_list("pk", flat=True)[SEARCH_WINDOW - 1 : SEARCH_WINDOW]
-        .first()
+    (on SQLite four times faster than through the created_at index). One read of the primary
+    key; one entry past the window tells whether older cases are left."""
+    below = Case.objects.all() if before is None else Case.objects.filter(pk__lt=before)
+    ids = list(
+        below.order_by("-pk").values_list("pk", flat=True)[SEARCH_WINDOW - 1 : SEARCH_WINDOW + 1]
     )
+    return SearchWindow(before=before, since=ids[0] if ids else None, older=len(ids) > 1)
+
+
+def search_since(before: int | None = None) -> Any:
+    """The id of the SEARCH_WINDOW-th case recorded last (before `before`; None while there are
+    fewer): where the text search window starts."""
+    return search_window(before).since
+
+
+def text_window(filters: dict[str, Any]) -> SearchWindow | None:
+    """The window a text search with these filters reads, for the page to say which (None
+    without a text search or `before`: nothing is read). Unless it is every case, with the
+    filing days of its first and last case: one more read, of two rows by primary key."""
+    before = filters.get("before")
+    if before is None and not searches_text(filters):
+        return None
+    window = search_window(before)
+    if before is None and not window.older:
+        return window  # every case is searched: "the last SEARCH_WINDOW", no days needed
+    below = Case.objects.all() if before is None else Case.objects.filter(pk__lt=before)
+    first = window.since
+    if first is None:  # the oldest window, of fewer cases: from the first case
+        first = Subquery(below.order_by("pk").values("pk")[:1])
+    last = Subquery(below.order_by("-pk").values("pk")[:1])
+    filed = Case.objects.filter(Q(pk=first) | Q(pk=last)).order_by()
+    days = sorted(
+        timezone.localtime(at, local_zone()).date()
+        for at in filed.values_list("created_at", flat=True)
+    )
+    return replace(window, days=Period(days[0], days[-1])) if days else window
 
 
 def searches_text(filters: dict[str, Any]) -> bool:
@@ -127,9 +170,17 @@ def searches_text(filters: dict[str, Any]) -> bool:
     return bool(q.strip()) and not is_number_search(q)
 
 
-def _since(filters: dict[str, Any]) -> Any:
-    """The text search window's start for these filters (None: no text search, or all cases)."""
-    return search_since() if searches_text(filters) else None
+def _window_start(filters: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """The text search window's start for these filters (None: no text search, or from the
+    first case), and the filters without `since`: the start a caller read already with
+    `search_window(before)` (the view, once for the page, its counts and its hint), else read
+    here from `before` (the window's end; None: the newest window)."""
+    rest = {key: value for key, value in filters.items() if key != "since"}
+    if not searches_text(rest):
+        return None, rest
+    if "since" in filters:
+        return filters["since"], rest
+    return search_since(rest.get("before")), rest
 
 
 def _restricted_q(user: Any) -> Q | None:
@@ -175,7 +226,7 @@ def _unseen_matches(user: Any, now: Any, since: Any, filters: dict[str, Any]) ->
 def case_queue(user: Any, *, now: Any = None, **filters: Any) -> QuerySet[Case]:
     """The inbox of `user`: the cases visible to them, filtered and ordered (see `_queue`)."""
     now = now or timezone.now()
-    since = _since(filters)
+    since, filters = _window_start(filters)
     base = Case.objects.visible_to(user).select_related(*RELATED)
     hide = _unseen_matches(user, now, since, filters)
     if hide is not None:
@@ -222,6 +273,7 @@ def _queue(
     late: Q | None = None,
     soon: Q | None = None,
     q: str = "",
+    before: int | None = None,
     order: str = "-created_at",
     for_page: bool = False,
 ) -> QuerySet[Case]:
@@ -230,11 +282,14 @@ def _queue(
 
     The urgency order is read from an index (case_queue_idx, or case_queue_active_idx when
     the filters leave only unfinished cases), so a page costs the rows it reads, not a sort
-    of every visible case. Free text searches the SEARCH_WINDOW cases recorded last (_search_q).
+    of every visible case. Free text searches the window of SEARCH_WINDOW cases from `since`,
+    those recorded last or, with `before`, those recorded before that case (search_q).
     """
     statuses = [status] if isinstance(status, str) else status
     late = overdue_q(now) if late is None else late  # 已超时, or one half of it (queue_count)
     walk_all = False
+    # A text search reads one range of ids (the search window), not every case.
+    windowed = (since is not None or before is not None) and searches_text({"q": q})
     if bucket == "warning" and soon is not None:  # one half of 即将超时 (queue_count)
         qs = qs.filter(soon)
     elif walk_all := (
@@ -290,9 +345,9 @@ def _queue(
     if overdue:
         qs = qs.filter(late)
     if q.strip():
-        qs = qs.filter(search_q(q.strip(), since))
+        qs = qs.filter(search_q(q.strip(), since, before))
     if order == "urgency":
-        if walk_all and since is None:
+        if walk_all and not windowed:
             return qs.order_by(*every_case_order())
         if active_only(bucket, statuses) or overdue or under_supervision:
             # SQLite uses a partial index only when the query repeats its condition literally;
@@ -306,8 +361,8 @@ def _queue(
             return qs.order_by("-created_at", "-id")
         # Unfinished cases by urgency and time left, then the finished ones newest first.
         order = every_case_order()
-        if since is not None:
-            # Text among the SEARCH_WINDOW cases recorded last: read as one range of the table
+        if windowed:
+            # Text among the SEARCH_WINDOW cases of the window: read as one range of the table
             # and the matches sorted (`+ 0`: not case_queue_idx's term), where walking the order
             # index would read every case of the table when the term is rare.
             order[0] = order[0] + 0
@@ -342,7 +397,7 @@ def queue_count(
     columns; stops once more than `cap` are found."""
     cap = COUNT_CAP if cap is None else cap
     now = now or timezone.now()
-    since = _since(filters)
+    since, filters = _window_start(filters)
     hide = _unseen_matches(user, now, since, filters)
     found = 0
     pieces = [

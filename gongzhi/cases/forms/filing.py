@@ -210,6 +210,12 @@ class QueueFilterForm(StyledForm):
     )
     overdue = forms.BooleanField(label=_("仅看已超时"), required=False)
     supervised = forms.BooleanField(label=_("仅看督办中"), required=False)
+    # 搜索更早的诉求: a text search reads the cases recorded before this one (a case id).
+    before = forms.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput
+    )
+    # The search `before` was chosen for: a new search starts again from the newest cases.
+    before_q = forms.CharField(max_length=100, required=False, widget=forms.HiddenInput)
 
     def __init__(
         self, *args: Any, compounds: list[Any], communities: list[Any] | None = None, **kwargs: Any
@@ -249,6 +255,14 @@ class QueueFilterForm(StyledForm):
         """The chosen community's compounds among those the user may choose (None: any)."""
         return None if community is None else self.compounds_of.get(community, [])
 
+    def _window_end(self, data: dict[str, Any]) -> int | None:
+        """`before` for the search it was chosen for (搜索更早的诉求); None once the box is
+        cleared or holds another search (`before_q` differs), which reads the newest again."""
+        q = (data.get("q") or "").strip()
+        if not q or ("before_q" in self.data and (data.get("before_q") or "").strip() != q):
+            return None
+        return data.get("before")
+
     def queue_filters(self) -> dict[str, Any]:
         """Keyword arguments for `selectors.case_queue` (invalid filters are dropped)."""
         self.is_valid()
@@ -265,6 +279,7 @@ class QueueFilterForm(StyledForm):
             "filed": data.get("filed"),
             "overdue": bool(data.get("overdue")),
             "under_supervision": bool(data.get("supervised")),
+            "before": self._window_end(data),
             "order": "urgency",
         }
 

@@ -50,6 +50,23 @@ def _elsewhere(request: HttpRequest, filters: dict, now: object) -> dict | None:
     return {"count": selectors.format_count(found), "url": f"?{params.urlencode()}"}
 
 
+def _window_links(request: HttpRequest, window: queue_selectors.SearchWindow | None) -> dict:
+    """搜索更早的诉求 (the window before this one) and 最新的诉求 (back to the cases recorded
+    last), each with the other filters as they are, from the first page."""
+    links = {}
+    params = request.GET.copy()
+    params.pop("page", None)
+    if window is not None and window.older:
+        params["before"] = str(window.since)
+        params["before_q"] = request.GET.get("q", "")
+        links["older"] = f"?{params.urlencode()}"
+    if window is not None and window.before is not None:
+        params.pop("before", None)
+        params.pop("before_q", None)
+        links["newest"] = f"?{params.urlencode()}"
+    return links
+
+
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     """工作台: each party's own cases (the selector scopes them), most urgent first."""
@@ -57,6 +74,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         return redirect("cases:mine")
     form = QueueFilterForm(request.GET, compounds=list(org_selectors.compounds_for(request.user)))
     filters = form.queue_filters()
+    # The text search window, read once for the page, its counts and the hint below the box.
+    window = queue_selectors.text_window(filters)
+    if window is not None:
+        filters["since"] = window.since
     now = timezone.now()  # one instant for the counts and the page
     can_dispatch = can_dispatch_any(request.user)
     counts = selectors.queue_counts(request.user, now=now)
@@ -76,7 +97,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         "counts": {bucket: selectors.format_count(n) for bucket, n in counts.items()},
         "overdue_count": None if overdue is None else selectors.format_count(overdue),
         "partial": partial,  # the filters' label is outside the part htmx swaps: sent beside it
-        "search_window": queue_selectors.SEARCH_WINDOW,
+        "search_window": f"{queue_selectors.SEARCH_WINDOW:,}",
+        "window": window,
+        "window_links": _window_links(request, window),
         "bucket": filters["bucket"] or "all",
         "companies": ui_selectors.dispatch_targets(request.user),
         "can_dispatch": can_dispatch,
