@@ -26,6 +26,7 @@ from gongzhi.cases.choices import (
 )
 from gongzhi.cases.querysets import CaseQuerySet, IsActive, UrgencyRank, every_case_order
 from gongzhi.cases.workflow import CLOCK_STATUSES, OPEN_STATUSES, Status
+from gongzhi.core.choice_labels import ChoiceLabels
 
 CASE_NUMBER_PREFIX = "NH"  # 南湖; numbers look like NH202611290001
 
@@ -59,7 +60,7 @@ def queue_index_columns() -> list[Any]:
     ]  # fmt: skip
 
 
-class Case(models.Model):
+class Case(ChoiceLabels):
     number = models.CharField("编号", max_length=20, unique=True)
     channel = models.CharField("来源渠道", max_length=20, choices=Channel.choices)
     type = models.CharField("诉求类型", max_length=15, choices=CaseType.choices)
@@ -362,7 +363,7 @@ class EventKind(models.TextChoices):
     IMPORTED = "imported", _("导入")
 
 
-class CaseEvent(models.Model):
+class CaseEvent(ChoiceLabels):
     """One row per change: the timeline, the SLA clock history and the case's audit trail."""
 
     Kind = EventKind
@@ -419,7 +420,7 @@ class CaseAttachment(models.Model):
         ordering = ["uploaded_at", "id"]
 
 
-class CaseRating(models.Model):
+class CaseRating(ChoiceLabels):
     """S5: the return visit of one round: resolved or not, and a 5-level rating."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="ratings")
