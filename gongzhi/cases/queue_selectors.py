@@ -51,7 +51,7 @@ COUNT_CAP = 1000
 # found among all cases through its unique index.
 SEARCH_WINDOW = 50_000
 # A text search by a user who sees some requesters masked or not at all is checked against
-# what they see of these most recent matching cases (see _unseen_matches).
+# what they see of these most recent matching cases (see _found_by_what_they_see).
 UNSEEN_CHECK_CAP = 2000
 RELATED = ("compound__community", "assigned_company", "assigned_user", "respondent_company")
 
@@ -183,44 +183,45 @@ def _window_start(filters: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
     return search_since(rest.get("before")), rest
 
 
-def _restricted_q(user: Any) -> Q | None:
-    """Cases whose requester this user does not see in full (S9: the party a case may be about
-    sees no trace of them; party and committee members see them masked), None when the user
-    has no role that sees any such case: street officers, community and grid workers."""
+def _shown_in_full_q(user: Any) -> Q | None:
+    """Among the cases this user sees, those whose requester they see in full: their own and,
+    for a user who is also a community or grid worker somewhere, that area's. None when they
+    see every requester in full (street officers, community and grid workers). S9: the party
+    a case may be about sees no trace of the others' requesters; party and committee members
+    see them masked."""
     scope = scope_for(user)
     if scope.everything or not (scope.roles - policies.CONTACT_ROLES):
         return None
-    restricted = ~Q(requester=user)
+    shown = Q(requester=user)
     if scope.paths(policies.CONTACT_ROLES):
         contact = Compound.objects.filter(scope.q("path", policies.CONTACT_ROLES))
-        restricted &= ~Q(compound_id__in=contact.values("pk"))
-    return restricted
+        shown |= Q(compound_id__in=contact.values("pk"))
+    return shown
 
 
-def _unseen_matches(user: Any, now: Any, since: Any, filters: dict[str, Any]) -> Q | None:
-    """The cases a text search finds only in what this user may not see of them: a number,
-    room or name the page hides from them. Without this, searching for a phone number would
-    tell the party complained about who complained (S9). The UNSEEN_CHECK_CAP most recent
-    matches are checked one by one; older matches among restricted cases are left out."""
-    restricted = _restricted_q(user)
-    if restricted is None or not searches_text(filters):
+def _found_by_what_they_see(user: Any, now: Any, since: Any, filters: dict[str, Any]) -> Q | None:
+    """Which matches a text search may list: those it finds in what this user sees of them,
+    not only in a number, room or name the page hides from them. Without this, searching for
+    a phone number would tell the party complained about who complained (S9). The
+    UNSEEN_CHECK_CAP most recent matches among the cases shown masked are checked one by one.
+    When that read all of them, the page lists those found and the matches among the others,
+    each read through its own index rather than the search window a second time; else the
+    ones not found, and older matches among those shown masked, are left out. None: no limit."""
+    shown = _shown_in_full_q(user)
+    if shown is None or not searches_text(filters):
         return None
     terms = search_terms(filters["q"])
-    restricted_cases = Case.objects.visible_to(user).filter(restricted)
+    masked_cases = Case.objects.visible_to(user).exclude(shown)
     candidates = list(
-        _queue(restricted_cases.select_related("compound"), user, now, since, **filters).order_by(
+        _queue(masked_cases.select_related("compound"), user, now, since, **filters).order_by(
             "-pk"
         )[:UNSEEN_CHECK_CAP]
     )
-    unseen, oldest = [], None
-    for case in candidates:
-        oldest = case.pk
-        if not matches_what_they_see(user, case, terms):
-            unseen.append(case.pk)
-    hide = Q(pk__in=unseen)
-    if oldest is not None and len(candidates) == UNSEEN_CHECK_CAP:
-        hide |= restricted & Q(pk__lt=oldest)
-    return hide if unseen or len(candidates) == UNSEEN_CHECK_CAP else None
+    found = [case.pk for case in candidates if matches_what_they_see(user, case, terms)]
+    if len(candidates) < UNSEEN_CHECK_CAP:
+        return Q(pk__in=found) | shown
+    unseen = {case.pk for case in candidates} - set(found)
+    return ~(Q(pk__in=sorted(unseen)) | (~shown & Q(pk__lt=candidates[-1].pk)))
 
 
 def case_queue(user: Any, *, now: Any = None, **filters: Any) -> QuerySet[Case]:
@@ -228,9 +229,9 @@ def case_queue(user: Any, *, now: Any = None, **filters: Any) -> QuerySet[Case]:
     now = now or timezone.now()
     since, filters = _window_start(filters)
     base = Case.objects.visible_to(user).select_related(*RELATED)
-    hide = _unseen_matches(user, now, since, filters)
-    if hide is not None:
-        base = base.exclude(hide)
+    findable = _found_by_what_they_see(user, now, since, filters)
+    if findable is not None:
+        base = base.filter(findable)
     return _queue(base, user, now, since, for_page=True, **filters)
 
 
@@ -398,13 +399,13 @@ def queue_count(
     cap = COUNT_CAP if cap is None else cap
     now = now or timezone.now()
     since, filters = _window_start(filters)
-    hide = _unseen_matches(user, now, since, filters)
+    findable = _found_by_what_they_see(user, now, since, filters)
     found = 0
     pieces = [
         (late, soon) for late in _count_halves(now, filters) for soon in _soon_halves(now, filters)
     ]
     for part in count_parts(user) if parts is None else parts:
-        part = part if hide is None else part.exclude(hide)
+        part = part if findable is None else part.filter(findable)
         for late, soon in pieces:
             counted = _queue(part, user, now, since, late=late, soon=soon, **filters)
             found += capped_count(counted, cap - found)

@@ -80,6 +80,26 @@ def test_searching_what_the_company_cannot_see_finds_nothing(make, personas, ter
 
 
 @pytest.mark.django_db
+def test_past_the_check_cap_older_matches_are_left_out_never_shown(make, personas, monkeypatch):
+    """Only the UNSEEN_CHECK_CAP most recent matches among cases the company sees masked are
+    checked one by one; older ones are left out rather than listed unchecked."""
+    from gongzhi.cases import queue_selectors
+
+    p = personas
+    oldest, middle, newest = (_complaint_dispatched_to_x(p) for _ in range(3))
+    monkeypatch.setattr(queue_selectors, "UNSEEN_CHECK_CAP", 2)
+    for term in ("张三", "13812341234", "1单元101"):
+        assert list(selectors.case_queue(p.property_a, q=term)) == []
+        assert selectors.queue_count(p.property_a, q=term) == 0
+    found = list(selectors.case_queue(p.property_a, q="楼道保洁"))
+    assert sorted(c.pk for c in found) == sorted([middle.pk, newest.pk])
+    assert selectors.queue_count(p.property_a, q="楼道保洁") == 2
+    monkeypatch.setattr(queue_selectors, "UNSEEN_CHECK_CAP", 3)  # all of them read: all listed
+    assert selectors.queue_count(p.property_a, q="楼道保洁") == 3
+    assert oldest in selectors.case_queue(p.property_a, q="楼道保洁")
+
+
+@pytest.mark.django_db
 def test_a_party_member_cannot_find_a_case_by_the_name_it_sees_masked(make, personas):
     p = personas
     case = make.received(content="张三反映：电梯按钮失灵，电话13812341234")
