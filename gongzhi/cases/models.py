@@ -114,8 +114,9 @@ class Case(ChoiceLabels):
     # When the sweep found assess_due_at missed with the case still unassessed (once per case).
     assess_breached_at = models.DateTimeField("研判超时时间", null=True, blank=True)
 
+    # Indexed on PostgreSQL only (migration 0023): SQLite's planner counted the queue through it.
     status = models.CharField(
-        "状态", max_length=15, choices=Status.choices, default=Status.RECEIVED, db_index=True
+        "状态", max_length=15, choices=Status.choices, default=Status.RECEIVED
     )
     version = models.PositiveIntegerField(default=1)  # bumped by every human change (stale forms)
     round = models.PositiveSmallIntegerField("办理轮次", default=1)

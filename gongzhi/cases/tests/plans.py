@@ -8,10 +8,10 @@ from django.db import connection, transaction
 
 @contextmanager
 def _sqlite_stats_at_scale(partial_index: str):
-    """On SQLite, planner statistics like those seed_scale leaves at a million cases (~100k per
-    status; a few rows in `partial_index`): without any, SQLite reads every sweep's cases
-    through the status index. Forgotten afterwards so that they do not steer the plans of the
-    tests that follow (see test_planner_stats)."""
+    """On SQLite, planner statistics like those seed_scale leaves at a million cases (a few rows
+    in `partial_index`; ~100k per value in any index on the status alone, which SQLite databases
+    no longer have since migration 0023). Forgotten afterwards so that they do not steer the
+    plans of the tests that follow (see test_planner_stats)."""
     if connection.vendor != "sqlite":
         yield
         return
@@ -19,12 +19,12 @@ def _sqlite_stats_at_scale(partial_index: str):
         cursor.execute("ANALYZE cases_case")  # creates sqlite_stat1
         cursor.execute("DELETE FROM sqlite_stat1 WHERE tbl = 'cases_case'")
         cursor.execute("PRAGMA index_list(cases_case)")
-        [status_idx] = [
+        status_indexes = [
             row[1] for row in cursor.fetchall() if row[1].startswith("cases_case_status_")
         ]
         cursor.executemany(
             "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('cases_case', %s, %s)",
-            [(status_idx, "1000000 100000"), (partial_index, "20 1")],
+            [(name, "1000000 100000") for name in status_indexes] + [(partial_index, "20 1")],
         )
     connection.close()  # the next connection reads these statistics
     try:
