@@ -122,6 +122,7 @@ class SearchWindow:
     since: int | None  # its lowest id (None: from the first case, fewer are left)
     older: bool  # cases recorded before it: the next window (搜索更早的诉求) starts at `since`
     days: Period | None = None  # the filing days of its first and last case (see text_window)
+    whole_day: bool = False  # a 受理日期 is chosen: every case filed that day, no window
 
 
 def search_window(before: int | None = None) -> SearchWindow:
@@ -149,6 +150,11 @@ def text_window(filters: dict[str, Any]) -> SearchWindow | None:
     before = filters.get("before")
     if before is None and not searches_text(filters):
         return None
+    if _searches_one_day(filters):
+        day = filters["filed"]
+        return SearchWindow(
+            before=None, since=None, older=False, days=Period(day, day), whole_day=True
+        )
     window = search_window(before)
     if before is None and not window.older:
         return window  # every case is searched: "the last SEARCH_WINDOW", no days needed
@@ -171,6 +177,12 @@ def searches_text(filters: dict[str, Any]) -> bool:
     return bool(q.strip()) and not is_number_search(q)
 
 
+def _searches_one_day(filters: dict[str, Any]) -> bool:
+    """A text search with a 受理日期: it reads every case filed that day (through the filing
+    time's index: a day is a few thousand cases at most), not a window of the newest."""
+    return searches_text(filters) and filters.get("filed") is not None
+
+
 def _window_start(filters: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
     """The text search window's start for these filters (None: no text search, or from the
     first case), and the filters without `since`: the start a caller read already with
@@ -179,6 +191,8 @@ def _window_start(filters: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
     rest = {key: value for key, value in filters.items() if key != "since"}
     if not searches_text(rest):
         return None, rest
+    if _searches_one_day(rest):
+        return None, {**rest, "before": None}
     if "since" in filters:
         return filters["since"], rest
     return search_since(rest.get("before")), rest

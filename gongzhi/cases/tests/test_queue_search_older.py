@@ -280,3 +280,24 @@ def test_a_company_finds_no_case_by_what_it_may_not_see_in_an_older_window(
         assert list(selectors.case_queue(p.property_a, q=term, before=before)) == []
         # Whoever may see the requester finds it by that too.
         assert list(selectors.case_queue(p.community_worker, q=term, before=before)) == [case]
+
+
+def test_a_search_with_a_filing_day_reads_that_whole_day_however_old(street, personas) -> None:
+    """受理日期 + text: every case filed that day, not a window of the newest (an old day's
+    search needs no 搜索更早的诉求); a `before` left in the form changes nothing."""
+    old = street["old"]
+    client = _client(personas.community_worker)
+    for before in ("", str(street["mid"].pk)):
+        params = {"q": "电梯", "bucket": "all", "filed": "2025-03-02", "before": before}
+        html, page = _get(client, "/cases/", params)
+        assert old.number in html and "电梯异响" in html
+        assert "文字搜索 2025年3月2日 受理的全部诉求" in page.scope
+        assert "search-older" not in page.links and "search-newest" not in page.links
+        assert page.hidden == {}
+    # Another day, or another text, finds nothing; without the day the old case is out of reach.
+    html, _page = _get(client, "/cases/", {"q": "电梯", "bucket": "all", "filed": "2025-03-03"})
+    assert old.number not in html
+    html, _page = _get(client, "/cases/", {"q": "门禁", "bucket": "all", "filed": "2025-03-02"})
+    assert old.number not in html
+    assert old.number not in _get(client, "/cases/", {"q": "电梯", "bucket": "all"})[0]
+    assert selectors.queue_count(personas.community_worker, q="电梯", filed=OLD.date()) == 1
