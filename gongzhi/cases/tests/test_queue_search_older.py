@@ -13,9 +13,10 @@ import pytest
 import time_machine
 from django.test import Client
 
-from gongzhi.cases import queue_selectors, selectors, services
-from gongzhi.cases.choices import CaseType, Channel
+from gongzhi.cases import queue_selectors, selectors
+from gongzhi.cases.choices import Channel
 from gongzhi.cases.models import Case
+from gongzhi.cases.tests.test_confidentiality_text import _complaint_dispatched_to_x
 from gongzhi.org.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -254,16 +255,7 @@ def test_a_company_finds_no_case_by_what_it_may_not_see_in_an_older_window(
     now, make, personas, monkeypatch
 ) -> None:
     p = personas
-    content = "我是1栋1单元101的张三，电话138-1234-1234，楼道保洁一周没人来"
-    case = services.case_file(
-        actor=p.resident_a, compound=p.compound_a, channel=Channel.ONLINE,
-        type=CaseType.COMPLAINT, title=content[:30], content=content,
-        requester=p.resident_a, unit=p.unit_a, respondent_company=p.company_x,
-    )  # fmt: skip
-    services.case_assess(case=case, actor=p.community_worker, category="property_service",
-                         sla_class="property", urgency="normal")  # fmt: skip
-    services.case_dispatch(case=case, actor=p.community_worker, level="compound",
-                           company=p.company_x)  # fmt: skip
+    case = _complaint_dispatched_to_x(p)  # 张三 of 1单元101, 138-1234-1234, about 楼道保洁
     newer = [make.dispatched(title="草坪修剪") for _ in range(2)]
     monkeypatch.setattr(queue_selectors, "SEARCH_WINDOW", 2)
     before = newer[0].pk
