@@ -145,10 +145,10 @@ def search_since(before: int | None = None) -> Any:
 
 def text_window(filters: dict[str, Any]) -> SearchWindow | None:
     """The window a text search with these filters reads, for the page to say which (None
-    without a text search or `before`: nothing is read). Unless it is every case, with the
+    without a text search: nothing is read). Unless it is every case, with the
     filing days of its first and last case: one more read, of two rows by primary key."""
     before = filters.get("before")
-    if before is None and not searches_text(filters):
+    if not searches_text(filters):  # no text, or a case number: found among all cases
         return None
     if _searches_one_day(filters):
         day = filters["filed"]

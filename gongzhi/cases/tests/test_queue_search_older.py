@@ -227,8 +227,11 @@ def test_the_counts_beside_the_page_read_the_same_window(street, personas) -> No
 def test_a_case_number_is_found_whatever_the_window(street, personas) -> None:
     client = _client(personas.community_worker)
     for case in (street["newest"], street["old"]):
-        html, _page = _get(client, "/cases/", {"q": case.number, "before": street["mid"].pk})
+        html, page = _get(client, "/cases/", {"q": case.number, "before": street["mid"].pk})
         assert case.number in html
+        # No window is searched, so none is named or offered.
+        assert "search-older" not in page.links and "search-newest" not in page.links
+        assert page.hidden == {} and "受理的诉求" not in page.scope
     assert list(selectors.case_queue(personas.street_officer, q=street["newest"].number,
                                      before=street["mid"].pk)) == [street["newest"]]  # fmt: skip
 
