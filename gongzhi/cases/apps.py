@@ -28,3 +28,7 @@ class CasesConfig(AppConfig):
             return
         for kind, label in EXTRA_KINDS.items():
             register_kind(kind, label, urgent=kind in URGENT_EXTRA_KINDS)
+        from gongzhi.cases.services.requester_sms import still_wanted
+        from gongzhi.core.notifications.phone import register_still_wanted
+
+        register_still_wanted(still_wanted)

@@ -72,6 +72,12 @@ def owners_preference(phone: str, kind: str) -> tuple[bool, NotificationPreferen
     return True, preferences[owners[0].pk]
 
 
+def still_wanted(phone: str, kind: str) -> bool:
+    """Asked again when a queued text goes out (core.notifications.phone): the number's owner
+    may have switched texts off while it waited for the end of quiet hours."""
+    return owners_preference(phone, kind)[0]
+
+
 def tracking_url(case: Case) -> str:
     path = reverse("track:case", args=[case.number, tracking_token(case)])
     return f"{settings.GONGZHI_PUBLIC_BASE_URL.rstrip('/')}{path}"

@@ -389,3 +389,18 @@ def test_a_number_of_no_account_is_texted_by_day_with_default_quiet_hours(
         step(django_capture_on_commit_callbacks, walk_in.received)
     [message] = texts
     assert message.phone == PHONE
+
+
+def test_a_text_held_for_the_night_is_cancelled_if_its_owner_switches_texts_off_meanwhile(
+    walk_in, personas, texts, django_capture_on_commit_callbacks
+) -> None:
+    own, owner = personas.resident_a.person.phone, personas.resident_a
+    late_evening = DAYTIME.replace(hour=22, minute=30)
+    with time_machine.travel(late_evening, tick=False):
+        step(django_capture_on_commit_callbacks, lambda: walk_in.received(phone=own))
+    assert texts == [] and PhoneSms.objects.get().status == "pending"  # held till 07:00
+    NotificationPreference.objects.create(user=owner, sms_enabled=False)
+    morning = (late_evening + dt.timedelta(days=1)).replace(hour=7, minute=0)
+    deliver_pending(morning)
+    assert texts == []
+    assert PhoneSms.objects.get().status == "cancelled"
