@@ -51,8 +51,8 @@ def scale_bench(db_url: str, cases: int, quick: bool, log: Path) -> dict:
 def triage_bench(quick: bool, log: Path) -> dict:
     out_file = OUT / "triage-quick.json" if quick else ROOT / "bench" / "results" / "triage.json"
     cmd = [PY, "bench/triage_bench.py", "--out", out_file]
-    if quick:  # the urgency part only: the rest trains on the TipDM data for minutes
-        cmd += ["--only", "urgency"]
+    if quick:  # urgency and the blind set only: the rest trains on the TipDM data for minutes
+        cmd += ["--only", "urgency", "blind"]
     t0 = time.monotonic()
     try:
         run(cmd, timeout=900 if quick else 3 * 3600, log=log)
@@ -60,5 +60,5 @@ def triage_bench(quick: bool, log: Path) -> dict:
     except (RuntimeError, subprocess.TimeoutExpired, OSError, ValueError) as exc:
         return {"error": str(exc)[-1500:]}
     result["wall_s"] = round(time.monotonic() - t0, 1)
-    result["parts"] = "urgency only (bench-quick)" if quick else "all"
+    result["parts"] = "urgency and blind set only (bench-quick)" if quick else "all"
     return result

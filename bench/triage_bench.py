@@ -22,6 +22,7 @@ copied into the repository) are skipped cleanly when the folder is absent.
 4. urgency: the seed corpus (written for this project) split 75/25 stratified by urgency; the
    model is trained on 75 % and urgency (rules + model) measured on the held-out 25 %.
 5. hot topics: clustering of all hot_topics.csv messages: time, topic count and sizes.
+6. blind: the shipped model on messages written blind to its seed corpus (bench/triage_blind.py).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ import numpy as np  # noqa: E402
 from sklearn.metrics import accuracy_score, f1_score  # noqa: E402
 from sklearn.model_selection import StratifiedKFold, train_test_split  # noqa: E402
 
+from bench.triage_blind import BLIND_SET, bench_blind  # noqa: E402
 from gongzhi.triage import model as modelmod  # noqa: E402
 from gongzhi.triage import suggest  # noqa: E402
 from gongzhi.triage import text as textmod  # noqa: E402
@@ -403,6 +405,13 @@ def markdown(result: dict) -> str:
         rows.append(("urgency macro-F1 (seed held-out)", urg["macro_f1"], ""))
         value = f"{e['precision']} / {e['recall']} (n={e['support']})"
         rows.append(("emergency P / R (seed held-out)", value, ""))
+    blind = result.get("blind")
+    if blind:
+        e = blind["urgency_per_level"]["emergency"]
+        value = f"{blind['category_accuracy']} / {blind['category_macro_f1']} (n={blind['n']})"
+        rows.append(("shipped model, blind set: category accuracy / macro-F1", value, ""))
+        value = f"{e['precision']} / {e['recall']} (n={e['support']})"
+        rows.append(("shipped model, blind set: emergency P / R", value, ""))
     if result.get("topics"):
         t = result["topics"]
         value = f"{t['topics']} topics, {t['cpu_seconds']} CPU s"
@@ -416,10 +425,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--only", nargs="*", help="category speed duplicates urgency topics")
+    parser.add_argument("--only", nargs="*", help="category speed duplicates urgency topics blind")
     parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the JSON")
     args = parser.parse_args()
-    parts = set(args.only or ["category", "speed", "duplicates", "urgency", "topics"])
+    parts = set(args.only or ["category", "speed", "duplicates", "urgency", "topics", "blind"])
     result: dict = {
         "algorithm": modelmod.ALGORITHM,
         "skipped": [],
@@ -437,6 +446,8 @@ def main() -> None:
         result["speed"] = bench_speed(read_rows(args.data / "train.csv"))
     if "urgency" in parts:
         result["urgency"] = bench_urgency()
+    if "blind" in parts and BLIND_SET.exists():
+        result["blind"] = bench_blind()
     if "duplicates" in parts:
         result["short_duplicates"] = bench_short_duplicates()
     hot_path = args.data / "hot_topics.csv"
