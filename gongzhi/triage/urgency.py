@@ -17,7 +17,12 @@ from gongzhi.triage.taxonomy import EMERGENCY, NORMAL
 EMERGENCY_SIGNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (sign, re.compile(pattern))
     for sign, pattern in (
-        ("燃气泄漏", r"(燃气|煤气|天然气|液化气)[^。！？]{0,6}(泄漏|泄露|漏气|冒气)|漏气"),
+        (
+            "燃气泄漏",
+            # A bare 漏气 is gas unless the sentence is about a tyre, a ball or an air mattress.
+            r"(燃气|煤气|天然气|液化气)[^。！？]{0,6}(泄漏|泄露|漏气|冒气)"
+            r"|^(?![^。！？]*(胎|气球|充气|打气|气垫|游泳圈))[^。！？]*漏气",
+        ),
         (
             "燃气味",
             r"(煤气|燃气|天然气|液化气)(的)?(味|气味|臭味)|臭鸡蛋味|(燃气|煤气)[^。！？]{0,10}(嘶嘶|臭味)",

@@ -7,6 +7,7 @@ from gongzhi.triage.urgency import combine, emergency_signs
     ("text", "sign"),
     [
         ("厨房燃气泄漏了，嘶嘶响", "燃气泄漏"),
+        ("302门口好像漏气了，有股味道", "燃气泄漏"),
         ("楼道里闻到煤气味", "燃气味"),
         ("车棚电动车起火", "起火"),
         ("配电箱在冒烟", "冒烟"),
@@ -31,6 +32,8 @@ def test_emergency_signs(text, sign):
         "上次电梯困人以后物业一直没有给说法",
         "燃气安全检查能不能预约周末",
         "楼道里堆放杂物有火灾隐患",
+        "车库里我的电动车轮胎被人扎了，一直漏气",
+        "小区门口的打气筒坏了，自行车胎漏气没地方充",
     ],
 )
 def test_no_sign_in_ordinary_past_or_hypothetical_sentences(text):
