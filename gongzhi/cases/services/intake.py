@@ -205,8 +205,7 @@ def case_file(*, actor: Any, compound: Compound, **details: Any) -> Case:
         fields.update(
             requester=actor, channel=Channel.ONLINE, duplicate_of=None, photos_images_only=True
         )
-        return create_case(actor=actor, compound=compound, notify_desk=True, **fields)
-    # Recorded by staff (a grid worker's report, a walk-in): the desk learns of it like of a
+    # The desk learns of a case recorded by staff (a grid worker's report, a walk-in) as of a
     # resident's own filing, except the person who recorded it.
     return create_case(actor=actor, compound=compound, notify_desk=True, **fields)
 
