@@ -19,7 +19,6 @@ from gongzhi.cases import sla
 from gongzhi.cases.choices import (
     DEFAULT_SLA_CLASS,
     CaseType,
-    Category,
     Channel,
     Level,
     RatingLevel,
@@ -28,85 +27,11 @@ from gongzhi.cases.choices import (
     next_level,
 )
 from gongzhi.cases.models import Case, EventKind, RoutingRule, SlaPolicy
+from gongzhi.cases.seeding_texts import GIVEN, SURNAMES, TEMPLATES
 from gongzhi.cases.services.escalation import UNNAMED_DEPARTMENT, breach_note, escalation_note
 from gongzhi.cases.workflow import CLOCK_STATUSES, Status
 from gongzhi.core.calendar import WorkingCalendar
 
-TEMPLATES: dict[str, list[tuple[str, str]]] = {
-    Category.PROPERTY_SERVICE: [
-        ("物业服务态度差", "{b}栋{r}业主反映物业前台人员态度生硬，报修多次无人回应。"),
-        ("门岗管理松散", "小区{b}号门岗夜间经常无人值守，外来人员随意进出。"),
-    ],
-    Category.REPAIR: [
-        ("楼道灯不亮", "{b}栋{u}单元楼道灯坏了{n}天，晚上上下楼看不见，请尽快维修。"),
-        ("单元门禁损坏", "{b}栋{u}单元门禁坏了，门一直关不上。"),
-        ("屋顶漏水", "{b}栋顶楼{r}下雨天屋顶渗水，墙面已经发霉。"),
-    ],
-    Category.ELEVATOR: [
-        ("电梯频繁故障", "{b}栋{u}单元电梯本周停运{n}次，老人上下楼困难。"),
-        ("电梯困人", "{b}栋电梯运行中突然停在两层之间，请排查安全隐患。"),
-    ],
-    Category.UTILITIES: [
-        ("停水无通知", "{b}栋今天上午突然停水，没有提前通知，至今未恢复。"),
-        ("水压太低", "{b}栋高层住户水压不足，{r}几乎放不出热水。"),
-        ("燃气管道异味", "{b}栋{u}单元楼道有燃气味，请尽快派人检查。"),
-    ],
-    Category.SANITATION: [
-        ("垃圾清运不及时", "{b}栋旁垃圾桶满溢{n}天无人清理，气味很大。"),
-        ("楼道堆放杂物", "{b}栋{u}单元楼道堆满纸箱杂物，影响通行。"),
-    ],
-    Category.GREENERY: [
-        ("树木遮挡采光", "{b}栋前的树长得太高，低层住户白天也要开灯。"),
-        ("绿地被毁种菜", "{b}栋旁公共绿地被人开垦种菜，请恢复绿化。"),
-    ],
-    Category.PARKING: [
-        ("消防通道停车", "{b}栋消防通道长期被私家车占用。"),
-        ("车位乱收费", "地下车库临时停车收费标准没有公示。"),
-    ],
-    Category.NOISE: [
-        ("夜间装修噪音", "{b}栋{r}晚上十点后还在装修，严重影响休息。"),
-        ("广场舞噪音", "小区广场舞音响声音过大，持续到晚上九点半。"),
-    ],
-    Category.ILLEGAL_BUILDING: [
-        ("楼顶违建", "{b}栋顶楼住户在屋面私自搭建阳光房。"),
-        ("一楼私扩院子", "{b}栋一楼住户圈占公共绿地扩建院子。"),
-    ],
-    Category.FIRE_SAFETY: [
-        ("电动车楼道充电", "{b}栋{u}单元有住户在楼道给电动车充电，存在火灾隐患。"),
-        ("消防栓无水", "{b}栋消防栓打开没有水，灭火器已过期。"),
-    ],
-    Category.NEIGHBOUR: [
-        ("楼上漏水纠纷", "{b}栋{r}楼上卫生间漏水，协商{n}次未果。"),
-        ("宠物扰民", "邻居养狗夜间吠叫，沟通无效。"),
-    ],
-    Category.FEES: [
-        ("物业费上涨", "物业公司通知物业费上涨，未经业主大会讨论。"),
-        ("水电公摊不明", "{b}栋公摊电费账目不清楚，要求公示明细。"),
-    ],
-    Category.COMMON_INCOME: [
-        ("广告收益去向", "电梯广告收入多年未公示，业主要求查看账目。"),
-        ("车位租金公示", "公共车位租金收入没有公布，要求公开。"),
-    ],
-    Category.COMMITTEE: [
-        ("业委会换届拖延", "业委会任期已满{n}个月仍未启动换届。"),
-        ("业委会账目质疑", "业委会使用维修资金未征求业主意见。"),
-    ],
-    Category.PUBLIC_ORDER: [
-        ("电动车被盗", "{b}栋楼下电动车被盗，监控无法调取。"),
-        ("陌生人推销", "有陌生人挨家挨户敲门推销，存在安全隐患。"),
-    ],
-    Category.ROADS: [
-        ("路面塌陷", "小区{b}号门外人行道塌陷，晚上容易摔倒。"),
-        ("路灯损坏", "小区外道路路灯坏了{n}盏，夜间出行不安全。"),
-    ],
-    Category.OTHER: [
-        ("咨询老旧小区改造", "请问小区什么时候纳入老旧小区改造计划？"),
-        ("快递柜设置", "希望在{b}栋附近增设快递柜。"),
-    ],
-}
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀英华慧建国红霞平刚桂兰"
-REPLY = "经现场核实，已安排专人处理完毕，后续将加强日常巡查。"
 SUPERVISION = "已超时限，请加快办理并及时反馈进度"
 # The notes of a seeded 研判 warning and 研判超时.
 ASSESS_SOON, ASSESS_LATE = "即将超过研判期限", "受理后超过研判时限仍未研判"
@@ -247,10 +172,11 @@ class CaseFactory:
         rng = self.rng
         category = self.categories[int(rng.random() * len(self.categories))]
         choices = TEMPLATES[category]
-        title, text = choices[int(rng.random() * len(choices))]
+        title, text, reply = choices[int(rng.random() * len(choices))]
         r = rng.random
-        content = text.format(b=1 + int(r() * 30), u=1 + int(r() * 4), r=101 + int(r() * 2704),
-                              n=2 + int(r() * 8))  # fmt: skip
+        place = {"b": 1 + int(r() * 30), "u": 1 + int(r() * 4), "r": 101 + int(r() * 2704),
+                 "n": 2 + int(r() * 8)}  # fmt: skip
+        content = text.format(**place)
         age = (self.now - created_at).days
         status = self.by_age[0 if age < 4 else 1 if age < 30 else 2](rng)
         case = dict(self.template)
@@ -284,7 +210,7 @@ class CaseFactory:
             case["closed_at"] = self._at(created_at, hours=2)
             events.append((EventKind.NOT_ACCEPTED, Status.RECEIVED, status, case["closed_at"]))
         elif status != Status.RECEIVED:
-            rating = self._lifecycle(case, events, category)
+            rating = self._lifecycle(case, events, category, reply.format(**place))
         self._as_if_swept(case, events)
         self._maybe_supervised(case, events)
         case["updated_at"] = events[-1][3]
@@ -354,8 +280,9 @@ class CaseFactory:
                 case["warned_at"] = warn
                 events.append((EventKind.SLA_WARNED, status, status, warn))
 
-    def _lifecycle(self, case: Row, events: list[Event], category: str) -> Any:
-        """Assess → dispatch → accept → start → resolve → close, as far as the status says."""
+    def _lifecycle(self, case: Row, events: list[Event], category: str, reply: str) -> Any:
+        """Assess → dispatch → accept → start → resolve (with `reply` as the public reply) →
+        close, as far as the status says."""
         rng, status = self.rng, case["status"]
         sla_class = SlaClass.PETITION if case["channel"] == Channel.PETITION else (
             DEFAULT_SLA_CLASS.get(category, SlaClass.GENERAL))  # fmt: skip
@@ -409,7 +336,7 @@ class CaseFactory:
         fraction = rng.uniform(1.05, 1.6) if rng.random() < 0.1 else rng.uniform(0.1, 0.95)
         resolved = self._at(start, seconds=span * fraction)
         case.update(resolved_at=resolved, breach_count=1 if resolved > due else 0,
-                    public_reply=REPLY,
+                    public_reply=reply,
                     visit_due_at=resolved + dt.timedelta(days=policy.auto_close_days))  # fmt: skip
         events.append((EventKind.RESOLVED, Status.IN_PROGRESS, Status.RESOLVED, resolved, "",
                        {**party, "round": 1, "on_time": resolved <= due}))  # fmt: skip

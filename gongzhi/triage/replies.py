@@ -1,8 +1,9 @@
 """Draft public replies for resolved cases, from the replies to the most similar closed cases.
 
 The draft is for staff to edit before anything is published (G3): it reuses the substance of
-the closest earlier reply, drops that reply's own greeting and thanks, and masks phone numbers
-and ID numbers it may contain.
+the closest earlier reply, drops that reply's own greeting and thanks, puts this message's
+building where the earlier one named its own, and masks phone numbers and ID numbers it may
+contain.
 """
 
 from __future__ import annotations
@@ -36,6 +37,18 @@ def _mask(sentence: str) -> str:
     return _PHONE.sub("〔电话〕", sentence)
 
 
+_PLACE = re.compile(r"(\d+)(?:号楼|栋|幢)(?:\d+单元)?")
+
+
+def _retarget(reply: str, message: str, place: str) -> str:
+    """The buildings the earlier message named, in its reply, become this message's own place
+    (or 〔楼栋〕 when it names none): a draft must not tell 5栋 that 6栋's door was mended."""
+    theirs = {m.group(1) for m in _PLACE.finditer(message or "")}
+    return _PLACE.sub(
+        lambda m: (place or "〔楼栋〕") if m.group(1) in theirs else m.group(0), reply
+    )
+
+
 def _body_sentences(reply: str) -> list[str]:
     out = []
     for raw in _SENTENCE.findall(reply or ""):
@@ -48,10 +61,28 @@ def _body_sentences(reply: str) -> list[str]:
     return out
 
 
-# Names this method (character 2-3-gram TF-IDF, the closest reply and those nearly as close);
-# bump it when the method changes. Shown beside every draft (G3).
-VERSION = "reply-char23-tfidf-top3-v1"
+def _bigrams(sentence: str) -> set[str]:
+    plain = re.sub(r"\d+", "#", sentence)  # 6栋3单元 and 27栋1单元 read alike
+    return {plain[i : i + 2] for i in range(len(plain) - 1)}
+
+
+def _says_the_same(sentence: str, body: list[str]) -> bool:
+    """Near-identical to a sentence already drafted: the same answer given elsewhere in the
+    street differs only in its numbers and a word or two (bigram Jaccard ≥ 0.6)."""
+    grams = _bigrams(sentence)
+    for other in body:
+        seen = _bigrams(other)
+        if grams and len(grams & seen) >= SAME_SENTENCE * len(grams | seen):
+            return True
+    return False
+
+
+# Names this method (character 2-3-gram TF-IDF, the closest reply and those nearly as close,
+# their buildings made this message's, near-identical sentences once); bump it when the method
+# changes. Shown beside every draft (G3).
+VERSION = "reply-char23-tfidf-top3-v2"
 NEARLY_AS_CLOSE = 0.8
+SAME_SENTENCE = 0.6
 
 
 @dataclass(frozen=True)
@@ -74,8 +105,9 @@ def compose_reply(
 ) -> Draft:
     """A draft reply for `text`, from `closed` (message, reply) pairs; a template if none is close.
 
-    The closest reply gives the body; up to two more of the k closest add sentences it lacks,
-    only when they are nearly as close (≥ 80 % of the best similarity).
+    The closest reply gives the body; up to two more of the k closest add sentences it lacks
+    (not near-identical to one it has), only when they are nearly as close (≥ 80 % of the best
+    similarity).
     """
     kept = [i for i, (_, r) in enumerate(closed) if (r or "").strip()]
     if not (text or "").strip() or not kept:
@@ -88,12 +120,14 @@ def compose_reply(
         return Draft(FALLBACK, round(best, 2), ())
     body: list[str] = []
     used: list[tuple[int, float]] = []
+    place = next((m.group(0) for m in _PLACE.finditer(text)), "")
     for rank, i in enumerate(order):
         if rank and sims[i] < NEARLY_AS_CLOSE * best:
             break
         used.append((kept[i], round(float(sims[i]), 2)))
-        for sentence in _body_sentences(closed[kept[i]][1]):
-            if sentence not in body and len(body) < MAX_SENTENCES:
+        message, reply = closed[kept[i]]
+        for sentence in _body_sentences(_retarget(reply, message, place)):
+            if len(body) < MAX_SENTENCES and not _says_the_same(sentence, body):
                 body.append(sentence)
     if not body:
         return Draft(FALLBACK, round(best, 2), ())

@@ -148,6 +148,26 @@ def test_seed_scale_adds_consistent_cases(personas) -> None:
 
 
 @pytest.mark.django_db
+def test_seeded_public_replies_answer_their_own_matter(personas) -> None:
+    """The demo's resolved cases answer what was asked, each in its own words and place (the
+    reply drafts and the public pages read them), not one boilerplate for every case."""
+    import re
+
+    from gongzhi.cases.sla import ensure_default_policies
+
+    ensure_default_policies()
+    call_command("seed_scale", "--cases", "300", "--seed", "7", stdout=io.StringIO())
+    replied = Case.objects.exclude(public_reply="")
+    assert replied.values("public_reply").distinct().count() >= 20
+    lamps = replied.filter(title="楼道灯不亮")
+    assert lamps.exists()
+    place = re.compile(r"\d+栋\d+单元")
+    for case in lamps:
+        assert "楼道声控灯" in case.public_reply
+        assert place.search(case.public_reply)[0] == place.search(case.content)[0]
+
+
+@pytest.mark.django_db
 def test_seeded_history_looks_already_swept(personas) -> None:
     from django.utils import timezone
 

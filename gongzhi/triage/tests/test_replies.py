@@ -25,3 +25,27 @@ def test_template_when_nothing_is_similar():
     assert draft_reply("社区什么时候打流感疫苗", CLOSED) == FALLBACK
     assert draft_reply("电梯坏了", []) == FALLBACK
     assert draft_reply("", CLOSED) == FALLBACK
+
+
+def test_the_same_answer_given_in_other_buildings_is_drafted_once():
+    closed = [
+        (
+            "6栋3单元门禁坏了，门关不上",
+            "物业已更换6栋3单元门禁闭门器和电磁锁，单元门现可正常关闭。",
+        ),
+        (
+            "27栋1单元门禁坏了，门关不上",
+            "物业已更换27栋1单元门禁闭门器和电磁锁，单元门现可正常关闭。已对全小区门禁逐一排查。",
+        ),
+    ]
+    draft = draft_reply("5栋2单元门禁坏了，门关不上", closed)
+    assert draft.count("门禁闭门器和电磁锁") == 1
+    assert "已对全小区门禁逐一排查" in draft  # what the second reply adds is kept
+
+
+def test_the_draft_names_this_messages_building_not_the_earlier_ones():
+    closed = [("6栋3单元门禁坏了", "物业已更换6栋3单元门禁闭门器，并检查了8栋的门禁。")]
+    assert "物业已更换5栋2单元门禁闭门器，并检查了8栋的门禁。" in draft_reply(
+        "5栋2单元门禁坏了", closed
+    )
+    assert "物业已更换〔楼栋〕门禁闭门器" in draft_reply("单元门禁坏了关不上", closed)
