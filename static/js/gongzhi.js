@@ -14,24 +14,34 @@ document.addEventListener("submit", (event) => {
   }
 });
 
-// Long text: a textarea with a maxlength shows how much is typed ("已输入 123 / 5000 字"), so
-// the limit is seen before the browser stops accepting more. The words come from the page
-// (body[data-count-text], translated by the server); the count is what maxlength counts.
+// Long text: a textarea with a limit shows how much is typed ("已输入 123 / 5000 字") and, past
+// it, how much to cut: the limit is data-maxlength (gongzhi/cases/forms/fields.py Textarea), so
+// a pasted text is never cut short by the browser. The words come from the page
+// (body[data-count-text], body[data-count-over-text], translated by the server).
 (function () {
   "use strict";
 
   const template = document.body.dataset.countText || "{count} / {max}";
+  const overTemplate = document.body.dataset.countOverText || template;
+
+  function limit(area) {
+    return Number(area.dataset.maxlength || area.getAttribute("maxlength"));
+  }
 
   function update(area, counter) {
-    const max = Number(area.getAttribute("maxlength"));
+    const max = limit(area);
     const count = area.value.length;
-    counter.textContent = template.replace("{count}", count).replace("{max}", max);
+    const words = count > max ? overTemplate : template;
+    counter.textContent = words
+      .replace("{count}", count)
+      .replace("{max}", max)
+      .replace("{over}", count - max);
     counter.classList.toggle("text-danger", count >= max);
     counter.classList.toggle("fw-semibold", count >= max * 0.9);
   }
 
   function attach(area) {
-    if (area.dataset.counted || !(Number(area.getAttribute("maxlength")) > 0)) {
+    if (area.dataset.counted || !(limit(area) > 0)) {
       return;
     }
     area.dataset.counted = "1";
@@ -49,7 +59,7 @@ document.addEventListener("submit", (event) => {
   }
 
   function attachAll() {
-    document.querySelectorAll("textarea[maxlength]").forEach(attach);
+    document.querySelectorAll("textarea[data-maxlength], textarea[maxlength]").forEach(attach);
   }
 
   if (document.readyState === "loading") {

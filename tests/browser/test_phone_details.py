@@ -29,5 +29,15 @@ def test_the_filing_form_counts_characters_and_the_badge_shows_folded(
     page.get_by_label("反映内容").fill("长" * 5000)
     assert counter.inner_text() == "已输入 5000 / 5000 字"
     assert "text-danger" in (counter.get_attribute("class") or "")
+    # A longer text pasted in is kept whole (no browser maxlength cutting off its end), the
+    # counter says how much to cut, and the form refuses it in words, giving it all back.
+    content = page.get_by_label("反映内容")
+    content.fill("长" * 5000 + "请尽快派人处理")
+    assert len(content.input_value()) == 5007
+    assert counter.inner_text() == "已输入 5007 / 5000 字，超出 7 字，请删减后再提交"
     shots.take(page, "counter")
+    page.get_by_role("button", name="提交").click()
+    page.wait_for_load_state()
+    assert "反映内容不能超过" in page.content()
+    assert page.get_by_label("反映内容").input_value().endswith("请尽快派人处理")
     assert problems.failed == [] and problems.console_errors == []

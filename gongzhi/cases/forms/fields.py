@@ -100,7 +100,18 @@ class PeriodDatesForm(StyledForm):
 
 class Textarea(forms.Textarea):
     """A textarea whose line breaks count once: browsers count one character per line break
-    (and limit `maxlength` so) but send two (CR LF), so a text that fitted was refused."""
+    but send two (CR LF), so a text that fitted was refused.
+
+    Its limit is `data-maxlength`, not `maxlength`: a browser cuts a pasted text at `maxlength`
+    without a word, and a resident loses the end of a long complaint, often the demand itself.
+    The counter (static/js/gongzhi.js) shows how much is over; the form refuses it in words and
+    gives the whole text back to shorten."""
+
+    def build_attrs(self, base_attrs: Any, extra_attrs: Any = None) -> dict[str, Any]:
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        if "maxlength" in attrs:
+            attrs["data-maxlength"] = attrs.pop("maxlength")
+        return attrs
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
         value = super().value_from_datadict(data, files, name)

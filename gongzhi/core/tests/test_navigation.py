@@ -1,6 +1,8 @@
 """The navigation bar on a phone: unread notifications show beside the folded menu, languages
 are named in their own words, and staff find 热点议题."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -50,4 +52,10 @@ def test_staff_find_hot_topics_in_the_menu_and_residents_do_not(personas):
 def test_every_page_carries_the_words_of_the_character_counter(personas):
     html = _page(personas.resident_a, "/cases/new/")
     assert 'data-count-text="已输入 {count} / {max} 字"' in html
-    assert 'maxlength="5000"' in html and "js/gongzhi.js" in html
+    assert (
+        'data-count-over-text="已输入 {count} / {max} 字，超出 {over} 字，请删减后再提交"' in html
+    )
+    # The limit is not the browser's maxlength, which cuts a pasted text short without a word.
+    assert 'data-maxlength="5000"' in html
+    assert not re.search(r"<textarea[^>]* maxlength=", html)
+    assert "js/gongzhi.js" in html
