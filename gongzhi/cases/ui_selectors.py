@@ -220,3 +220,8 @@ def timeline_rows(viewer: Any, detail: CaseDetail) -> list[TimelineRow]:
 def has_rating(case: Case) -> bool:
     """Whether the case was already rated (a second rating gets a clear refusal)."""
     return case.ratings.exists()
+
+
+def has_rated(case: Case, user: Any) -> bool:
+    """Whether this person has rated the case (in any round)."""
+    return case.ratings.filter(by=user).exists()

@@ -1,11 +1,15 @@
-"""Details a resident meets on a phone: the filing form counts what is typed against its limit,
-and unread notifications show beside the folded menu."""
+"""Details a resident or a clerk meets on a phone: the filing form counts what is typed against
+its limit, unread notifications show beside the folded menu, and a refused action comes back
+into view."""
 
 import pytest
+from playwright.sync_api import expect
 
+from gongzhi.cases.sla import ensure_default_policies
+from gongzhi.cases.tests.conftest import CaseMaker
 from gongzhi.core.notifications import notify
 from gongzhi.org.testing import Personas
-from tests.browser.steps import sign_in
+from tests.browser.steps import open_action, png, sign_in, submit_action
 
 pytestmark = [pytest.mark.browser]
 
@@ -41,3 +45,31 @@ def test_the_filing_form_counts_characters_and_the_badge_shows_folded(
     assert "反映内容不能超过" in page.content()
     assert page.get_by_label("反映内容").input_value().endswith("请尽快派人处理")
     assert problems.failed == [] and problems.console_errors == []
+
+
+def test_a_refused_action_on_a_phone_comes_back_into_view_and_asks_for_its_files_again(
+    live_server, personas: Personas, phone_page, shots, settings, tmp_path
+) -> None:
+    """The property clerk's 处置完毕 is refused (a phone number in the public reply): the page
+    comes back at the form with its error in sight, not at the top of a long page, and says the
+    evidence photo must be chosen again (a browser never keeps a file across a refused form)."""
+    settings.MEDIA_ROOT = tmp_path
+    ensure_default_policies()  # the live server's flush removed them
+    case = CaseMaker(personas).in_progress(title="楼道灯坏了", content="5单元楼道灯坏了好几天")
+    page, problems = phone_page
+    sign_in(page, live_server.url, personas.property_a.username)
+    page.goto(f"{live_server.url}/cases/{case.pk}/")
+    form = open_action(page, "resolve")
+    form.locator("input[type=file]").set_input_files(
+        {"name": "evidence.png", "mimeType": "image/png", "buffer": png()}
+    )
+    form.get_by_label("公开答复").fill("已更换楼道灯，如有问题请联系13912345678。")
+    submit_action(page, form, "处置完毕")
+
+    error = page.locator("#act-resolve").get_by_test_id("field-error").first
+    expect(error).to_contain_text("公开答复不得包含电话")
+    expect(error).to_be_in_viewport()
+    expect(page.locator("#act-resolve").get_by_test_id("files-not-kept")).to_be_visible()
+    shots.take(page, "refused-resolve")
+    assert problems.failed == [f"400 {live_server.url}/cases/{case.pk}/resolve"]  # refused
+    assert all("status of 400" in e for e in problems.console_errors)  # the same, in the console

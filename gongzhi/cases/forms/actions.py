@@ -144,7 +144,8 @@ class DispatchForm(ActionForm):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         error_messages={"invalid": _("请填写正确的日期时间")},
     )
-    note = note_field(_("交办说明"), _("交办说明"))
+    # The resident reads it in 办理过程 (the 研判意见 is the internal one).
+    note = note_field(_("交办说明（诉求人可见）"), _("交办说明"))
 
     def __init__(
         self, *args: Any, case: Any = None, options: dict | None = None, **kwargs: Any
@@ -220,7 +221,7 @@ class ResolveForm(ActionForm):
         error_messages={"required": _("请填写公开答复")},
     )
     resolution_note = note_field(_("处置说明（内部）"), _("处置说明"), MAX_RESOLUTION_NOTE)
-    evidence = MultipleFileField(label=_("处置凭证（照片或 PDF，每个不超过 5 MB）"))
+    evidence = MultipleFileField(label=_("处置凭证（必传：照片或 PDF，每个不超过 5 MB）"))
 
 
 class ExtendForm(ReasonForm):

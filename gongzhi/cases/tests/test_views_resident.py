@@ -121,6 +121,11 @@ def test_resident_rates_once_and_a_second_rating_is_refused(personas, make) -> N
 
     again = client.post(f"/cases/{case.pk}/rate", {**data, "version": case.version}, follow=True)
     assert "您已评价过本轮办理结果，每轮只能评价一次" in again.content.decode()
+    # The same from a tab opened before rating (its version is stale): their own rating moved
+    # the case, so they are not told that someone else did.
+    stale = client.post(f"/cases/{case.pk}/rate", data, follow=True).content.decode()
+    assert "您已评价过本轮办理结果，每轮只能评价一次" in stale
+    assert "该诉求已被他人处理" not in stale
     assert case.ratings.count() == 1
 
 

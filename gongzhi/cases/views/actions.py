@@ -74,10 +74,13 @@ def perform(
             return _back_after(request, moved, message)
     except InvalidTransition as exc:
         rated = action == Action.VISIT and ui_selectors.has_rating(case)
-        messages.error(request, ALREADY_RATED if rated else str(exc))
+        messages.error(request, _(ALREADY_RATED) if rated else str(exc))
         return redirect("cases:detail", case.pk)
     except CaseChanged as exc:
-        messages.error(request, str(exc))
+        # A rating form from a tab opened before the person rated: their own rating moved the
+        # case, nobody else did.
+        rated = action == Action.VISIT and ui_selectors.has_rated(case, request.user)
+        messages.error(request, _(ALREADY_RATED) if rated else str(exc))
         return redirect("cases:detail", case.pk)
     except ValidationError as exc:
         add_service_errors(form, exc, aliases={"file": "evidence", "expected_version": "version"})
