@@ -146,6 +146,19 @@ def test_several_words_all_have_to_match(make, personas) -> None:
     assert broken.number in client.get("/cases/", {"q": broken.number}).content.decode()
 
 
+def test_a_hotline_work_order_number_finds_its_case(make, personas) -> None:
+    """A caller quotes the 12345 工单编号, which is in no text of the case: it finds its case,
+    and only it (not one whose text merely mentions another order)."""
+    case = make.received(title="楼道灯不亮", external_order_no="WH12345-2611-0001")
+    other = make.received(title="电梯异响", content="工单WH12345-2611-0002反映电梯异响")
+    client = _client(personas.community_worker)
+    page = client.get("/cases/", {"q": " WH12345-2611-0001 "}).content.decode()
+    assert case.number in page and other.number not in page
+    page = client.get("/cases/", {"q": "WH12345-2611-0009"}).content.decode()
+    assert "没有符合条件的诉求" in page
+    assert case.number in client.get("/cases/", {"q": case.number}).content.decode()
+
+
 def test_several_words_never_reveal_what_the_viewer_may_not_see(make, personas) -> None:
     case = make.dispatched(type=CaseType.COMPLAINT, content="物业不作为，请联系我13812341234")
     client = _client(personas.property_a)
