@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from gongzhi.cases import policies
-from gongzhi.cases.choices import NOT_ACCEPTED_CHANNEL
+from gongzhi.cases.choices import NOT_ACCEPTED_CHANNEL, SlaClass
 from gongzhi.cases.models import Case, CaseAttachment, CaseEvent, CaseRating, SlaPolicy
 
 # The work queue lives in queue_selectors and queue_pages; its names stay importable from here.
@@ -152,9 +152,22 @@ def allowed_actions(user: Any, case: Case) -> list[str]:
             continue
         if action == Action.REJECT_TERMINATION and not case.termination_requested:
             continue
+        if action == Action.EXTEND and not _may_be_extended(case):
+            continue
         if _ACTION_CHECKS[action](user, case):
             actions.append(str(action))
     return actions
+
+
+def _may_be_extended(case: Case) -> bool:
+    """延期 is offered only while the class allows one more this round (紧急类: none): the
+    button would lead to nothing but "延期次数已用完". A petition's extensions are counted over
+    its whole life, when it is asked (services.handling)."""
+    if case.sla_class == SlaClass.PETITION:
+        return True
+    limit = SlaPolicy.objects.filter(code=case.sla_class).values_list("max_extensions", flat=True)
+    allowed = limit.first()
+    return allowed is None or case.extension_count < allowed
 
 
 def _sees_internal(user: Any, case: Case) -> bool:

@@ -91,6 +91,23 @@ def test_detail_offers_only_allowed_buttons_and_hides_internal_notes(make, perso
 
 
 @pytest.mark.django_db
+def test_extend_is_offered_only_while_the_class_allows_one_more(make, personas) -> None:
+    """紧急类 allows no 延期 and 物业类 one per round: past that the button is not offered
+    (it could only lead to "延期次数已用完")."""
+    p = personas
+    emergency = make.dispatched(sla_class=SlaClass.EMERGENCY)
+    assert Action.EXTEND not in selectors.allowed_actions(p.property_a, emergency)
+    assert Action.EXTEND not in selectors.allowed_actions(p.community_worker, emergency)
+    case = make.dispatched()
+    assert Action.EXTEND in selectors.allowed_actions(p.property_a, case)
+    services.case_extend(
+        case=case, actor=p.property_a, reason="等待配件到货", until=case.due_at + dt.timedelta(1)
+    )
+    assert Action.EXTEND not in selectors.allowed_actions(p.property_a, case)
+    assert Action.ACCEPT in selectors.allowed_actions(p.property_a, case)
+
+
+@pytest.mark.django_db
 def test_a_consultation_offers_the_direct_answer(make, personas) -> None:
     case = make.received(type=CaseType.CONSULTATION)
     assert Action.ANSWER in selectors.allowed_actions(personas.community_worker, case)
