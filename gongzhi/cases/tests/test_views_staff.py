@@ -149,6 +149,19 @@ def test_bulk_dispatch_sends_several_cases_to_one_party(personas, make) -> None:
     assert Case.objects.get(pk=unassessed.pk).status == Status.RECEIVED
 
 
+def test_bulk_dispatch_comes_back_to_the_queue_as_it_was_filtered(personas, make) -> None:
+    case = make.assessed()
+    client = _client(personas.community_worker)
+    page = client.get("/cases/", {"status": "assessed", "page": "1"}).content.decode()
+    assert 'name="back" value="status=assessed"' in page  # the filters, not the page number
+    data = {"cases": [f"{case.pk}:{case.version}"], "target": "community"}
+    response = client.post("/cases/bulk-dispatch", {**data, "back": "status=assessed"})
+    assert response["Location"] == "/cases/?status=assessed"
+    # Only ever the queue's own query string, whatever is posted.
+    response = client.post("/cases/bulk-dispatch", {"back": "//evil.example/x?a=1"})
+    assert response["Location"].startswith("/cases/?")
+
+
 def test_bulk_dispatch_with_a_stale_selection_changes_nothing(personas, make) -> None:
     case = make.assessed()
     response = _client(personas.community_worker).post(

@@ -3,8 +3,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -118,9 +119,13 @@ def bulk_dispatch(request: HttpRequest) -> HttpResponse:
     if not can_dispatch_any(request.user):
         raise PermissionDenied(_("仅社区或街道工作人员可批量交办"))
     form = BulkDispatchForm(request.POST, companies=ui_selectors.dispatch_targets(request.user))
+    # Back to the queue as it was filtered (re-encoded: only ever a query string of the queue).
+    back = reverse("cases:queue")
+    if filters := QueryDict(request.POST.get("back", "")).urlencode():
+        back += "?" + filters
     if not form.is_valid():
         messages.error(request, form_errors_text(form))
-        return redirect("cases:queue")
+        return redirect(back)
     done, failed = [], []
     for pk, version in form.cleaned_data["cases"]:
         case = selectors.case_get(request.user, pk)
@@ -136,10 +141,13 @@ def bulk_dispatch(request: HttpRequest) -> HttpResponse:
         except (ValidationError, InvalidTransition, CaseChanged, PermissionDenied) as exc:
             failed.append(f"{case.number}：{error_text(exc)}")
     if done:
-        messages.success(request, f"已交办 {len(done)} 件：{'、'.join(done)}")
+        numbers = "、".join(done)
+        messages.success(
+            request, _("已交办 %(n)d 件：%(numbers)s") % {"n": len(done), "numbers": numbers}
+        )
     if failed:
-        messages.error(request, "未能交办：" + "；".join(failed))
-    return redirect("cases:queue")
+        messages.error(request, _("未能交办：%(cases)s") % {"cases": "；".join(failed)})
+    return redirect(back)
 
 
 @login_required
