@@ -417,8 +417,8 @@ def monthly_report(
         {**{k: str(v) for k, v in Category.choices}, "": _("未研判")},
         total,
     )
-    risers = sorted(
-        (row for row in categories if row.change.delta > 0),
+    risers = sorted(  # of categories: cases not yet assessed (未研判) are none
+        (row for row in categories if row.change.delta > 0 and row.key),
         key=lambda row: -row.change.delta,
     )[:TOP_RISERS]
     place_title, places = _places(user, area, month)

@@ -135,3 +135,12 @@ def test_no_findings_from_thin_data(client, personas):
     assert "本月数据较少（受理不足 20 件）或变化不明显，未生成研判要点。" in (
         response.content.decode()
     )
+
+
+def test_cases_not_yet_assessed_are_not_a_category_that_rose(client, personas):
+    p = personas
+    _many(p, 10, 3, Category.PARKING)
+    for i in range(6):  # filed in October, never assessed
+        file(p, at(10, 2 + i, 9), p.compound_a, title=f"未研判{i}", content=f"待研判的诉求{i}")
+    report = _get(client, p.street_officer).context["report"]
+    assert [row.key for row in report.risers] == [Category.PARKING]  # 未研判 rose by 6, not it
