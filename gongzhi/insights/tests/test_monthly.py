@@ -83,8 +83,8 @@ def test_channels_categories_and_risers(client, october):
         "设施设备维修": (2, 0),
         "市政道路": (1, 0),
     }
+    # 未研判 rose by 3 but is no category: the backlog has its own figures.
     assert [(r.label, r.change.delta) for r in report.risers] == [
-        ("未研判", 3),
         ("设施设备维修", 2),
         ("市政道路", 1),
     ]
