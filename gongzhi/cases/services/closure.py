@@ -165,6 +165,7 @@ def _record_visit(
         # Rated at the same moment by someone else (the requester online and a phone visit):
         # both saw no rating, the one-per-round constraint let the first in.
         raise AlreadyRated(case.status) from None
+    notices.rating_request_answered(case)  # before a reopening starts the next round
     summary = f"{'已解决' if resolved else '未解决'}，{source_label(RatingLevel(level).label)}"
     payload = {"round": rating.round, "resolved": bool(resolved), "level": level, "via": via}
     if source == tracking.RECEIPT_LINK:

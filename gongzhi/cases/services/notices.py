@@ -84,6 +84,16 @@ def tell_requester(
     return written
 
 
+def rating_request_answered(case: Case) -> None:
+    """The requester's 请评价 of this round is read once the round is rated (online, by a phone
+    visit or by the receipt link): the inbox no longer asks for what was done."""
+    from gongzhi.core.notifications import notification_answered
+
+    notification_answered(
+        recipient_id=case.requester_id, dedupe_key=f"case:{case.pk}:rate:{case.round}"
+    )
+
+
 def send(
     recipients: Iterable[Any],
     *,

@@ -27,6 +27,21 @@ def test_a_satisfied_requester_closes_the_loop(make, personas) -> None:
     assert AuditRecord.objects.filter(action="case.visit", object_id=str(case.pk)).exists()
 
 
+@pytest.mark.django_db
+def test_the_request_to_rate_is_read_once_the_round_is_rated(make, personas) -> None:
+    """请评价处置结果 no longer waits unread in the inbox once the round is rated, whoever
+    recorded it (here a phone return visit); the requester's other notices stay as they were."""
+    case = make.resolved()
+    inbox = Notification.objects.filter(recipient=personas.resident_a)
+    ask = inbox.get(kind="case.rate_request")
+    assert ask.read_at is None
+    others = set(inbox.exclude(pk=ask.pk).filter(read_at__isnull=True).values_list("pk", flat=True))
+    case = visit(case, personas.grid_worker, resolved=False)  # 未解决: reopened, round 2
+    ask.refresh_from_db()
+    assert ask.read_at is not None and case.status == Status.REOPENED
+    assert others <= set(inbox.filter(read_at__isnull=True).values_list("pk", flat=True))
+
+
 @pytest.mark.parametrize(
     ("resolved", "level"),
     [

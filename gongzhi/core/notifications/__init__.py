@@ -7,6 +7,14 @@ sms_to_phone(phone="13800001234", kind=..., text=..., title=..., dedupe_key=...)
 
 from gongzhi.core.notifications.kinds import KINDS, URGENT_KINDS, register_kind
 from gongzhi.core.notifications.phone import sms_to_phone
-from gongzhi.core.notifications.services import notify, notify_many
+from gongzhi.core.notifications.services import notification_answered, notify, notify_many
 
-__all__ = ["KINDS", "URGENT_KINDS", "notify", "notify_many", "register_kind", "sms_to_phone"]
+__all__ = [
+    "KINDS",
+    "URGENT_KINDS",
+    "notification_answered",
+    "notify",
+    "notify_many",
+    "register_kind",
+    "sms_to_phone",
+]

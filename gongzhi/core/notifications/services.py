@@ -197,6 +197,17 @@ def notification_mark_read(*, actor: Any, notification: Notification) -> Notific
     return notification
 
 
+def notification_answered(*, recipient_id: int | None, dedupe_key: str) -> int:
+    """A notice that asked for something now done (请评价 once the round is rated) is read:
+    it must not keep asking from the inbox. Returns how many were marked."""
+    if recipient_id is None:
+        return 0
+    unread = Notification.objects.filter(
+        recipient_id=recipient_id, dedupe_key=dedupe_key, read_at__isnull=True
+    )
+    return unread.update(read_at=timezone.now())
+
+
 def notification_mark_all_read(*, actor: Any) -> int:
     return Notification.objects.visible_to(actor).unread().update(read_at=timezone.now())
 
