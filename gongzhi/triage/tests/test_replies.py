@@ -1,4 +1,4 @@
-from gongzhi.triage.replies import FALLBACK, draft_reply
+from gongzhi.triage.replies import FALLBACK, compose_reply, draft_reply
 
 CLOSED = [
     (
@@ -49,3 +49,16 @@ def test_the_draft_names_this_messages_building_not_the_earlier_ones():
         "5栋2单元门禁坏了", closed
     )
     assert "物业已更换〔楼栋〕门禁闭门器" in draft_reply("单元门禁坏了关不上", closed)
+
+
+def test_a_case_about_something_else_gets_the_template_not_its_reply():
+    """Sharing "一周" with a lamp repair (similarity 0.17) does not make it the answer."""
+    closed = [
+        ("3单元楼道灯坏了一周，晚上看不见", "物业已更换3单元楼道灯，恢复照明。"),
+        ("电梯异响", "维保单位已检修电梯。"),
+        ("垃圾桶满了没人清运", "物业已清运垃圾。"),
+        ("广场舞太吵", "社区已协调广场舞队。"),
+    ]
+    draft = compose_reply("一周了没人来修", closed)
+    assert 0.15 <= draft.similarity < 0.2
+    assert draft.text == FALLBACK and draft.sources == ()
