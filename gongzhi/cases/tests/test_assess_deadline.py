@@ -12,9 +12,9 @@ import time_machine
 from django.core.management import call_command
 from django.test import Client
 
-from gongzhi.cases import selectors, services, sweeps
+from gongzhi.cases import selectors, services, sla, sweeps
 from gongzhi.cases.choices import Category, Channel, SlaClass, Urgency
-from gongzhi.cases.models import Case, CaseEvent
+from gongzhi.cases.models import Case, CaseEvent, SlaPolicy
 from gongzhi.cases.tests.plans import plan_at_scale
 from gongzhi.cases.workflow import Status
 from gongzhi.core.models import Notification
@@ -140,8 +140,9 @@ def test_an_imported_hotline_order_gets_its_deadline_from_its_import(personas) -
         import_hotline(xlsx(GOOD[:1]))  # received 11-20 09:30, its own deadline 11-27
     case = Case.objects.get(external_order_no="12345-0001")
     assert case.created_at == dt.datetime(2026, 11, 20, 9, 30, tzinfo=SH)  # 受理 as received
-    # Provisional 一般类 (no category, deferred AI suggestion): two hours from the import.
-    assert case.assess_due_at == imported + dt.timedelta(hours=2)
+    # The response window of its provisional class (the AI's reading of 油烟扰民), from the import.
+    window = SlaPolicy.objects.get(code=sla.provisional_class(case)).respond_minutes
+    assert case.assess_due_at == imported + dt.timedelta(minutes=window)
     sweeps.run_all(imported + dt.timedelta(minutes=5))  # the AI reads it; nothing is late
     case.refresh_from_db()
     assert case.assess_due_at >= imported + dt.timedelta(minutes=15)
