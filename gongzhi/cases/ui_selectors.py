@@ -199,7 +199,8 @@ def timeline_rows(viewer: Any, detail: CaseDetail) -> list[TimelineRow]:
             requester = _("诉求人")
             who = requester if detail.requester.withheld else f"{requester} {detail.requester.name}"
         else:
-            name = str(event.actor) if staff_view else mask_name(str(event.actor))
+            # A staff name is often "华锦社区·刘洋": the person is after the dot ("刘*", not "华*").
+            name = str(event.actor) if staff_view else mask_name(str(event.actor).split("·")[-1])
             role = roles.get(event.actor_id) or _("工作人员")
             who = f"{role} {name}"
         changed = event.new_status and event.new_status != event.old_status

@@ -55,6 +55,16 @@ def test_resident_files_from_the_phone_form_and_sees_number_and_timeline(persona
     assert case.number in mine
 
 
+def test_the_resident_reads_a_staff_members_surname_not_their_offices(personas, make) -> None:
+    """Staff display names often read "华锦社区·刘洋": the resident's timeline says 刘*."""
+    worker = personas.community_worker
+    worker.display_name = "华锦社区·刘洋"
+    worker.save(update_fields=["display_name"])
+    case = make.dispatched(requester=personas.resident_a)
+    page = _client(personas.resident_a).get(f"/cases/{case.pk}/").content.decode()
+    assert "刘*" in page and "华*" not in page and "刘洋" not in page
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
