@@ -47,7 +47,7 @@ import numpy as np  # noqa: E402
 from sklearn.metrics import accuracy_score, f1_score  # noqa: E402
 from sklearn.model_selection import StratifiedKFold, train_test_split  # noqa: E402
 
-from bench.triage_blind import BLIND_SET, bench_blind  # noqa: E402
+from bench.triage_blind import BLIND_SET, LEVELS, bench_blind, precision_recall  # noqa: E402
 from gongzhi.triage import model as modelmod  # noqa: E402
 from gongzhi.triage import suggest  # noqa: E402
 from gongzhi.triage import text as textmod  # noqa: E402
@@ -303,18 +303,8 @@ def bench_urgency() -> dict:
     )
     truth = [r.extra["urgency"] for r in test]
     got = [suggest(r.text, r.title, model=model) for r in test]
-    levels = ["emergency", "urgent", "normal"]
     pred = [s.urgency for s in got]
-    per = {}
-    for level in levels:
-        tp = sum(1 for t, p in zip(truth, pred, strict=True) if t == p == level)
-        n_pred = pred.count(level)
-        n_true = truth.count(level)
-        per[level] = {
-            "support": n_true,
-            "precision": round(tp / n_pred, 4) if n_pred else None,
-            "recall": round(tp / n_true, 4) if n_true else None,
-        }
+    per = {level: precision_recall(truth, pred, level) for level in LEVELS}
     rules_hit = [bool(emergency_signs(textmod.combine(r.title, r.text))) for r in test]
     rule_tp = sum(1 for t, h in zip(truth, rules_hit, strict=True) if h and t == "emergency")
     return {

@@ -28,7 +28,7 @@ BLIND_SET = ROOT / "gongzhi" / "triage" / "corpus" / "blind_eval.csv"
 LEVELS = ("emergency", "urgent", "normal")
 
 
-def _precision_recall(truth: list[str], pred: list[str | None], level: str) -> dict:
+def precision_recall(truth: list[str], pred: list[str | None], level: str) -> dict:
     hits = sum(1 for t, p in zip(truth, pred, strict=True) if t == p == level)
     n_pred, n_true = pred.count(level), truth.count(level)
     return {
@@ -63,7 +63,7 @@ def bench_blind(path: Path = BLIND_SET) -> dict:
         "commonest_confusions": [f"{t} → {p}: {n}" for (t, p), n in errors.most_common(6)],
         "urgency_accuracy": round(float(accuracy_score(urgency_truth, urgency_pred)), 4),
         "urgency_per_level": {
-            level: _precision_recall(urgency_truth, urgency_pred, level) for level in LEVELS
+            level: precision_recall(urgency_truth, urgency_pred, level) for level in LEVELS
         },
     }
 

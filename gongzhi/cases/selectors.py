@@ -7,8 +7,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from gongzhi.cases import policies
-from gongzhi.cases.choices import NOT_ACCEPTED_CHANNEL, SlaClass
+from gongzhi.cases import policies, sla
+from gongzhi.cases.choices import NOT_ACCEPTED_CHANNEL
 from gongzhi.cases.models import Case, CaseAttachment, CaseEvent, CaseRating, SlaPolicy
 
 # The work queue lives in queue_selectors and queue_pages; its names stay importable from here.
@@ -160,14 +160,10 @@ def allowed_actions(user: Any, case: Case) -> list[str]:
 
 
 def _may_be_extended(case: Case) -> bool:
-    """延期 is offered only while the class allows one more this round (紧急类: none): the
-    button would lead to nothing but "延期次数已用完". A petition's extensions are counted over
-    its whole life, when it is asked (services.handling)."""
-    if case.sla_class == SlaClass.PETITION:
-        return True
-    limit = SlaPolicy.objects.filter(code=case.sla_class).values_list("max_extensions", flat=True)
-    allowed = limit.first()
-    return allowed is None or case.extension_count < allowed
+    """延期 is offered only while the class allows one more (紧急类: none), by the rule the
+    service applies: the button would lead to nothing but "延期次数已用完"."""
+    policy = SlaPolicy.objects.filter(code=case.sla_class).first()
+    return policy is None or sla.may_extend_again(case, policy)
 
 
 def _sees_internal(user: Any, case: Case) -> bool:

@@ -123,6 +123,12 @@ def conclude_window(case: Case, policy: SlaPolicy, now: dt.datetime) -> Window:
     return window
 
 
+def may_extend_again(case: Case, policy: SlaPolicy) -> bool:
+    """Whether the class allows one more 延期 now: `extension_count` holds this round's (a
+    petition's: its whole life's, see `extensions_kept`) against the policy's limit."""
+    return case.extension_count < policy.max_extensions
+
+
 def extensions_kept(case: Case) -> int:
     """The extensions a hand-over leaves on the case: 信访类 counts them for its whole life;
     any other class gets its own allowance with each new party (0)."""

@@ -87,7 +87,7 @@ def case_extend(
     if not reason.strip():
         raise ValidationError({"reason": _("请填写延期理由")})
     check_note(reason, field="reason", label=_("理由"))
-    if case.extension_count >= policy.max_extensions:
+    if not sla.may_extend_again(case, policy):
         if case.sla_class == SlaClass.PETITION:  # counted over its whole life (sla.py)
             message = _("信访事项的延期次数已用完（受理后最多延期 %(n)d 次）")
         else:
