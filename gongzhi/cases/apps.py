@@ -4,6 +4,7 @@ from django.apps import AppConfig
 EXTRA_KINDS = {
     "case.assess_overdue": "诉求研判超时",
     "case.closed": "诉求已办结",
+    "case.dispatch_overdue": "诉求交办超时",
     "case.emergency_suggested": "疑似紧急诉求待研判",
     "case.not_accepted": "诉求不予受理",
     "case.reassigned": "诉求已改派",

@@ -1,9 +1,10 @@
 """已超时 and 即将超时 as the work queue, the case page and the sweeps read them: from a case's
 deadlines, not from the sweeps' flags, so that they are right before the scheduler has run.
 
-A case has three clocks (S3): the 研判 (assess_due_at) while it is filed and not assessed, the
-签收 (respond_due_at) while it is 交办 and not signed for, and the resolve deadline (due_at) while
-it is in work. All three count for late and for due soon.
+A case has three clocks (S3): the desk's (assess_due_at) while it is filed and not assessed
+(研判期限), or handed back by 退单 or 重办 and not handed over again (交办期限); the 签收
+(respond_due_at) while it is 交办 and not signed for; and the resolve deadline (due_at) while it
+is in work. All three count for late and for due soon.
 """
 
 import datetime as dt
@@ -17,15 +18,17 @@ from django.db.models import F, Q, When
 
 from gongzhi.cases.models import Case, SlaPolicy
 from gongzhi.cases.querysets import InClock
-from gongzhi.cases.workflow import CLOCK_STATUSES, Status
+from gongzhi.cases.workflow import AWAITING_DESK, CLOCK_STATUSES, Status
 
-# The statuses in which a case can be 已超时: in work (CLOCK_STATUSES), or filed and not assessed.
-LATE_STATUSES = CLOCK_STATUSES | {Status.RECEIVED}
+# The statuses in which a case can be 已超时: in work (CLOCK_STATUSES), or held by the desk.
+LATE_STATUSES = CLOCK_STATUSES | AWAITING_DESK
+_DESK = sorted(AWAITING_DESK)
 
 
 def unassessed_late_q(now: Any) -> Q:
-    """Filed (受理) and not assessed (研判) past its 研判 deadline (assess_due_at)."""
-    return Q(status=Status.RECEIVED, assess_due_at__lt=now)
+    """Held by the desk past its deadline (assess_due_at): filed (受理) and not assessed (研判),
+    or handed back (退单, 重办) and not handed over again (交办). Other cases it holds have none."""
+    return Q(status__in=_DESK, assess_due_at__lt=now)
 
 
 def overdue_q(now: Any) -> Q:
@@ -39,7 +42,7 @@ def is_late(
     status: str, due_at: Any, respond_due_at: Any, now: Any, assess_due_at: Any = None
 ) -> bool:
     """`overdue_q` for one case's columns (a case in hand, or a row of a capped read)."""
-    if status == Status.RECEIVED:
+    if status in AWAITING_DESK:
         return assess_due_at is not None and assess_due_at < now
     if status not in CLOCK_STATUSES:
         return False
@@ -54,18 +57,18 @@ def is_overdue(case: Case, now: Any) -> bool:
 
 
 def late_since(now: Any) -> Choose:
-    """The deadline an overdue case (`overdue_q`) missed: 办理期限, else the 研判 deadline of an
-    unassessed case, else the 签收 one."""
+    """The deadline an overdue case (`overdue_q`) missed: 办理期限, else the desk's (研判 or
+    交办) deadline of a case the desk holds, else the 签收 one."""
     return Choose(
         When(due_at__lt=now, then=F("due_at")),
-        When(status=Status.RECEIVED, then=F("assess_due_at")),
+        When(status__in=_DESK, then=F("assess_due_at")),
         default=F("respond_due_at"),
     )
 
 
 def overdue_halves(now: Any) -> tuple[Q, Q, Q]:
     """`overdue_q` as disjoint parts, counted one after the other: past the deadline; not yet
-    but 交办 and not signed for in time; or filed and not assessed in time. Each is a range of
+    but 交办 and not signed for in time; or held by the desk past its deadline. Each is a range of
     case_active_scope_idx (compound, status, due_at; assess_due_at is in it too), so a count
     reads only the overdue cases, where the one OR reads every running case in scope."""
     past_due = Q(status__in=sorted(CLOCK_STATUSES), due_at__lt=now)
@@ -112,9 +115,9 @@ def respond_soon_q(now: Any, leads: dict[dt.timedelta, list[str]] | None = None)
 
 
 def assess_soon_q(now: Any) -> Q:
-    """Filed, not assessed, the 研判 deadline still ahead and its warning time (warn_at, set at
-    filing from the class's lead) come. Disjoint from the other two (another status)."""
-    return Q(status=Status.RECEIVED, assess_due_at__gte=now, warn_at__lte=now)
+    """Held by the desk, its deadline (研判 or 交办) still ahead and its warning time (warn_at,
+    set with the deadline from the class's lead) come. Disjoint from the other two (statuses)."""
+    return Q(status__in=_DESK, assess_due_at__gte=now, warn_at__lte=now)
 
 
 def due_soon_q(now: Any) -> Q:
@@ -125,6 +128,6 @@ def due_soon_q(now: Any) -> Q:
 def due_soon_halves(now: Any) -> tuple[Q, Q, Q]:
     """`due_soon_q` as disjoint parts (as `overdue_halves`, for the counts): the resolve
     deadline is near; or not that, but the 签收 deadline is (a range of the dispatched cases);
-    or the 研判 one of a filed case."""
+    or the desk's deadline of a case it holds."""
     resolve_soon = resolve_soon_q(now)
     return (resolve_soon, respond_soon_q(now) & ~resolve_soon, assess_soon_q(now))

@@ -25,7 +25,7 @@ from gongzhi.cases.choices import (
     Urgency,
 )
 from gongzhi.cases.querysets import CaseQuerySet, IsActive, UrgencyRank, every_case_order
-from gongzhi.cases.workflow import CLOCK_STATUSES, OPEN_STATUSES, Status
+from gongzhi.cases.workflow import AWAITING_DESK, CLOCK_STATUSES, OPEN_STATUSES, Status
 from gongzhi.core.choice_labels import ChoiceLabels
 
 CASE_NUMBER_PREFIX = "NH"  # 南湖; numbers look like NH202611290001
@@ -109,9 +109,13 @@ class Case(ChoiceLabels):
     )
     suggestion = models.JSONField("AI研判建议", default=dict, blank=True)  # G3: advice only
     assessed_at = models.DateTimeField(null=True, blank=True)
-    # 受理 + respond_minutes of the provisional class (sla.assess_window); none for a merged repeat.
+    # The desk's deadline while it holds the case (deadlines.AWAITING_DESK): 研判期限, 受理 +
+    # respond_minutes of the provisional class (sla.assess_window; none for a merged repeat),
+    # cleared by 研判; or 交办期限, restarted by 退单 and 重办 (sla.redispatch_window) and kept
+    # until 交办.
     assess_due_at = models.DateTimeField("研判期限", null=True, blank=True)
-    # When the sweep found assess_due_at missed with the case still unassessed (once per case).
+    # When the sweep found assess_due_at missed with the desk still holding the case (once per
+    # deadline: 退单 and 重办 clear it with the new one).
     assess_breached_at = models.DateTimeField("研判超时时间", null=True, blank=True)
 
     # Indexed on PostgreSQL only (migration 0023): SQLite's planner counted the queue through it.
@@ -217,10 +221,11 @@ class Case(ChoiceLabels):
                 condition=Q(status="dispatched") & RESPOND_UNFLAGGED,
                 name="case_respond_due_idx",
             ),
-            # The 研判 sweep: filed cases nobody assessed whose deadline is not flagged yet.
+            # The desk's sweep: filed cases nobody assessed, and cases handed back nobody
+            # handed over again, whose deadline is not flagged yet.
             models.Index(
                 fields=["assess_due_at"],
-                condition=Q(status="received") & Q(assess_breached_at__isnull=True),
+                condition=Q(status__in=sorted(AWAITING_DESK)) & Q(assess_breached_at__isnull=True),
                 name="case_assess_due_idx",
             ),
             models.Index(
@@ -358,6 +363,7 @@ class EventKind(models.TextChoices):
     SLA_BREACHED = "sla_breached", _("超时")
     RESPOND_BREACHED = "respond_breached", _("响应超时")  # not signed for (签收) in time
     ASSESS_OVERDUE = "assess_overdue", _("研判超时")  # filed, not assessed (研判) in time
+    DISPATCH_OVERDUE = "dispatch_overdue", _("交办超时")  # 退单/重办, not handed over in time
     ESCALATED = "escalated", _("升级")
     AUTO_CLOSED = "auto_closed", _("自动办结")
     ATTACHMENT = "attachment", _("上传附件")

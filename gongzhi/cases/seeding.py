@@ -35,6 +35,7 @@ from gongzhi.core.calendar import WorkingCalendar
 SUPERVISION = "已超时限，请加快办理并及时反馈进度"
 # The notes of a seeded 研判 warning and 研判超时.
 ASSESS_SOON, ASSESS_LATE = "即将超过研判期限", "受理后超过研判时限仍未研判"
+REDISPATCH_SOON, REDISPATCH_LATE = "即将超过交办期限", "退单或重办后超过交办时限仍未重新交办"
 # 督办: the share of unfinished cases a supervisor flags, late ones far more often.
 SUPERVISED_IF_LATE, SUPERVISED_OTHERWISE = 0.5, 0.02
 
@@ -201,8 +202,8 @@ class CaseFactory:
         petition = case["channel"] == Channel.PETITION
         policy = self.policies[SlaClass.PETITION if petition else SlaClass.GENERAL]
         due = created_at + dt.timedelta(minutes=policy.respond_minutes)
-        case["assess_due_at"] = due
-        if status == Status.RECEIVED:  # 研判 clears it; 交办 sets the resolve deadline's
+        if status == Status.RECEIVED:  # 研判 clears both; 交办 sets the resolve deadline's
+            case["assess_due_at"] = due
             case["warn_at"] = sla.warn_time(created_at, due, policy)
         rating = None
         if status == Status.NOT_ACCEPTED:
@@ -218,13 +219,16 @@ class CaseFactory:
 
     def _as_if_swept(self, case: Row, events: list[Event]) -> None:
         now, status = self.now, case["status"]
-        if status == Status.RECEIVED and case["warn_at"] <= now:  # never assessed
+        filed = status == Status.RECEIVED
+        if status in (Status.RECEIVED, Status.RETURNED) and case["warn_at"] <= now:  # the desk's
             case["warned_at"] = case["warn_at"]
-            events.append((EventKind.SLA_WARNED, status, status, case["warn_at"], ASSESS_SOON))
-        if status == Status.RECEIVED and case["assess_due_at"] <= now:
+            soon = ASSESS_SOON if filed else REDISPATCH_SOON
+            events.append((EventKind.SLA_WARNED, status, status, case["warn_at"], soon))
+        if status in (Status.RECEIVED, Status.RETURNED) and case["assess_due_at"] <= now:
             due = case["assess_due_at"]
             case["assess_breached_at"] = due
-            events.append((EventKind.ASSESS_OVERDUE, status, status, due, ASSESS_LATE))
+            kind = EventKind.ASSESS_OVERDUE if filed else EventKind.DISPATCH_OVERDUE
+            events.append((kind, status, status, due, ASSESS_LATE if filed else REDISPATCH_LATE))
         if status == Status.DISPATCHED and case["respond_due_at"] <= now:  # not signed for
             case["respond_breached_at"] = case["respond_due_at"]
             events.append((EventKind.RESPOND_BREACHED, status, status, case["respond_due_at"]))
@@ -309,8 +313,13 @@ class CaseFactory:
         events.append((EventKind.DISPATCHED, Status.ASSESSED, Status.DISPATCHED, start, "",
                        {**party, "due_at": _iso(due)}))  # fmt: skip
         if status == Status.RETURNED:
-            case.update(return_count=1, assigned_level="", assigned_company_id=None, due_at=None)
-            events.append((EventKind.RETURNED, Status.DISPATCHED, status, self._at(start, hours=1),
+            returned = self._at(start, hours=1)
+            # 交办期限 as `sla.redispatch_clock` sets it: the class's response window.
+            again = returned + dt.timedelta(minutes=policy.respond_minutes)
+            case.update(return_count=1, assigned_level="", assigned_company_id=None, due_at=None,
+                        assess_due_at=again,
+                        warn_at=sla.warn_time(returned, again, policy))  # fmt: skip
+            events.append((EventKind.RETURNED, Status.DISPATCHED, status, returned,
                            "", {**party, "escalated": False}))  # fmt: skip
             return None
         if status == Status.TERMINATED:

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -87,6 +88,27 @@ def assess_window(case: Case, arrived: dt.datetime | None = None) -> Window | No
     start = max(case.created_at, arrived) if arrived else case.created_at
     due = start + dt.timedelta(minutes=policy.respond_minutes)
     return Window(start, warn_time(start, due, policy), due)
+
+
+def redispatch_window(case: Case, start: dt.datetime) -> Window | None:
+    """交办期限 of a case handed back to the desk (退单, 重办) at `start`: the `respond_minutes` of
+    its class, as its first 研判 had, warned alike. None for a class without a policy row."""
+    policy = SlaPolicy.objects.filter(code=provisional_class(case)).first()
+    if policy is None:
+        return None
+    due = start + dt.timedelta(minutes=policy.respond_minutes)
+    return Window(start, warn_time(start, due, policy), due)
+
+
+def redispatch_clock(case: Case, start: dt.datetime) -> dict[str, Any]:
+    """The column updates that start a handed-back case's 交办 deadline (`redispatch_window`)."""
+    window = redispatch_window(case, start)
+    return {
+        "assess_due_at": window.due_at if window else None,
+        "assess_breached_at": None,
+        "warn_at": window.warn_at if window else None,
+        "warned_at": None,
+    }
 
 
 def petition_extensions(case: Case) -> tuple[int, dt.datetime | None]:

@@ -15,12 +15,12 @@ from django.db.models import BooleanField, QuerySet
 
 from gongzhi.cases import deadlines, sla
 from gongzhi.cases.models import RESPOND_UNFLAGGED, Case, CaseEvent, EventKind, SlaPolicy
-from gongzhi.cases.querysets import InClock, _InlineSQL
+from gongzhi.cases.querysets import InClock, _InlineSQL, _literals
 from gongzhi.cases.services import notices
 from gongzhi.cases.services.escalation import case_escalate, case_flag_respond_breach
 from gongzhi.cases.services.moves import move
 from gongzhi.cases.triage_link import record_suggestion
-from gongzhi.cases.workflow import Action, CaseChanged, Status
+from gongzhi.cases.workflow import AWAITING_DESK, Action, CaseChanged, Status
 from gongzhi.core.calendar import local_zone
 
 BATCH = 500
@@ -183,32 +183,33 @@ def sweep_respond_breaches(now: dt.datetime) -> int:
     return sum(case_flag_respond_breach(case=case, now=now) for case in due[:BATCH])
 
 
-class AwaitingAssessment(_InlineSQL):
-    """`status = 'received'` (受理, not yet 研判) written as case_assess_due_idx writes it."""
+class HeldByDesk(_InlineSQL):
+    """`status IN (...)` of AWAITING_DESK (filed, assessed or handed back, not yet 交办) written
+    as case_assess_due_idx writes it, so that SQLite reads that partial index."""
 
     columns = ("status",)
-    sql = f"{{0}} = '{Status.RECEIVED.value}'"
+    sql = f"{{0}} IN ({_literals(sorted(AWAITING_DESK))})"
     output_field = BooleanField()
     conditional = True
 
 
 def assess_breach_candidates(now: dt.datetime) -> QuerySet[Case]:
-    """Served by the partial index case_assess_due_idx (filed, not assessed, deadline not yet
-    flagged), earliest 研判 deadline first."""
+    """Served by the partial index case_assess_due_idx (held by the desk, deadline not yet
+    flagged), earliest 研判 or 交办 deadline first."""
     return Case.objects.filter(
-        AwaitingAssessment(), assess_breached_at__isnull=True, assess_due_at__lte=now
+        HeldByDesk(), assess_breached_at__isnull=True, assess_due_at__lte=now
     ).order_by("assess_due_at", "id")
 
 
 def assess_warning_candidates(now: dt.datetime) -> QuerySet[Case]:
-    """Filed, not assessed, the 研判 deadline ahead and its warning time (warn_at, set at filing)
-    come, not warned yet: a range of case_assess_due_idx up to the longest lead of any class
-    (the 研判 window is the class's response window, `deadlines.respond_leads`)."""
+    """Held by the desk, its 研判 or 交办 deadline ahead and its warning time (warn_at, set with
+    the deadline) come, not warned yet: a range of case_assess_due_idx up to the longest lead
+    of any class (the desk's window is the class's response window, `deadlines.respond_leads`)."""
     leads = deadlines.respond_leads()
     if not leads:
         return Case.objects.none()
     return Case.objects.filter(
-        AwaitingAssessment(),
+        HeldByDesk(),
         assess_breached_at__isnull=True,
         assess_due_at__gt=now,
         assess_due_at__lte=now + max(leads),
@@ -218,18 +219,20 @@ def assess_warning_candidates(now: dt.datetime) -> QuerySet[Case]:
 
 
 def _warn_assess_one(case: Case, now: dt.datetime) -> bool:
-    """The community and street staff hear that a filed case's 研判 deadline is near, once per
-    deadline."""
+    """The community and street staff hear that the desk's deadline (研判, or 交办 of a case
+    handed back) is near, once per deadline."""
     due = case.assess_due_at
+    filed = case.status == Status.RECEIVED
+    step = "研判时限，请尽快研判交办" if filed else "交办时限，请尽快重新交办"
     return _warn_once(
         case,
         now,
-        claim={"status": Status.RECEIVED, "assess_due_at": due},
+        claim={"status": case.status, "assess_due_at": due},
         flag="warned_at",
         due=due,
-        limit="研判期限",
+        limit="研判期限" if filed else "交办期限",
         recipients=notices.supervisors,
-        title="诉求即将超过研判时限，请尽快研判交办",
+        title=f"诉求即将超过{step}",
         key="assess_due_at",
     )
 
@@ -251,47 +254,56 @@ def _window(minutes: float) -> str:
 
 
 def _flag_assess_one(case: Case, now: dt.datetime, windows: dict[str, int]) -> bool:
-    """A filed case nobody assessed (研判) by assess_due_at: one 研判超时 event, and the community
-    and street staff over it are told (urgently when it is pressing, notices.ACTION_KINDS);
-    exactly once per case, by compare-and-swap on (still received, not yet flagged). Assessing
-    or merging it stops this clock for good: a reopened or re-dispatched case never restarts it."""
+    """A case the desk held past assess_due_at: one 研判超时 event (filed, not assessed) or
+    交办超时 event (handed back by 退单 or 重办, not handed over again), and the community and
+    street staff over it are told (urgently when it is pressing, notices.ACTION_KINDS); exactly
+    once per deadline, by compare-and-swap on (same status and deadline, not yet flagged).
+    研判 from 受理, 交办 and merging stop the clock; 退单 and 重办 start a new one."""
     due = case.assess_due_at
     with transaction.atomic():
         won = Case.objects.filter(
-            pk=case.pk, status=Status.RECEIVED, assess_due_at=due, assess_breached_at=None
+            pk=case.pk, status=case.status, assess_due_at=due, assess_breached_at=None
         ).update(assess_breached_at=now, updated_at=now)
         if not won:
             return False
         case.assess_breached_at = now
         due_local = due.astimezone(local_zone())
-        minutes = windows.get(sla.provisional_class(case))  # the class's 研判 window
+        minutes = windows.get(sla.provisional_class(case))  # the class's response window
         window = _window(minutes if minutes else (due - case.created_at) / MINUTE)
+        if case.status == Status.RECEIVED:
+            kind, note = EventKind.ASSESS_OVERDUE, "受理后超过研判时限（{}，{}）仍未研判"
+            title = "诉求超过研判时限仍未研判，请尽快研判交办"
+            body = "诉求 {} 受理已超过研判时限（{}），尚未研判，请尽快研判交办。研判期限 {}。"
+        else:
+            kind = EventKind.DISPATCH_OVERDUE
+            note = "退单或重办后超过交办时限（{}，{}）仍未重新交办"
+            title = "诉求退单或重办后超过交办时限，请尽快重新交办"
+            body = (
+                "诉求 {} 退单或重办后已超过交办时限（{}），尚未重新交办，请尽快交办。交办期限 {}。"
+            )
         CaseEvent.objects.create(
             case=case,
-            kind=EventKind.ASSESS_OVERDUE,
+            kind=kind,
             old_status=case.status,
             new_status=case.status,
-            note=f"受理后超过研判时限（{window}，{due_local:%m-%d %H:%M}）仍未研判",
+            note=note.format(window, f"{due_local:%m-%d %H:%M}"),
             payload={"assess_due_at": due.isoformat()},
             created_at=now,
         )
         notices.send(
             notices.supervisors(case),
             case=case,
-            kind="case.assess_overdue",
-            title="诉求超过研判时限仍未研判，请尽快研判交办",
-            body=(
-                f"诉求 {case.number} 受理已超过研判时限（{window}），尚未研判，请尽快研判交办。"
-                f"研判期限 {due_local:%Y-%m-%d %H:%M}。"
-            ),
-            key=f"assess_overdue:{due.isoformat()}",
+            kind=f"case.{kind}",
+            title=title,
+            body=body.format(case.number, window, f"{due_local:%Y-%m-%d %H:%M}"),
+            key=f"{kind}:{due.isoformat()}",
         )
     return True
 
 
 def sweep_assess_breaches(now: dt.datetime) -> int:
-    """Filed cases nobody assessed (研判) by assess_due_at: a 研判超时 event and notices to the
-    community workers and street officers over the compound, once per case."""
+    """Cases the desk held past assess_due_at (研判 or 交办): a 研判超时 or 交办超时 event and
+    notices to the community workers and street officers over the compound, once per deadline."""
     due = list(assess_breach_candidates(now).select_related("compound")[:BATCH])
     if not due:
         return 0

@@ -172,31 +172,49 @@ def suggestion_for_case(case: Case) -> CaseSuggestion:
 def record_suggestion(case: Case) -> CaseSuggestion | None:
     """Compute and store the suggestion of a new case; a failure is logged and stores nothing.
 
-    Runs inside the filing transaction, in a savepoint: a triage or database error rolls back
-    only the suggestion, never the case (G3: advice must not block intake).
+    Inside the filing transaction it runs in a savepoint: a triage or database error rolls back
+    only the suggestion, never the case (G3: advice must not block intake). On its own (an
+    assessor's first look, the scheduler, the background thread) the case is read before any
+    transaction opens: reading takes 0.1-0.5 s (seconds for the first in a process) and a write
+    transaction held that long made every other action wait (on SQLite, for the whole
+    database). The case row is locked only to store it. Nothing is stored (None) when another
+    suggestion was stored meanwhile (two assessors at once, the scheduler) or the case moved on
+    (assessed meanwhile: advice nobody will weigh, and no alarm for it).
     """
     if case.status == Status.MERGED:
         return None  # a repeat is already linked to its original by a person
     try:
-        with transaction.atomic():
+        if transaction.get_connection().in_atomic_block:
+            with transaction.atomic():
+                suggestion = _store(case, suggestion_for_case(case))
+        else:
             suggestion = suggestion_for_case(case)
-            suggestion.save()
-            if suggestion.category and not case.suggestion:
-                case.suggestion = {
-                    "category": suggestion.category,
-                    "confidence": float(suggestion.confidence),
-                    "model_version": suggestion.model_version,
-                    # For the 研判 form: an emergency sign must not fall back to 一般 there.
-                    "sla_class": suggestion.sla_class,
-                    "urgency": suggestion.case_urgency if suggestion.urgency else "",
-                }
-                Case.objects.filter(pk=case.pk).update(suggestion=case.suggestion)
-                _assess_by_suggested_class(case)
+            with transaction.atomic():
+                unchanged = Case.objects.select_for_update().filter(pk=case.pk, status=case.status)
+                if not unchanged.exists() or case.ai_suggestions.exists():
+                    return None
+                suggestion = _store(case, suggestion)
     except Exception:
         logger.exception("AI grid worker suggestion failed for case %s", case.pk)
         return None
     if suggestion.urgency == SuggestedUrgency.EMERGENCY and case.status == Status.RECEIVED:
         _raise_the_alarm(case, suggestion)
+    return suggestion
+
+
+def _store(case: Case, suggestion: CaseSuggestion) -> CaseSuggestion:
+    suggestion.save()
+    if suggestion.category and not case.suggestion:
+        case.suggestion = {
+            "category": suggestion.category,
+            "confidence": float(suggestion.confidence),
+            "model_version": suggestion.model_version,
+            # For the 研判 form: an emergency sign must not fall back to 一般 there.
+            "sla_class": suggestion.sla_class,
+            "urgency": suggestion.case_urgency if suggestion.urgency else "",
+        }
+        Case.objects.filter(pk=case.pk).update(suggestion=case.suggestion)
+        _assess_by_suggested_class(case)
     return suggestion
 
 

@@ -66,6 +66,11 @@ OPEN_STATUSES = frozenset(
 )
 # Statuses whose resolve clock (due_at) runs; the SLA sweeps look only at these.
 CLOCK_STATUSES = _WORKING
+# Handed back to the desk (退单, 重办): it must be handed over again (交办) in time.
+HANDED_BACK = frozenset({S.RETURNED, S.REOPENED})
+# The desk holds the case: its deadline for the next step (assess_due_at) may run. 研判 from 受理
+# clears it; a case handed back keeps its 交办 deadline through a new 研判 until 交办.
+AWAITING_DESK = _BEFORE_DISPATCH | HANDED_BACK
 FINAL_STATUSES = frozenset({S.CLOSED, S.TERMINATED, S.NOT_ACCEPTED, S.MERGED})
 
 ACTIONS: dict[str, Move] = {

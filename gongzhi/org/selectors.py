@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from gongzhi.core import audit, quantities
@@ -24,10 +24,13 @@ from gongzhi.org.scopes import scope_for
 
 
 def communities_for(user: Any) -> QuerySet[Community]:
+    """The communities a user works in, each with the number of its compounds they may open
+    (a party branch of one compound sees one, not the community's four)."""
+    visible = Compound.objects.visible_to(user).values("pk")
     return (
         Community.objects.visible_to(user)
         .select_related("street")
-        .annotate(compound_count=Count("compounds", distinct=True))
+        .annotate(compound_count=Count("compounds", filter=Q(compounds__in=visible), distinct=True))
         .order_by("id")
     )
 

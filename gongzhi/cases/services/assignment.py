@@ -26,11 +26,12 @@ from gongzhi.cases.services import notices
 from gongzhi.cases.services.moves import check_version, move
 from gongzhi.cases.suggestions import RoutingBasis
 from gongzhi.cases.texts import check_note
-from gongzhi.cases.workflow import Action, Status, check_move
+from gongzhi.cases.workflow import HANDED_BACK, Action, Status, check_move
 from gongzhi.core.calendar import local_zone
 from gongzhi.org.models import Compound, PropertyCompany, ServiceContract
 
 _COMPANY_CLASSES = frozenset({SlaClass.PROPERTY, SlaClass.EMERGENCY})
+_DESK_CLOCK_STOPPED = {"assess_due_at": None, "warn_at": None, "warned_at": None}
 
 
 @dataclass(frozen=True)
@@ -159,9 +160,9 @@ def case_assess(
             "type": type or case.type,
             "respondent_company": respondent,
             "assessed_at": now,
-            # The 研判 deadline's warning is spent; 交办 sets the resolve deadline's.
-            "warn_at": None,
-            "warned_at": None,
+            # 研判 stops the 研判 deadline and its warning (交办 sets the resolve deadline's); a
+            # case handed back keeps its 交办 deadline until it is handed over again.
+            **({} if case.status in HANDED_BACK else _DESK_CLOCK_STOPPED),
         },
         now=now,
     )
@@ -394,6 +395,7 @@ def case_return(
         )
     check_note(reason, field="reason", label=_("理由"))
     dispatcher = case.dispatched_by
+    now = timezone.now()
     move(
         case,
         action=Action.RETURN,
@@ -411,10 +413,11 @@ def case_return(
             "assigned_department": "",
             "assigned_user": None,
             "due_at": None,
-            "warn_at": None,
-            "warned_at": None,
             "breached_at": None,
+            # The desk must hand it over again within the class's response window.
+            **sla.redispatch_clock(case, now),
         },
+        now=now,
     )
     notices.send(
         [dispatcher] if dispatcher else notices.supervisors(case),

@@ -205,6 +205,8 @@ def _record_visit(
             **_REOPEN_RESET,
             "extension_count": sla.extensions_kept(case),
             "round": case.round + 1,
+            # The desk must hand the next round over within the class's response window.
+            **sla.redispatch_clock(case, now),
         },
         now=now,
     )

@@ -99,14 +99,13 @@ def suggest_after_filing(case: Case) -> None:
 
 def suggestion_for_assessor(case: Case) -> None:
     """A case still awaiting 研判 gets its AI suggestion now if it has none yet (deferred mode;
-    harmless in the others). A page view that finds one writes nothing; otherwise the case row
-    is locked first, so two assessors opening the page at once compute it once."""
+    harmless in the others). A page view that finds one writes nothing. No transaction is held
+    while the AI reads the case (other people's actions would wait for it); two assessors
+    opening the page at once may both read it, and only the first stores it
+    (`record_suggestion`)."""
     if case.status != Status.RECEIVED or case.ai_suggestions.exists():
         return
-    with transaction.atomic():
-        Case.objects.select_for_update().filter(pk=case.pk).exists()
-        if not case.ai_suggestions.exists():
-            triage_link.record_suggestion(case)
+    triage_link.record_suggestion(case)
 
 
 def wait_for_suggestions(timeout: float = 30.0) -> None:

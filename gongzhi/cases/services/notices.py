@@ -38,6 +38,7 @@ ACTION_KINDS = frozenset(
         "case.assigned",
         "case.respond_overdue",
         "case.assess_overdue",  # filed and not assessed (研判) in time
+        "case.dispatch_overdue",  # handed back (退单, 重办) and not handed over again in time
         "case.deadline_warning",
         "case.escalated",
         "case.returned",

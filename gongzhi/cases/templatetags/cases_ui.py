@@ -8,7 +8,7 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongzhi.cases.workflow import CLOCK_STATUSES, FINAL_STATUSES, Status
+from gongzhi.cases.workflow import AWAITING_DESK, CLOCK_STATUSES, FINAL_STATUSES, Status
 
 register = template.Library()
 
@@ -74,10 +74,11 @@ def sla_clock(case: Any) -> Clock:
     - awaiting 签收: "待签收，剩余 8 分钟", then, red, "签收已超时 12 分钟";
     - then the resolve deadline: "剩余 23 小时 44 分", then, red, "已超时 3 小时";
     - a resolve deadline missed before anyone signed for the case: red, "已超时 …，仍未签收";
-    - filed and not assessed: "待研判，剩余 10 分钟", then, red, "研判已超时 5 分钟".
+    - filed and not assessed: "待研判，剩余 10 分钟", then, red, "研判已超时 5 分钟";
+    - handed back (退单, 重办): "待重新交办，剩余 10 分钟", then, red, "交办已超时 5 分钟".
     """
-    if case.status == Status.RECEIVED and case.assess_due_at is not None:
-        return _assess_clock(case.assess_due_at, timezone.now())
+    if case.status in AWAITING_DESK and case.assess_due_at is not None:
+        return _desk_clock(case.status, case.assess_due_at, timezone.now())
     if case.status not in CLOCK_STATUSES or case.due_at is None:
         return Clock(False, False, "")
     now = timezone.now()
@@ -97,12 +98,16 @@ def sla_clock(case: Any) -> Clock:
     return Clock(True, False, _("剩余 %(span)s") % {"span": _span(left)}, case.due_at)
 
 
-def _assess_clock(due: dt.datetime, now: dt.datetime) -> Clock:
-    """The 研判 deadline of a filed case nobody has assessed yet (sla.assess_window)."""
+def _desk_clock(status: str, due: dt.datetime, now: dt.datetime) -> Clock:
+    """The desk's deadline: 研判 of a filed case (sla.assess_window), or 交办 of a case handed
+    back (sla.redispatch_window)."""
     left = (due - now).total_seconds()
+    filed = status == Status.RECEIVED
     if left < 0:
-        return Clock(True, True, _("研判已超时 %(span)s") % {"span": _late(-left)}, due)
-    return Clock(True, False, _("待研判，剩余 %(span)s") % {"span": _span(left)}, due)
+        late = _("研判已超时 %(span)s") if filed else _("交办已超时 %(span)s")
+        return Clock(True, True, late % {"span": _late(-left)}, due)
+    soon = _("待研判，剩余 %(span)s") if filed else _("待重新交办，剩余 %(span)s")
+    return Clock(True, False, soon % {"span": _span(left)}, due)
 
 
 @register.filter

@@ -157,3 +157,13 @@ def test_unsatisfied_rating_reopens_the_case(personas, make) -> None:
     )
     case.refresh_from_db()
     assert case.status == Status.REOPENED and case.round == 2
+
+
+def test_my_cases_offers_each_user_the_way_to_file_they_have(personas) -> None:
+    """A resident reports for their home; a grid worker, who has none, is offered 登记诉求
+    instead of a 我要反映 button that ends in "您的账号尚未关联房屋"."""
+    resident = _client(personas.resident_a).get("/cases/mine/").content.decode()
+    assert 'href="/cases/new/"' in resident and 'href="/cases/intake/"' not in resident
+    grid = _client(personas.grid_worker).get("/cases/mine/").content.decode()
+    assert 'href="/cases/new/"' not in grid and 'href="/cases/intake/"' in grid
+    assert _client(personas.grid_worker).get("/cases/new/").status_code == 403

@@ -6,7 +6,8 @@ import pytest
 import time_machine
 from django.test import Client
 
-from gongzhi.cases.choices import CaseType
+from gongzhi.cases import services
+from gongzhi.cases.choices import CaseType, Channel
 from gongzhi.cases.models import Case
 from gongzhi.cases.workflow import Status
 from gongzhi.org.testing import PASSWORD
@@ -93,6 +94,31 @@ def test_property_company_never_sees_who_complained(personas, make) -> None:
     assert "张三" in page and "13812341234" in page
 
 
+def test_a_case_naming_nobody_offers_no_contact_to_reveal(personas, make) -> None:
+    """A patrol finding names no requester: there is nothing to reveal, so no link that would
+    write a personal-data audit record for nothing; a resident's case keeps it."""
+    patrol = services.case_file(
+        actor=personas.grid_worker, compound=personas.compound_a, channel=Channel.PATROL,
+        type=CaseType.OTHER, title="消防通道堵塞", content="5栋前消防通道被杂物堵塞",
+    )  # fmt: skip
+    resident = make.received()
+    staff = _client(personas.community_worker)
+    assert 'data-testid="reveal"' not in staff.get(f"/cases/{patrol.pk}/").content.decode()
+    assert 'data-testid="reveal"' in staff.get(f"/cases/{resident.pk}/").content.decode()
+
+
+def test_the_location_does_not_repeat_the_building_and_unit(personas, make) -> None:
+    unit = personas.unit_a
+    where = f"{unit.building.name}{unit.label}"
+    same = make.received(building=unit.building, unit=unit, address=f" {where} ")
+    more = make.received(building=unit.building, unit=unit, address=f"{where}门口")
+    staff = _client(personas.community_worker)
+    page = staff.get(f"/cases/{same.pk}/").content.decode()
+    assert f"{unit.building.name} {unit.label}" in page and where not in page
+    assert f"（{where}门口）" in staff.get(f"/cases/{more.pk}/").content.decode()
+
+
+@pytest.mark.django_db
 def test_staff_intake_records_a_phone_demand(personas) -> None:
     client = _client(personas.grid_worker)
     response = client.post(

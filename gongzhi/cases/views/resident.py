@@ -18,6 +18,7 @@ from gongzhi.cases.views.actions import perform
 from gongzhi.cases.views.feedback import add_service_errors
 from gongzhi.cases.workflow import Action, Status
 from gongzhi.core.ratelimit import rate_limited, too_many_message
+from gongzhi.org import policies as org_policies
 
 
 def _report_form(request: HttpRequest) -> ReportForm:
@@ -69,7 +70,13 @@ def report(request: HttpRequest) -> HttpResponse:
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.my_cases(request.user), 20).get_page(request.GET.get("page"))
-    return render(request, "cases/mine.html", {"page": page})
+    # A resident reports for a home of theirs; staff without one record demands at the desk.
+    context = {
+        "page": page,
+        "may_report": bool(ui_selectors.resident_places(request.user)),
+        "is_staff_member": org_policies.is_staff_member(request.user),
+    }
+    return render(request, "cases/mine.html", context)
 
 
 @login_required

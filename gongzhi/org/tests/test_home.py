@@ -24,6 +24,15 @@ def test_community_worker_lands_on_their_community(personas) -> None:
 
 
 @pytest.mark.django_db
+def test_a_party_branch_counts_only_the_compounds_it_may_open(personas) -> None:
+    """A compound's party branch works in A小区 alone: its community card says one compound,
+    as the community page it leads to lists, not the community's two."""
+    page = _home("party_a")
+    assert "华锦社区" in page and "1 个小区" in page and "2 个小区" not in page
+    assert "2 个小区" in _home("community_worker")
+
+
+@pytest.mark.django_db
 def test_anonymous_is_sent_to_login(client) -> None:
     response = client.get("/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
