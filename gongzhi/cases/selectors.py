@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from gongzhi.cases import policies, sla
-from gongzhi.cases.choices import NOT_ACCEPTED_CHANNEL
+from gongzhi.cases.choices import NOT_ACCEPTED_CHANNEL, SlaClass
 from gongzhi.cases.models import Case, CaseAttachment, CaseEvent, CaseRating, SlaPolicy
 
 # The work queue lives in queue_selectors and queue_pages; its names stay importable from here.
@@ -222,6 +222,17 @@ class CaseDetail:
         if not address or address in {"".join(text.split()) for text in shown}:
             return ""
         return case.address
+
+    @property
+    def assess_class_from_ai(self) -> str:
+        """The class an unassessed case's 研判 deadline runs by when the AI grid worker chose it
+        (sla.provisional_class): its reading may move the deadline after filing, which the
+        page says rather than leave a changed countdown unexplained."""
+        case = self.case
+        suggested = case.suggestion.get("sla_class") if isinstance(case.suggestion, dict) else ""
+        if case.status != Status.RECEIVED or case.sla_class or suggested not in SlaClass.values:
+            return ""
+        return str(SlaClass(suggested).label)
 
     @property
     def has_contact(self) -> bool:

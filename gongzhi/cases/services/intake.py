@@ -31,6 +31,7 @@ from gongzhi.cases.services.moves import add_event, check_version, move
 from gongzhi.cases.texts import MAX_REQUESTER_NAME, check_note, text_errors
 from gongzhi.cases.workflow import FINAL_STATUSES, Action, Status
 from gongzhi.core import audit
+from gongzhi.core.calendar import local_zone
 from gongzhi.core.masking import remove_contacts
 from gongzhi.org import selectors as org_selectors
 from gongzhi.org.models import Building, Compound, PropertyCompany, Unit
@@ -295,7 +296,12 @@ def create_case(
     if window is not None:
         case.assess_due_at, case.warn_at = window.due_at, window.warn_at
     case.save(force_insert=True)
-    add_event(case, kind=EventKind.FILED, actor=actor, payload={"channel": channel})
+    # Recorded now, as the 研判 clock counts from it; an order received earlier elsewhere (a
+    # hotline's 受理) says when, so the timeline does not read as if it had been received now.
+    received = case.created_at.astimezone(local_zone())
+    earlier = case.created_at < now - dt.timedelta(minutes=1)
+    note = f"{case.get_channel_display()}受理于 {received:%Y-%m-%d %H:%M}" if earlier else ""
+    add_event(case, kind=EventKind.FILED, actor=actor, note=note, payload={"channel": channel})
     for photo in photos:
         save_attachment(
             case=case,

@@ -140,6 +140,9 @@ def test_an_imported_hotline_order_gets_its_deadline_from_its_import(personas) -
         import_hotline(xlsx(GOOD[:1]))  # received 11-20 09:30, its own deadline 11-27
     case = Case.objects.get(external_order_no="12345-0001")
     assert case.created_at == dt.datetime(2026, 11, 20, 9, 30, tzinfo=SH)  # 受理 as received
+    # Its timeline's 受理 entry, recorded at the import, says when the hotline received it.
+    filed = CaseEvent.objects.get(case=case, kind="filed")
+    assert filed.created_at == imported and filed.note == "12345热线受理于 2026-11-20 09:30"
     # The response window of its provisional class (the AI's reading of 油烟扰民), from the import.
     window = SlaPolicy.objects.get(code=sla.provisional_class(case)).respond_minutes
     assert case.assess_due_at == imported + dt.timedelta(minutes=window)
@@ -222,3 +225,29 @@ def test_staff_are_warned_once_before_the_assess_deadline_and_see_it_due_soon(
     later = soon + dt.timedelta(hours=3)
     assert case.number not in _page(user, later, {"bucket": "warning"})
     assert selectors.queue_counts(user, now=later)["warning"] == 0
+
+
+def test_the_case_page_says_the_ai_set_the_assess_window(make, personas, settings) -> None:
+    """The countdown a grid worker saw at filing (一般类, 2 hours) shrinks once the AI reads a
+    trapped lift: the page says which class the 研判 deadline now follows, and stops saying
+    so once a person has assessed the case."""
+    settings.GONGZHI_TRIAGE_AT_FILING = "deferred"
+    case = _file(make, title="电梯困人", content="3号楼电梯困人了，里面有老人和孩子，按铃没人应")
+    user = personas.community_worker
+
+    def page(when: dt.datetime) -> str:
+        with time_machine.travel(when, tick=False):
+            client = Client()
+            assert client.login(username=user.username, password=PASSWORD)
+            return client.get(f"/cases/{case.pk}/").content.decode()
+
+    sweeps.sweep_missing_suggestions(FILED + dt.timedelta(minutes=1))
+    shown = page(FILED + dt.timedelta(minutes=2))
+    assert "研判时限按AI网格员读出的紧急类计算" in shown and "待研判，剩余 13 分钟" in shown
+    case.refresh_from_db()
+    with time_machine.travel(FILED + dt.timedelta(minutes=3), tick=False):
+        services.case_assess(
+            case=case, actor=user, category=Category.ELEVATOR,
+            sla_class=SlaClass.EMERGENCY, urgency=Urgency.CRITICAL,
+        )  # fmt: skip
+    assert "研判时限按AI网格员读出的" not in page(FILED + dt.timedelta(minutes=4))
