@@ -1,4 +1,4 @@
-// Cases pages: queue bulk selection and the metrics chart. No inline scripts (CSP).
+// Cases pages: queue tabs and bulk selection, and the metrics chart. No inline scripts (CSP).
 (function () {
   "use strict";
 
@@ -12,6 +12,33 @@
     form.querySelectorAll("input[data-case-checkbox]").forEach((box) => {
       box.checked = target.checked;
     });
+  });
+
+  // 工作台 tabs: radios drawn as pills, outside the part htmx swaps, so the highlight moves here,
+  // with the radio's checked attribute (what htmx's history snapshot keeps): at once when a tab is
+  // chosen (click or arrow keys), and back to the tab the results show when back/forward
+  // restores a saved page (saved as the next tab was being chosen).
+  function markTab(bucket) {
+    document.querySelectorAll("[data-queue-tabs] input[name=bucket]").forEach((radio) => {
+      const chosen = radio.value === bucket;
+      radio.checked = chosen;
+      radio.toggleAttribute("checked", chosen);
+      radio.closest(".nav-link").classList.toggle("active", chosen);
+    });
+  }
+
+  document.addEventListener("change", (event) => {
+    const target = event.target;
+    if (target instanceof HTMLInputElement && target.closest("[data-queue-tabs]")) {
+      markTab(target.value);
+    }
+  });
+
+  document.addEventListener("htmx:historyRestore", () => {
+    const results = document.querySelector("#queue-results [data-bucket]");
+    if (results) {
+      markTab(results.dataset.bucket);
+    }
   });
 
   // Photos: warn before upload when a file is too large (the server checks again, by content).
