@@ -66,7 +66,7 @@ class CaseAdmin(admin.ModelAdmin):
     list_filter = ("status", "channel", "category", "supervised")
     search_fields = ("number", "title", "external_order_no")
     # Requester name and phone are left out on purpose (S9, G2).
-    exclude = ("requester_name", "requester_phone")
+    exclude = ("requester_name", "requester_phone", "requester_phone_key")
     inlines = [CaseEventInline]
 
     def get_readonly_fields(self, request: Any, obj: Any = None) -> list[str]:

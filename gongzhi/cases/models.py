@@ -88,6 +88,9 @@ class Case(ChoiceLabels):
     )
     requester_name = models.CharField("诉求人", max_length=50, blank=True)
     requester_phone = models.CharField("联系电话", max_length=20, blank=True)
+    # The phone's digits (requester_keys.phone_key), written with it: the work queue's search
+    # finds a caller's cases by their whole number through case_requester_phone_idx.
+    requester_phone_key = models.CharField(max_length=32, blank=True, editable=False)
     is_public = models.BooleanField("同意公开诉求内容", default=False)
     respondent_company = models.ForeignKey(
         "org.PropertyCompany",
@@ -230,6 +233,12 @@ class Case(ChoiceLabels):
             ),
             models.Index(
                 fields=["visit_due_at"], condition=Q(status="resolved"), name="case_visit_due_idx"
+            ),
+            # The work queue's search by a requester's whole phone number, among all cases.
+            models.Index(
+                fields=["requester_phone_key"],
+                condition=~Q(requester_phone_key=""),
+                name="case_requester_phone_idx",
             ),
             # Also the count of a compound's finished cases (the queue's 已结束 tab, capped at
             # COUNT_CAP + 1), read from this index alone thanks to the trailing status.

@@ -31,7 +31,6 @@ from gongzhi.cases.queue_search import (
     is_number_search,
     matches_what_they_see,
     search_q,
-    search_terms,
 )
 from gongzhi.cases.workflow import (
     FINAL_STATUSES,
@@ -231,14 +230,14 @@ def _found_by_what_they_see(user: Any, now: Any, since: Any, filters: dict[str, 
     shown = _shown_in_full_q(user)
     if shown is None or not searches_text(filters):
         return None
-    terms = search_terms(filters["q"])
+    q = filters["q"].strip()
     masked_cases = Case.objects.visible_to(user).exclude(shown)
     candidates = list(
         _queue(masked_cases.select_related("compound"), user, now, since, **filters).order_by(
             "-pk"
         )[:UNSEEN_CHECK_CAP]
     )
-    found = [case.pk for case in candidates if matches_what_they_see(user, case, terms)]
+    found = [case.pk for case in candidates if matches_what_they_see(user, case, q)]
     if len(candidates) < UNSEEN_CHECK_CAP:
         return Q(pk__in=found) | shown
     unseen = {case.pk for case in candidates} - set(found)

@@ -27,6 +27,7 @@ from gongzhi.cases.choices import (
     next_level,
 )
 from gongzhi.cases.models import Case, EventKind, RoutingRule, SlaPolicy
+from gongzhi.cases.requester_keys import phone_key
 from gongzhi.cases.seeding_texts import GIVEN, SURNAMES, TEMPLATES
 from gongzhi.cases.services.escalation import UNNAMED_DEPARTMENT, breach_note, escalation_note
 from gongzhi.cases.workflow import CLOCK_STATUSES, Status
@@ -180,6 +181,7 @@ class CaseFactory:
         content = text.format(**place)
         age = (self.now - created_at).days
         status = self.by_age[0 if age < 4 else 1 if age < 30 else 2](rng)
+        phone = f"1{'3456789'[int(rng.random() * 7)]}{int(rng.random() * 1e9):09d}"
         case = dict(self.template)
         case.update(
             channel=self.channel(rng),
@@ -191,7 +193,8 @@ class CaseFactory:
             requester_name=SURNAMES[int(rng.random() * len(SURNAMES))]
             + GIVEN[int(rng.random() * len(GIVEN))]
             + GIVEN[int(rng.random() * len(GIVEN))],
-            requester_phone=f"1{'3456789'[int(rng.random() * 7)]}{int(rng.random() * 1e9):09d}",
+            requester_phone=phone,
+            requester_phone_key=phone_key(phone),  # as create_case writes it
             is_public=rng.random() < 0.3,
             status=status,
             created_at=created_at,

@@ -26,6 +26,7 @@ from gongzhi.cases.choices import (
     source_label,
 )
 from gongzhi.cases.models import CASE_NUMBER_PREFIX, Case, CaseAttachment, CaseCounter, EventKind
+from gongzhi.cases.requester_keys import phone_key
 from gongzhi.cases.services import notices
 from gongzhi.cases.services.moves import add_event, check_version, move
 from gongzhi.cases.texts import MAX_REQUESTER_NAME, check_note, text_errors
@@ -278,6 +279,7 @@ def create_case(
         requester=requester,
         requester_name=requester_name.strip(),
         requester_phone=requester_phone.strip(),
+        requester_phone_key=phone_key(requester_phone),
         is_public=is_public,
         respondent_company=respondent_company,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,

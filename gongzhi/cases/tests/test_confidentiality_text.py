@@ -1,5 +1,7 @@
 """S9 in free text: a number, room or name a resident writes into a case never reaches the party
-the case is about, through the title, the search box, the API, notices, hot topics or drafts."""
+the case is about, through the title, the search box, the API, notices, hot topics or drafts;
+and the search box finds a caller's cases by their phone or full name only for whoever may see
+the requester."""
 
 import datetime as dt
 
@@ -8,9 +10,10 @@ from django.utils import timezone
 
 from gongzhi.api.open311.status import status_notes
 from gongzhi.api.tests.conftest import bearer
-from gongzhi.cases import selectors, services, triage_link
+from gongzhi.cases import queue_selectors, selectors, services, triage_link
 from gongzhi.cases.choices import CaseType, Channel
 from gongzhi.cases.models import Case
+from gongzhi.cases.requester_keys import refresh_phone_keys
 from gongzhi.core.models import Notification
 
 CONTENT = "我是1栋1单元101的张三，电话138-1234-1234，楼道保洁一周没人来"
@@ -106,6 +109,78 @@ def test_a_party_member_cannot_find_a_case_by_the_name_it_sees_masked(make, pers
     assert list(selectors.case_queue(p.party_a, q="张三")) == []
     assert list(selectors.case_queue(p.party_a, q="13812341234")) == []
     assert list(selectors.case_queue(p.party_a, q="电梯按钮")) == [case]
+
+
+CALLER = {"requester_name": "王小明", "requester_phone": "138-0013-8000"}
+# The caller's phone and name as staff type them from a call.
+AS_TYPED = ("13800138000", "138 0013 8000", "138-0013-8000", "+86 138 0013 8000", "王小明")
+# A tail of the number, the number as a masked page shows it, a part of the name.
+FRAGMENTS = ("8000", "0013-8000", "138****8000", "小明")
+
+
+def _callers_complaint(make, p) -> Case:
+    return make.dispatched(type=CaseType.COMPLAINT, respondent_company=p.company_x, **CALLER)
+
+
+@pytest.mark.django_db
+def test_staff_find_a_callers_case_by_their_phone_or_full_name(client, make, personas):
+    """我上周反映的事怎么样了: the community worker finds the caller's case by the phone or the
+    name they give, however it is typed; a tail of the number or a masked one finds nothing."""
+    p = personas
+    case = _callers_complaint(make, p)
+    other = make.received(requester_name="李四", requester_phone="13900139000")
+    for q in AS_TYPED:
+        assert list(selectors.case_queue(p.community_worker, q=q)) == [case], q
+        assert selectors.queue_count(p.community_worker, q=q) == 1, q
+    for q in FRAGMENTS:
+        assert list(selectors.case_queue(p.community_worker, q=q)) == [], q
+    client.force_login(p.community_worker)
+    page = client.get("/cases/", {"q": "138 0013 8000"}).content.decode()
+    assert case.number in page and other.number not in page
+    assert "尾号等号码片段不查电话" in page  # the search box says what a phone search needs
+
+
+@pytest.mark.django_db
+def test_the_company_complained_about_cannot_search_by_the_callers_phone_or_name(
+    client, make, personas
+):
+    """The complaint is dispatched to company X, yet its staff searching the caller's phone or
+    name find nothing, count nothing, and see the same page as for a number nobody gave."""
+    p = personas
+    case = _callers_complaint(make, p)
+    api = bearer(p.property_a)
+    client.force_login(p.property_a)
+    nobody = client.get("/cases/", {"q": "13700137000"}).content.decode()
+    for q in AS_TYPED:
+        assert list(selectors.case_queue(p.property_a, q=q)) == [], q
+        assert selectors.queue_count(p.property_a, q=q) == 0, q
+        assert api.get("/api/v1/cases", {"q": q}).json()["items"] == [], q
+        page = client.get("/cases/", {"q": q}).content.decode()
+        assert case.number not in page and "没有符合条件的诉求" in page
+    assert case.number not in nobody and "没有符合条件的诉求" in nobody
+    assert case in selectors.case_queue(p.property_a, q="楼道灯")  # it is theirs to handle
+    assert list(selectors.case_queue(p.community_worker, q="13800138000")) == [case]
+    # A repair it handles, whose caller it may ring back (can_view_requester), it finds.
+    repair = make.dispatched(requester_name="赵六", requester_phone="027-8765 4321")
+    for q in ("02787654321", "027-8765-4321", "赵六"):
+        assert list(selectors.case_queue(p.property_a, q=q)) == [repair], q
+
+
+@pytest.mark.django_db
+def test_a_phone_finds_the_callers_cases_however_old(make, personas, monkeypatch):
+    """A phone number is looked up among all cases (through its index), a name among the cases
+    the text search reads; a case filed before the lookup key existed is found once the
+    migration's backfill has written it."""
+    p = personas
+    old = make.received(**CALLER)
+    make.received()
+    monkeypatch.setattr(queue_selectors, "SEARCH_WINDOW", 1)
+    assert list(selectors.case_queue(p.community_worker, q="13800138000")) == [old]
+    assert list(selectors.case_queue(p.community_worker, q="王小明")) == []
+    Case.objects.filter(pk=old.pk).update(requester_phone_key="")
+    assert list(selectors.case_queue(p.community_worker, q="13800138000")) == []
+    assert refresh_phone_keys(Case) == 1
+    assert list(selectors.case_queue(p.community_worker, q="13800138000")) == [old]
 
 
 @pytest.mark.django_db
