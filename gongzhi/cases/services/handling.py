@@ -190,4 +190,12 @@ def case_resolve(
             title="交办的诉求已处置",
             key=f"resolved:{case.round}",
         )
+    notices.send(  # the grid worker who reported it from a round sees the loop close
+        [user for user in notices.reporter(case) if user.pk != case.dispatched_by_id],
+        case=case,
+        kind="case.resolved",
+        title="您登记的诉求已处置",
+        body=f"诉求 {case.number}：{public_reply.strip()[:100]}",
+        key=f"resolved:{case.round}",
+    )
     return case

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Q
 
 from gongzhi.cases import sla
-from gongzhi.cases.choices import Level, Urgency, source_label
+from gongzhi.cases.choices import Channel, Level, Urgency, source_label
 from gongzhi.cases.config_models import SlaPolicy
 from gongzhi.cases.models import Case
 from gongzhi.cases.services import requester_sms
@@ -277,6 +277,20 @@ def repeat_joined(repeat: Case, original: Case) -> None:
         key=f"repeated:{original.number}",
         original=original,
     )
+
+
+# Channels through which staff record what they found themselves (a patrol, a grid worker's
+# round): the one who recorded it hears how it ended, as a requester would.
+FIELD_CHANNELS = frozenset({Channel.GRID_WORKER, Channel.SENTINEL, Channel.PATROL})
+
+
+def reporter(case: Case) -> list[User]:
+    """The staff member who recorded a case found in the field (FIELD_CHANNELS), unless they
+    are its requester (told as such) or no longer active."""
+    user = case.created_by if case.channel in FIELD_CHANNELS and case.created_by_id else None
+    if user is None or not user.is_active or user.pk == case.requester_id:
+        return []
+    return [user]
 
 
 def requester(case: Case) -> list[User]:
