@@ -17,8 +17,47 @@ IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp")
 PHOTO_TOO_BIG = _("每张照片不能超过 5 MB")
 
 
+# Said beside a file field (and in the error summary) when a refused form asks for its files
+# again: a browser never keeps a chosen file across a page load.
+FILES_NOT_KEPT = _("表单有误，刚才选择的文件没有保存：改正后请重新选择。")
+
+
+class StyledBoundField(forms.BoundField):
+    """A field with errors is marked `is-invalid` (Bootstrap's red border), whether its errors
+    are the form's own or a service's added after validation: marked as it is drawn."""
+
+    def build_widget_attrs(self, attrs: dict[str, Any], widget: Any = None) -> dict[str, Any]:
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        if self.errors and not widget.is_hidden:
+            # These attrs replace the widget's own: keep its classes.
+            css = attrs.get("class", widget.attrs.get("class", ""))
+            attrs["class"] = f"{css} is-invalid".strip()
+        return attrs
+
+
 class Styled:
     """Bootstrap classes on every widget, so templates render `{{ field }}` as is."""
+
+    bound_field_class = StyledBoundField
+
+    def error_summary(self) -> list[dict[str, str]]:
+        """The field errors listed above the form (cases/_fields.html), in the fields' order,
+        each with the id of the input to go to ("" for a hidden field, which has none), and
+        the reminder to choose again the files a refused form did not keep."""
+        form: Any = self
+        items = []
+        for bound in form:
+            target = "" if bound.is_hidden else bound.id_for_label or _first_choice_id(bound)
+            label = "" if bound.is_hidden else str(bound.label or "")
+            items += [{"id": target, "label": label, "message": str(e)} for e in bound.errors]
+            if (
+                form.errors
+                and bound.widget_type == "multiplefile"
+                and bound.html_name in form.files
+            ):
+                items.append({"id": target, "label": label, "message": str(FILES_NOT_KEPT)})
+        return items
 
     def style_fields(self) -> None:
         for field in self.fields.values():  # type: ignore[attr-defined]
@@ -32,6 +71,11 @@ class Styled:
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+def _first_choice_id(bound: forms.BoundField) -> str:
+    """A radio group's label points at no input: go to its first choice (Django's id)."""
+    return f"{bound.auto_id}_0" if bound.auto_id and bound.field.widget.use_fieldset else ""
 
 
 def _attrs(attrs: dict[str, Any]) -> str:

@@ -34,6 +34,7 @@ from gongzhi.cases.periods import (
     matching_preset,
     preset_period,
 )
+from gongzhi.cases.services.intake import address_errors, phone_errors
 from gongzhi.cases.texts import (
     MAX_ADDRESS,
     MAX_CONTENT,
@@ -103,14 +104,36 @@ class ReportForm(StyledForm):
         return data
 
 
+class TelInput(forms.TextInput):
+    """Someone else's phone number, typed by staff: the phone's dial pad, no autofill."""
+
+    input_type = "tel"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"inputmode": "tel", "autocomplete": "off", **(attrs or {})})
+
+
 class IntakeForm(StyledForm):
-    """Staff record a demand from any channel (S1)."""
+    """Staff record a demand from any channel (S1). The service's checks of these fields (the
+    phone's format, a flat the building lacks) run here too, so that a refused form lists every
+    error at once: a grid worker re-picks the photo once, not once per round."""
 
     channel = forms.ChoiceField(
-        label=_("来源渠道"), choices=[c for c in Channel.choices if c[0] != Channel.ONLINE]
+        label=_("来源渠道"),
+        choices=[c for c in Channel.choices if c[0] != Channel.ONLINE],
+        error_messages={"required": _("请选择来源渠道")},
     )
-    type = forms.ChoiceField(label=_("诉求类型"), choices=CaseType.choices, initial=CaseType.HELP)
-    compound = forms.TypedChoiceField(label=_("小区"), coerce=int)
+    type = forms.ChoiceField(
+        label=_("诉求类型"),
+        choices=CaseType.choices,
+        initial=CaseType.HELP,
+        error_messages={"required": _("请选择诉求类型")},
+    )
+    compound = forms.TypedChoiceField(
+        label=_("小区"),
+        coerce=int,
+        error_messages={"required": _("请选择小区")},
+    )
     address = text_field(
         _("楼栋/房号/位置"),
         _("地址"),
@@ -124,12 +147,15 @@ class IntakeForm(StyledForm):
         max_length=MAX_CONTENT,
         validators=[CONTENT_WORDS],
         widget=Textarea(attrs={"rows": 5}),
-        error_messages={"max_length": too_long_message_lazy(_("诉求内容"), MAX_CONTENT)},
+        error_messages={
+            "required": _("请填写诉求内容"),
+            "max_length": too_long_message_lazy(_("诉求内容"), MAX_CONTENT),
+        },
     )
     requester_name = text_field(
         _("诉求人姓名"), _("诉求人姓名"), MAX_REQUESTER_NAME, required=False
     )
-    requester_phone = text_field(_("联系电话"), _("联系电话"), 20, required=False)
+    requester_phone = text_field(_("联系电话"), _("联系电话"), 20, required=False, widget=TelInput)
     is_public = forms.BooleanField(label=_("诉求人同意公开"), required=False)
     photos = MultipleFileField(label=_("现场照片"))
 
@@ -138,10 +164,19 @@ class IntakeForm(StyledForm):
         self.compounds = {c.pk: c for c in compounds}
         self.fields["compound"].choices = [(c.pk, c.name) for c in compounds]
 
+    def clean_requester_phone(self) -> str:
+        phone = self.cleaned_data["requester_phone"]
+        if errors := phone_errors(phone):
+            raise ValidationError(errors["requester_phone"])
+        return phone
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("compound") is not None:
             data["compound"] = self.compounds[data["compound"]]
+            if data.get("address") and "address" not in self.errors:
+                for field, message in address_errors(data["compound"], data["address"]).items():
+                    self.add_error(field, message)
         if data.get("content") and not (data.get("title") or "").strip():
             data["title"] = title_from(data["content"])
         return data

@@ -165,8 +165,7 @@ def _clean_filing(
     errors |= text_errors(
         title=title, content=content, requester_name=requester_name, address=address
     )
-    if requester_phone and not _PHONE.match(requester_phone):
-        errors["requester_phone"] = "联系电话格式不正确"
+    errors |= phone_errors(requester_phone)
     if building is not None and building.compound_id != compound.pk:
         errors["building"] = "楼栋不属于该小区"
     if unit is not None and unit.building.compound_id != compound.pk:
@@ -178,6 +177,14 @@ def _clean_filing(
     errors |= time_errors(created_at, external_due_at)
     if errors:
         raise ValidationError(errors)
+
+
+def phone_errors(requester_phone: str) -> dict[str, str]:
+    """A requester's phone as typed: 7 to 20 digits, spaces, dashes or "+". The staff form
+    checks it with this too, so that it is refused with the form's own errors, in one round."""
+    if requester_phone and not _PHONE.match(requester_phone):
+        return {"requester_phone": _("联系电话格式不正确")}
+    return {}
 
 
 def address_errors(compound: Compound, address: str) -> dict[str, str]:

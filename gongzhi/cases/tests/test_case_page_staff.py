@@ -42,7 +42,7 @@ def test_an_action_that_keeps_the_case_in_sight_returns_to_it(make, personas) ->
     response = _client(personas.property_a).post(
         f"/cases/{case.pk}/accept", {"version": case.version}, follow=True
     )
-    assert response.redirect_chain[-1][0] == f"/cases/{case.pk}/"
+    assert response.redirect_chain[-1][0] == f"/cases/{case.pk}/#top"
     assert "已签收" in response.content.decode()
 
 

@@ -74,7 +74,7 @@ def test_each_action_happy_path(personas, make, action, state, actor, data, afte
     response = _client(getattr(personas, actor)).post(f"/cases/{case.pk}/{action}", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     # After 退单 the company no longer sees the case: back to its 工作台, not to a 404.
-    back = "/cases/" if action == "return" else f"/cases/{case.pk}/"
+    back = "/cases/" if action == "return" else f"/cases/{case.pk}/#top"  # the message in view
     assert response["Location"] == back
     case.refresh_from_db()
     assert case.status == (after or before[0])

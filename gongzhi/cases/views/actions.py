@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -37,7 +38,15 @@ def _back_after(request: HttpRequest, case: Any, message: str) -> HttpResponse:
         messages.success(request, f"{message}：{case.number}")
         return redirect("cases:queue")
     messages.success(request, message)
-    return redirect("cases:detail", case.pk)
+    return _to_message(case)
+
+
+def _to_message(case: Any) -> HttpResponse:
+    """The case page at its top, where the message just added is shown. The form posted to its
+    own #act-<action> (so that a refused form comes back to it); a browser keeps that fragment
+    through a redirect without one and would scroll past the message. "#top" is the top of
+    the page by the HTML standard."""
+    return redirect(reverse("cases:detail", args=[case.pk]) + "#top")
 
 
 def _merged(case: Any) -> str:
@@ -66,7 +75,7 @@ def perform(
             messages.error(
                 request, _("您当前不能执行「%(action)s」") % {"action": Action(action).label}
             )
-            return redirect("cases:detail", case.pk)
+            return _to_message(case)
         if form.is_valid():
             kwargs = form.service_kwargs()
             moved = service(case=case, actor=request.user, expected_version=version, **kwargs)
@@ -75,13 +84,13 @@ def perform(
     except InvalidTransition as exc:
         rated = action == Action.VISIT and ui_selectors.has_rating(case)
         messages.error(request, _(ALREADY_RATED) if rated else str(exc))
-        return redirect("cases:detail", case.pk)
+        return _to_message(case)
     except CaseChanged as exc:
         # A rating form from a tab opened before the person rated: their own rating moved the
         # case, nobody else did.
         rated = action == Action.VISIT and ui_selectors.has_rated(case, request.user)
         messages.error(request, _(ALREADY_RATED) if rated else str(exc))
-        return redirect("cases:detail", case.pk)
+        return _to_message(case)
     except ValidationError as exc:
         add_service_errors(form, exc, aliases={"file": "evidence", "expected_version": "version"})
     return render_detail(request, pk, bound=(action, form))
