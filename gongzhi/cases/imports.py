@@ -9,7 +9,6 @@ the past and due after it was received. Every problem of every row is reported.
 """
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
@@ -19,7 +18,7 @@ from django.db import transaction
 from gongzhi.cases.choices import CaseType, Channel, source_labels
 from gongzhi.cases.models import Case
 from gongzhi.cases.services import notices
-from gongzhi.cases.services.intake import address_errors, create_case, time_errors
+from gongzhi.cases.services.intake import address_errors, create_case, phone_errors, time_errors
 from gongzhi.cases.texts import text_errors, title_from
 from gongzhi.core import audit
 from gongzhi.core.calendar import local_zone
@@ -45,7 +44,6 @@ _COLUMN_OF = {
     "created_at": "受理时间",
     "external_due_at": "办理时限",
 }
-_PHONE = re.compile(r"^[0-9+\- ]{7,20}$")
 _FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d")
 
@@ -170,7 +168,7 @@ def _parse_row(
     case_type = _choice(values["诉求类型"], CaseType) if values["诉求类型"] else None
     if values["诉求类型"] and case_type is None:
         bad("诉求类型", f"无法识别的类型「{values['诉求类型']}」")
-    if values["联系电话"] and not _PHONE.match(values["联系电话"]):
+    if phone_errors(values["联系电话"]):
         bad("联系电话", "格式不正确")
     if len(values["工单编号"]) > 40:
         bad("工单编号", "长度不能超过 40")
