@@ -277,7 +277,7 @@ class QueueFilterForm(StyledForm):
         for field in self.fields.values():
             if field.label:
                 field.widget.attrs.setdefault("aria-label", str(field.label))
-        self.fields["q"].widget.attrs["placeholder"] = _("搜索标题、内容或诉求编号")
+        self.fields["q"].widget.attrs["placeholder"] = _("搜索内容、编号、诉求人电话或姓名")
 
     def clean_filed(self) -> dt.date | None:
         day = self.cleaned_data.get("filed")

@@ -61,6 +61,18 @@ def test_htmx_filter_returns_only_the_results(personas, make) -> None:
     response = _client(personas.community_worker).get("/cases/", HTTP_HX_REQUEST="true")
     page = response.content.decode()
     assert 'id="queue-results"' in page and "<html" not in page
+    assert "HX-Request" in response["Vary"]  # never served from cache as the whole page
+
+
+def test_htmx_history_restore_gets_the_whole_page(personas, make) -> None:
+    """Back to a queue htmx no longer holds in its history cache: it asks again with
+    HX-History-Restore-Request and must get the page with its navbar and filters."""
+    make.received()
+    response = _client(personas.community_worker).get(
+        "/cases/", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+    page = response.content.decode()
+    assert "<html" in page and 'id="queue-results"' in page
 
 
 def test_queue_is_paginated(personas, make) -> None:

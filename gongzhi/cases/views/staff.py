@@ -7,6 +7,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -90,7 +91,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     overdue = selectors.overdue_toggle_count(
         request.user, paginator, now=now, counts=counts, **filters
     )
-    partial = request.headers.get("HX-Request") == "true"
+    # htmx asks for the results alone, except when restoring a page its history cache lost.
+    partial = request.headers.get("HX-Request") == "true" and not request.headers.get(
+        "HX-History-Restore-Request"
+    )
     context = {
         "form": form,
         "page": page,
@@ -109,7 +113,11 @@ def queue(request: HttpRequest) -> HttpResponse:
         "bulk_dispatch": can_dispatch and any(case.dispatchable for case in page.object_list),
         "querystring": _without_page(request),
     }
-    return render(request, "cases/_queue_results.html" if partial else "cases/queue.html", context)
+    response = render(
+        request, "cases/_queue_results.html" if partial else "cases/queue.html", context
+    )
+    patch_vary_headers(response, ["HX-Request"])  # the back button must not show the part alone
+    return response
 
 
 @login_required
@@ -168,7 +176,7 @@ def intake(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc, aliases={"file": "photos"})
         else:
-            messages.success(request, f"诉求已登记，编号 {case.number}")
+            messages.success(request, _("诉求已登记，编号 %(number)s") % {"number": case.number})
             return redirect("cases:detail", case.pk)
     return render(request, "cases/intake.html", {"form": form})
 
