@@ -189,7 +189,7 @@ class CaseFactory:
             title=title,
             content=content,
             compound_id=compound.pk,
-            address=f"{compound.name}{content[:3]}",
+            address=compound.address,  # as filing records a case with no address of its own
             requester_name=SURNAMES[int(rng.random() * len(SURNAMES))]
             + GIVEN[int(rng.random() * len(GIVEN))]
             + GIVEN[int(rng.random() * len(GIVEN))],

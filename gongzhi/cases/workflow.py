@@ -29,21 +29,23 @@ class Status(models.TextChoices):
 
 
 class Action(models.TextChoices):
-    ASSESS = "assess", _("研判")
+    # A label that is also an event's (EventKind) gets its own context: English needs a verb on
+    # the button ("Request termination") and a past tense in the timeline ("Termination requested").
+    ASSESS = "assess", pgettext_lazy("the action (a button)", "研判")
     MERGE = "merge", _("并入原诉求")  # S6: a repeat found at 研判 joins the open case it repeats
     DISPATCH = "dispatch", _("交办")
     REASSIGN = "reassign", _("改派")  # take the case from the party working on it, to another
     ACCEPT = "accept", _("签收")
     START = "start", _("开始办理")
-    RESOLVE = "resolve", _("处置完毕")
+    RESOLVE = "resolve", pgettext_lazy("the action (a button)", "处置完毕")
     RETURN = "return", _("退单")
     EXTEND = "extend", _("延期")
     SUPERVISE = "supervise", pgettext_lazy("the action (a button)", "督办")
     ANSWER = "answer", _("直接答复办结")  # 咨询 only (S1)
-    NOT_ACCEPT = "not_accept", _("不予受理")
+    NOT_ACCEPT = "not_accept", pgettext_lazy("the action (a button)", "不予受理")
     VISIT = "visit", _("回访评价")
-    CLOSE_EXCEPTION = "close_exception", _("例外办结")
-    REQUEST_TERMINATION = "request_termination", _("申请终止")
+    CLOSE_EXCEPTION = "close_exception", pgettext_lazy("the action (a button)", "例外办结")
+    REQUEST_TERMINATION = "request_termination", pgettext_lazy("the action (a button)", "申请终止")
     TERMINATE = "terminate", _("终止")
     REJECT_TERMINATION = "reject_termination", _("驳回终止申请")
     # Done by the scheduler, never offered as a button.

@@ -62,7 +62,9 @@ def report(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc, aliases={"file": "photos"})
         else:
-            messages.success(request, f"您的诉求已受理，编号 {case.number}")
+            messages.success(
+                request, _("您的诉求已受理，编号 %(number)s") % {"number": case.number}
+            )
             return redirect("cases:detail", case.pk)
     return render(request, "cases/report.html", {"form": form})
 

@@ -150,3 +150,52 @@ def test_choice_labels_keep_their_chinese_source_for_data() -> None:
         # The model's answer and a 12345 spreadsheet's cells are Chinese for English users too.
         assert triage_link.CATEGORY_BY_LABEL.get("电梯") == Category.ELEVATOR
         assert imports._choice("12345热线", Channel) == Channel.HOTLINE_12345
+
+
+# --- Punctuation and action labels ---------------------------------------------------------------
+
+FULL_WIDTH = "：（）、，"  # Chinese punctuation has no place between English words
+
+
+@pytest.mark.django_db
+def test_rated_case_page_has_no_chinese_punctuation(english, personas, dispatched_case) -> None:
+    """The resident's ratings list: a round, the result, the level (how, when), their comment."""
+    from gongzhi.cases import services
+    from gongzhi.cases.choices import RatingLevel, RatingVia
+    from gongzhi.cases.tests.conftest import CaseMaker
+
+    case = CaseMaker(personas).resolved()
+    services.case_visit(
+        case=case,
+        actor=personas.resident_a,
+        resolved=True,
+        level=RatingLevel.SATISFIED,
+        via=RatingVia.ONLINE,
+        note="灯亮了",
+    )
+    english.force_login(personas.resident_a)
+    page = english.get(f"/cases/{case.pk}/").content.decode()
+    ratings = page[page.index('data-testid="ratings"') :]
+    ratings = ratings[: ratings.index("</ul>")]
+    assert "Round 1: Resolved, Satisfied (Online rating, 20" in ratings
+    assert "My comment: 灯亮了" in ratings
+    assert [mark for mark in FULL_WIDTH if mark in ratings] == []
+
+
+@pytest.mark.django_db
+def test_termination_button_is_a_request_while_the_timeline_says_what_happened(
+    english, personas, dispatched_case
+) -> None:
+    from gongzhi.cases import services
+
+    english.force_login(personas.community_worker)
+    page = english.get(f"/cases/{dispatched_case.pk}/").content.decode()
+    assert ">Request termination</summary>" in page
+    assert "Confirm: Request termination" in page
+    assert "Termination requested" not in page
+
+    services.case_request_termination(
+        case=dispatched_case, actor=personas.property_a, reason="诉求人已搬离本小区"
+    )
+    page = english.get(f"/cases/{dispatched_case.pk}/").content.decode()
+    assert "Termination requested" in page  # the timeline event keeps its past tense
