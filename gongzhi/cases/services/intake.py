@@ -157,23 +157,24 @@ def _clean_filing(
 ) -> None:
     errors: dict[str, str] = {}
     if channel not in Channel.values:
-        errors["channel"] = "来源渠道无效"
+        errors["channel"] = _("来源渠道无效")
     if type not in CaseType.values:
-        errors["type"] = "诉求类型无效"
+        errors["type"] = _("诉求类型无效")
     if category and category not in Category.values:
-        errors["category"] = "诉求类别无效"
+        errors["category"] = _("诉求类别无效")
     errors |= text_errors(
         title=title, content=content, requester_name=requester_name, address=address
     )
     errors |= phone_errors(requester_phone)
     if building is not None and building.compound_id != compound.pk:
-        errors["building"] = "楼栋不属于该小区"
+        errors["building"] = _("楼栋不属于该小区")
     if unit is not None and unit.building.compound_id != compound.pk:
-        errors["unit"] = "房屋不属于该小区"
+        errors["unit"] = _("房屋不属于该小区")
     if building is None and unit is None and "address" not in errors:
         errors |= address_errors(compound, address)
     if external_order_no and Case.objects.filter(external_order_no=external_order_no).exists():
-        errors["external_order_no"] = f"外部工单编号 {external_order_no} 已存在"
+        taken = _("外部工单编号 %(number)s 已存在")
+        errors["external_order_no"] = taken % {"number": external_order_no}
     errors |= time_errors(created_at, external_due_at)
     if errors:
         raise ValidationError(errors)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from gongzhi.cases import (
@@ -147,14 +148,17 @@ def bulk_dispatch(request: HttpRequest) -> HttpResponse:
             )
             done.append(case.number)
         except (ValidationError, InvalidTransition, CaseChanged, PermissionDenied) as exc:
-            failed.append(f"{case.number}：{error_text(exc)}")
+            failed.append(
+                _("%(number)s：%(error)s") % {"number": case.number, "error": error_text(exc)}
+            )
     if done:
-        numbers = "、".join(done)
+        numbers = pgettext("between the items of a list", "、").join(done)
         messages.success(
             request, _("已交办 %(n)d 件：%(numbers)s") % {"n": len(done), "numbers": numbers}
         )
     if failed:
-        messages.error(request, _("未能交办：%(cases)s") % {"cases": "；".join(failed)})
+        separator = pgettext("between the parts of a sentence", "；")
+        messages.error(request, _("未能交办：%(cases)s") % {"cases": separator.join(failed)})
     return redirect(back)
 
 
