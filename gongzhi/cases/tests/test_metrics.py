@@ -5,10 +5,12 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+import time_machine
 
-from gongzhi.cases import metrics, services
+from gongzhi.cases import metrics, services, sweeps
 from gongzhi.cases.choices import CaseType, Channel, RatingLevel
 from gongzhi.cases.models import Case
+from gongzhi.cases.tests.conftest import png
 
 
 def _rate(case, actor, resolved, level):
@@ -83,3 +85,24 @@ def test_metrics_cost_a_fixed_number_of_queries(make, personas, django_assert_nu
         metrics.case_metrics(user)
     with django_assert_num_queries(3):
         metrics.metrics_by(user)
+
+
+@pytest.mark.django_db
+def test_a_case_resolved_late_before_any_sweep_is_not_closed_on_time(make, personas) -> None:
+    """The queue shows a case red from its deadline, whether or not the scheduler has flagged it
+    yet: resolving it then is a breach for 按时办结率 too, counted once however a sweep races."""
+    p = personas
+    case = make.in_progress()
+    late = case.due_at + dt.timedelta(minutes=5)
+    with time_machine.travel(late, tick=False):
+        case = services.case_resolve(
+            case=case, actor=p.property_a, public_reply="已修复。", evidence=[png()]
+        )
+        sweeps.run_all(late)  # too late to flag it: it is resolved
+    assert case.breach_count == 1
+    _rate(case, p.grid_worker, True, RatingLevel.SATISFIED)
+    on_time = make.resolved()
+    _rate(on_time, p.grid_worker, True, RatingLevel.SATISFIED)
+    m = metrics.case_metrics(p.street_officer, compound=p.compound_a)
+    assert (m.on_time_rate.num, m.on_time_rate.den) == (1, 2)
+    assert Case.objects.get(pk=case.pk).breach_count == 1
