@@ -268,7 +268,8 @@ class CaseFactory:
         while case["due_at"] <= self.now:
             due, level = case["due_at"], case["assigned_level"] or Level.COMPOUND
             case["breach_count"] = (case["breach_count"] or 0) + 1
-            events.append((EventKind.SLA_BREACHED, status, status, due, breach_note(level)))
+            events.append((EventKind.SLA_BREACHED, status, status, due, breach_note(level),
+                           {"due_at": _iso(due), "level": level}))  # fmt: skip
             above = next_level(level)
             if above is None:
                 case["breached_at"] = due
@@ -282,7 +283,10 @@ class CaseFactory:
                 department = self.departments.get(case["category"], UNNAMED_DEPARTMENT)
                 case["assigned_department"] = department
             note = escalation_note(above, department)
-            events.append((EventKind.ESCALATED, status, status, due, note))
+            # The payload `case_escalate` writes: the reports count escalations by it.
+            events.append((EventKind.ESCALATED, status, status, due, note,
+                           {"from": level, "to": above, "due_at": _iso(next_due),
+                            "department": department}))  # fmt: skip
             if warn <= self.now:
                 case["warned_at"] = warn
                 events.append((EventKind.SLA_WARNED, status, status, warn))

@@ -88,9 +88,13 @@ def test_seeded_history_escalates_the_way_the_service_does(personas) -> None:
         "breach_count": 0,
         "escalation_level": 0,
     }
-    factory._escalate_while_late(row, [])
+    events: list = []
+    factory._escalate_while_late(row, events)
     assert row["assigned_level"] == Level.COMMUNITY
     assert row["due_at"] == dt.datetime(2026, 11, 17, 15, 59, 59)  # Tue 17 Nov 23:59:59 local
+    # With the payload the service writes: the monthly report counts 吹哨 by its "to".
+    [escalated] = [event for event in events if event[0] == "escalated"]
+    assert (escalated[5]["from"], escalated[5]["to"]) == (Level.COMPOUND, Level.COMMUNITY)
 
 
 def test_seeded_cases_dispatched_the_same_day_share_the_end_of_that_day(personas) -> None:
