@@ -31,6 +31,7 @@ from gongzhi.cases.forms.fields import community_label
 from gongzhi.cases.forms.hot_topics import calendar_window
 from gongzhi.cases.metrics import RATES, CaseMetrics, Grouping, Ratio
 from gongzhi.cases.models import Case, CaseEvent, EventKind
+from gongzhi.cases.periods import Period, local_today
 from gongzhi.cases.triage_link import MAX_TOPIC_MESSAGES, hot_topics_for
 from gongzhi.cases.workflow import OPEN_STATUSES, Status
 from gongzhi.core.calendar import local_zone
@@ -56,9 +57,42 @@ _ENDED = (Status.TERMINATED, Status.NOT_ACCEPTED, Status.MERGED)
 
 
 @dataclass(frozen=True)
+class Spans:
+    """The days a report counts: its month's (up to today while the month runs), and for its
+    环比 the month before's — the same days of it (上月同期) while the month runs, a month
+    with the first day of December compared with the first of November, not all of it."""
+
+    current: Period
+    previous: Period
+    running: bool  # the month is not over: `previous` is 上月同期
+
+    @classmethod
+    def of(cls, month: Month, today: dt.date) -> "Spans":
+        whole, before = month.period, month.previous().period
+        if not whole.first <= today < whole.last:
+            return cls(whole, before, running=False)
+        days = today - whole.first
+        return cls(
+            Period(whole.first, today),
+            Period(before.first, min(before.last, before.first + days)),
+            running=True,
+        )
+
+    def windows(self) -> tuple[Q, Q, dt.datetime, dt.datetime]:
+        """created_at in the current span, in the previous one; and [start of the previous
+        span, end of the current one)."""
+        start, end = self.current.bounds()
+        before, before_end = self.previous.bounds()
+        this = Q(created_at__gte=start, created_at__lt=end)
+        last = Q(created_at__gte=before, created_at__lt=before_end)
+        return this, last, before, end
+
+
+@dataclass(frozen=True)
 class MonthlyReport:
     month: Month
     area: Area
+    spans: Spans
     generated_at: dt.datetime  # local
     overview: Overview
     channels: list[CountRow]
@@ -77,7 +111,16 @@ class MonthlyReport:
 
     @property
     def period_label(self) -> str:
-        return self.month.period.label
+        return self.spans.current.label
+
+    @property
+    def previous_label(self) -> str:
+        return self.spans.previous.label
+
+    @property
+    def previous_heading(self) -> str:
+        """The column of the 环比: 上月, or 上月同期 while the month runs."""
+        return _("上月同期") if self.spans.running else _("上月")
 
     @property
     def total_row(self) -> "MetricsRow":
@@ -87,21 +130,13 @@ class MonthlyReport:
 # --- Sections ---------------------------------------------------------------------------------
 
 
-def _windows(month: Month) -> tuple[Q, Q, dt.datetime, dt.datetime]:
-    """created_at in this month, in last month; and [start of last month, end of this one)."""
-    start, end = month.period.bounds()
-    before, _start = month.previous().period.bounds()
-    this = Q(created_at__gte=start, created_at__lt=end)
-    last = Q(created_at__gte=before, created_at__lt=start)
-    return this, last, before, end
-
-
-def _overview(user: Any, area: Area, cases: Any, month: Month) -> Overview:
-    this, last, before, end = _windows(month)
-    start, _end = month.period.bounds()
+def _overview(user: Any, area: Area, cases: Any, spans: Spans) -> Overview:
+    this, last, before, end = spans.windows()
+    start, _end = spans.current.bounds()
+    _before, before_end = spans.previous.bounds()
     filters = area.metric_filters()
     current = metrics.case_metrics(user, start=start, end=end, **filters)
-    previous = metrics.case_metrics(user, start=before, end=start, **filters)
+    previous = metrics.case_metrics(user, start=before, end=before_end, **filters)
     by_status = {
         "open": Q(status__in=sorted(OPEN_STATUSES)),
         "visit": Q(status=Status.RESOLVED),
@@ -132,10 +167,10 @@ def _overview(user: Any, area: Area, cases: Any, month: Month) -> Overview:
 
 
 def _count_rows(
-    cases: Any, month: Month, column: str, labels: dict[str, str], total: int
+    cases: Any, spans: Spans, column: str, labels: dict[str, str], total: int
 ) -> list[CountRow]:
     """Cases by `column` this month and last, most this month first (one query)."""
-    this, last, before, end = _windows(month)
+    this, last, before, end = spans.windows()
     rows = (
         cases.filter(created_at__gte=before, created_at__lt=end)
         .order_by()
@@ -260,12 +295,11 @@ def _days(first: dt.date, last: dt.date) -> str:
     }
 
 
-def _supervision(cases: Any, month: Month, now: dt.datetime) -> Supervision:
+def _supervision(cases: Any, spans: Spans, now: dt.datetime) -> Supervision:
     """七、超时与督办 (three queries)."""
-    start, end = month.period.bounds()
-    before, _start = month.previous().period.bounds()
-    this = Q(created_at__gte=start, created_at__lt=end)
-    last = Q(created_at__gte=before, created_at__lt=start)
+    this, last, before, end = spans.windows()
+    start, _end = spans.current.bounds()
+    _before, before_end = spans.previous.bounds()
     to_department = Q(kind=EventKind.ESCALATED, payload__to=Level.DEPARTMENT) | Q(
         kind__in=(EventKind.DISPATCHED, EventKind.REASSIGNED), payload__level=Level.DEPARTMENT
     )
@@ -292,7 +326,7 @@ def _supervision(cases: Any, month: Month, now: dt.datetime) -> Supervision:
     )
     late = overdue_q(now)
     supervised_this = Q(supervised_at__gte=start, supervised_at__lt=end)
-    supervised_last = Q(supervised_at__gte=before, supervised_at__lt=start)
+    supervised_last = Q(supervised_at__gte=before, supervised_at__lt=before_end)
     flags = cases.filter(supervised_this | supervised_last | late).aggregate(
         this=Count("id", filter=supervised_this),
         last=Count("id", filter=supervised_last),
@@ -388,7 +422,7 @@ def cached_report(user: Any, *, month: Month, area: Area) -> MonthlyReport:
     key = (
         "insights:monthly:v2:"
         + hashlib.sha256(
-            repr((user.pk, get_language(), area.value, month.value, state)).encode()
+            repr((user.pk, get_language(), area.value, month.value, local_today(), state)).encode()
         ).hexdigest()
     )
     report = cache.get(key)
@@ -406,13 +440,15 @@ def monthly_report(
     from gongzhi.insights.monthly_findings import findings
 
     now = now or timezone.now()
+    today = timezone.localtime(now, local_zone()).date()
+    spans = Spans.of(month, today)
     cases = area.narrow(Case.objects.visible_to(user))
-    overview = _overview(user, area, cases, month)
+    overview = _overview(user, area, cases, spans)
     total = overview.filed.current
-    channels = _count_rows(cases, month, "channel", {k: str(v) for k, v in Channel.choices}, total)
+    channels = _count_rows(cases, spans, "channel", {k: str(v) for k, v in Channel.choices}, total)
     categories = _count_rows(
         cases,
-        month,
+        spans,
         "category",
         {**{k: str(v) for k, v in Category.choices}, "": _("未研判")},
         total,
@@ -422,10 +458,10 @@ def monthly_report(
         key=lambda row: -row.change.delta,
     )[:TOP_RISERS]
     place_title, places = _places(user, area, month)
-    today = timezone.localtime(now, local_zone()).date()
     report = MonthlyReport(
         month=month,
         area=area,
+        spans=spans,
         generated_at=timezone.localtime(now, local_zone()),
         overview=overview,
         channels=channels,
@@ -435,7 +471,7 @@ def monthly_report(
         places=places,
         parties=_parties(user, area, month),
         topics=_topics(user, area, cases, month, today),
-        supervision=_supervision(cases, month, now),
+        supervision=_supervision(cases, spans, now),
     )
     report.findings.extend(findings(report))
     return report

@@ -61,11 +61,15 @@ class _Sheet:
         self.ws.cell(row=1, column=1).font = Font(bold=True, size=13)
         self.ws.append(
             [
-                _("月度研判报告：%(area)s · %(month)s（%(period)s受理的诉求）；生成时间 %(at)s")
+                _(
+                    "月度研判报告：%(area)s · %(month)s（%(period)s受理的诉求，"
+                    "环比对照%(previous)s）；生成时间 %(at)s"
+                )
                 % {
                     "area": report.area.name,
                     "month": report.month.label,
                     "period": report.period_label,
+                    "previous": report.previous_label,
                     "at": report.generated_at.strftime("%Y-%m-%d %H:%M"),
                 }
             ]
@@ -113,7 +117,7 @@ def _change_line(sheet: _Sheet, name: str, change: Change) -> None:
 
 def _overview(sheet: _Sheet, report: MonthlyReport) -> None:
     o = report.overview
-    sheet.header([_("项目"), _("本月"), _("上月"), _("增减"), _("环比")])
+    sheet.header([_("项目"), _("本月"), report.previous_heading, _("增减"), _("环比")])
     for name, change in (
         *o.headline,
         (_("已处置待回访"), o.awaiting_visit),
@@ -125,12 +129,12 @@ def _overview(sheet: _Sheet, report: MonthlyReport) -> None:
         [
             _("指标"),
             _("本月"),
-            _("上月"),
+            report.previous_heading,
             _("变化（百分点）"),
             _("本月分子"),
             _("本月分母"),
-            _("上月分子"),
-            _("上月分母"),
+            _("%(before)s分子") % {"before": report.previous_heading},
+            _("%(before)s分母") % {"before": report.previous_heading},
         ]
     )
     for rate in o.rates:
@@ -152,8 +156,8 @@ def _overview(sheet: _Sheet, report: MonthlyReport) -> None:
     sheet.widths(22)
 
 
-def _counts(sheet: _Sheet, title: str, rows: list[Any], total: Change) -> None:
-    sheet.header([title, _("本月"), _("占比"), _("上月"), _("增减"), _("环比")])
+def _counts(sheet: _Sheet, title: str, rows: list[Any], total: Change, before: str) -> None:
+    sheet.header([title, _("本月"), _("占比"), before, _("增减"), _("环比")])
     formats = {3: PERCENT, 5: SIGNED, 6: SIGNED_PERCENT}
     for row in rows:
         c = row.change
@@ -212,7 +216,7 @@ def _topics(sheet: _Sheet, report: MonthlyReport) -> None:
 
 def _supervision(sheet: _Sheet, report: MonthlyReport) -> None:
     s = report.supervision
-    sheet.header([_("项目"), _("本月"), _("上月"), _("增减"), _("环比")])
+    sheet.header([_("项目"), _("本月"), report.previous_heading, _("增减"), _("环比")])
     for name, change in s.lines:
         _change_line(sheet, name, change)
     sheet.note(str(SUPERVISION_NOTE))
@@ -247,8 +251,9 @@ def write_report(report: MonthlyReport) -> bytes:
     o = report.overview
     sheets = [_Sheet(workbook, title, report, first=i == 0) for i, title in enumerate(titles)]
     _overview(sheets[0], report)
-    _counts(sheets[1], _("来源渠道"), report.channels, o.filed)
-    _counts(sheets[2], _("类别"), report.categories, o.filed)
+    before = report.previous_heading
+    _counts(sheets[1], _("来源渠道"), report.channels, o.filed, before)
+    _counts(sheets[2], _("类别"), report.categories, o.filed, before)
     if report.place_title:
         _metrics_table(sheets[3], report.place_title, report.places, o.current)
     else:

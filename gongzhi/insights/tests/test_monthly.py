@@ -210,7 +210,15 @@ def test_others_are_refused(client, october, who):
 def test_the_current_month_so_far(client, october):
     report = _get(client, october.p.street_officer, month="2026-11").context["report"]
     assert report.month.label == "2026年11月"
-    assert (report.overview.filed.current, report.overview.filed.previous) == (1, 7)
+    # Compared with the same days of October (上月同期: 4 of its 7 cases), not all of it.
+    assert (report.overview.filed.current, report.overview.filed.previous) == (1, 4)
+    assert report.period_label == "2026年11月1日—11月15日"
+    assert (report.previous_label, report.previous_heading) == (
+        "2026年10月1日—10月15日",
+        "上月同期",
+    )
+    page = _get(client, october.p.street_officer, month="2026-11").content.decode()
+    assert "环比对照2026年10月1日—10月15日" in page and "上月同期 4 件" in page
     # The trend splits the days passed (1-15 November), not the whole month.
     assert (report.topics.first_label, report.topics.second_label) == (
         "11月1日—7日",
