@@ -51,6 +51,8 @@ from gongzhi.cases.workflow import Status
 from gongzhi.org.models import Community, Compound, PropertyCompany
 from gongzhi.org.scopes import scope_for
 
+_TENTH, _ALMOST_ALL = Decimal("0.1"), Decimal("99.9")
+
 
 @dataclass(frozen=True)
 class Ratio:
@@ -63,11 +65,17 @@ class Ratio:
 
     @property
     def percent(self) -> Decimal | None:
-        """One decimal place, half up (e.g. 2/3 → 66.7)."""
+        """One decimal place, half up (e.g. 2/3 → 66.7); but never 100.0 short of all, nor 0.0
+        above none (1999/2000 → 99.9, 1/2000 → 0.1): a meeting reads 100 % as "every one"."""
         if not self.den:
             return None
         exact = Decimal(self.num * 100) / Decimal(self.den)
-        return exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        shown = exact.quantize(_TENTH, rounding=ROUND_HALF_UP)
+        if self.num < self.den:
+            shown = min(shown, _ALMOST_ALL)
+        if self.num > 0:
+            shown = max(shown, _TENTH)
+        return shown
 
     def __str__(self) -> str:
         return "—" if self.percent is None else f"{self.percent}%"

@@ -245,8 +245,9 @@ def month_figures(user: Any, area: Area, now: dt.datetime) -> MonthFigures:
     )
     for label, now_n, last_n, up_is_good, note in counts:
         count = Change(now_n, last_n)
-        direction = _direction(count.delta)
         change = count.growth_text
+        # No 环比 from nothing last month: "—", not "↑ —" (the two columns say 0 → n).
+        direction = _direction(count.delta) if change != "—" else ""
         good = None if up_is_good is None or not direction else direction == "up"
         rows.append(Comparison(label, str(now_n), str(last_n), change, direction, good, note))
     for rate in ("response_rate", "on_time_rate", "satisfaction_rate"):

@@ -106,3 +106,11 @@ def test_a_case_resolved_late_before_any_sweep_is_not_closed_on_time(make, perso
     m = metrics.case_metrics(p.street_officer, compound=p.compound_a)
     assert (m.on_time_rate.num, m.on_time_rate.den) == (1, 2)
     assert Case.objects.get(pk=case.pk).breach_count == 1
+
+
+def test_a_rate_shows_100_or_0_percent_only_when_it_is_all_or_none() -> None:
+    """Rounded to 0.1, 1999 of 2000 would read 100.0 % and 1 of 2000 0.0 %; a meeting reads
+    those as "every one" and "none"."""
+    assert str(metrics.Ratio(1999, 2000)) == "99.9%" and str(metrics.Ratio(1, 2000)) == "0.1%"
+    assert str(metrics.Ratio(2000, 2000)) == "100.0%" and str(metrics.Ratio(0, 2000)) == "0.0%"
+    assert str(metrics.Ratio(2, 3)) == "66.7%" and str(metrics.Ratio(0, 0)) == "—"

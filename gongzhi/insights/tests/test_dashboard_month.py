@@ -55,6 +55,7 @@ def test_month_over_month_across_local_midnight(personas, make):
     assert (rows["受理"].this, rows["受理"].last, rows["受理"].change) == ("3", "2", "+50.0%")
     assert rows["受理"].direction == "up"
     assert (rows["办结"].this, rows["办结"].last, rows["办结"].change) == ("1", "0", "—")
+    assert rows["办结"].direction == ""  # from none: "—", no "↑ —"
     response = rows["响应率"]
     assert (response.this, response.last) == ("100.0%", "0.0%")
     assert response.change == "+100.0 个百分点" and response.good is True
