@@ -148,9 +148,15 @@ class PageProblems:
             "response",
             lambda r: self.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None,
         )
-        page.on("requestfailed", lambda r: self.failed.append(f"failed {r.url}"))
+        page.on("requestfailed", self._request_failed)
         page.on("console", self._console)
         page.on("pageerror", lambda e: self.console_errors.append(str(e)))
+
+    def _request_failed(self, request) -> None:
+        # A request the browser dropped because the page moved on (a form submitted while the
+        # favicon was still loading) is no failure anyone sees.
+        if request.failure != "net::ERR_ABORTED":
+            self.failed.append(f"failed {request.url}")
 
     def _console(self, message) -> None:
         # The browser asks for /favicon.ico by itself; the site has none (reported, harmless).
