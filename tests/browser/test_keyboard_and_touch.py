@@ -114,3 +114,20 @@ def test_small_links_on_a_phone_are_finger_sized(
         assert box is not None and box["height"] >= 44, link
     shots.take(page, "case-page")
     assert problems.failed == [] and problems.console_errors == []
+
+
+def test_the_rating_choices_are_finger_sized_on_a_phone(
+    live_server, personas: Personas, phone_page, shots
+) -> None:
+    """已解决 / 未解决 and the five levels: each choice's label, which toggles it, is 44 px tall."""
+    case = CaseMaker(personas).resolved()
+    page, problems = phone_page
+    sign_in(page, live_server.url, personas.resident_a.username)
+    page.goto(f"{live_server.url}/cases/{case.pk}/")
+    labels = page.locator("#rate .form-check-label")
+    assert labels.count() >= 7
+    for i in range(labels.count()):
+        box = labels.nth(i).bounding_box()
+        assert box is not None and box["height"] >= 44, labels.nth(i).inner_text()
+    shots.take(page, "rating-choices")
+    assert problems.failed == [] and problems.console_errors == []
