@@ -15,6 +15,15 @@ EXTRA_KINDS = {
 }
 # Reach staff in their quiet hours too (the AI grid worker read a gas smell, a fire …).
 URGENT_EXTRA_KINDS = {"case.emergency_suggested"}
+# Those a requester receives (`notices.tell_requester`, a repeat's outcome): a resident's
+# 通知设置 lists them; the rest are for staff only.
+REQUESTER_EXTRA_KINDS = {
+    "case.closed",
+    "case.not_accepted",
+    "case.reassigned",
+    "case.repeated",
+    "case.terminated",
+}
 
 
 class CasesConfig(AppConfig):
@@ -28,7 +37,12 @@ class CasesConfig(AppConfig):
         except ImportError:  # the notifications package is optional for the domain layer
             return
         for kind, label in EXTRA_KINDS.items():
-            register_kind(kind, label, urgent=kind in URGENT_EXTRA_KINDS)
+            register_kind(
+                kind,
+                label,
+                urgent=kind in URGENT_EXTRA_KINDS,
+                for_residents=kind in REQUESTER_EXTRA_KINDS,
+            )
         from gongzhi.cases.services.requester_sms import still_wanted
         from gongzhi.core.notifications.phone import register_still_wanted
 

@@ -237,6 +237,25 @@ def requester_withheld(user: Any, case: Case) -> bool:
     return bool(case.respondent_company_id) and case.respondent_company_id in scope.company_ids
 
 
+def requester_confidential(case: Case) -> bool:
+    """S9: the requester is withheld from some party (an accusation, or a case naming a
+    company), so nothing reachable without signing in may confirm who filed it."""
+    return case.type in ACCUSING_TYPES or bool(case.respondent_company_id)
+
+
+def can_print_receipt(user: Any, case: Case) -> bool:
+    """受理回执: its link opens the case and rates it as the requester (S5), so only the requester
+    and the community, grid and street staff of the compound, who hand receipts out at intake.
+    Never a property company, not even on a repair it handles: with the link it could follow,
+    and rate, the case as its requester (S9)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if case.requester_id is not None and case.requester_id == user.pk:
+        return True
+    scope = scope_for(user)
+    return scope.everything or scope.covers(case.compound.path, CONTACT_ROLES)
+
+
 def sees_as_requester(user: Any, case: Case) -> bool:
     """The requester's own view of a case (and a non-staff reader's): the timeline, the rating
     form and 我的诉求, not the work tools of staff."""

@@ -176,7 +176,7 @@ def sla_policy(case: Case) -> SlaPolicy | None:
     return cached[1]
 
 
-def _sees_internal(user: Any, case: Case) -> bool:
+def sees_internal(user: Any, case: Case) -> bool:
     scope = scope_for(user)
     return scope.everything or scope.covers(
         case.compound.path, policies.CONTACT_ROLES | {Role.PARTY_MEMBER}
@@ -185,7 +185,7 @@ def _sees_internal(user: Any, case: Case) -> bool:
 
 def case_timeline(user: Any, case: Case) -> list[CaseEvent]:
     events = case.events.select_related("actor").order_by("created_at", "id")
-    if not _sees_internal(user, case):
+    if not sees_internal(user, case):
         events = events.filter(internal=False)
     return list(events)
 

@@ -34,13 +34,18 @@ def tracking_path(case: Case) -> str:
 
 def case_for_phone(number: str, phone: str) -> Case | None:
     """The case of `number` if `phone` is the number its requester gave at filing; None for an
-    unknown number, a wrong phone or a case recorded without one alike (no oracle)."""
+    unknown number, a wrong phone or a case recorded without one alike (no oracle).
+
+    Never a complaint or a report (nor a case naming a company): its party knows the number
+    and may read the households' phones, and would test them one by one to learn who
+    complained (S9). Its requester follows it by the receipt's or the text message's link."""
     number = normalise_number(number)
     case = Case.objects.filter(number=number).first() if number else None
     given = phone_digits(phone)
     stored = phone_digits(case.requester_phone) if case is not None else ""
     matches = constant_time_compare(stored or "-", given)
-    return case if case is not None and stored and matches else None
+    found = case is not None and stored and matches
+    return case if found and not policies.requester_confidential(case) else None
 
 
 @dataclass(frozen=True)
@@ -101,10 +106,15 @@ def tracking_page(case: Case) -> TrackingPage:
     if case.duplicate_of_id:
         original = Case.objects.only("pk", "number", "status").get(pk=case.duplicate_of_id)
     policy = _policy(case)
+    # Masked, not withheld: the timeline names the requester as their own page does; but a
+    # complaint's link may be in other hands than the requester's: no trace of them (S9).
+    if policies.requester_confidential(case):
+        requester = selectors.WITHHELD
+    else:
+        requester = RequesterCard(mask_name(case.requester_name), "", True)
     detail = CaseDetail(
         case=case,
-        # Masked, not withheld: the timeline names the requester as their own page does.
-        requester=RequesterCard(mask_name(case.requester_name), "", True),
+        requester=requester,
         can_reveal=False,
         actions=[],
         timeline=selectors.case_timeline(viewer, case),  # never the internal notes
@@ -137,13 +147,15 @@ class Receipt:
     requester: str
     deadline: Deadline
     path: str
+    by_phone: bool  # found at /track/ by number and phone too (not a complaint: S9)
 
 
 def receipt_for(user: Any, pk: int) -> Receipt:
-    """The 受理回执 of a case, for whoever may see its requester (S9: never the party it is
-    about, whose staff could otherwise follow the requester's case by its link). 404 else."""
+    """The 受理回执 of a case, for its requester and the staff who hand it out (S9: never a
+    property company, whose staff could otherwise follow and rate the case by its link). 404
+    else."""
     case = selectors.case_get(user, pk)
-    if not policies.can_view_requester(user, case):
+    if not policies.can_print_receipt(user, case):
         raise Http404
     return Receipt(
         case=case,
@@ -153,6 +165,7 @@ def receipt_for(user: Any, pk: int) -> Receipt:
         requester=mask_name(case.requester_name),
         deadline=promised_deadline(case, _policy(case)),
         path=tracking_path(case),
+        by_phone=not policies.requester_confidential(case),
     )
 
 

@@ -5,16 +5,19 @@ into `selectors.py` when the domain layer adopts them.
 """
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from gongzhi.cases import policies
+from gongzhi.cases import policies, selectors
 from gongzhi.cases.choices import UNNAMED_DEPARTMENT, Channel, Level, party_for_requester
 from gongzhi.cases.models import Case, CaseAttachment, EventKind
 from gongzhi.cases.selectors import CaseDetail
+from gongzhi.cases.templatetags.cases_ui import requester_status
 from gongzhi.cases.tracking import RECEIPT_LINK
 from gongzhi.cases.workflow import Status
 from gongzhi.core.masking import mask_name, redact_text, remove_contacts
@@ -110,6 +113,63 @@ class TimelineRow:
     # To whom a 交办 or 改派 handed the case (staff); where a 改派 or escalation sent it
     # (the requester's page, `_requester_parties`).
     party: str = ""
+    # The desk's own clock (`_DESK_CLOCK`) on the requester's or the public's view: one row per
+    # event still (the API pairs them), which the pages leave out.
+    hidden: bool = False
+
+
+# The desk's and the handler's internal deadlines (即将超时, 超时, 签收/研判/交办超时): their
+# business, not the requester's nor the public's. An escalation (升级) and a 改派 stay: the
+# requester is told where the case went (README), never by whom or why it was late.
+_DESK_CLOCK = frozenset(
+    {
+        EventKind.SLA_WARNED,
+        EventKind.SLA_BREACHED,
+        EventKind.RESPOND_BREACHED,
+        EventKind.ASSESS_OVERDUE,
+        EventKind.DISPATCH_OVERDUE,
+    }
+)
+# The requester's words for a step whose staff label is jargon to them ("重办 → 重办").
+_REQUESTER_EVENT = {EventKind.REOPENED: _lazy("重新办理")}
+
+# Words that make a display name an office or a post ("锦华物业·客服主管"), not a person's name.
+_POST_WORDS = (
+    "客服",
+    "主管",
+    "经理",
+    "管理",
+    "前台",
+    "专员",
+    "主任",
+    "书记",
+    "部长",
+    "科长",
+    "站长",
+    "组长",
+    "队长",
+    "助理",
+    "值班",
+    "维修",
+    "工程",
+    "管家",
+    "物业",
+    "社区",
+    "街道",
+    "办公",
+    "中心",
+    "服务",
+    "热线",
+    "网格",
+    "干部",
+    "人员",
+    "工作",
+    "员工",
+    "委员",
+    "秘书",
+    "负责人",
+)
+_CJK_NAME = re.compile(r"[\u4e00-\u9fff·]+")
 
 
 # Events that hand the case to a party, recorded in their payload (assignment.party_payload).
@@ -169,6 +229,18 @@ def _actor_roles(actor_ids: set[int]) -> dict[int, str]:
     }
 
 
+def _staff_for_requester(display_name: str) -> str:
+    """A member of staff's name as a resident reads it: the person's surname ("华锦社区·刘洋" →
+    "刘*"), or nothing when the name is an office or a post ("锦华物业·客服主管", "物业X员工"):
+    no made-up surname ("客*") beside the role. A Chinese personal name is 2-3 characters."""
+    name = display_name.split("·")[-1].strip()
+    if any(word in name for word in _POST_WORDS):
+        return ""
+    if _CJK_NAME.fullmatch(name) and len(name) > 3:
+        return ""
+    return mask_name(name)
+
+
 def _note_for(note: str, detail: CaseDetail, staff_view: bool) -> str:
     if not staff_view:
         # A department nobody has named yet is the street's to do, not a name for the requester.
@@ -185,8 +257,11 @@ def timeline_rows(viewer: Any, detail: CaseDetail) -> list[TimelineRow]:
     see the requester's contacts."""
     case = detail.case
     staff_view = org_policies.is_staff_member(viewer)
+    # The requester's words and no desk clock on their own view (the page they get), the public's.
+    requester_view = policies.sees_as_requester(viewer, case)
     roles = _actor_roles({e.actor_id for e in detail.timeline if e.actor_id})
     parties = _parties(detail.timeline) if staff_view else _requester_parties(detail.timeline)
+    internal_notes = _resolution_notes(viewer, detail) if staff_view else {}
     rows = []
     for event in detail.timeline:
         if event.actor_id is None and event.payload.get("source") == RECEIPT_LINK:
@@ -200,22 +275,48 @@ def timeline_rows(viewer: Any, detail: CaseDetail) -> list[TimelineRow]:
             who = requester if detail.requester.withheld else f"{requester} {detail.requester.name}"
         else:
             # A staff name is often "华锦社区·刘洋": the person is after the dot ("刘*", not "华*").
-            name = str(event.actor) if staff_view else mask_name(str(event.actor).split("·")[-1])
+            name = str(event.actor) if staff_view else _staff_for_requester(str(event.actor))
             role = roles.get(event.actor_id) or _("工作人员")
-            who = f"{role} {name}"
+            who = f"{role} {name}" if name else str(role)
         changed = event.new_status and event.new_status != event.old_status
+        what = event.get_kind_display()
+        status = Status(event.new_status).label if changed else ""
+        if requester_view:
+            what = str(_REQUESTER_EVENT.get(event.kind, what))
+            status = requester_status(event.new_status) if changed else ""
+            if status == what:  # "不予受理 → 不予受理": the step says it already
+                status = ""
         rows.append(
             TimelineRow(
                 when=event.created_at,
                 who=who,
-                what=event.get_kind_display(),
-                status=Status(event.new_status).label if changed else "",
-                note=_note_for(event.note, detail, staff_view),
+                what=what,
+                status=status,
+                note=_note_for(event.note + internal_notes.get(event.pk, ""), detail, staff_view),
                 internal=event.internal,
                 party=parties.get(event.pk, ""),
+                hidden=requester_view and event.kind in _DESK_CLOCK,
             )
         )
     return rows
+
+
+def _resolution_notes(viewer: Any, detail: CaseDetail) -> dict[int, str]:
+    """Event id → the internal 处置说明 its round's 已处置 recorded (handling.case_resolve), as a
+    line under the public reply, for staff who read internal notes (`case_timeline`'s rule);
+    never the requester, the public or the company complained about."""
+    if not selectors.sees_internal(viewer, detail.case):
+        return {}
+    resolved = [e for e in detail.timeline if e.kind == EventKind.RESOLVED]
+    notes = {e.pk: e.payload.get("resolution_note", "") for e in resolved}
+    if resolved and "resolution_note" not in resolved[-1].payload:
+        # Resolved before the events kept it: the case holds the latest round's note.
+        notes[resolved[-1].pk] = detail.case.resolution_note
+    return {
+        pk: "\n" + _("处置说明（内部）：%(note)s") % {"note": note}
+        for pk, note in notes.items()
+        if note
+    }
 
 
 def has_rating(case: Case) -> bool:

@@ -20,14 +20,29 @@ _ANNOUNCED_NUMBER = re.compile(
 )
 _ID_IN_TEXT = re.compile(r"(?<![\dXx])(\d)\d{15}(\d[\dXx])(?![\dXx])")
 # Room numbers narrow a writer down to one household: 9栋1单元301, 9-1-301, 301室.
+_BUILDING = r"\d+\s*(?:栋|幢|号楼|座)"
+# What follows a number that is a quantity, not a room: a year, an amount, a size, a count
+# (30天 is a count of days; 301天天吵 a door).
+_NOT_A_QUANTITY = r"(?![\d.%％年元块万米平个次户人多余分秒吨斤盏台辆件只条张袋桶箱]|天(?!天))"
 _ROOM_AFTER_UNIT = re.compile(
-    r"((?:\d+\s*(?:栋|幢|号楼|座)\s*)?\d+\s*单元)\s*\d{3,4}\s*(?:室|号|房)?"
+    rf"((?:{_BUILDING}\s*)?\d+\s*单元)\s*\d{{3,4}}{_NOT_A_QUANTITY}\s*(?:室|号|房)?"
 )
-_ROOM_SHORTHAND = re.compile(r"(?<![\d.\-])\d{1,2}-\d{1,2}-\d{3,4}(?![\d.\-])")
+# A room after its floor: 9栋1单元3楼301, 1号楼12层1203, 3楼301 (3楼楼道灯 stays: no room).
+_ROOM_AFTER_FLOOR = re.compile(
+    rf"(?:{_BUILDING}\s*)?(?:\d+\s*单元\s*)?(?<![\d号])\d{{1,2}}\s*(?:楼|层)\s*\d{{3,4}}"
+    rf"{_NOT_A_QUANTITY}\s*(?:室|号|房)?"
+)
+_DASH = r"[\-－—]"
+_ROOM_SHORTHAND = re.compile(
+    rf"(?<![\d.－—\-])\d{{1,2}}{_DASH}\d{{1,2}}{_DASH}\d{{3,4}}(?![\d.－—\-])"
+)
 # A room right after the building, without the unit: 26栋2507, 8号楼1203室 (the building stays).
 # Not a year, an amount or a count after it: 3栋2024年, 5栋1500元.
-_ROOM_AFTER_BUILDING = re.compile(
-    r"(\d+\s*(?:栋|幢|号楼|座))\s*\d{3,4}(?![\d.年元块万米平个次户人天])\s*(?:室|号|房)?"
+_ROOM_AFTER_BUILDING = re.compile(rf"({_BUILDING})\s*\d{{3,4}}{_NOT_A_QUANTITY}\s*(?:室|号|房)?")
+# A bare room after a word that makes it a door: 我家301门口, 住在1201, 楼上501 (the word stays).
+_ROOM_AFTER_HOME = re.compile(
+    r"(?P<lead>(?:我家|家住|住在|我住|家在|楼上|楼下|隔壁|对门)\s*(?:是|在)?\s*)"
+    rf"\d{{3,4}}(?!\s*(?:号楼|栋|幢|座|单元|楼|层)){_NOT_A_QUANTITY}\s*(?:室|号|房)?"
 )
 _ROOM_NUMBER = re.compile(r"(?<!\d)\d{3,4}\s*(?:室|房间)")
 # Surname + form of address ("夏女士", "李阿姨"): the common surnames only, so that a word like
@@ -101,10 +116,12 @@ def remove_contacts(text: str, names: Iterable[str | None] = ()) -> str:
     text = _ANNOUNCED_NUMBER.sub(lambda m: m.group("lead") + REMOVED, text)
     # A building and unit followed by a room is someone's home: all of it goes (9栋1单元 alone,
     # where the lamp is broken, stays: it is where the work is).
+    text = _ROOM_AFTER_FLOOR.sub(REMOVED, text)
     text = _ROOM_AFTER_UNIT.sub(REMOVED, text)
     text = _ROOM_SHORTHAND.sub(REMOVED, text)
     text = _ROOM_AFTER_BUILDING.sub(lambda m: m.group(1) + REMOVED, text)
     text = _ROOM_NUMBER.sub(REMOVED, text)
+    text = _ROOM_AFTER_HOME.sub(lambda m: m.group("lead") + REMOVED, text)
     for name in _known_names(names):
         text = text.replace(name, REMOVED)
         text = re.sub(rf"{re.escape(name[0])}(?:{_ADDRESS_FORMS})", REMOVED, text)

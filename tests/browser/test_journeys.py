@@ -216,8 +216,8 @@ def test_a_demand_goes_round_the_loop_and_a_bad_rating_reopens_it(
     with resident.expect_navigation():
         rating.get_by_role("button", name="提交评价").click()
     assert flash(resident) == "已回访评价：问题未解决，诉求已重新办理，请留意办理进度。"
-    assert status(resident) == "重办"
-    assert timeline(resident)[-2:] == ["处置完毕 → 已处置待回访", "重办 → 重办"]
+    assert status(resident) == "重新交办中"  # the resident's words, not the desk's 重办
+    assert timeline(resident)[-2:] == ["处置完毕 → 已处置待回访", "重新办理 → 重新交办中"]
     assert "第 1 轮：未解决，不满意" in resident.get_by_test_id("ratings").inner_text()
     shots.take(resident, "5-resident-sees-it-reopened-phone")
     looks_right(resident, resident_problems, phone=True)

@@ -119,6 +119,7 @@ def case_events(request: HttpRequest, case_id: Id):
             "created_at": event.created_at,
         }
         for event, row in zip(detail.timeline, rows, strict=True)
+        if not row.hidden  # the desk's own clock, not the requester's business (as the page)
     ]
 
 

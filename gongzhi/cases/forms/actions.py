@@ -20,6 +20,7 @@ from gongzhi.cases.choices import (
 )
 from gongzhi.cases.forms.fields import MultipleFileField, StyledForm, Textarea, text_field
 from gongzhi.cases.services.assignment import respondent_options
+from gongzhi.cases.services.handling import resolve_errors
 from gongzhi.cases.services.reassignment import reassign_errors
 from gongzhi.cases.texts import MAX_CONTENT, MAX_NOTE, MAX_RESOLUTION_NOTE
 
@@ -49,7 +50,16 @@ class ActionForm(StyledForm):
 
 
 class NoteForm(ActionForm):
+    """开始办理's form (a note only)."""
+
     note = note_field(_("备注"), _("备注"))
+
+    def __init__(self, *args: Any, case: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        # 退单 is open while 已交办/已签收 only (workflow.py): say so before the work starts,
+        # unless the street designated the unit, which may never return it.
+        if case is None or not case.designated_by_street:
+            self.fields["note"].help_text = _("开始办理后不能再退单；如非本单位职责，请先退单")
 
 
 class ReasonForm(ActionForm):
@@ -222,6 +232,23 @@ class ResolveForm(ActionForm):
     )
     resolution_note = note_field(_("处置说明（内部）"), _("处置说明"), MAX_RESOLUTION_NOTE)
     evidence = MultipleFileField(label=_("处置凭证（必传：照片或 PDF，每个不超过 5 MB）"))
+
+    def clean(self) -> dict[str, Any]:
+        """Every error at once: the service's checks (a missing reply and missing evidence
+        together) beside this form's, where a field has none yet. The service checks again."""
+        data = super().clean()
+        if self.case is None:
+            return data
+        errors = resolve_errors(
+            self.case,
+            public_reply=data.get("public_reply") or "",
+            resolution_note=data.get("resolution_note") or "",
+            evidence=data.get("evidence") or [],
+        )
+        for field, message in errors.items():
+            if field not in self.errors:
+                self.add_error(field if field in self.fields else None, message)
+        return data
 
 
 class ExtendForm(ReasonForm):

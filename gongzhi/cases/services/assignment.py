@@ -355,6 +355,7 @@ def case_dispatch(
         _check_not_back_to_returner(case, level, company, department)
     check_note(note, field="note", label=_("交办说明"))
     now = timezone.now()
+    again = case.dispatched_at is not None  # handed over before: back after 退单 or 重办
     assignee = Assignee(level, company, department.strip())
     updates, window = hand_over(
         case, actor=actor, assignee=assignee, user=user, due_at=due_at, now=now
@@ -375,6 +376,7 @@ def case_dispatch(
     )
     triage_link.record_dispatch_decision(case=case, actor=actor, assignee=assignee)
     notify_assigned(case, window, actor=actor)
+    notices.dispatched(case, actor=actor, again=again)
     return case
 
 

@@ -1,7 +1,7 @@
 """The assigned party's work: 签收 accept, 办理 start, 延期 extend, 处置 resolve (S2, S3)."""
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,6 +36,7 @@ def case_accept(*, case: Case, actor: Any, expected_version: int | None = None) 
     _authorize_handler(actor, case, expected_version)
     now = timezone.now()
     due = case.respond_due_at
+    told = notices.handlers(case)  # before the signer becomes the case's assigned user
     move(
         case,
         action=Action.ACCEPT,
@@ -50,6 +51,7 @@ def case_accept(*, case: Case, actor: Any, expected_version: int | None = None) 
         updates={"responded_at": now, "assigned_user": case.assigned_user or actor},
         now=now,
     )
+    notices.assigned_answered(case, [*told, actor])
     return case
 
 
@@ -128,6 +130,41 @@ def case_extend(
     return case
 
 
+def _raised(check: Callable[..., None], *args: Any, **kwargs: Any) -> dict[str, str]:
+    """A field check's error, as {field: message}, instead of raised."""
+    try:
+        check(*args, **kwargs)
+    except ValidationError as exc:
+        return {field: messages[0] for field, messages in exc.message_dict.items()}
+    return {}
+
+
+def resolve_errors(
+    case: Case, *, public_reply: str, resolution_note: str, evidence: list[Any]
+) -> dict[str, str]:
+    """Everything wrong with a 处置完毕 at once (the form shows them together): the public
+    reply (required, S9-clean), the internal note's length, the evidence (this round's files,
+    or those given now). The content of the files given is checked when they are saved."""
+    errors: dict[str, str] = {}
+    if not public_reply.strip():
+        errors["public_reply"] = _("请填写公开答复")
+    else:
+        errors |= _raised(check_public_text, public_reply, "public_reply", case)
+    errors |= _raised(
+        check_note,
+        resolution_note,
+        field="resolution_note",
+        label=_("处置说明"),
+        limit=MAX_RESOLUTION_NOTE,
+    )
+    has_evidence = CaseAttachment.objects.filter(
+        case=case, round=case.round, kind=AttachmentKind.EVIDENCE
+    ).exists()
+    if not evidence and not has_evidence:
+        errors["evidence"] = _("请上传处置凭证（照片或文件）")
+    return errors
+
+
 @transaction.atomic
 def case_resolve(
     *,
@@ -138,21 +175,19 @@ def case_resolve(
     evidence: Iterable[Any] = (),
     expected_version: int | None = None,
 ) -> Case:
-    """处置完毕: evidence and a public reply required; schedules the return visit (S5)."""
+    """处置完毕: evidence and a public reply required; schedules the return visit (S5). The
+    internal 处置说明 stays with its round's 已处置 event (staff who read internal notes see it
+    on the timeline); the case keeps the latest one."""
     _authorize_handler(actor, case, expected_version)
     check_move(case.status, Action.RESOLVE)
-    if not public_reply.strip():
-        raise ValidationError({"public_reply": _("请填写公开答复")})
-    check_public_text(public_reply, "public_reply", case)
-    check_note(
-        resolution_note, field="resolution_note", label=_("处置说明"), limit=MAX_RESOLUTION_NOTE
+    evidence = list(evidence)
+    errors = resolve_errors(
+        case, public_reply=public_reply, resolution_note=resolution_note, evidence=evidence
     )
+    if errors:
+        raise ValidationError(errors)
     for file in evidence:
         save_attachment(case=case, actor=actor, file=file, kind=AttachmentKind.EVIDENCE)
-    if not CaseAttachment.objects.filter(
-        case=case, round=case.round, kind=AttachmentKind.EVIDENCE
-    ).exists():
-        raise ValidationError({"evidence": _("请上传处置凭证（照片或文件）")})
     policy = sla.policy_for(case.sla_class)
     now = timezone.now()
     # Resolved past a deadline the sweep has not flagged yet (it runs every half minute, or was
@@ -174,6 +209,7 @@ def case_resolve(
             **case_party(case),
             "round": case.round,
             "on_time": case.due_at is None or now <= case.due_at,
+            **({"resolution_note": resolution_note.strip()} if resolution_note.strip() else {}),
         },
         updates={
             "resolved_at": now,

@@ -336,7 +336,7 @@ def create_case(
         notices.tell_requester(
             case,
             kind="case.created",
-            title="您的诉求已受理",
+            title=f"您的诉求已受理：{notices.short_title(case)}",
             body=f"诉求编号 {case.number}，我们将尽快研判交办。",
             key="created",
         )

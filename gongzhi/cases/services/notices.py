@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Q
 
 from gongzhi.cases import sla
-from gongzhi.cases.choices import Channel, Level, Urgency, source_label
+from gongzhi.cases.choices import Channel, Level, Urgency, party_for_requester, source_label
 from gongzhi.cases.config_models import SlaPolicy
 from gongzhi.cases.models import Case
 from gongzhi.cases.services import requester_sms
@@ -83,6 +83,55 @@ def tell_requester(
     if requester_sms.tell(case, kind=kind, key=key, original=original):
         written += 1
     return written
+
+
+TITLE_IN_NOTICE = 20  # characters of the title a requester's notice names the case by
+
+
+def short_title(case: Case) -> str:
+    """The case's title, cut short, for the requester's own notices: with several cases open
+    they tell them apart by what they wrote, not by the number (contacts removed all the same:
+    the email or text may be read by others)."""
+    title = remove_contacts(case.title, [case.requester_name]).strip()
+    return title if len(title) <= TITLE_IN_NOTICE else f"{title[:TITLE_IN_NOTICE]}…"
+
+
+def dispatched(case: Case, *, actor: Any, again: bool) -> None:
+    """交办: the requester hears to whom (the company, a named department or the level,
+    `party_for_requester`), never by whom nor the 交办说明's staff; after a 退单 or 重办
+    (`again`) that it was handed over again. In-app (and email/SMS as they chose) only: no
+    text message to a requester without an account (`requester_sms` has none for it)."""
+    company = case.assigned_company.name if case.assigned_company else ""
+    party = party_for_requester(case.assigned_level, company, case.assigned_department)
+    done = "已重新交办" if again else "已交办"
+    tell_requester(
+        case,
+        actor=actor,
+        kind="case.assigned",
+        title=f"您的诉求{done}，由{party}办理",
+        body=f"诉求 {case.number}（{short_title(case)}）{done}，由{party}办理，请留意办理进度。",
+        key=f"assigned_requester:{case.version}",
+    )
+
+
+def assigned_answered(case: Case, recipients: Iterable[Any]) -> int:
+    """The party's "新的诉求已交办给您" is read once the case is signed for (签收): each of
+    `recipients` (the party's staff, who all heard of it) has it, and any of an earlier
+    hand-over of the case, marked read, so that the badge counts only what awaits them."""
+    from gongzhi.core.notifications import notification_answered
+    from gongzhi.core.notifications.selectors import inbox
+
+    prefix = f"case:{case.pk}:assigned:"  # `assignment.notify_assigned`'s keys, any version
+    marked = 0
+    for user in {u.pk: u for u in recipients if u is not None}.values():
+        keys = set(
+            inbox(user)
+            .filter(dedupe_key__startswith=prefix, read_at__isnull=True)
+            .values_list("dedupe_key", flat=True)
+        )
+        for key in keys:
+            marked += notification_answered(recipient_id=user.pk, dedupe_key=key)
+    return marked
 
 
 def rating_request_answered(case: Case) -> None:

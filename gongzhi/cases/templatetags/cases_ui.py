@@ -7,8 +7,16 @@ from typing import Any
 from django import template
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from gongzhi.cases.workflow import AWAITING_DESK, CLOCK_STATUSES, FINAL_STATUSES, Status
+from gongzhi.cases import policies
+from gongzhi.cases.workflow import (
+    AWAITING_DESK,
+    CLOCK_STATUSES,
+    FINAL_STATUSES,
+    HANDED_BACK,
+    Status,
+)
 
 register = template.Library()
 
@@ -24,6 +32,14 @@ _STATUS_COLOURS = {
     Status.REOPENED: "danger",
 }
 
+# What the requester (and the public) read for a case handed back to the desk (退单, 重办): not
+# the staff's "已退单" in red beside the company's reason, but that it is being handed over again.
+_REQUESTER_STATUS = {
+    Status.RETURNED: gettext_lazy("重新交办中"),
+    Status.REOPENED: gettext_lazy("重新交办中"),
+}
+_REQUESTER_COLOURS = {Status.RETURNED: "info", Status.REOPENED: "info"}
+
 
 @dataclass(frozen=True)
 class Clock:
@@ -37,6 +53,9 @@ class Clock:
     text: str
     deadline: dt.datetime | None = None
     respond_due: dt.datetime | None = None
+    # The desk's own deadline (研判期限, 重新交办期限): its name, and why it runs.
+    desk_label: str = ""
+    desk_basis: str = ""
 
 
 def _span(seconds: float) -> str:
@@ -103,11 +122,25 @@ def _desk_clock(status: str, due: dt.datetime, now: dt.datetime) -> Clock:
     back (sla.redispatch_window)."""
     left = (due - now).total_seconds()
     filed = status == Status.RECEIVED
+    label = _("研判期限") if filed else _("重新交办期限")
+    basis = "" if filed else _("退单或重办后须在本类别响应时限内重新交办")
     if left < 0:
         late = _("研判已超时 %(span)s") if filed else _("交办已超时 %(span)s")
-        return Clock(True, True, late % {"span": _late(-left)}, due)
+        return Clock(
+            True, True, late % {"span": _late(-left)}, due, desk_label=label, desk_basis=basis
+        )
     soon = _("待研判，剩余 %(span)s") if filed else _("待重新交办，剩余 %(span)s")
-    return Clock(True, False, soon % {"span": _span(left)}, due)
+    return Clock(True, False, soon % {"span": _span(left)}, due, desk_label=label, desk_basis=basis)
+
+
+@register.simple_tag(takes_context=True)
+def clock_for_viewer(context: template.Context, case: Any) -> Clock:
+    """The staff case page's clock: the desk's 研判/交办 deadline only for those who dispatch;
+    a company that sent the case back has nothing to do against it."""
+    clock = sla_clock(case)
+    if clock.desk_label and not policies.can_dispatch(context["request"].user, case):
+        return Clock(False, False, "")
+    return clock
 
 
 @register.filter
@@ -115,6 +148,45 @@ def status_colour(status: str) -> str:
     if status in FINAL_STATUSES and status != Status.CLOSED:
         return "secondary"
     return _STATUS_COLOURS.get(status, "secondary")
+
+
+@register.filter
+def requester_status(status: str) -> str:
+    """A status as the requester and the public read it (`_REQUESTER_STATUS`), else its label."""
+    label = _REQUESTER_STATUS.get(status)
+    return str(label if label is not None else Status(status).label)
+
+
+@dataclass(frozen=True)
+class Badge:
+    label: str
+    colour: str
+    note: str = ""  # what happens next, under the badge on a case page
+
+
+@register.simple_tag(takes_context=True)
+def status_badge(context: template.Context, case: Any, for_requester: Any = None) -> Badge:
+    """The status badge for whoever reads it: the requester's words (`requester_status`) on
+    their own view of a case (`policies.sees_as_requester`, as the case page picks its template),
+    or when `for_requester` says so (the receipt link, whoever holds it); the staff's otherwise."""
+    if for_requester in (None, ""):
+        request = context.get("request")
+        user = getattr(request, "user", None)
+        for_requester = user is not None and policies.sees_as_requester(user, case)
+    if not for_requester or case.status not in _REQUESTER_STATUS:
+        return Badge(case.get_status_display(), status_colour(case.status))
+    note = _("社区将把诉求重新交给负责的单位办理，请留意办理进度。")
+    return Badge(requester_status(case.status), _REQUESTER_COLOURS[case.status], note)
+
+
+@register.filter
+def public_status(label: str) -> str:
+    """A public page's status label (`selectors.public_case` gives the staff's label, e.g.
+    "已退单") in the requester's words: the public learns no more of a hand-back than they do."""
+    for status in HANDED_BACK:
+        if label == str(Status(status).label):
+            return requester_status(status)
+    return label
 
 
 @register.simple_tag(takes_context=True)

@@ -110,9 +110,11 @@ def test_residents_see_only_their_own_cases(personas, make) -> None:
 
 
 def test_timeline_shows_staff_as_role_and_masked_name(personas, make) -> None:
+    personas.community_worker.display_name = "刘洋"
+    personas.community_worker.save(update_fields=["display_name"])
     case = make.dispatched()
     page = _client(personas.resident_a).get(f"/cases/{case.pk}/").content.decode()
-    assert "社区工作者 社*" in page  # assessed/dispatched by the community worker
+    assert "社区工作者 刘*" in page  # assessed/dispatched by the community worker
     assert "研判" not in page  # the assessment is an internal event
     assert "交办" in page
 

@@ -124,7 +124,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "cases:attachment": Expect(kwargs=_attachment, ok=SEES_CASE),
     "cases:photo": Expect(kwargs=_attachment, ok=SEES_CASE),
     "cases:detail": Expect(kwargs=closed_case, ok=SEES_CASE),
-    # 受理回执: whoever may see the requester (S9); the party branch sees the case masked.
+    # 受理回执: the requester and the compound's intake staff (S9: never a property company).
     "cases:receipt": Expect(
         kwargs=closed_case, ok={"resident_a", "community_worker", "grid_worker", "street_officer"}
     ),

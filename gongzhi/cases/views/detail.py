@@ -88,6 +88,8 @@ def render_detail(
         "action_forms": action_forms,
         "open_action": bound[0] if bound else "",
         "limits_note": "" if requester_view else policies.escalated_limits_note(request.user, case),
+        # 打印回执: not `can_reveal`, which a company handling a repair has too (S9).
+        "can_print_receipt": policies.can_print_receipt(request.user, case),
     }
     template = "cases/detail_resident.html" if requester_view else "cases/detail_staff.html"
     return render(request, template, context, status=400 if bound else 200)

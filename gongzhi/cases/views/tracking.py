@@ -30,8 +30,12 @@ from gongzhi.cases.views.resident import _rated
 from gongzhi.cases.workflow import CaseChanged, InvalidTransition
 from gongzhi.core.ratelimit import rate_limited, too_many_message
 
-# One answer for every mismatch: unknown number, wrong phone, a case recorded without one.
-NOT_FOUND = gettext_noop("未找到与该手机号匹配的诉求")
+# One answer for every mismatch: unknown number, wrong phone, a case recorded without one, and
+# every complaint or report whatever the phone (S9: no oracle of who complained).
+NOT_FOUND = gettext_noop(
+    "未找到与该手机号匹配的诉求。投诉、举报不能凭手机号查询，"
+    "请通过受理回执上的链接（二维码）或短信中的链接查看进度。"
+)
 
 
 def _absolute(request: HttpRequest, path: str) -> str:

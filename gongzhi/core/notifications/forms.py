@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core.notifications.kinds import KINDS
+from gongzhi.core.notifications.kinds import kinds_for
 
 _TIME_ERRORS = {
     "required": _("请填写时间。"),
@@ -42,6 +42,7 @@ class PreferenceForm(forms.Form):
 
     def __init__(self, *args: Any, staff: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["muted_kinds"].choices = list(KINDS.items())
+        # A resident sees only the kinds they may receive, not the staff's 研判超时 and the like.
+        self.fields["muted_kinds"].choices = list(kinds_for(staff=staff).items())
         if not staff:  # the urgent exception applies to staff only (quiet_hours.py)
             del self.fields["urgent_bypasses_quiet_hours"]

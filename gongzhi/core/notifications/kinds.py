@@ -1,6 +1,7 @@
 """Notification kinds: a dotted event name, its Chinese label, and whether it is urgent.
 
-Apps add their own kinds with `register_kind` at import time (e.g. in their AppConfig.ready);
+Apps add their own kinds with `register_kind` at import time (e.g. in their AppConfig.ready),
+saying whether a resident may receive them (`for_residents`);
 `notify` accepts any well-formed kind, the registry only feeds labels and the opt-out list.
 """
 
@@ -26,18 +27,38 @@ KINDS: dict[str, str | Promise] = {
 
 # Urgent kinds may reach staff during their quiet hours (see quiet_hours.py for the rule).
 URGENT_KINDS: set[str] = {"case.escalated"}
+# Kinds a resident (a user without a staff role) may receive, as a case's requester: their
+# 通知设置 lists only these; staff see every kind. Registered with `for_residents=True`.
+RESIDENT_KINDS: set[str] = {
+    "case.created",
+    "case.assigned",
+    "case.escalated",
+    "case.resolved",
+    "case.rate_request",
+    "case.extended",
+}
 
 
 def is_valid_kind(kind: str) -> bool:
     return bool(_KIND_RE.match(kind)) and len(kind) <= 64
 
 
-def register_kind(kind: str, label: str | Promise, *, urgent: bool = False) -> None:
+def register_kind(
+    kind: str, label: str | Promise, *, urgent: bool = False, for_residents: bool = False
+) -> None:
     if not is_valid_kind(kind):
         raise ValueError(f"invalid notification kind {kind!r}")
     KINDS[kind] = label
     if urgent:
         URGENT_KINDS.add(kind)
+    if for_residents:
+        RESIDENT_KINDS.add(kind)
+
+
+def kinds_for(*, staff: bool) -> dict[str, str | Promise]:
+    """The kinds a user may receive, for their 通知设置: all of them for staff, else a
+    resident's own (`RESIDENT_KINDS`)."""
+    return {k: label for k, label in KINDS.items() if staff or k in RESIDENT_KINDS}
 
 
 def label_for(kind: str) -> str | Promise:

@@ -96,3 +96,51 @@ def test_dates_amounts_and_case_numbers_are_not_taken_for_contacts() -> None:
     assert masking.redact_text(text) == text
     assert masking.remove_contacts(text) == text
     assert not masking.contains_contacts(text)
+
+
+# A room as people write it, in a sentence: each must go for the party complained about and
+# on public pages (S9); the audit found the floor forms and a bare room after 我家 left in.
+ROOMS_WRITTEN = (
+    ("我住9栋1单元3楼301，漏水", "我住[已隐去]，漏水"),
+    ("1号楼12层1203室漏水", "[已隐去]漏水"),
+    ("3楼301天天装修", "[已隐去]天天装修"),
+    ("3层 502 的住户", "[已隐去]的住户"),
+    ("垃圾堆在我家301门口", "垃圾堆在我家[已隐去]门口"),
+    ("我住在1201，楼下502漏水", "我住在[已隐去]，楼下[已隐去]漏水"),
+    ("301室漏水", "[已隐去]漏水"),
+    ("9-1-301漏水", "[已隐去]漏水"),
+    ("9－1－301漏水", "[已隐去]漏水"),
+    ("9—1—301漏水", "[已隐去]漏水"),
+    ("1单元301反映", "[已隐去]反映"),
+)
+
+
+def test_a_room_is_removed_however_it_is_written() -> None:
+    for written, removed in ROOMS_WRITTEN:
+        assert masking.remove_contacts(written) == removed, written
+    # The masked view of staff who see the requester masked keeps where the work is.
+    assert masking.redact_text("我住9栋1单元3楼301") == "我住9栋1单元3楼301"
+
+
+# Numbers next to the same words that are not a room: a date, a floor without a room, an
+# amount, a time, a count, a year, an area, a case number.
+NOT_ROOMS = (
+    "11月3日3楼楼道灯坏了",
+    "3楼楼道灯不亮",
+    "维修费300元，8:30上门",
+    "停水影响30户",
+    "1单元2024年起漏水",
+    "3楼300平方米的架空层",
+    "5楼2024年加装电梯",
+    "我家3楼，楼下120多户",
+    "隔壁200米有垃圾站",
+    "住在3号楼",
+    "3楼300盏灯",
+    "NH202611290001 已受理",
+    "2026-11-29受理",
+)
+
+
+def test_numbers_that_are_not_rooms_are_left_alone() -> None:
+    for text in NOT_ROOMS:
+        assert masking.remove_contacts(text) == text, text
