@@ -11,7 +11,7 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from gongzhi.cases import policies, selectors
 from gongzhi.cases.choices import UNNAMED_DEPARTMENT, Channel, Level, party_for_requester
@@ -131,7 +131,7 @@ _DESK_CLOCK = frozenset(
     }
 )
 # The requester's words for a step whose staff label is jargon to them ("重办 → 重办").
-_REQUESTER_EVENT = {EventKind.REOPENED: _lazy("重新办理")}
+_REQUESTER_EVENT = {EventKind.REOPENED: gettext_lazy("重新办理")}
 
 # Words that make a display name an office or a post ("锦华物业·客服主管"), not a person's name.
 _POST_WORDS = (
