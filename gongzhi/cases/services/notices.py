@@ -96,13 +96,18 @@ def short_title(case: Case) -> str:
     return title if len(title) <= TITLE_IN_NOTICE else f"{title[:TITLE_IN_NOTICE]}…"
 
 
+def current_party_for_requester(case: Case) -> str:
+    """Who holds the case now, as its requester is told (`party_for_requester`)."""
+    company = case.assigned_company.name if case.assigned_company else ""
+    return party_for_requester(case.assigned_level, company, case.assigned_department)
+
+
 def dispatched(case: Case, *, actor: Any, again: bool) -> None:
     """交办: the requester hears to whom (the company, a named department or the level,
     `party_for_requester`), never by whom nor the 交办说明's staff; after a 退单 or 重办
     (`again`) that it was handed over again. In-app (and email/SMS as they chose) only: no
     text message to a requester without an account (`requester_sms` has none for it)."""
-    company = case.assigned_company.name if case.assigned_company else ""
-    party = party_for_requester(case.assigned_level, company, case.assigned_department)
+    party = current_party_for_requester(case)
     done = "已重新交办" if again else "已交办"
     tell_requester(
         case,

@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.cases import policies
-from gongzhi.cases.choices import party_for_requester
 from gongzhi.cases.models import Case, EventKind
 from gongzhi.cases.services import notices
 from gongzhi.cases.services.assignment import (
@@ -147,8 +146,7 @@ def _tell_requester(case: Case, *, actor: Any) -> None:
     """The requester hears who handles their case now, in plain words: the company, the
     department or the level (`party_for_requester`), not why nor who of the staff; not the
     party it was taken from. Their preferences apply, as to every notice of theirs."""
-    company = case.assigned_company.name if case.assigned_company else ""
-    party = party_for_requester(case.assigned_level, company, case.assigned_department)
+    party = notices.current_party_for_requester(case)
     notices.tell_requester(
         case,
         actor=actor,
