@@ -397,6 +397,7 @@ def case_return(
         )
     check_note(reason, field="reason", label=_("理由"))
     dispatcher = case.dispatched_by
+    returners = notices.handlers(case)  # asked before the case leaves them
     now = timezone.now()
     move(
         case,
@@ -429,6 +430,7 @@ def case_return(
         body=f"诉求 {case.number}：{reason.strip()}",
         key=f"returned:{case.version}",
     )
+    notices.assigned_answered(case, returners)  # answered by the 退单 itself
     return case
 
 

@@ -121,6 +121,7 @@ def case_reassign(
         now=now,
     )
     _tell_previous_handlers(case, previous, actor=actor)
+    notices.assigned_answered(case, previous)  # no longer theirs: not waiting in their inbox
     notify_assigned(case, window, actor=actor)
     _tell_requester(case, actor=actor)
     return case

@@ -92,6 +92,22 @@ def test_a_community_case_signed_for_is_read_by_the_community(make, personas) ->
     assert notice.read_at is not None
 
 
+def test_the_new_case_notice_is_read_once_the_case_leaves_the_party(make, personas) -> None:
+    """Sent back (退单) or taken away (改派), the case no longer waits for the company: its
+    "新的诉求已交办给您" is not left unread in the badge."""
+    p = personas
+    returned = make.dispatched()
+    services.case_return(case=returned, actor=p.property_a, reason="道路属市政管辖，非物业职责")
+    moved = make.dispatched()
+    services.case_reassign(case=moved, actor=p.community_worker, level=Level.COMMUNITY,
+                           reason="涉及公共部位，由社区协调")  # fmt: skip
+    unread = Notification.objects.filter(
+        recipient=p.property_a, kind="case.assigned", read_at__isnull=True
+    )
+    assert list(unread) == []
+    assert Notification.objects.filter(recipient=p.property_a, kind="case.assigned").count() == 2
+
+
 STAFF_ONLY = ("诉求研判超时", "诉求交办超时", "诉求签收超时", "疑似紧急诉求待研判", "诉求申请终止")
 
 
