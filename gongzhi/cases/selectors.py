@@ -37,6 +37,7 @@ from gongzhi.cases.workflow import (
     SYSTEM_ACTIONS,
     Action,
     Status,
+    requester_label,
 )
 from gongzhi.core import audit
 from gongzhi.core.masking import mask_name, mask_phone, redact_text, remove_contacts
@@ -301,7 +302,7 @@ def public_case(case: Case) -> PublicCase:
         number=case.number,
         title=remove_contacts(case.title, names),
         category=case.get_category_display() if case.category else "",
-        status=case.get_status_display(),
+        status=requester_label(case.status),  # 重新交办中, not 已退单: as its requester reads it
         content=remove_contacts(case.content, names) if case.is_public else "",
         public_reply=remove_contacts(case.public_reply, names),
         closed_at=case.closed_at,

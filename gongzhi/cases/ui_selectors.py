@@ -17,9 +17,8 @@ from gongzhi.cases import policies, selectors
 from gongzhi.cases.choices import UNNAMED_DEPARTMENT, Channel, Level, party_for_requester
 from gongzhi.cases.models import Case, CaseAttachment, EventKind
 from gongzhi.cases.selectors import CaseDetail
-from gongzhi.cases.templatetags.cases_ui import requester_status
 from gongzhi.cases.tracking import RECEIPT_LINK
-from gongzhi.cases.workflow import Status
+from gongzhi.cases.workflow import Status, requester_label
 from gongzhi.core.masking import mask_name, redact_text, remove_contacts
 from gongzhi.org import policies as org_policies
 from gongzhi.org import scopes as org_scopes
@@ -283,7 +282,7 @@ def timeline_rows(viewer: Any, detail: CaseDetail) -> list[TimelineRow]:
         status = Status(event.new_status).label if changed else ""
         if requester_view:
             what = str(_REQUESTER_EVENT.get(event.kind, what))
-            status = requester_status(event.new_status) if changed else ""
+            status = requester_label(event.new_status) if changed else ""
             if status == what:  # "不予受理 → 不予受理": the step says it already
                 status = ""
         rows.append(

@@ -74,6 +74,16 @@ HANDED_BACK = frozenset({S.RETURNED, S.REOPENED})
 # clears it; a case handed back keeps its 交办 deadline through a new 研判 until 交办.
 AWAITING_DESK = _BEFORE_DISPATCH | HANDED_BACK
 FINAL_STATUSES = frozenset({S.CLOSED, S.TERMINATED, S.NOT_ACCEPTED, S.MERGED})
+# What the requester and the public read for a case handed back to the desk (退单, 重办): not
+# the staff's "已退单" beside the company's reason, but that it is being handed over again.
+_REQUESTER_LABELS = {S.RETURNED: _("重新交办中"), S.REOPENED: _("重新交办中")}
+
+
+def requester_label(status: str) -> str:
+    """A status as the requester and the public read it (`_REQUESTER_LABELS`), else its label."""
+    label = _REQUESTER_LABELS.get(status)
+    return str(label if label is not None else Status(status).label)
+
 
 ACTIONS: dict[str, Move] = {
     Action.ASSESS: Move(frozenset({S.RECEIVED, S.RETURNED, S.REOPENED}), frozenset({S.ASSESSED})),

@@ -120,23 +120,16 @@ def dispatched(case: Case, *, actor: Any, again: bool) -> None:
 
 
 def assigned_answered(case: Case, recipients: Iterable[Any]) -> int:
-    """The party's "新的诉求已交办给您" is read once the case is signed for (签收): each of
-    `recipients` (the party's staff, who all heard of it) has it, and any of an earlier
-    hand-over of the case, marked read, so that the badge counts only what awaits them."""
-    from gongzhi.core.notifications import notification_answered
-    from gongzhi.core.notifications.selectors import inbox
+    """The party's "新的诉求已交办给您" is read once the case is signed for (签收), sent back or
+    taken away: each of `recipients` (the party's staff, who all heard of it) has it, and any of
+    an earlier hand-over of the case, marked read, so that the badge counts only what awaits
+    them (`assignment.notify_assigned`'s keys, any version)."""
+    from gongzhi.core.notifications import notifications_answered
 
-    prefix = f"case:{case.pk}:assigned:"  # `assignment.notify_assigned`'s keys, any version
-    marked = 0
-    for user in {u.pk: u for u in recipients if u is not None}.values():
-        keys = set(
-            inbox(user)
-            .filter(dedupe_key__startswith=prefix, read_at__isnull=True)
-            .values_list("dedupe_key", flat=True)
-        )
-        for key in keys:
-            marked += notification_answered(recipient_id=user.pk, dedupe_key=key)
-    return marked
+    return notifications_answered(
+        recipient_ids={user.pk for user in recipients if user is not None},
+        key_prefix=f"case:{case.pk}:assigned:",
+    )
 
 
 def rating_request_answered(case: Case) -> None:

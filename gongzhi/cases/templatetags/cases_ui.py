@@ -7,15 +7,14 @@ from typing import Any
 from django import template
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from gongzhi.cases import policies
 from gongzhi.cases.workflow import (
     AWAITING_DESK,
     CLOCK_STATUSES,
     FINAL_STATUSES,
-    HANDED_BACK,
     Status,
+    requester_label,
 )
 
 register = template.Library()
@@ -32,12 +31,7 @@ _STATUS_COLOURS = {
     Status.REOPENED: "danger",
 }
 
-# What the requester (and the public) read for a case handed back to the desk (退单, 重办): not
-# the staff's "已退单" in red beside the company's reason, but that it is being handed over again.
-_REQUESTER_STATUS = {
-    Status.RETURNED: gettext_lazy("重新交办中"),
-    Status.REOPENED: gettext_lazy("重新交办中"),
-}
+# A case handed back (退单, 重办) as its requester sees it (workflow.requester_label): not red.
 _REQUESTER_COLOURS = {Status.RETURNED: "info", Status.REOPENED: "info"}
 
 
@@ -152,9 +146,8 @@ def status_colour(status: str) -> str:
 
 @register.filter
 def requester_status(status: str) -> str:
-    """A status as the requester and the public read it (`_REQUESTER_STATUS`), else its label."""
-    label = _REQUESTER_STATUS.get(status)
-    return str(label if label is not None else Status(status).label)
+    """A status as the requester and the public read it (`workflow.requester_label`)."""
+    return requester_label(status)
 
 
 @dataclass(frozen=True)
@@ -173,20 +166,10 @@ def status_badge(context: template.Context, case: Any, for_requester: Any = None
         request = context.get("request")
         user = getattr(request, "user", None)
         for_requester = user is not None and policies.sees_as_requester(user, case)
-    if not for_requester or case.status not in _REQUESTER_STATUS:
+    if not for_requester or case.status not in _REQUESTER_COLOURS:
         return Badge(case.get_status_display(), status_colour(case.status))
     note = _("社区将把诉求重新交给负责的单位办理，请留意办理进度。")
     return Badge(requester_status(case.status), _REQUESTER_COLOURS[case.status], note)
-
-
-@register.filter
-def public_status(label: str) -> str:
-    """A public page's status label (`selectors.public_case` gives the staff's label, e.g.
-    "已退单") in the requester's words: the public learns no more of a hand-back than they do."""
-    for status in HANDED_BACK:
-        if label == str(Status(status).label):
-            return requester_status(status)
-    return label
 
 
 @register.simple_tag(takes_context=True)

@@ -7,12 +7,18 @@ sms_to_phone(phone="13800001234", kind=..., text=..., title=..., dedupe_key=...)
 
 from gongzhi.core.notifications.kinds import KINDS, URGENT_KINDS, register_kind
 from gongzhi.core.notifications.phone import sms_to_phone
-from gongzhi.core.notifications.services import notification_answered, notify, notify_many
+from gongzhi.core.notifications.services import (
+    notification_answered,
+    notifications_answered,
+    notify,
+    notify_many,
+)
 
 __all__ = [
     "KINDS",
     "URGENT_KINDS",
     "notification_answered",
+    "notifications_answered",
     "notify",
     "notify_many",
     "register_kind",

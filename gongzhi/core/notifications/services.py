@@ -208,6 +208,17 @@ def notification_answered(*, recipient_id: int | None, dedupe_key: str) -> int:
     return unread.update(read_at=timezone.now())
 
 
+def notifications_answered(*, recipient_ids: Iterable[int], key_prefix: str) -> int:
+    """`notification_answered` for several recipients and every notice whose dedupe key starts
+    with `key_prefix` (one per hand-over of a case, say), in one statement."""
+    unread = Notification.objects.filter(
+        recipient_id__in=list(recipient_ids),
+        dedupe_key__startswith=key_prefix,
+        read_at__isnull=True,
+    )
+    return unread.update(read_at=timezone.now())
+
+
 def notification_mark_all_read(*, actor: Any) -> int:
     return Notification.objects.visible_to(actor).unread().update(read_at=timezone.now())
 
