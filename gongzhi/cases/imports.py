@@ -14,6 +14,7 @@ from typing import Any, BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from gongzhi.cases.choices import CaseType, Channel, source_labels
 from gongzhi.cases.models import Case
@@ -22,6 +23,7 @@ from gongzhi.cases.services.intake import address_errors, create_case, phone_err
 from gongzhi.cases.texts import text_errors, title_from
 from gongzhi.core import audit
 from gongzhi.core.calendar import local_zone
+from gongzhi.core.notifications.texts import Text
 from gongzhi.org.models import Compound
 
 COLUMNS = (
@@ -314,8 +316,11 @@ def _tell_the_desks(created: list[Case]) -> None:
         notify_many(
             recipients=[users[pk]],
             kind="case.created",
-            title=f"导入热线工单 {len(cases)} 件，待研判",
-            body="、".join(c.number for c in cases[:10]) + ("等" if len(cases) > 10 else ""),
+            title=Text(gettext_noop("导入热线工单 %(count)s 件，待研判"), count=len(cases)),
+            body=Text(
+                gettext_noop("%(numbers)s等") if len(cases) > 10 else "%(numbers)s",
+                numbers="、".join(c.number for c in cases[:10]),
+            ),
             link="/cases/?bucket=todo",
             dedupe_key=f"import:{cases[0].pk}",
         )

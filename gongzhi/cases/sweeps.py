@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import BooleanField, QuerySet
+from django.utils.translation import gettext_noop
 
 from gongzhi.cases import deadlines, sla
 from gongzhi.cases.models import RESPOND_UNFLAGGED, Case, CaseEvent, EventKind, SlaPolicy
@@ -22,6 +23,7 @@ from gongzhi.cases.services.moves import move
 from gongzhi.cases.triage_link import record_suggestion
 from gongzhi.cases.workflow import AWAITING_DESK, Action, CaseChanged, Status
 from gongzhi.core.calendar import local_zone
+from gongzhi.core.notifications.texts import Text
 
 BATCH = 500
 MINUTE = dt.timedelta(minutes=1)
@@ -47,7 +49,7 @@ def _warn_one(case: Case, now: dt.datetime) -> bool:
             notices.handlers(case),
             case=case,
             kind="case.deadline_warning",
-            title="诉求即将超时，请尽快办理",
+            title=Text(gettext_noop("诉求即将超时，请尽快办理")),
             key=f"warn:{case.due_at.isoformat()}",
         )
     return True
@@ -125,6 +127,7 @@ def _warn_once(
     key: str,
 ) -> bool:
     """One warning that a deadline (`due`, named `limit`: 签收期限, 研判期限) is near: the
+    `limit` and `title` are message ids (gettext_noop), read in each recipient's language; the
     compare-and-swap on `claim` (the case still waiting for that step, same deadline) with
     `flag` unset lets exactly one runner win; then an event and the notices."""
     with transaction.atomic():
@@ -144,8 +147,13 @@ def _warn_once(
             recipients(case),
             case=case,
             kind="case.deadline_warning",
-            title=title,
-            body=f"{notices.case_label(case)}。{limit} {due_local:%Y-%m-%d %H:%M}。",
+            title=Text(title),
+            body=notices.with_case(
+                gettext_noop("%(case)s。%(limit)s %(due)s。"),
+                case,
+                limit=Text(limit),
+                due=f"{due_local:%Y-%m-%d %H:%M}",
+            ),
             key=f"{key.removesuffix('_due_at')}_warn:{due.isoformat()}",
         )
     return True
@@ -160,9 +168,9 @@ def _warn_respond_one(case: Case, now: dt.datetime) -> bool:
         claim={"status": Status.DISPATCHED, "respond_due_at": due},
         flag="respond_warned_at",
         due=due,
-        limit="签收期限",
+        limit=gettext_noop("签收期限"),
         recipients=notices.handlers,
-        title="诉求即将超过签收期限，请尽快签收",
+        title=gettext_noop("诉求即将超过签收期限，请尽快签收"),
         key="respond_due_at",
     )
 
@@ -223,16 +231,19 @@ def _warn_assess_one(case: Case, now: dt.datetime) -> bool:
     handed back) is near, once per deadline."""
     due = case.assess_due_at
     filed = case.status == Status.RECEIVED
-    step = "研判时限，请尽快研判交办" if filed else "交办时限，请尽快重新交办"
     return _warn_once(
         case,
         now,
         claim={"status": case.status, "assess_due_at": due},
         flag="warned_at",
         due=due,
-        limit="研判期限" if filed else "交办期限",
+        limit=gettext_noop("研判期限") if filed else gettext_noop("交办期限"),
         recipients=notices.supervisors,
-        title=f"诉求即将超过{step}",
+        title=(
+            gettext_noop("诉求即将超过研判时限，请尽快研判交办")
+            if filed
+            else gettext_noop("诉求即将超过交办时限，请尽快重新交办")
+        ),
         key="assess_due_at",
     )
 
@@ -272,14 +283,18 @@ def _flag_assess_one(case: Case, now: dt.datetime, windows: dict[str, int]) -> b
         window = _window(minutes if minutes else (due - case.created_at) / MINUTE)
         if case.status == Status.RECEIVED:
             kind, note = EventKind.ASSESS_OVERDUE, "受理后超过研判时限（{}，{}）仍未研判"
-            title = "诉求超过研判时限仍未研判，请尽快研判交办"
-            body = "诉求 {} 受理已超过研判时限（{}），尚未研判，请尽快研判交办。研判期限 {}。"
+            title = gettext_noop("诉求超过研判时限仍未研判，请尽快研判交办")
+            body = gettext_noop(
+                "诉求 %(number)s 受理已超过研判时限（%(window)s），尚未研判，请尽快研判交办。"
+                "研判期限 %(due)s。"
+            )
         else:
             kind = EventKind.DISPATCH_OVERDUE
             note = "退单或重办后超过交办时限（{}，{}）仍未重新交办"
-            title = "诉求退单或重办后超过交办时限，请尽快重新交办"
-            body = (
-                "诉求 {} 退单或重办后已超过交办时限（{}），尚未重新交办，请尽快交办。交办期限 {}。"
+            title = gettext_noop("诉求退单或重办后超过交办时限，请尽快重新交办")
+            body = gettext_noop(
+                "诉求 %(number)s 退单或重办后已超过交办时限（%(window)s），尚未重新交办，"
+                "请尽快交办。交办期限 %(due)s。"
             )
         CaseEvent.objects.create(
             case=case,
@@ -294,8 +309,8 @@ def _flag_assess_one(case: Case, now: dt.datetime, windows: dict[str, int]) -> b
             notices.supervisors(case),
             case=case,
             kind=f"case.{kind}",
-            title=title,
-            body=body.format(case.number, window, f"{due_local:%Y-%m-%d %H:%M}"),
+            title=Text(title),
+            body=Text(body, number=case.number, window=window, due=f"{due_local:%Y-%m-%d %H:%M}"),
             key=f"{kind}:{due.isoformat()}",
         )
     return True
@@ -333,8 +348,13 @@ def _auto_close_one(case: Case, now: dt.datetime) -> bool:
             notices.tell_requester(
                 case,
                 kind="case.closed",
-                title="您的诉求已办结",
-                body=f"诉求 {case.number} 处置后逾期未评价，已自动办结。如问题仍未解决，可再反映。",
+                title=Text(gettext_noop("您的诉求已办结")),
+                body=Text(
+                    gettext_noop(
+                        "诉求 %(number)s 处置后逾期未评价，已自动办结。如问题仍未解决，可再反映。"
+                    ),
+                    number=case.number,
+                ),
                 key=f"closed:{case.round}",
             )
     except CaseChanged:

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from gongzhi.cases import sla
 from gongzhi.cases.choices import (
@@ -37,6 +38,7 @@ from gongzhi.cases.suggestions import (
 )
 from gongzhi.cases.workflow import OPEN_STATUSES, Status
 from gongzhi.core.masking import remove_contacts
+from gongzhi.core.notifications.texts import Text
 
 logger = logging.getLogger(__name__)
 
@@ -248,13 +250,17 @@ def _raise_the_alarm(case: Case, suggestion: CaseSuggestion) -> None:
     over it hear at once, night or day (G3: the AI alerts, a person decides). Once per case."""
     from gongzhi.cases.services import notices
 
-    signs = "、".join(suggestion.urgency_terms[:3]) or "紧急情况"
+    signs = "、".join(suggestion.urgency_terms[:3])
     notices.send(
         notices.emergency_watch(case),
         case=case,
         kind="case.emergency_suggested",
-        title="疑似紧急诉求，请立即研判",
-        body=f"{notices.case_label(case)}（AI网格员发现：{signs}）。请立即核实研判、交办处置。",
+        title=Text(gettext_noop("疑似紧急诉求，请立即研判")),
+        body=notices.with_case(
+            gettext_noop("%(case)s（AI网格员发现：%(signs)s）。请立即核实研判、交办处置。"),
+            case,
+            signs=signs or Text(gettext_noop("紧急情况")),
+        ),
         key="emergency_suggested",
     )
 

@@ -94,6 +94,9 @@ class Notification(models.Model):
     kind = models.CharField("类型", max_length=64)
     title = models.CharField("标题", max_length=200)
     body = models.TextField("内容", blank=True)
+    # The title's and body's messages, rendered again in each reader's language
+    # (notifications/texts.py); title and body above are the platform-language rendering.
+    texts = models.JSONField(default=dict, blank=True)
     link = models.CharField("链接", max_length=500, blank=True)
     dedupe_key = models.CharField(max_length=200, blank=True)
     urgent = models.BooleanField(default=False)  # may reach staff in quiet hours
@@ -121,6 +124,19 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the reader's (active) language."""
+        from gongzhi.core.notifications.texts import shown
+
+        return shown(self.title, self.texts.get("title"))
+
+    @property
+    def shown_body(self) -> str:
+        from gongzhi.core.notifications.texts import shown
+
+        return shown(self.body, self.texts.get("body"))
 
 
 class NotificationPreference(models.Model):

@@ -2,8 +2,11 @@
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from ninja import Schema
+
+from gongzhi.core.masking import redact_text
 
 
 class ErrorDetail(Schema):
@@ -99,6 +102,8 @@ class UnitDetailOut(UnitOut):
 
 
 class NotificationOut(Schema):
+    """As the inbox page shows it: in the reader's language, numbers written into it masked."""
+
     id: int
     kind: str
     title: str
@@ -106,3 +111,11 @@ class NotificationOut(Schema):
     link: str
     created_at: dt.datetime
     read_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_title(obj: Any) -> str:
+        return redact_text(obj.shown_title)
+
+    @staticmethod
+    def resolve_body(obj: Any) -> str:
+        return redact_text(obj.shown_body)

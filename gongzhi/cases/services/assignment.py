@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gongzhi.cases import policies, sla, triage_link
 from gongzhi.cases.choices import (
@@ -28,6 +29,7 @@ from gongzhi.cases.suggestions import RoutingBasis
 from gongzhi.cases.texts import check_note
 from gongzhi.cases.workflow import HANDED_BACK, Action, Status, check_move
 from gongzhi.core.calendar import local_zone
+from gongzhi.core.notifications.texts import Text
 from gongzhi.org.models import Compound, PropertyCompany, ServiceContract
 
 _COMPANY_CLASSES = frozenset({SlaClass.PROPERTY, SlaClass.EMERGENCY})
@@ -320,8 +322,10 @@ def notify_assigned(case: Case, window: sla.Window, *, actor: Any) -> None:
         [user for user in notices.handlers(case) if user.pk != actor.pk],
         case=case,
         kind="case.assigned",
-        title="新的诉求已交办给您",
-        body=f"{notices.case_label(case)}。办理期限 {due_local:%Y-%m-%d %H:%M}。",
+        title=Text(gettext_noop("新的诉求已交办给您")),
+        body=notices.with_case(
+            gettext_noop("%(case)s。办理期限 %(due)s。"), case, due=f"{due_local:%Y-%m-%d %H:%M}"
+        ),
         key=f"assigned:{case.version}",
     )
 
@@ -426,8 +430,8 @@ def case_return(
         [dispatcher] if dispatcher else notices.supervisors(case),
         case=case,
         kind="case.returned",
-        title="诉求被退单，请重新交办",
-        body=f"诉求 {case.number}：{reason.strip()}",
+        title=Text(gettext_noop("诉求被退单，请重新交办")),
+        body=notices.case_note(case, reason.strip()),
         key=f"returned:{case.version}",
     )
     notices.assigned_answered(case, returners)  # answered by the 退单 itself
@@ -460,8 +464,8 @@ def case_supervise(
         notices.handlers(case),
         case=case,
         kind="case.supervised",
-        title="诉求被督办，请加快办理",
-        body=f"诉求 {case.number}：{reason.strip()}",
+        title=Text(gettext_noop("诉求被督办，请加快办理")),
+        body=notices.case_note(case, reason.strip()),
         key=f"supervised:{case.version}",
     )
     return case

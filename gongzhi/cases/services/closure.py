@@ -15,6 +15,7 @@ from gongzhi.cases.services import notices
 from gongzhi.cases.services.moves import check_version, move
 from gongzhi.cases.texts import check_note
 from gongzhi.cases.workflow import Action, InvalidTransition, Status, check_move
+from gongzhi.core.notifications.texts import Text, label
 
 ALREADY_RATED = gettext_noop("您已评价过本轮办理结果，每轮只能评价一次")
 # S5: a supervisor's exception says why, in a few words, wherever it is recorded: at the
@@ -188,7 +189,7 @@ def _record_visit(
         notices.tell_requester(
             case,
             kind="case.closed",
-            title="您的诉求已办结",
+            title=Text(gettext_noop("您的诉求已办结")),
             key=f"closed:{rating.round}",
         )
         return case
@@ -215,8 +216,13 @@ def _record_visit(
         recipients,
         case=case,
         kind="case.reopened",
-        title="诉求回访不满意，已重办",
-        body=f"诉求 {case.number}：回访{summary}。",
+        title=Text(gettext_noop("诉求回访不满意，已重办")),
+        body=Text(
+            gettext_noop("诉求 %(number)s：回访%(outcome)s，%(rating)s。"),
+            number=case.number,
+            outcome=Text(gettext_noop("已解决") if resolved else gettext_noop("未解决")),
+            rating=label(RatingLevel(level).label),
+        ),
         key=f"reopened:{case.round}",
     )
     return case
@@ -245,8 +251,8 @@ def case_close_with_exception(
     notices.tell_requester(  # the reason is on their timeline too
         case,
         kind="case.closed",
-        title="您的诉求已办结",
-        body=f"诉求 {case.number}：{reason.strip()}",
+        title=Text(gettext_noop("您的诉求已办结")),
+        body=notices.case_note(case, reason.strip()),
         key=f"closed:{case.round}",
     )
     return case
@@ -275,7 +281,7 @@ def case_request_termination(
         notices.supervisors(case),
         case=case,
         kind="case.termination_requested",
-        title="有诉求申请终止，请审批",
+        title=Text(gettext_noop("有诉求申请终止，请审批")),
         key=f"termination:{case.version}",
     )
     return case
@@ -309,8 +315,8 @@ def case_terminate(
     notices.tell_requester(
         case,
         kind="case.terminated",
-        title="您的诉求已终止办理",
-        body=f"诉求 {case.number}：{reason.strip()}",
+        title=Text(gettext_noop("您的诉求已终止办理")),
+        body=notices.case_note(case, reason.strip()),
         key="terminated",
     )
     return case
@@ -351,8 +357,8 @@ def case_reject_termination(
         notices.handlers(case),
         case=case,
         kind="case.supervised",
-        title="终止申请未获批准，请继续办理",
-        body=f"{notices.case_label(case)}。{reason.strip()}",
+        title=Text(gettext_noop("终止申请未获批准，请继续办理")),
+        body=notices.with_case(gettext_noop("%(case)s。%(reason)s"), case, reason=reason.strip()),
         key=f"termination_rejected:{case.version}",
     )
     return case

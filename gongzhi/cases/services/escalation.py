@@ -8,13 +8,13 @@ import datetime as dt
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext_noop
 
 from gongzhi.cases import sla
 from gongzhi.cases.choices import (  # UNNAMED_DEPARTMENT: importable from here as before
     UNNAMED_DEPARTMENT,
     Level,
     next_level,
-    party_for_requester,
     source_label,
 )
 from gongzhi.cases.models import RESPOND_UNFLAGGED, Case, CaseEvent, EventKind, RoutingRule
@@ -22,6 +22,7 @@ from gongzhi.cases.services import notices
 from gongzhi.cases.workflow import CLOCK_STATUSES, Action, Status, check_move
 from gongzhi.core import audit
 from gongzhi.core.calendar import local_zone
+from gongzhi.core.notifications.texts import Text, label
 
 
 def breach_note(level: str) -> str:
@@ -69,7 +70,7 @@ def case_escalate(*, case: Case, now: dt.datetime) -> bool:
             notices.supervisors(case),
             case=case,
             kind="case.escalated",
-            title="诉求已超时（已吹哨至职能部门）",
+            title=Text(gettext_noop("诉求已超时（已吹哨至职能部门）")),
             key=f"breach:{case.due_at.isoformat()}",
         )
         return True
@@ -80,7 +81,6 @@ def case_escalate(*, case: Case, now: dt.datetime) -> bool:
         rule = RoutingRule.objects.filter(category=case.category).exclude(department="").first()
         department = rule.department if rule else UNNAMED_DEPARTMENT
     old_due = case.due_at
-    level_name = source_label(Level(level).label)  # stored text stays Chinese in any language
     Case.objects.filter(pk=case.pk).update(
         assigned_level=level,
         assigned_department=department,
@@ -114,7 +114,7 @@ def case_escalate(*, case: Case, now: dt.datetime) -> bool:
         notices.handlers(case) + notices.supervisors(case),
         case=case,
         kind="case.escalated",
-        title=f"诉求超时，已升级至{level_name}",
+        title=Text(gettext_noop("诉求超时，已升级至%(level)s"), level=label(Level(level).label)),
         body=notices.case_label(case),
         key=f"escalated:{old_due.isoformat()}",
     )
@@ -126,12 +126,16 @@ def _tell_requester(case: Case, level: str, department: str, old_due: dt.datetim
     """The requester hears where their case went, in plain words: the level, or a department
     by its name; nothing of the staff or of the late party. Their preferences apply (muted
     kinds, quiet hours: a resident is never woken for an urgent kind)."""
-    where = party_for_requester(level, "", department)
+    where = notices.party_text(level, "", department)
     notices.tell_requester(
         case,
         kind="case.escalated",
-        title=f"您的诉求已提级至{where}办理",
-        body=f"您的诉求（编号 {case.number}）已提级至{where}办理，请留意办理进度。",
+        title=Text(gettext_noop("您的诉求已提级至%(where)s办理"), where=where),
+        body=Text(
+            gettext_noop("您的诉求（编号 %(number)s）已提级至%(where)s办理，请留意办理进度。"),
+            number=case.number,
+            where=where,
+        ),
         key=f"escalated_requester:{old_due.isoformat()}",
     )
 
@@ -139,8 +143,8 @@ def _tell_requester(case: Case, level: str, department: str, old_due: dt.datetim
 def _handling_party(case: Case) -> str:
     if case.assigned_company_id:
         return case.assigned_company.name
-    label = source_label(Level(case.assigned_level).label) if case.assigned_level else ""
-    return f"{label}（{case.assigned_department}）" if case.assigned_department else label
+    level = source_label(Level(case.assigned_level).label) if case.assigned_level else ""
+    return f"{level}（{case.assigned_department}）" if case.assigned_department else level
 
 
 @transaction.atomic
@@ -181,21 +185,26 @@ def case_flag_respond_breach(*, case: Case, now: dt.datetime) -> bool:
         created_at=now,
     )
     key = f"respond_breach:{due.isoformat()}"  # per 签收 deadline; one notice per person
-    label = notices.case_label(case)
+    due_text = f"{due_local:%Y-%m-%d %H:%M}"
     notices.send(
         notices.handlers(case),
         case=case,
         kind="case.respond_overdue",
-        title="诉求已超过签收期限，请立即签收",
-        body=f"{label}。签收期限 {due_local:%Y-%m-%d %H:%M}。",
+        title=Text(gettext_noop("诉求已超过签收期限，请立即签收")),
+        body=notices.with_case(gettext_noop("%(case)s。签收期限 %(due)s。"), case, due=due_text),
         key=key,
     )
     notices.send(
         notices.dispatcher(case),
         case=case,
         kind="case.respond_overdue",
-        title="交办的诉求超过签收期限仍未签收",
-        body=f"{label}。承办：{party or '—'}，签收期限 {due_local:%Y-%m-%d %H:%M}。",
+        title=Text(gettext_noop("交办的诉求超过签收期限仍未签收")),
+        body=notices.with_case(
+            gettext_noop("%(case)s。承办：%(party)s，签收期限 %(due)s。"),
+            case,
+            party=party or "—",
+            due=due_text,
+        ),
         key=key,
     )
     return True

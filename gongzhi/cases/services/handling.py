@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gongzhi.cases import policies, sla
 from gongzhi.cases.choices import AttachmentKind, SlaClass
@@ -20,6 +21,7 @@ from gongzhi.cases.services.moves import check_version, move
 from gongzhi.cases.texts import MAX_RESOLUTION_NOTE, check_note
 from gongzhi.cases.workflow import Action, Status, check_move
 from gongzhi.core.calendar import local_zone
+from gongzhi.core.notifications.texts import Text
 
 
 def _authorize_handler(actor: Any, case: Case, expected_version: int | None) -> None:
@@ -123,8 +125,13 @@ def case_extend(
     notices.tell_requester(
         case,
         kind="case.extended",
-        title="您的诉求办理期限已延长",
-        body=f"诉求 {case.number} 延期至 {until_local:%Y-%m-%d %H:%M}，理由：{reason.strip()}",
+        title=Text(gettext_noop("您的诉求办理期限已延长")),
+        body=Text(
+            gettext_noop("诉求 %(number)s 延期至 %(until)s，理由：%(reason)s"),
+            number=case.number,
+            until=f"{until_local:%Y-%m-%d %H:%M}",
+            reason=reason.strip(),
+        ),
         key=f"extended:{case.version}",
     )
     return case
@@ -222,8 +229,8 @@ def case_resolve(
     notices.tell_requester(
         case,
         kind="case.rate_request",
-        title="您的诉求已处置，请评价",
-        body=f"诉求 {case.number}：{public_reply.strip()[:100]}",
+        title=Text(gettext_noop("您的诉求已处置，请评价")),
+        body=notices.case_note(case, public_reply.strip()[:100]),
         key=f"rate:{case.round}",
     )
     if case.dispatched_by_id:
@@ -231,15 +238,15 @@ def case_resolve(
             [case.dispatched_by],
             case=case,
             kind="case.resolved",
-            title="交办的诉求已处置",
+            title=Text(gettext_noop("交办的诉求已处置")),
             key=f"resolved:{case.round}",
         )
     notices.send(  # the grid worker who reported it from a round sees the loop close
         [user for user in notices.reporter(case) if user.pk != case.dispatched_by_id],
         case=case,
         kind="case.resolved",
-        title="您登记的诉求已处置",
-        body=f"诉求 {case.number}：{public_reply.strip()[:100]}",
+        title=Text(gettext_noop("您登记的诉求已处置")),
+        body=notices.case_note(case, public_reply.strip()[:100]),
         key=f"resolved:{case.round}",
     )
     return case

@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.db import connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gongzhi.cases import policies, sla, triage_link
 from gongzhi.cases.attachments import checked_content, stored_name
@@ -34,6 +35,7 @@ from gongzhi.cases.workflow import FINAL_STATUSES, Action, Status
 from gongzhi.core import audit
 from gongzhi.core.calendar import local_zone
 from gongzhi.core.masking import remove_contacts
+from gongzhi.core.notifications.texts import Text
 from gongzhi.org import selectors as org_selectors
 from gongzhi.org.models import Building, Compound, PropertyCompany, Unit
 
@@ -336,8 +338,10 @@ def create_case(
         notices.tell_requester(
             case,
             kind="case.created",
-            title=f"您的诉求已受理：{notices.short_title(case)}",
-            body=f"诉求编号 {case.number}，我们将尽快研判交办。",
+            title=Text(gettext_noop("您的诉求已受理：%(title)s"), title=notices.short_title(case)),
+            body=Text(
+                gettext_noop("诉求编号 %(number)s，我们将尽快研判交办。"), number=case.number
+            ),
             key="created",
         )
         if notify_desk:
@@ -345,7 +349,7 @@ def create_case(
                 [user for user in notices.supervisors(case) if user.pk != actor.pk],
                 case=case,
                 kind="case.created",
-                title="收到新的居民诉求",
+                title=Text(gettext_noop("收到新的居民诉求")),
                 key="created",
             )
     if case.status != Status.MERGED:  # a repeat is already linked to its original by a person
@@ -390,7 +394,7 @@ def case_answer(*, case: Case, actor: Any, reply: str, expected_version: int | N
     notices.tell_requester(
         case,
         kind="case.closed",
-        title="您的咨询已答复",
+        title=Text(gettext_noop("您的咨询已答复")),
         key="answered",
     )
     return case
@@ -424,8 +428,8 @@ def case_not_accept(
     notices.tell_requester(
         case,
         kind="case.not_accepted",
-        title="您的诉求不予受理",
-        body=f"诉求 {case.number}：{text}",
+        title=Text(gettext_noop("您的诉求不予受理")),
+        body=notices.case_note(case, text),
         key="not_accepted",
     )
     return case

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 
 from gongzhi.cases import sla
 from gongzhi.cases.choices import Channel, Level, Urgency, party_for_requester, source_label
@@ -13,6 +14,7 @@ from gongzhi.cases.models import Case
 from gongzhi.cases.services import requester_sms
 from gongzhi.cases.workflow import Status
 from gongzhi.core.masking import remove_contacts
+from gongzhi.core.notifications.texts import Text, label
 from gongzhi.org.models import Role, User
 from gongzhi.org.scopes import current_company_compounds
 
@@ -21,11 +23,22 @@ def case_link(case: Case) -> str:
     return f"/cases/{case.pk}/"
 
 
-def case_label(case: Case) -> str:
+def case_label(case: Case) -> Text:
     """`诉求 NH…：title` for a message. The title may have been cut from the content, and a
     recipient may be the party the case is about: no number, room or name of the requester
     rides along (S9)."""
-    return f"诉求 {case.number}：{remove_contacts(case.title, [case.requester_name])}"
+    title = remove_contacts(case.title, [case.requester_name])
+    return Text(gettext_noop("诉求 %(number)s：%(title)s"), number=case.number, title=title)
+
+
+def case_note(case: Case, note: str) -> Text:
+    """`诉求 NH…：note` (a reason, a reply) for a message."""
+    return Text(gettext_noop("诉求 %(number)s：%(note)s"), number=case.number, note=note)
+
+
+def with_case(message: str, case: Case, **args: object) -> Text:
+    """A staff notice's body that starts with `case_label`: `message` has %(case)s for it."""
+    return Text(message, case=case_label(case), **args)
 
 
 # Notices that ask staff to act on a case. When the case's clock runs through the night (an SLA
@@ -57,10 +70,10 @@ OUTCOME_KINDS = {
     "case.not_accepted": "case.not_accepted",
 }
 REPEAT_OUTCOME_TITLES = {
-    "case.resolved": "您反映的问题已处置",
-    "case.closed": "您反映的问题已办结",
-    "case.terminated": "您反映的问题已终止办理",
-    "case.not_accepted": "您反映的问题不予受理",
+    "case.resolved": gettext_noop("您反映的问题已处置"),
+    "case.closed": gettext_noop("您反映的问题已办结"),
+    "case.terminated": gettext_noop("您反映的问题已终止办理"),
+    "case.not_accepted": gettext_noop("您反映的问题不予受理"),
 }
 
 
@@ -68,8 +81,8 @@ def tell_requester(
     case: Case,
     *,
     kind: str,
-    title: str,
-    body: str = "",
+    title: str | Text,
+    body: str | Text = "",
     key: str,
     actor: Any = None,
     original: Case | None = None,
@@ -96,10 +109,19 @@ def short_title(case: Case) -> str:
     return title if len(title) <= TITLE_IN_NOTICE else f"{title[:TITLE_IN_NOTICE]}…"
 
 
-def current_party_for_requester(case: Case) -> str:
+def party_text(level: str, company: str = "", department: str = "") -> str | Text:
+    """`party_for_requester` as a notice's argument: the company or department by its name,
+    a level ("社区") translated for each reader."""
+    name = party_for_requester(level, company, department)
+    if level in Level.values and name == source_label(Level(level).label):
+        return label(Level(level).label)
+    return name
+
+
+def current_party_for_requester(case: Case) -> str | Text:
     """Who holds the case now, as its requester is told (`party_for_requester`)."""
     company = case.assigned_company.name if case.assigned_company else ""
-    return party_for_requester(case.assigned_level, company, case.assigned_department)
+    return party_text(case.assigned_level, company, case.assigned_department)
 
 
 def dispatched(case: Case, *, actor: Any, again: bool) -> None:
@@ -108,13 +130,20 @@ def dispatched(case: Case, *, actor: Any, again: bool) -> None:
     (`again`) that it was handed over again. In-app (and email/SMS as they chose) only: no
     text message to a requester without an account (`requester_sms` has none for it)."""
     party = current_party_for_requester(case)
-    done = "已重新交办" if again else "已交办"
+    if again:
+        title = gettext_noop("您的诉求已重新交办，由%(party)s办理")
+        body = gettext_noop(
+            "诉求 %(number)s（%(title)s）已重新交办，由%(party)s办理，请留意办理进度。"
+        )
+    else:
+        title = gettext_noop("您的诉求已交办，由%(party)s办理")
+        body = gettext_noop("诉求 %(number)s（%(title)s）已交办，由%(party)s办理，请留意办理进度。")
     tell_requester(
         case,
         actor=actor,
         kind="case.assigned",
-        title=f"您的诉求{done}，由{party}办理",
-        body=f"诉求 {case.number}（{short_title(case)}）{done}，由{party}办理，请留意办理进度。",
+        title=Text(title, party=party),
+        body=Text(body, number=case.number, title=short_title(case), party=party),
         key=f"assigned_requester:{case.version}",
     )
 
@@ -147,8 +176,8 @@ def send(
     *,
     case: Case,
     kind: str,
-    title: str,
-    body: str = "",
+    title: str | Text,
+    body: str | Text = "",
     key: str,
     linked: bool = True,
 ) -> int:
@@ -183,8 +212,8 @@ def _notify(
     *,
     case: Case,
     kind: str,
-    title: str,
-    body: str,
+    title: str | Text,
+    body: str | Text,
     key: str,
     linked: bool,
     urgent: bool,
@@ -227,10 +256,20 @@ def _tell_repeats(case: Case, *, kind: str, key: str) -> None:
     own repeat, which they may open (by its tracking link when they have no account: a text
     to their mobile, `requester_sms`). The text names the case's number, its status and (in
     the app) its public reply (S9: free of personal data), never its requester or title."""
-    progress = source_label(Status(case.status).label)  # stored: Chinese in any language
-    body = f"已并入诉求 {case.number}，当前进度：{progress}。"
+    progress = label(Status(case.status).label)
     if case.public_reply.strip():
-        body += f"答复：{case.public_reply.strip()[:100]}"
+        body = Text(
+            gettext_noop("已并入诉求 %(number)s，当前进度：%(progress)s。答复：%(reply)s"),
+            number=case.number,
+            progress=progress,
+            reply=case.public_reply.strip()[:100],
+        )
+    else:
+        body = Text(
+            gettext_noop("已并入诉求 %(number)s，当前进度：%(progress)s。"),
+            number=case.number,
+            progress=progress,
+        )
     repeats = (
         Case.objects.filter(duplicate_of=case, status=Status.MERGED)
         .select_related("requester")
@@ -252,7 +291,7 @@ def _tell_repeats(case: Case, *, kind: str, key: str) -> None:
             [repeat.requester],
             case=repeat,
             kind=kind,
-            title=REPEAT_OUTCOME_TITLES[kind],
+            title=Text(REPEAT_OUTCOME_TITLES[kind]),
             body=body,
             key=f"original:{key}",
             linked=True,
@@ -315,12 +354,15 @@ def dispatcher(case: Case) -> list[User]:
 
 def repeat_joined(repeat: Case, original: Case) -> None:
     """S6: the requester of a repeat hears which open case it joined and how far that is."""
-    progress = source_label(Status(original.status).label)  # stored: Chinese in any language
     tell_requester(
         repeat,
         kind="case.repeated",
-        title="您反映的问题已在办理中",
-        body=f"已并入诉求 {original.number}，当前进度：{progress}。",
+        title=Text(gettext_noop("您反映的问题已在办理中")),
+        body=Text(
+            gettext_noop("已并入诉求 %(number)s，当前进度：%(progress)s。"),
+            number=original.number,
+            progress=label(Status(original.status).label),
+        ),
         key=f"repeated:{original.number}",
         original=original,
     )

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gongzhi.cases import policies
 from gongzhi.cases.models import Case, EventKind
@@ -28,6 +29,7 @@ from gongzhi.cases.services.assignment import (
 from gongzhi.cases.services.moves import check_version, move
 from gongzhi.cases.texts import MAX_NOTE, too_long_message
 from gongzhi.cases.workflow import Action, Status, check_move
+from gongzhi.core.notifications.texts import Text
 from gongzhi.org.models import PropertyCompany
 
 MIN_REASON = 5  # as for 退单: a few words that say why
@@ -136,8 +138,8 @@ def _tell_previous_handlers(case: Case, previous: list[Any], *, actor: Any) -> N
         [user for user in previous if user.pk not in staying],
         case=case,
         kind="case.reassigned",
-        title="诉求已改派其他单位办理",
-        body=f"{notices.case_label(case)}。请停止办理，无需再签收或处置。",
+        title=Text(gettext_noop("诉求已改派其他单位办理")),
+        body=notices.with_case(gettext_noop("%(case)s。请停止办理，无需再签收或处置。"), case),
         key=f"reassigned:{case.version}",
         linked=False,
     )
@@ -152,7 +154,11 @@ def _tell_requester(case: Case, *, actor: Any) -> None:
         case,
         actor=actor,
         kind="case.reassigned",
-        title=f"您的诉求已转由{party}办理",
-        body=f"您的诉求（编号 {case.number}）已转由{party}办理，请留意办理进度。",
+        title=Text(gettext_noop("您的诉求已转由%(party)s办理"), party=party),
+        body=Text(
+            gettext_noop("您的诉求（编号 %(number)s）已转由%(party)s办理，请留意办理进度。"),
+            number=case.number,
+            party=party,
+        ),
         key=f"reassigned_requester:{case.version}",
     )

@@ -22,6 +22,7 @@ from gongzhi.core.notifications.preferences import (
     preferences_for,
 )
 from gongzhi.core.notifications.quiet_hours import send_not_before
+from gongzhi.core.notifications.texts import Text, stored
 
 
 def _check(kind: str, title: str, link: str, dedupe_key: str) -> None:
@@ -39,8 +40,8 @@ def notify(
     *,
     recipient: Any,
     kind: str,
-    title: str,
-    body: str = "",
+    title: str | Text,
+    body: str | Text = "",
     link: str = "",
     dedupe_key: str = "",
     urgent: bool = False,
@@ -67,8 +68,8 @@ def notify_many(
     *,
     recipients: Iterable[Any],
     kind: str,
-    title: str,
-    body: str = "",
+    title: str | Text,
+    body: str | Text = "",
     link: str = "",
     dedupe_key: str = "",
     urgent: bool = False,
@@ -76,14 +77,19 @@ def notify_many(
     """`notify` for several recipients in a handful of statements, whatever their number: one
     read of used dedupe keys, one insert of the notifications, one read of preferences, one
     insert of deliveries. Returns the notifications written (recipients already notified under
-    `dedupe_key` are skipped)."""
+    `dedupe_key` are skipped). A `Text` title or body is read in each reader's language
+    (texts.py); a plain string is shown as written."""
+    title, title_text = stored(title)
+    body, body_text = stored(body)
     _check(kind, title, link, dedupe_key)  # before the transaction: a bad call changes nothing
+    texts = {k: v for k, v in (("title", title_text), ("body", body_text)) if v}
     with transaction.atomic(savepoint=False):  # the caller's transaction, if there is one
         return _write_many(
             list({user.pk: user for user in recipients}.values()),
             kind=kind,
             title=title,
             body=body,
+            texts=texts,
             link=link,
             dedupe_key=dedupe_key,
             urgent=urgent,
@@ -96,6 +102,7 @@ def _write_many(
     kind: str,
     title: str,
     body: str,
+    texts: dict,
     link: str,
     dedupe_key: str,
     urgent: bool,
@@ -117,6 +124,7 @@ def _write_many(
             kind=kind,
             title=title.strip()[:200],
             body=body,
+            texts=texts,
             link=link,
             dedupe_key=dedupe_key,
             urgent=urgent,
@@ -146,6 +154,7 @@ def _notify_one(user: Any, template: Notification, now: dt.datetime) -> Notifica
                 kind=template.kind,
                 title=template.title,
                 body=template.body,
+                texts=template.texts,
                 link=template.link,
                 dedupe_key=template.dedupe_key,
                 urgent=template.urgent,
