@@ -16,11 +16,10 @@ from gongzhi.cases.models import Case
 from gongzhi.cases.queue_pages import BoundedPaginator
 from gongzhi.cases.queue_selectors import capped_count
 from gongzhi.cases.selectors import PublicCase, public_case
-from gongzhi.cases.workflow import OPEN_STATUSES, Status
+from gongzhi.cases.workflow import PUBLISHED_STATUSES, Status
 from gongzhi.org.models import Compound, Street
 
-IN_PROGRESS = sorted(OPEN_STATUSES - {Status.RECEIVED})
-PUBLISHED_STATUSES = [*IN_PROGRESS, Status.CLOSED]
+IN_PROGRESS = sorted(PUBLISHED_STATUSES - {Status.CLOSED})  # 处置 awaiting its visit included
 PER_PAGE = 20
 LIST_CAP = 1000  # fifty pages: the public pages list the newest, and filters narrow them
 
@@ -57,7 +56,7 @@ def _places(street: Street) -> dict[int, tuple[str, str]]:
 def _published(compound_ids: list[int]) -> QuerySet[Case]:
     # One table, ids given: the newest are read backwards from `case_public_idx`.
     return Case.objects.filter(
-        is_public=True, status__in=PUBLISHED_STATUSES, compound_id__in=compound_ids
+        is_public=True, status__in=sorted(PUBLISHED_STATUSES), compound_id__in=compound_ids
     )
 
 

@@ -34,6 +34,7 @@ from gongzhi.cases.queue_selectors import RELATED as _RELATED
 from gongzhi.cases.services.assignment import Assignee, current_company, suggest_assignee
 from gongzhi.cases.workflow import (
     ACTIONS,
+    PUBLISHED_STATUSES,
     SYSTEM_ACTIONS,
     Action,
     Status,
@@ -290,8 +291,11 @@ class PublicCase:
 
 
 def published_cases(path: str) -> QuerySet[Case]:
-    """Cases under `path` whose requester agreed to publish them (S9): what the public may list."""
-    return Case.objects.filter(is_public=True, compound__path__startswith=path)
+    """Cases under `path` whose requester agreed to publish them (S9), in the statuses the
+    public may see (`PUBLISHED_STATUSES`): what the public may list, on every public surface."""
+    return Case.objects.filter(
+        is_public=True, status__in=sorted(PUBLISHED_STATUSES), compound__path__startswith=path
+    )
 
 
 def public_case(case: Case) -> PublicCase:

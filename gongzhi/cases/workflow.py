@@ -66,6 +66,10 @@ _BEFORE_DISPATCH = frozenset({S.RECEIVED, S.ASSESSED})
 OPEN_STATUSES = frozenset(
     {S.RECEIVED, S.ASSESSED, S.DISPATCHED, S.ACCEPTED, S.IN_PROGRESS, S.RETURNED, S.REOPENED}
 )
+# What the public may see of a case its requester agreed to publish (public pages, Open311):
+# once staff have assessed it, through 处置 and its return visit to 办结; never one not yet
+# assessed, not accepted, merged into another or terminated.
+PUBLISHED_STATUSES = (OPEN_STATUSES - {S.RECEIVED}) | {S.RESOLVED, S.CLOSED}
 # Statuses whose resolve clock (due_at) runs; the SLA sweeps look only at these.
 CLOCK_STATUSES = _WORKING
 # Handed back to the desk (退单, 重办): it must be handed over again (交办) in time.

@@ -12,6 +12,8 @@ import pytest
 import requests
 from georeport import GeoReport
 
+from gongzhi.cases import services
+from gongzhi.cases.choices import SlaClass, Urgency
 from gongzhi.cases.models import Case
 from gongzhi.cases.sla import ensure_default_policies
 
@@ -83,6 +85,18 @@ def test_a_request_posted_over_http_is_read_back_by_the_library(street, personas
     request_id = answer.json()[0]["service_request_id"]
     case = Case.objects.get(pk=request_id)
     assert case.category == "elevator" and case.compound == personas.compound_a
+    # Published once the desk has read it (研判), as on the street's public pages: a text nobody
+    # has read yet is not public, whoever posted it.
+    assert (
+        requests.get(f"{street['base']}/requests/{request_id}.json", timeout=30).status_code == 404
+    )
+    services.case_assess(
+        case=case,
+        actor=personas.community_worker,
+        category="elevator",
+        sla_class=SlaClass.PROPERTY,
+        urgency=Urgency.NORMAL,
+    )
 
     client = GeoReport(street["base"], jurisdiction=street["code"], output_format="xml")
     row = client.get_service_request(str(request_id))

@@ -196,3 +196,19 @@ def test_an_unpublished_or_foreign_case_is_not_found_alike(client, make):
         assert client.get(url).status_code == 404
     assert private.status != Status.MERGED and merged.status == Status.MERGED
     assert client.get(reverse("public:case", args=[p.street.code, "NH000"])).status_code == 404
+
+
+def test_the_public_pages_and_open311_publish_the_same_cases(client, make):
+    """One rule for every public surface: assessed and not yet closed (including 处置 awaiting
+    its return visit) or closed; never a case nobody has assessed yet."""
+    p = make.p
+    resolved = _publish(make.resolved(title="处置完毕待回访"))
+    working = _publish(make.dispatched(title="办理中的诉求"))
+    unread = _publish(make.received(title="刚刚提交还没研判"))
+    listed = [row.case.number for row in _list(client, p).context["page"]]
+    assert listed == [working.number, resolved.number]
+    page = client.get(reverse("public:case", args=[p.street.code, resolved.number]))
+    assert page.status_code == 200 and "处置完毕待回访" in page.content.decode()
+    open311 = client.get("/open311/v2/requests.json").json()
+    assert sorted(row["service_request_id"] for row in open311) == sorted([resolved.pk, working.pk])
+    assert client.get(f"/open311/v2/requests/{unread.pk}.json").status_code == 404
