@@ -29,6 +29,7 @@ class LabelledRow:
     text: str
     label: str
     extra: dict[str, str] = field(default_factory=dict, compare=False)
+    line: int = field(default=0, compare=False)  # the file line where the row starts (1 = header)
 
 
 def decode(data: bytes) -> str:
@@ -69,17 +70,85 @@ def read_rows(
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     if csv.field_size_limit() < MAX_FIELD_CHARS:
         csv.field_size_limit(MAX_FIELD_CHARS)
-    reader = csv.reader(io.StringIO(decode(data), newline=""))
+    text = decode(data)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    position = _Position()
     try:
-        return _rows(reader, required)
+        return _rows(reader, required, position, _broken_quote_line(text))
     except csv.Error as exc:
         raise CsvFormatError(
-            f"第 {reader.line_num} 行附近无法按 CSV 读取：某一列超过 {MAX_FIELD_CHARS} 字，"
+            f"从第 {position.start} 行开始的记录无法按 CSV 读取：某一列超过 {MAX_FIELD_CHARS} 字，"
             "或引号不成对。请检查该行后重试。"
         ) from exc
 
 
-def _rows(reader, required: tuple[str, ...]) -> list[LabelledRow]:
+class _Position:
+    """The file line where the record being read starts (a quoted field may span lines)."""
+
+    start = 1
+
+
+def _broken_quote_line(text: str) -> int | None:
+    """Where a record whose quotes break across lines starts (strict CSV rules), or None.
+
+    The lenient reader used for the rows reads on after an unclosed `"` until the next quote or
+    the end of the file, so the damage shows up rows later (a missing label, merged rows). The
+    strict reader stops where the quoting breaks. A one-line oddity such as `"x" ,` is left to
+    the lenient reader, which has always accepted it.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    start = 1
+    try:
+        for _ in reader:
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        if "field larger" in str(exc):  # reported by the lenient reader with its line
+            return None
+        if reader.line_num > start or "end of data" in str(exc):
+            return start
+    return None
+
+
+def _quote_problem(
+    values: list[str],
+    header: list[str],
+    index: dict[str, int],
+    lines: tuple[int, int],
+    broken_quote: bool,
+) -> str | None:
+    """Why this record looks like an unclosed quote swallowed the lines after it, or None.
+
+    An unclosed `"` makes the csv module read on, across line breaks, until the next quote or
+    the end of the file, as one field. A legitimately quoted multi-line text still leaves the
+    row its columns; a swallowed one usually breaks the quoting (`broken_quote`), or leaves too
+    few or too many columns, or puts a line break into the label or id.
+    """
+    start, end = lines
+    spanning = [i for i, v in enumerate(values) if "\n" in v or "\r" in v]
+    if not spanning and not broken_quote:
+        return None
+    broken = broken_quote or (
+        len(values) != len(header) or any(index.get(name) in spanning for name in ("id", "label"))
+    )
+    if not broken:
+        return None
+    if not spanning:
+        column = "某一"
+    elif spanning[0] < len(header):
+        column = f" {header[spanning[0]]} "
+    else:
+        column = f"第 {spanning[0] + 1} "
+    swallowed = f"到第 {end} 行" if end > start else "到文件末尾"
+    return (
+        f"第 {start} 行{column}列的引号没有闭合（引号不成对）："
+        f"从第 {start} 行起{swallowed}的内容都被读成了这一个字段。"
+        '请在该列内容末尾补上引号，或把内容中的引号写成两个（""）后重试。'
+    )
+
+
+def _rows(
+    reader, required: tuple[str, ...], position: _Position, broken_quote_line: int | None
+) -> list[LabelledRow]:
     try:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
@@ -92,9 +161,16 @@ def _rows(reader, required: tuple[str, ...]) -> list[LabelledRow]:
         )
     index = {name: header.index(name) for name in header}
     rows = []
-    for line_no, values in enumerate(reader, start=2):
+    position.start = reader.line_num + 1
+    for values in reader:
+        line_no, position.start = position.start, reader.line_num + 1
         if not any(v.strip() for v in values):
             continue
+        problem = _quote_problem(
+            values, header, index, (line_no, reader.line_num), line_no == broken_quote_line
+        )
+        if problem:
+            raise CsvFormatError(problem)
         record = {name: (values[i] if i < len(values) else "") for name, i in index.items()}
         row = LabelledRow(
             id=record.get("id", "").strip(),
@@ -102,6 +178,7 @@ def _rows(reader, required: tuple[str, ...]) -> list[LabelledRow]:
             text=record.get("text", "").strip(),
             label=record.get("label", "").strip(),
             extra={k: v for k, v in record.items() if k not in REQUIRED_COLUMNS},
+            line=line_no,
         )
         if "label" in required and not row.label:
             raise CsvFormatError(f"第 {line_no} 行的 label 为空。")

@@ -3,14 +3,19 @@
 The new model is saved by the triage library under a version derived from its training data,
 and becomes the one new filings use (a pointer file next to the models); the shipped default
 stays untouched, so deleting the pointer file goes back to it.
+
+Refused, with nothing written, when there is nothing new to learn (no confirmed case) or when a
+category would be learned from fewer than MIN_EXAMPLES messages (a category the seed corpus
+lacks, confirmed only once or twice): such a class would be guessed from noise.
 """
 
 from __future__ import annotations
 
 import json
 import time
+from collections import Counter
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from gongzhi.cases import triage_link
 from gongzhi.cases.choices import Category, Urgency, source_labels
@@ -19,6 +24,8 @@ from gongzhi.cases.workflow import Status
 
 # Cases urgency → the triage library's levels.
 TRIAGE_URGENCY = {Urgency.CRITICAL: "emergency", Urgency.URGENT: "urgent", Urgency.NORMAL: "normal"}
+# Fewest messages (seed corpus + confirmed cases) a category must have to be learned.
+MIN_EXAMPLES = 3
 
 
 def confirmed_rows() -> list[tuple[str, str, str, str]]:
@@ -47,6 +54,20 @@ class Command(BaseCommand):
 
         seed = read_rows(default.seed_bytes())
         cases = confirmed_rows()
+        if not cases:
+            raise CommandError(
+                "还没有已确认分类的诉求（研判时由工作人员选定类别），重新训练学不到新内容，"
+                "未生成新模型；新受理的诉求继续使用当前模型。"
+            )
+        per_label = Counter(r.label for r in seed) + Counter(c[2] for c in cases)
+        too_few = sorted(label for label, n in per_label.items() if n < MIN_EXAMPLES)
+        if too_few:
+            listed = "、".join(f"{label}（{per_label[label]} 条）" for label in too_few)
+            raise CommandError(
+                f"以下类别的训练样本不足 {MIN_EXAMPLES} 条（种子语料加已确认诉求）：{listed}。"
+                "种子语料里没有（或很少有）这些类别，只凭这几条无法学习。未生成新模型，"
+                "新受理的诉求继续使用当前模型；请在研判中确认更多这些类别的诉求后再重新训练。"
+            )
         titles = [r.title for r in seed] + [c[0] for c in cases]
         texts = [r.text for r in seed] + [c[1] for c in cases]
         labels = [r.label for r in seed] + [c[2] for c in cases]
@@ -67,8 +88,11 @@ class Command(BaseCommand):
         # Keep the new model, the one just replaced (a process may be about to load it) and
         # the shipped default; older retrained models are never read again.
         modelmod.prune({version, previous, default.default_version()}, path.parent)
+        confirmed = Counter(c[2] for c in cases)
+        by_category = "、".join(f"{label} {n} 条" for label, n in confirmed.most_common())
         self.stdout.write(
             f"种子语料 {len(seed)} 条，已确认诉求 {len(cases)} 条，共 {len(labels)} 条。\n"
+            f"已确认诉求按类别：{by_category}。\n"
             f"新模型版本 {version}（训练 {time.perf_counter() - started:.1f} 秒）：{path}\n"
             "新受理的诉求将使用该模型给出建议。"
         )

@@ -3,17 +3,27 @@
     python manage.py triage_eval --train TRAIN.csv --test TEST.csv [--json]
 
 With --json prints exactly one JSON object: n_train, n_test, accuracy, macro_f1, train_seconds,
-predict_seconds_per_1000.
+predict_seconds_per_1000. Inputs that make the numbers mislead (test labels the training set
+never shows, rows without usable text, over-long or non-Chinese texts) are still evaluated, with
+a warning in Chinese on stderr, so stdout stays that one object.
 """
 
 from __future__ import annotations
 
 import json
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
 
 from django.core.management.base import BaseCommand, CommandError
 
+from gongzhi.triage import text as textmod
 from gongzhi.triage.csvio import CsvFormatError, LabelledRow, read_rows
 from gongzhi.triage.evaluation import TrainingSetError, evaluate
+from gongzhi.triage.suggestion import MIN_CJK_CHARS
+
+# How many ids a warning names before "等".
+SHOWN_IDS = 5
 
 
 def _read(role: str, path: str) -> list[LabelledRow]:
@@ -32,6 +42,62 @@ def _read(role: str, path: str) -> list[LabelledRow]:
         raise CommandError(f"{role} {path}：{exc}") from exc
 
 
+def _ids(rows: Sequence[LabelledRow]) -> str:
+    """'id：a、b、第 7 行等': the first few rows by id, by line where the id is empty."""
+    shown = [r.id or f"第 {r.line} 行" for r in rows[:SHOWN_IDS]]
+    return "id：" + "、".join(shown) + ("等" if len(rows) > SHOWN_IDS else "")
+
+
+def _has_usable_text(row: LabelledRow) -> bool:
+    """False when nothing is left after cleaning: only emoji, symbols, punctuation or spaces."""
+    raw = unicodedata.normalize("NFKC", f"{row.title}{row.text}")
+    return any(ch.isalnum() for ch in raw)
+
+
+def text_warnings(role: str, path: str, rows: Sequence[LabelledRow]) -> list[str]:
+    """Rows the model cannot read as production would: same rules as `triage.suggest`."""
+    empty = [r for r in rows if not _has_usable_text(r)]
+    foreign = [
+        r
+        for r in rows
+        if _has_usable_text(r)
+        and textmod.cjk_count(f"{r.title}\n{r.text}", distinct=True) < MIN_CJK_CHARS
+    ]
+    long = [r for r in rows if len(r.text) > textmod.MAX_CHARS]
+    found = []
+    if empty:
+        found.append(
+            f"{role} {path}：有 {len(empty)} 条留言没有可用的文字（为空，或只有表情、符号）："
+            f"{_ids(empty)}。线上对这样的留言不给分类建议；这里仍计入评估，模型的猜测多半算错。"
+        )
+    if foreign:
+        found.append(
+            f"{role} {path}：有 {len(foreign)} 条留言不是中文或中文太少"
+            f"（不足 {MIN_CJK_CHARS} 个不同的汉字）：{_ids(foreign)}。"
+            "线上对这样的留言不给分类建议；这里仍计入评估。"
+        )
+    if long:
+        found.append(
+            f"{role} {path}：有 {len(long)} 条留言的 text 超过 {textmod.MAX_CHARS} 字："
+            f"{_ids(long)}。与线上一致，模型只分析每条的前 {textmod.MAX_CHARS} 字。"
+        )
+    return found
+
+
+def unseen_label_warning(path: str, train: Sequence[LabelledRow], test: Sequence[LabelledRow]):
+    """Test labels the training set never shows: the model cannot predict them at all."""
+    known = {r.label for r in train}
+    unseen = Counter(r.label for r in test if r.label not in known)
+    if not unseen:
+        return None
+    listed = "、".join(f"{label}（{n} 条）" for label, n in sorted(unseen.items()))
+    return (
+        f"测试集 {path}：有 {len(unseen)} 个类别在训练集中没有出现：{listed}。"
+        f"模型不会预测这些类别，这 {sum(unseen.values())} 条必然算错，"
+        "准确率和宏平均 F1 会因此偏低。"
+    )
+
+
 class Command(BaseCommand):
     help = "用一个 CSV（id,title,text,label）训练分类模型，在另一个 CSV 上评估准确率和宏平均 F1。"
 
@@ -43,6 +109,14 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         train = _read("训练集", options["train"])
         test = _read("测试集", options["test"])
+        warnings = [
+            *text_warnings("训练集", options["train"], train),
+            *text_warnings("测试集", options["test"], test),
+            unseen_label_warning(options["test"], train, test),
+        ]
+        for warning in filter(None, warnings):
+            # stderr only: with --json, stdout must stay exactly one JSON object.
+            self.stderr.write(f"警告：{warning}", style_func=self._warning_style())
         try:
             result = evaluate(train, test)
         except TrainingSetError as exc:
@@ -60,3 +134,6 @@ class Command(BaseCommand):
         )
         for label, f1, support in result.per_class:
             self.stdout.write(f"  {label}: {f1:.4f}（测试 {support} 条）")
+
+    def _warning_style(self):
+        return self.style.WARNING if self.stderr.isatty() else None
