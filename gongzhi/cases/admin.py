@@ -1,4 +1,8 @@
-"""Admin: the street edits SLA policies and routing rules (config is data, style rule 7).
+"""Admin: routing rules (config is data, style rule 7); SLA policies are shown read-only.
+
+SLA policies are changed only on the street's 设置 › 办理时限 page, whose service checks every
+figure's range and records old and new values in the audit log: the admin's own form checked
+neither, and a figure such as 0 or 2,000,000,000 hours broke 交办 and the SLA sweep.
 
 Cases are read-only here: every change of a case goes through `cases.services`, so that the
 transition table, the event timeline and the audit log cannot be bypassed.
@@ -7,6 +11,9 @@ transition table, the event timeline and the audit log cannot be bypassed.
 from typing import Any
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from gongzhi.cases.models import Case, CaseEvent, RoutingRule, SlaPolicy
 from gongzhi.core import audit
@@ -24,7 +31,9 @@ class AuditedConfigAdmin(admin.ModelAdmin):
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(AuditedConfigAdmin):
+class SlaPolicyAdmin(admin.ModelAdmin):
+    """Read-only: one place to change a policy, with one set of checks and one audit."""
+
     list_display = (
         "name",
         "code",
@@ -36,7 +45,23 @@ class SlaPolicyAdmin(AuditedConfigAdmin):
         "escalation_working_days",
         "max_extensions",
         "auto_close_days",
+        "edit_in_settings",
     )
+    readonly_fields = ("edit_in_settings",)
+
+    @admin.display(description=_("修改"))
+    def edit_in_settings(self, obj: SlaPolicy) -> str:
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("cases:settings_sla_edit", args=[obj.code]),
+            _("在 设置 › 办理时限 中修改"),
+        )
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
 
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         return False  # every class must keep a policy

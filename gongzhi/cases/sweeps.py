@@ -6,7 +6,8 @@ indexes on Case, so its cost follows the number of due cases, not all cases.
 """
 
 import datetime as dt
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +28,37 @@ from gongzhi.core.notifications.texts import Text
 
 BATCH = 500
 MINUTE = dt.timedelta(minutes=1)
+
+logger = logging.getLogger("gongzhi.scheduler")
+
+
+class Tally(int):
+    """A sweep's count, an int as the scheduler expects, with how many items failed (logged
+    and skipped) and, for `run_all`, each sweep's (name, count or None if it raised, failures)."""
+
+    failures: int = 0
+    parts: tuple[tuple[str, int | None, int], ...] = ()
+
+
+def _tally(count: int, failures: int = 0, parts: tuple[Any, ...] = ()) -> Tally:
+    tally = Tally(count)
+    tally.failures, tally.parts = failures, parts
+    return tally
+
+
+def _each(cases: Iterable[Case], handle: Callable[[Case], object]) -> Tally:
+    """`handle` every case; one that raises is logged and skipped, so the same broken case
+    cannot stop the others on every pass. Each handler does its writes in its own
+    transaction.atomic (a savepoint inside a caller's transaction), so a failure rolls back
+    only that case and leaves the connection usable."""
+    done = failed = 0
+    for case in cases:
+        try:
+            done += bool(handle(case))
+        except Exception:
+            failed += 1
+            logger.exception("sweep skipped case %s", case.pk)
+    return _tally(done, failed)
 
 
 def _warn_one(case: Case, now: dt.datetime) -> bool:
@@ -91,7 +123,7 @@ def respond_breach_candidates(now: dt.datetime) -> QuerySet[Case]:
 def sweep_warnings(now: dt.datetime) -> int:
     """Warn the handlers once per deadline when `warn_percent` of the window is left."""
     due = warning_candidates(now).select_related("compound", "assigned_user")
-    return sum(_warn_one(case, now) for case in due[:BATCH])
+    return _each(due[:BATCH], lambda case: _warn_one(case, now))
 
 
 def respond_warning_candidates(now: dt.datetime) -> QuerySet[Case]:
@@ -179,7 +211,7 @@ def sweep_respond_warnings(now: dt.datetime) -> int:
     """Warn the handlers once per 签收 deadline when `warn_percent` of the response window is
     left, as `sweep_warnings` does for the resolve deadline."""
     due = respond_warning_candidates(now).select_related("compound", "assigned_user")
-    return sum(_warn_respond_one(case, now) for case in due[:BATCH])
+    return _each(due[:BATCH], lambda case: _warn_respond_one(case, now))
 
 
 def sweep_respond_breaches(now: dt.datetime) -> int:
@@ -188,7 +220,7 @@ def sweep_respond_breaches(now: dt.datetime) -> int:
     due = respond_breach_candidates(now).select_related(
         "compound", "assigned_user", "assigned_company", "dispatched_by"
     )
-    return sum(case_flag_respond_breach(case=case, now=now) for case in due[:BATCH])
+    return _each(due[:BATCH], lambda case: case_flag_respond_breach(case=case, now=now))
 
 
 class HeldByDesk(_InlineSQL):
@@ -251,7 +283,7 @@ def _warn_assess_one(case: Case, now: dt.datetime) -> bool:
 def sweep_assess_warnings(now: dt.datetime) -> int:
     """Warn the staff over the compound once per 研判 deadline when its warning time has come."""
     due = assess_warning_candidates(now).select_related("compound")
-    return sum(_warn_assess_one(case, now) for case in due[:BATCH])
+    return _each(due[:BATCH], lambda case: _warn_assess_one(case, now))
 
 
 def _window(minutes: float) -> str:
@@ -323,13 +355,13 @@ def sweep_assess_breaches(now: dt.datetime) -> int:
     if not due:
         return 0
     windows = dict(SlaPolicy.objects.values_list("code", "respond_minutes"))  # once a pass
-    return sum(_flag_assess_one(case, now, windows) for case in due)
+    return _each(due, lambda case: _flag_assess_one(case, now, windows))
 
 
 def sweep_breaches(now: dt.datetime) -> int:
     """Breached cases escalate one level, exactly once per breach."""
     due = breach_candidates(now).select_related("compound")
-    return sum(case_escalate(case=case, now=now) for case in due[:BATCH])
+    return _each(due[:BATCH], lambda case: case_escalate(case=case, now=now))
 
 
 def _auto_close_one(case: Case, now: dt.datetime) -> bool:
@@ -367,7 +399,7 @@ def sweep_auto_close(now: dt.datetime) -> int:
     due = Case.objects.filter(status=Status.RESOLVED, visit_due_at__lte=now).order_by(
         "visit_due_at", "id"
     )  # case_visit_due_idx
-    return sum(_auto_close_one(case, now) for case in due[:BATCH])
+    return _each(due[:BATCH], lambda case: _auto_close_one(case, now))
 
 
 def sweep_missing_suggestions(now: dt.datetime) -> int:
@@ -382,19 +414,38 @@ def sweep_missing_suggestions(now: dt.datetime) -> int:
         created_at__lte=settled,
         ai_suggestions__isnull=True,
     ).order_by("created_at", "id")
-    return sum(record_suggestion(case) is not None for case in missing[:100])
+    return _each(missing[:100], lambda case: record_suggestion(case) is not None)
+
+
+# The sweeps of run_all in order, with the name the scheduler prints for each.
+RUN_ALL = (
+    ("AI研判建议", sweep_missing_suggestions),
+    ("研判预警", sweep_assess_warnings),
+    ("研判超时", sweep_assess_breaches),
+    ("到期预警", sweep_warnings),
+    ("签收预警", sweep_respond_warnings),
+    ("签收超时", sweep_respond_breaches),
+    ("超时升级", sweep_breaches),
+    ("自动办结", sweep_auto_close),
+)
 
 
 def run_all(now: dt.datetime) -> int:
-    """The one entry in settings.GONGZHI_SWEEPS."""
+    """The one entry in settings.GONGZHI_SWEEPS: every sweep runs even when another raised
+    (logged with its name and counted in `failures`), so one broken case or sweep cannot
+    hold back the rest. Returns the total handled, a `Tally` with each sweep's count."""
     # The AI reads new cases first: the class it reads sets their 研判 deadline.
-    return (
-        sweep_missing_suggestions(now)
-        + sweep_assess_warnings(now)
-        + sweep_assess_breaches(now)
-        + sweep_warnings(now)
-        + sweep_respond_warnings(now)
-        + sweep_respond_breaches(now)
-        + sweep_breaches(now)
-        + sweep_auto_close(now)
-    )
+    total = failures = 0
+    parts: list[tuple[str, int | None, int]] = []
+    for name, sweep in RUN_ALL:
+        try:
+            count = sweep(now)
+        except Exception:
+            logger.exception("sweep %s failed", sweep.__name__)
+            failures += 1
+            parts.append((name, None, 1))
+            continue
+        total += count
+        failures += getattr(count, "failures", 0)
+        parts.append((name, int(count), getattr(count, "failures", 0)))
+    return _tally(total, failures, tuple(parts))

@@ -1,6 +1,9 @@
 from typing import Any
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.masking import mask_phone
 from gongzhi.core.models import AuditRecord, CalendarOverride, PhoneSms
@@ -8,7 +11,28 @@ from gongzhi.core.models import AuditRecord, CalendarOverride, PhoneSms
 
 @admin.register(CalendarOverride)
 class CalendarOverrideAdmin(admin.ModelAdmin):
-    list_display = ("date", "is_workday", "note")
+    """Read-only: overrides are entered on 设置 › 工作日历, whose service requires the 依据 and
+    records every change in the audit log; the admin's own form did neither."""
+
+    list_display = ("date", "is_workday", "note", "edit_in_settings")
+    readonly_fields = ("edit_in_settings",)
+
+    @admin.display(description=_("修改"))
+    def edit_in_settings(self, obj: CalendarOverride) -> str:
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("cases:settings_calendar"),
+            _("在 设置 › 工作日历 中修改"),
+        )
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(AuditRecord)

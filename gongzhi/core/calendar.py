@@ -7,12 +7,14 @@ names those years so that the street is told to enter the State Council's schedu
 """
 
 import datetime as dt
+import math
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
 import chinese_calendar.constants
 from django.conf import settings
+from django.db.models import Count
 
 from gongzhi.core.models import CalendarOverride
 
@@ -34,16 +36,32 @@ def official_last_year() -> int:
     return max(day.year for day in chinese_calendar.constants.holidays)
 
 
-def uncovered_years(first: dt.date, last: dt.date) -> list[int]:
-    """Years between `first` and `last` that the library does not cover and for which no
-    override has been entered either: their deadlines count Monday to Friday only."""
-    years = range(max(first.year, official_last_year() + 1), last.year + 1)
-    entered = set(
-        CalendarOverride.objects.filter(date__year__in=list(years)).values_list(
-            "date__year", flat=True
-        )
+# The statutory holidays of a year (全国年节及纪念日放假办法, since 2025): 元旦 1, 春节 4, 清明 1,
+# 劳动节 2, 端午 1, 中秋 1, 国庆 3 days. A year the library does not know counts as entered once
+# the street has entered at least that many rest days for it: one day entered is not the year.
+STATUTORY_REST_DAYS = 13
+
+
+def rest_days_entered(years: list[int]) -> dict[int, int]:
+    """How many rest-day (休息) overrides each of `years` has."""
+    if not years:
+        return {}
+    rows = (
+        CalendarOverride.objects.filter(date__year__in=years, is_workday=False)
+        .values_list("date__year")
+        .annotate(days=Count("id"))
+        .order_by()
     )
-    return [year for year in years if year not in entered]
+    return dict(rows)
+
+
+def uncovered_years(first: dt.date, last: dt.date) -> list[int]:
+    """Years between `first` and `last` that the library does not cover and for which the
+    street has not entered the statutory holidays either (fewer than STATUTORY_REST_DAYS rest
+    days): their deadlines count Monday to Friday only."""
+    years = list(range(max(first.year, official_last_year() + 1), last.year + 1))
+    entered = rest_days_entered(years)
+    return [year for year in years if entered.get(year, 0) < STATUTORY_REST_DAYS]
 
 
 def upcoming_uncovered_years(today: dt.date | None = None) -> list[int]:
@@ -83,6 +101,6 @@ class WorkingCalendar:
 
 def add_clock_hours(start: dt.datetime, hours: float) -> dt.datetime:
     """Clock hours count every hour of every day (7×24)."""
-    if hours <= 0:
+    if not (hours > 0 and math.isfinite(hours)):  # NaN fails every comparison
         raise ValueError("小时数必须为正数")
     return start + dt.timedelta(hours=hours)

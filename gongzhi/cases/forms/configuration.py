@@ -16,7 +16,7 @@ def _count(label: str, help_text: str = "", required: bool = True) -> forms.Inte
         label=label,
         help_text=help_text,
         required=required,
-        min_value=0,
+        # No min_value: the service's range check ("应在 1 到 8784 之间") is the one message.
         error_messages={"required": _("请填写此项"), "invalid": _("请填写整数")},
     )
 

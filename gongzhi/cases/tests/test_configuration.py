@@ -183,6 +183,26 @@ def test_a_rule_is_changed_and_deleted(personas) -> None:
     )
 
 
+# 2027's 13 statutory holiday days (元旦 1, 春节 4, 清明 1, 劳动节 2, 端午 1, 中秋 1, 国庆 3).
+HOLIDAYS_2027 = [
+    dt.date(2027, 1, 1),
+    *(dt.date(2027, 2, day) for day in (6, 7, 8, 9)),
+    dt.date(2027, 4, 5),
+    dt.date(2027, 5, 1),
+    dt.date(2027, 5, 2),
+    dt.date(2027, 6, 9),
+    dt.date(2027, 9, 15),
+    *(dt.date(2027, 10, day) for day in (1, 2, 3)),
+]
+
+
+def _enter_2027_holidays(skip: int = 0) -> None:
+    for day in HOLIDAYS_2027[skip:]:
+        CalendarOverride.objects.get_or_create(
+            date=day, defaults={"is_workday": False, "note": "2027"}
+        )
+
+
 @time_machine.travel(dt.datetime(2026, 12, 1, 9, 0, tzinfo=local_zone()), tick=False)
 def test_next_years_missing_holidays_are_flagged_until_entered(personas) -> None:
     client = _client(personas.street_officer)
@@ -194,10 +214,15 @@ def test_next_years_missing_holidays_are_flagged_until_entered(personas) -> None
         {"date": "2027-01-01", "is_workday": "0", "note": "2027年元旦"},
     )
     assert response.status_code == 302
-    assert "尚未录入" not in client.get("/cases/settings/calendar/").content.decode()
     start = dt.datetime(2026, 12, 31, 10, 0, tzinfo=local_zone())  # Thursday
     assert WorkingCalendar().add_working_days(start, 1).date() == dt.date(2027, 1, 4)
     assert AuditRecord.objects.filter(action="core.calendaroverride_add").exists()
+    # One day is not the year: the warning stays until the 13 statutory days are in.
+    assert "尚未录入" in client.get("/cases/settings/calendar/").content.decode()
+    _enter_2027_holidays(skip=2)
+    assert "尚未录入" in client.get("/cases/settings/calendar/").content.decode()  # 12 of 13
+    _enter_2027_holidays()
+    assert "尚未录入" not in client.get("/cases/settings/calendar/").content.decode()
 
 
 @pytest.mark.parametrize(
@@ -227,19 +252,26 @@ def test_an_override_is_deleted(personas) -> None:
 
 
 def test_the_deadline_command_warns_of_a_year_without_holidays(db) -> None:
-    out, err = io.StringIO(), io.StringIO()
-    call_command(
-        "deadline", "--start", "2026-12-28T10:00", "--working-days", "5", stdout=out, stderr=err
-    )
-    assert out.getvalue().startswith("2027-01-04T23:59:59")
-    assert "2027 年的法定节假日和调休安排尚未录入" in err.getvalue()
+    def run() -> tuple[str, str]:
+        out, err = io.StringIO(), io.StringIO()
+        call_command(
+            "deadline", "--start", "2026-12-28T10:00", "--working-days", "5", stdout=out, stderr=err
+        )
+        return out.getvalue(), err.getvalue()
+
+    out, err = run()
+    assert out.startswith("2027-01-04T23:59:59")
+    assert "2027 年的法定节假日和调休安排尚未录入，" in err
     CalendarOverride.objects.create(date=dt.date(2027, 1, 1), is_workday=False, note="元旦")
-    out, err = io.StringIO(), io.StringIO()
-    call_command(
-        "deadline", "--start", "2026-12-28T10:00", "--working-days", "5", stdout=out, stderr=err
+    out, err = run()
+    assert out.startswith("2027-01-05T23:59:59")
+    assert (
+        "2027 年的法定节假日和调休安排尚未录入完整（已录入放假 1 天，法定节假日每年 13 天）" in err
     )
-    assert out.getvalue().startswith("2027-01-05T23:59:59")
-    assert err.getvalue() == ""
+    _enter_2027_holidays()
+    out, err = run()
+    assert out.startswith("2027-01-05T23:59:59")
+    assert err == ""
 
 
 def test_with_two_streets_an_officer_changes_only_their_own(personas) -> None:
@@ -292,5 +324,8 @@ def test_street_officers_see_the_missing_holidays_from_every_page(personas) -> N
         not in _client(personas.community_worker).get("/cases/").content.decode()
     )
     CalendarOverride.objects.create(date=dt.date(2027, 1, 1), is_workday=False, note="元旦")
+    queue = _client(personas.street_officer).get("/cases/").content.decode()
+    assert "nav-settings-warning" in queue  # one day entered is not the year's holidays
+    _enter_2027_holidays()
     queue = _client(personas.street_officer).get("/cases/").content.decode()
     assert "nav-settings-warning" not in queue
