@@ -1,7 +1,9 @@
-"""Hotline work-order import (12345 exports): validate every row, write all or nothing.
+"""Work-order import (12345 hotline and 阳光信访 exports): validate every row, write all or nothing.
 
-Columns: 工单编号, 受理时间, 来源渠道, 诉求类型, 诉求内容, 诉求地址, 诉求人, 联系电话, 办理时限.
-The compound is the one whose name the address contains. Idempotent on 工单编号.
+Columns: 工单编号, 受理时间, 来源渠道, 诉求类型, 诉求内容, 诉求地址 (required), 诉求人, 联系电话,
+办理时限, each also under the names real exports give it (`import_columns.ALIASES`), the header
+found among the first rows. The compound is the one whose name the address contains (punctuation
+and spaces aside). Idempotent on 工单编号. A deadline already past is imported with a warning.
 
 A row is held to what filing on the web asks (`texts.text_errors`, `intake.time_errors`): content
 in words and within the web form's limit, address and name within their columns, received in
@@ -9,14 +11,26 @@ the past and due after it was received. Every problem of every row is reported.
 """
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from gongzhi.cases.choices import CaseType, Channel, source_labels
+from gongzhi.cases.import_columns import (
+    COLUMNS,
+    HEADER_ROWS,
+    REQUIRED,
+    HeaderNotFound,
+    find_header,
+    parse_when,
+    squashed,
+)
+from gongzhi.cases.import_columns import cell_text as _text
 from gongzhi.cases.models import Case
 from gongzhi.cases.services import notices
 from gongzhi.cases.services.intake import address_errors, create_case, phone_errors, time_errors
@@ -26,18 +40,6 @@ from gongzhi.core.calendar import local_zone
 from gongzhi.core.notifications.texts import Text
 from gongzhi.org.models import Compound
 
-COLUMNS = (
-    "工单编号",
-    "受理时间",
-    "来源渠道",
-    "诉求类型",
-    "诉求内容",
-    "诉求地址",
-    "诉求人",
-    "联系电话",
-    "办理时限",
-)
-REQUIRED = ("工单编号", "受理时间", "来源渠道", "诉求类型", "诉求内容", "诉求地址")
 # The column of each field the filing checks name.
 _COLUMN_OF = {
     "content": "诉求内容",
@@ -46,8 +48,6 @@ _COLUMN_OF = {
     "created_at": "受理时间",
     "external_due_at": "办理时限",
 }
-_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M")
-_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d")
 
 
 class ImportFailed(Exception):
@@ -63,6 +63,8 @@ class ImportResult:
     created: int = 0
     existing: int = 0
     numbers: list[str] = field(default_factory=list)
+    # Imported anyway, worth a look: "第 5 行：热线办理时限 … 已过 …".
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -78,37 +80,6 @@ class _Row:
     phone: str
     due_at: dt.datetime | None
     compound: Compound
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _when(value: Any, *, end_of_day: bool = False) -> dt.datetime:
-    """A datetime cell or text, read as local time; a bare date is the start (or end) of it."""
-    zone = local_zone()
-    if isinstance(value, dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=zone)
-    if isinstance(value, dt.date):
-        moment = dt.time(23, 59, 59) if end_of_day else dt.time(0, 0)
-        return dt.datetime.combine(value, moment, tzinfo=zone)
-    text = _text(value)
-    for fmt in _FORMATS:
-        try:
-            return dt.datetime.strptime(text, fmt).replace(tzinfo=zone)
-        except ValueError:
-            continue
-    for fmt in _DATE_FORMATS:
-        try:
-            day = dt.datetime.strptime(text, fmt).replace(tzinfo=zone).date()
-            return _when(day, end_of_day=end_of_day)
-        except ValueError:
-            continue
-    raise ValueError(text)
 
 
 # A 12345 export names its own way in: "12345", or "电话"/"来电" for a call to the hotline. Each
@@ -132,22 +103,27 @@ def _choice(text: str, choices: type) -> str | None:
 
 
 def _compound_for(address: str, compounds: list[Compound]) -> Compound | list[Compound] | None:
-    """The compound whose name the address contains; the longest name wins (B小区 ⊂ 南B小区)."""
-    hits = [c for c in compounds if c.name and c.name in address]
+    """The compound whose name the address contains; the longest name wins (B小区 ⊂ 南B小区).
+    Both are compared without punctuation and spaces: an address writes 中央花园·雅苑 as
+    "中央花园雅苑" (or "中央花园 雅苑")."""
+    written = squashed(address)
+    names = {c.pk: squashed(c.name) for c in compounds}
+    hits = [c for c in compounds if names[c.pk] and names[c.pk] in written]
     if not hits:
         return None
-    longest = max(len(c.name) for c in hits)
-    best = [c for c in hits if len(c.name) == longest]
+    longest = max(len(names[c.pk]) for c in hits)
+    best = [c for c in hits if len(names[c.pk]) == longest]
     return best[0] if len(best) == 1 else best
 
 
 def _parse_row(
-    line: int, cells: dict[str, Any], compounds: list[Compound]
+    line: int, cells: dict[str, Any], compounds: list[Compound], names: dict[str, str]
 ) -> tuple[_Row | None, list[str]]:
+    """`names`: each column as the file's header names it (事发地址 for 诉求地址)."""
     errors: list[str] = []
 
     def bad(column: str, problem: str) -> None:
-        errors.append(f"第 {line} 行「{column}」：{problem}")
+        errors.append(f"第 {line} 行「{names.get(column, column)}」：{problem}")
 
     values = {column: _text(cells.get(column)) for column in COLUMNS}
     for column in REQUIRED:
@@ -156,12 +132,12 @@ def _parse_row(
     received_at = due_at = None
     if values["受理时间"]:
         try:
-            received_at = _when(cells["受理时间"])
+            received_at = parse_when(cells["受理时间"])
         except ValueError:
             bad("受理时间", "时间格式应为 2026-11-29 09:30")
     if values["办理时限"]:
         try:
-            due_at = _when(cells["办理时限"], end_of_day=True)
+            due_at = parse_when(cells["办理时限"], deadline=True)
         except ValueError:
             bad("办理时限", "时间格式应为 2026-12-05 或 2026-12-05 18:00")
     channel = _channel(values["来源渠道"]) if values["来源渠道"] else None
@@ -213,7 +189,9 @@ def _parse_row(
     return row, []
 
 
-def read_rows(stream: BinaryIO) -> list[tuple[int, dict[str, Any]]]:
+def read_rows(stream: BinaryIO) -> tuple[list[tuple[int, dict[str, Any]]], dict[str, str]]:
+    """The filled rows below the header, as (Excel row number, column → cell), and each column
+    as the header names it. The header is found among the first rows (`find_header`)."""
     from openpyxl import load_workbook
 
     try:
@@ -222,19 +200,21 @@ def read_rows(stream: BinaryIO) -> list[tuple[int, dict[str, Any]]]:
         raise ImportFailed(["文件无法读取，请上传 .xlsx 格式的工单导出文件"]) from exc
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
-    header = [_text(cell) for cell in next(rows, ())]
-    missing = [column for column in COLUMNS if column not in header]
-    if missing:
-        raise ImportFailed([f"第 1 行（表头）缺少列：{'、'.join(missing)}"])
-    index = {column: header.index(column) for column in COLUMNS}
+    head = list(itertools.islice(rows, HEADER_ROWS))
+    try:
+        header_line, index, names = find_header(head)
+    except HeaderNotFound as exc:
+        workbook.close()
+        raise ImportFailed(exc.errors) from exc
     result = []
-    for line, values in enumerate(rows, start=2):
+    below = itertools.chain(head[header_line:], rows)
+    for line, values in enumerate(below, start=header_line + 1):
         if not any(_text(v) for v in values):
             continue  # blank lines at the end of an export
         cells = {c: values[i] if i < len(values) else None for c, i in index.items()}
         result.append((line, cells))
     workbook.close()
-    return result
+    return result, names
 
 
 def import_hotline(stream: BinaryIO, *, actor: Any = None) -> ImportResult:
@@ -243,12 +223,14 @@ def import_hotline(stream: BinaryIO, *, actor: Any = None) -> ImportResult:
     parsed: list[_Row] = []
     errors: list[str] = []
     seen: dict[str, int] = {}
-    for line, cells in read_rows(stream):
-        row, row_errors = _parse_row(line, cells, compounds)
+    rows, names = read_rows(stream)
+    for line, cells in rows:
+        row, row_errors = _parse_row(line, cells, compounds, names)
         errors += row_errors
         order_no = _text(cells.get("工单编号"))
         if order_no in seen:  # reported whatever else is wrong with either row
-            errors.append(f"第 {line} 行「工单编号」：与第 {seen[order_no]} 行重复")
+            column = names["工单编号"]
+            errors.append(f"第 {line} 行「{column}」：与第 {seen[order_no]} 行重复")
             continue
         if order_no:
             seen[order_no] = line
@@ -262,6 +244,7 @@ def import_hotline(stream: BinaryIO, *, actor: Any = None) -> ImportResult:
         )
     )
     result = ImportResult(existing=len(existing))
+    now = timezone.now()
     created: list[Case] = []
     try:
         with transaction.atomic():
@@ -274,7 +257,7 @@ def import_hotline(stream: BinaryIO, *, actor: Any = None) -> ImportResult:
                     compound=row.compound,
                     channel=row.channel,
                     type=row.type,
-                    title=title_from(row.content),
+                    title=title_from(row.content, [row.name]),
                     content=row.content,
                     requester_name=row.name,
                     requester_phone=row.phone,
@@ -285,6 +268,7 @@ def import_hotline(stream: BinaryIO, *, actor: Any = None) -> ImportResult:
                 )
                 result.created += 1
                 result.numbers.append(case.number)
+                result.warnings += _late(row, now)
                 created.append(case)
             _tell_the_desks(created)
             audit.record(
@@ -296,6 +280,17 @@ def import_hotline(stream: BinaryIO, *, actor: Any = None) -> ImportResult:
     except ValidationError as exc:  # e.g. a concurrent import took an order number
         raise ImportFailed([f"导入失败：{'；'.join(exc.messages)}"]) from exc
     return result
+
+
+def _late(row: _Row, now: dt.datetime) -> list[str]:
+    """A deadline the hotline (or 信访) set that passed before the import: the case keeps it on
+    its page, but 交办 cannot hold the new party to a past moment and gives the class's window
+    (`assignment.assignment_window`), so the importer is told which orders those are."""
+    if row.due_at is None or row.due_at > now:
+        return []
+    whose = "信访" if row.channel == Channel.PETITION else "热线"
+    when = timezone.localtime(row.due_at, local_zone()).strftime("%Y-%m-%d %H:%M")
+    return [f"第 {row.line} 行：{whose}办理时限 {when} 导入时已过，交办后按时限类别重新计时"]
 
 
 def _tell_the_desks(created: list[Case]) -> None:

@@ -344,6 +344,12 @@ class Case(ChoiceLabels):
         return self.status in OPEN_STATUSES
 
     @property
+    def external_due_passed(self) -> bool:
+        """The hotline's or petition office's own deadline (办理时限 of an imported order) is
+        past: shown beside it, since the case's clock restarts with its SLA class."""
+        return self.external_due_at is not None and self.external_due_at <= timezone.now()
+
+    @property
     def is_consultation(self) -> bool:
         return self.type == CaseType.CONSULTATION
 

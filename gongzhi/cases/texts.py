@@ -5,13 +5,16 @@ The limits of the short fields are the model's columns, so PostgreSQL never sees
 content is a TextField whose limit is the web form's, used by the API and the import too.
 """
 
+import re
 import unicodedata
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from gongzhi.cases.models import Case
+from gongzhi.core.masking import REMOVED, remove_contacts
 
 
 def _column(name: str) -> int:
@@ -61,15 +64,49 @@ title_no_words_message_lazy = lazy(title_no_words_message, str)
 too_long_message_lazy = lazy(too_long_message, str)
 
 
-def title_from(content: str) -> str:
+def title_from(content: str, names: Iterable[str | None] = ()) -> str:
     """A title from the content's first line that has words (a resident or a hotline order
     may have none): at most TITLE_CHARS characters, starting at a word if the line opens with
-    a row of emoji or punctuation."""
-    lines = (line.strip() for line in content.splitlines())
-    first = next((line for line in lines if has_words(line)), "")
+    a row of emoji or punctuation.
+
+    The title is shown where the requester is not (public pages, the company complained
+    about, reports: S9), and masking there finds only whole names and numbers: so contacts
+    and the given names (the requester's) go before the cut, and the cut leaves no half of a
+    number behind."""
+    first = _first_line(remove_contacts(content, names))
     if first and not has_words(first[:TITLE_CHARS]):
         first = first[next(i for i, char in enumerate(first) if is_word_char(char)) :]
-    return first[:TITLE_CHARS] + ("…" if len(first) > TITLE_CHARS else "")
+    if len(first) <= TITLE_CHARS:
+        return first
+    return _cut(first, TITLE_CHARS) + "…"
+
+
+# "[已隐去]" opening a line, with what separated it from the next: "夏静琳 138…：灯坏了".
+_LEADING_REMOVED = re.compile(rf"^(?:{re.escape(REMOVED)}[\s,，、:：;；.。\-—]*)+")
+_TRAILING_DIGITS = re.compile(r"\d+$")
+
+
+def _first_line(content: str) -> str:
+    """The first line that says something besides what was removed from it, from its first
+    word on; else the first line with words at all ("[已隐去]")."""
+    lines = [line.strip() for line in content.splitlines()]
+    said = (_LEADING_REMOVED.sub("", line) for line in lines)
+    return next((line for line in said if has_words(line)), "") or next(
+        (line for line in lines if has_words(line)), ""
+    )
+
+
+def _cut(line: str, at: int) -> str:
+    """The first `at` characters, without a run of digits or a "[已隐去]" that the cut goes
+    through (the first 9 digits of a number that masking will no longer know)."""
+    cut = line[:at]
+    if line[at - 1].isdigit() and line[at].isdigit():
+        trimmed = _TRAILING_DIGITS.sub("", cut).rstrip()
+        cut = trimmed if has_words(trimmed) else cut
+    for length in range(len(REMOVED) - 1, 0, -1):
+        if cut.endswith(REMOVED[:length]) and line[at:].startswith(REMOVED[length:]):
+            return cut[:-length].rstrip()
+    return cut
 
 
 def text_errors(

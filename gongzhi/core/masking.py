@@ -18,6 +18,22 @@ _LANDLINE_IN_TEXT = re.compile(
 _ANNOUNCED_NUMBER = re.compile(
     r"(?P<lead>(?:电话|手机|座机|号码|联系方式|tel|Tel|TEL)[:：是为\s]*)(?P<num>\d[\d \-]{5,14}\d)"
 )
+# An email address: xjl372@qq.com, wang.jg@163.com (ASCII only, so the Chinese around it stays).
+_EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+\-])(?P<first>[A-Za-z0-9])[A-Za-z0-9._%+\-]*"
+    r"(?P<domain>@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,})(?![A-Za-z])"
+)
+# A WeChat or QQ id after the word that announces it: 微信号 xiajinglin_wx88, 加我微信：wjg_1966,
+# QQ 12345678, vx: abc_123. An id is 5-20 letters, digits, _ or -; 微信群, 微信同号 (the phone,
+# caught above), 微信支付300元 and a word like "wxpython" have none. A word of letters alone
+# is an id only when said to be one (微信号 zhangsan, 微信：zhangsan), not in "WeChat group".
+_ID_KEYWORD = r"(?<![A-Za-z])(?:微信|扣扣|(?i:wechat|vx|wx|qq)(?![A-Za-z]))"
+_ID_SAID = r"(?P<said>(?:号码|号)?[ \t]*[:：是为]|号码|号)"
+_ANNOUNCED_ID = re.compile(
+    rf"(?P<lead>{_ID_KEYWORD}(?:{_ID_SAID}[ \t]*|[ \t]*))"
+    r"(?(said)|(?=[A-Za-z\-]*[\d_]))"
+    r"(?P<id>[A-Za-z0-9][A-Za-z0-9_\-]{4,19})(?![A-Za-z0-9_\-@%％年元块万米])"
+)
 _ID_IN_TEXT = re.compile(r"(?<![\dXx])(\d)\d{15}(\d[\dXx])(?![\dXx])")
 # Room numbers narrow a writer down to one household: 9栋1单元301, 9-1-301, 301室.
 _BUILDING = r"\d+\s*(?:栋|幢|号楼|座)"
@@ -95,25 +111,30 @@ def _known_names(names: Iterable[str | None]) -> list[str]:
 
 
 def redact_text(text: str, names: Iterable[str | None] = ()) -> str:
-    """Mask phone and ID numbers written into free text (case content, replies, notes), and the
-    given people's names (`夏静琳` → `夏*`), for a viewer who sees the writer masked."""
+    """Mask phone and ID numbers, emails (`x***@qq.com`) and WeChat / QQ ids (`微信号 x***`)
+    written into free text (case content, replies, notes), and the given people's names
+    (`夏静琳` → `夏*`), for a viewer who sees the writer masked."""
+    text = _EMAIL.sub(lambda m: m.group("first") + "***" + m.group("domain"), text)
     text = _ID_IN_TEXT.sub(lambda m: m.group(1) + "*" * 15 + m.group(2), text)
     text = _MOBILE_IN_TEXT.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
     text = _LANDLINE_IN_TEXT.sub(lambda m: f"{m.group(1)}-****{m.group(2)}", text)
     text = _ANNOUNCED_NUMBER.sub(lambda m: m.group("lead") + mask_phone(m.group("num")), text)
+    text = _ANNOUNCED_ID.sub(lambda m: m.group("lead") + m.group("id")[0] + "***", text)
     for name in _known_names(names):
         text = text.replace(name, mask_name(name))
     return text
 
 
 def remove_contacts(text: str, names: Iterable[str | None] = ()) -> str:
-    """Drop phone, ID numbers, home addresses and the given people's names from free text,
-    for the party a complaint is about and for public pages (S9): even a masked number, a room
-    or a "夏女士" narrows down who wrote it."""
+    """Drop phone and ID numbers, emails, WeChat / QQ ids, home addresses and the given people's
+    names from free text, for the party a complaint is about and for public pages (S9): even a
+    masked number, a room or a "夏女士" narrows down who wrote it."""
+    text = _EMAIL.sub(REMOVED, text)
     text = _ID_IN_TEXT.sub(REMOVED, text)
     text = _MOBILE_IN_TEXT.sub(REMOVED, text)
     text = _LANDLINE_IN_TEXT.sub(REMOVED, text)
     text = _ANNOUNCED_NUMBER.sub(lambda m: m.group("lead") + REMOVED, text)
+    text = _ANNOUNCED_ID.sub(lambda m: m.group("lead") + REMOVED, text)
     # A building and unit followed by a room is someone's home: all of it goes (9栋1单元 alone,
     # where the lamp is broken, stays: it is where the work is).
     text = _ROOM_AFTER_FLOOR.sub(REMOVED, text)
@@ -129,8 +150,6 @@ def remove_contacts(text: str, names: Iterable[str | None] = ()) -> str:
 
 
 def contains_contacts(text: str) -> bool:
-    """Whether free text holds a phone or ID number in any of the forms above."""
-    return any(
-        pattern.search(text)
-        for pattern in (_ID_IN_TEXT, _MOBILE_IN_TEXT, _LANDLINE_IN_TEXT, _ANNOUNCED_NUMBER)
-    )
+    """Whether free text holds a phone or ID number, an email or a WeChat / QQ id."""
+    patterns = (_EMAIL, _ID_IN_TEXT, _MOBILE_IN_TEXT, _LANDLINE_IN_TEXT, _ANNOUNCED_NUMBER)
+    return any(pattern.search(text) for pattern in (*patterns, _ANNOUNCED_ID))

@@ -21,6 +21,7 @@ from gongzhi.api.open311.serialise import request_dict
 from gongzhi.api.open311.status import statuses_for
 from gongzhi.api.ratelimit import client_ip, hit
 from gongzhi.cases.choices import CaseType
+from gongzhi.cases.texts import title_from
 from gongzhi.org.models import Street
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -194,7 +195,7 @@ def _create(request: HttpRequest, fmt: str, client: Any, data: Any) -> HttpRespo
         raise Open311Error(400, "media_url 须为 http 或 https 地址")
     first, last = params.text(data, "first_name", 50), params.text(data, "last_name", 50)
     phone = params.text(data, "phone", 30)
-    title = str(extra.get("title") or "")[:200] or description[:30]
+    title = str(extra.get("title") or "")[:200] or title_from(description, [f"{last}{first}"])
     try:
         case = services.open311_request_create(
             client=client,

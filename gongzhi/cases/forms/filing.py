@@ -85,8 +85,11 @@ class ReportForm(StyledForm):
         label=_("可以公开（隐去个人信息后在透明小区展示）"), required=False
     )
 
-    def __init__(self, *args: Any, places: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, places: list[tuple[str, str]], requester_name: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.requester_name = requester_name  # kept out of a title made from the content (S9)
         self.fields["place"].choices = places
         if places:
             self.fields["place"].initial = places[0][0]
@@ -100,7 +103,7 @@ class ReportForm(StyledForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("content") and not (data.get("title") or "").strip():
-            data["title"] = title_from(data["content"])
+            data["title"] = title_from(data["content"], [self.requester_name])
         return data
 
 
@@ -178,7 +181,7 @@ class IntakeForm(StyledForm):
                 for field, message in address_errors(data["compound"], data["address"]).items():
                     self.add_error(field, message)
         if data.get("content") and not (data.get("title") or "").strip():
-            data["title"] = title_from(data["content"])
+            data["title"] = title_from(data["content"], [data.get("requester_name")])
         return data
 
 

@@ -79,3 +79,17 @@ def test_only_community_and_street_may_import(personas) -> None:
     response = _client(personas.property_a).post("/cases/import/", {"file": _xlsx(GOOD)})
     assert response.status_code == 403
     assert not Case.objects.exists()
+
+
+def test_the_page_names_the_optional_columns_and_warns_of_a_passed_deadline(personas) -> None:
+    client = _client(personas.community_worker)
+    intro = client.get("/cases/import/").content.decode()
+    assert "「工单编号」" in intro and "可选：「诉求人」「联系电话」「办理时限」" in intro
+    late = [*GOOD[:8], "2026-11-28 18:00"]  # the hotline's deadline, long gone
+    page = client.post("/cases/import/", {"file": _xlsx(late)}).content.decode()
+    assert "已导入 1 件工单" in page
+    assert 'data-testid="import-warnings"' in page
+    assert "热线办理时限 2026-11-28 18:00 导入时已过" in page
+    case = Case.objects.get(external_order_no="12345-001")
+    detail = client.get(f"/cases/{case.pk}/").content.decode()
+    assert 'data-testid="external-due-past"' in detail and "热线要求办结时间" in detail

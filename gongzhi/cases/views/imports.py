@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from gongzhi.cases import imports
+from gongzhi.cases import import_columns, imports
 from gongzhi.cases.forms import ImportForm
 from gongzhi.cases.views.staff import can_dispatch_any
 
@@ -23,5 +23,11 @@ def hotline_import(request: HttpRequest) -> HttpResponse:
             result = imports.import_hotline(form.cleaned_data["file"], actor=request.user)
         except imports.ImportFailed as exc:
             errors = exc.errors
-    context = {"form": form, "result": result, "errors": errors, "columns": imports.COLUMNS}
+    context = {
+        "form": form,
+        "result": result,
+        "errors": errors,
+        "required": import_columns.REQUIRED,
+        "optional": import_columns.OPTIONAL,
+    }
     return render(request, "cases/import.html", context, status=400 if errors else 200)

@@ -25,7 +25,10 @@ def _report_form(request: HttpRequest) -> ReportForm:
     places = ui_selectors.resident_places(request.user)
     if not places:
         raise PermissionDenied(_("您的账号尚未关联房屋，请联系社区工作人员"))
-    return ReportForm(request.POST or None, request.FILES or None, places=places)
+    name = getattr(getattr(request.user, "person", None), "name", "")  # as case_file takes it
+    return ReportForm(
+        request.POST or None, request.FILES or None, places=places, requester_name=name
+    )
 
 
 def _report_refused(request: HttpRequest, wait: int) -> HttpResponse:

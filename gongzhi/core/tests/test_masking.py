@@ -144,3 +144,76 @@ NOT_ROOMS = (
 def test_numbers_that_are_not_rooms_are_left_alone() -> None:
     for text in NOT_ROOMS:
         assert masking.remove_contacts(text) == text, text
+
+
+# An email or a WeChat / QQ id reaches the writer as surely as a phone: the audit found them
+# in full on public pages, for the company complained about and in the reports (S9, G1).
+@pytest.mark.parametrize(
+    ("written", "masked", "removed"),
+    [
+        ("邮箱 xjl372@qq.com，谢谢", "邮箱 x***@qq.com，谢谢", "邮箱 [已隐去]，谢谢"),
+        ("发到wangjg@163.com", "发到w***@163.com", "发到[已隐去]"),
+        ("mail: wang.jg+gz@mail.whu.edu.cn.", "mail: w***@mail.whu.edu.cn.", "mail: [已隐去]."),
+        ("13800001111@163.com", "1***@163.com", "[已隐去]"),
+    ],
+)
+def test_emails_are_masked_or_removed(written: str, masked: str, removed: str) -> None:
+    assert masking.redact_text(written) == masked
+    assert masking.remove_contacts(written) == removed
+    assert masking.contains_contacts(written)
+
+
+@pytest.mark.parametrize(
+    ("written", "masked", "removed"),
+    [
+        ("我的微信号 xiajinglin_wx88，", "我的微信号 x***，", "我的微信号 [已隐去]，"),
+        ("加我微信：wjg_1966", "加我微信：w***", "加我微信：[已隐去]"),
+        ("QQ 12345678", "QQ 1***", "QQ [已隐去]"),
+        ("QQ12345678", "QQ1***", "QQ[已隐去]"),
+        ("qq号：12345678。", "qq号：1***。", "qq号：[已隐去]。"),
+        ("扣扣是87654321", "扣扣是8***", "扣扣是[已隐去]"),
+        ("vx: abc_123", "vx: a***", "vx: [已隐去]"),
+        ("VX abc_123", "VX a***", "VX [已隐去]"),
+        ("wx:abc-123", "wx:a***", "wx:[已隐去]"),
+        ("WeChat: wjg_1966", "WeChat: w***", "WeChat: [已隐去]"),
+        ("微信是zhangsan，", "微信是z***，", "微信是[已隐去]，"),
+        ("微信号 zhangsan", "微信号 z***", "微信号 [已隐去]"),
+    ],
+)
+def test_wechat_and_qq_ids_after_their_word_are_masked_or_removed(
+    written: str, masked: str, removed: str
+) -> None:
+    assert masking.redact_text(written) == masked
+    assert masking.remove_contacts(written) == removed
+    assert masking.contains_contacts(written)
+
+
+def test_the_audit_example_keeps_no_contact_for_the_company_or_the_public() -> None:
+    text = "我的微信号 xiajinglin_wx88，邮箱 xjl372@qq.com，微信同号"
+    removed = masking.remove_contacts(text)
+    assert removed == "我的微信号 [已隐去]，邮箱 [已隐去]，微信同号"
+    assert "xiajinglin" not in masking.redact_text(text) and "xjl372" not in removed
+
+
+# Words next to 微信 / QQ, and addresses, words and numbers that look a little like an id or an
+# email, are not contacts.
+NOT_HANDLES = (
+    "微信群里通知了",
+    "关注公众号",
+    "微信同号",
+    "微信支付了300元",
+    "微信 20000元",
+    "微信 zhangsan说的",  # a name after 微信 without 号/是/：is not said to be an id
+    "请访问www.gov.cn查看，或 https://www.qq.com/abc12345",
+    "Join the WeChat group today, see the wxpython docs",
+    "维修费1500元，2026-11-29受理，3楼楼道灯坏了",
+    "NH202611290001 已受理",
+    "发邮件@物业 说明情况",
+)
+
+
+def test_words_numbers_and_addresses_near_wechat_or_qq_are_left_alone() -> None:
+    for text in NOT_HANDLES:
+        assert masking.redact_text(text) == text, text
+        assert masking.remove_contacts(text) == text, text
+        assert not masking.contains_contacts(text), text
