@@ -61,6 +61,15 @@ _ROOM_AFTER_HOME = re.compile(
     rf"\d{{3,4}}(?!\s*(?:号楼|栋|幢|座|单元|楼|层)){_NOT_A_QUANTITY}\s*(?:室|号|房)?"
 )
 _ROOM_NUMBER = re.compile(r"(?<!\d)\d{3,4}\s*(?:室|房间)")
+# A door number before 家 (好像是502家里漏气, 502家天天吵), not a count of shops (200家商户).
+_ROOM_BEFORE_HOME = re.compile(r"(?<![\d.])\d{3,4}(?=\s*家(?!商|店|企|单位|公司|门店|餐|医))")
+# A bare 3-4 digit number opening a clause, in a text about a building's homes (22栋住户水压
+# 不足，2360几乎放不出热水): a door. Not an emergency number, a year, an amount or a count.
+_ROOM_STARTING_CLAUSE = re.compile(
+    r"(?<=[，,；;。！？\s])(?!(?:110|119|120|122)(?!\d))\d{3,4}"
+    r"(?![\d.%％年元块万米平个次户人多余分秒吨斤盏台辆件只条张袋桶箱天号栋幢座楼层单])"
+)
+_HOMES = re.compile(r"栋|号楼|幢|单元|楼上|楼下|住户|业主|家里|我家|邻居")
 # Surname + form of address ("夏女士", "李阿姨"): the common surnames only, so that a word like
 # 维修 before 师傅 is left alone.
 _SURNAMES = (
@@ -143,6 +152,9 @@ def remove_contacts(text: str, names: Iterable[str | None] = ()) -> str:
     text = _ROOM_AFTER_BUILDING.sub(lambda m: m.group(1) + REMOVED, text)
     text = _ROOM_NUMBER.sub(REMOVED, text)
     text = _ROOM_AFTER_HOME.sub(lambda m: m.group("lead") + REMOVED, text)
+    text = _ROOM_BEFORE_HOME.sub(REMOVED, text)
+    if _HOMES.search(text):
+        text = _ROOM_STARTING_CLAUSE.sub(REMOVED, text)
     for name in _known_names(names):
         text = text.replace(name, REMOVED)
         text = re.sub(rf"{re.escape(name[0])}(?:{_ADDRESS_FORMS})", REMOVED, text)
