@@ -16,4 +16,7 @@ def unknown_endpoint(request: HttpRequest, rest: str = "") -> JsonResponse:
     return error_response(404, "unknown_endpoint", _("没有这个接口，请查看 /api/v1/docs"))
 
 
-urlpatterns = [path("", api.urls), re_path(r"^(?P<rest>.*)$", unknown_endpoint)]
+urlpatterns = [
+    path("", api.urls),
+    re_path(r"^(?P<rest>.*)$", unknown_endpoint, name="unknown_endpoint"),
+]

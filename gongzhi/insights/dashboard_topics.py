@@ -27,7 +27,7 @@ from gongzhi.insights.dashboard import Area
 DAYS = 30
 TOPICS_SHOWN = 5
 PLACES_SHOWN = 3
-CACHE_VERSION = 3
+CACHE_VERSION = 4  # 4: representatives without third parties' names or rooms
 CACHE_SECONDS = 2 * 3600  # the key changes every hour; an old hour's entry expires by itself
 
 

@@ -34,6 +34,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "api:v1:openapi-view": Expect(ok=EVERYONE, anonymous=200),
     # ninja's root of /api/v1/ has no operation of its own.
     "api:v1:api-root": Expect(ok=set(), anonymous=404),
+    # Any other path under /api/v1/: the API's JSON 404 for everyone, signed in or not.
+    "api:unknown_endpoint": Expect(kwargs=lambda p: {"rest": "nothing-here"}, anonymous=404),
     # The token endpoint wants JSON; the walker's form post is refused as malformed.
     "api:v1:auth_token": Expect(method="post", ok=set(), other=400, anonymous=400),
     "api:v1:auth_revoke": _bearer_only("post"),
