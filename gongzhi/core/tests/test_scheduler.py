@@ -81,8 +81,8 @@ def test_the_default_sweeps_start_with_notification_delivery():
     assert settings.GONGZHI_SWEEPS[0] == "gongzhi.core.notifications.sweeps.deliver_pending"
 
 
-@pytest.mark.parametrize("interval", ["-1", "0", "0.5", "nan", "inf", "一分钟"])
-def test_an_interval_below_one_second_is_refused_in_chinese(interval, settings):
+@pytest.mark.parametrize("interval", ["-1", "0", "0.05", "nan", "inf", "一分钟"])
+def test_an_interval_below_a_tenth_of_a_second_is_refused_in_chinese(interval, settings):
     settings.GONGZHI_SWEEPS = ["gongzhi.core.tests.test_scheduler.counting_sweep"]
     CALLS.clear()
     with pytest.raises(CommandError, match="间隔应"):
