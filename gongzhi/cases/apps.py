@@ -1,17 +1,19 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 # Notification kinds the cases app sends besides the initial ones of the notifications API.
 EXTRA_KINDS = {
-    "case.assess_overdue": "诉求研判超时",
-    "case.closed": "诉求已办结",
-    "case.dispatch_overdue": "诉求交办超时",
-    "case.emergency_suggested": "疑似紧急诉求待研判",
-    "case.not_accepted": "诉求不予受理",
-    "case.reassigned": "诉求已改派",
-    "case.repeated": "重复诉求已并入",
-    "case.respond_overdue": "诉求签收超时",
-    "case.terminated": "诉求已终止",
-    "case.termination_requested": "诉求申请终止",
+    "case.assess_overdue": _("诉求研判超时"),
+    "case.closed": _("诉求已办结"),
+    "case.dispatch_overdue": _("诉求交办超时"),
+    "case.emergency_suggested": _("疑似紧急诉求待研判"),
+    "case.not_accepted": _("诉求不予受理"),
+    "case.reassigned": _("诉求已改派"),
+    "case.repeated": _("重复诉求已并入"),
+    "case.respond_overdue": _("诉求签收超时"),
+    "case.terminated": _("诉求已终止"),
+    "case.tracking_link": _("进度查询链接"),  # texted on request at /track/ (requester_sms)
+    "case.termination_requested": _("诉求申请终止"),
 }
 # Reach staff in their quiet hours too (the AI grid worker read a gas smell, a fire …).
 URGENT_EXTRA_KINDS = {"case.emergency_suggested"}

@@ -34,11 +34,14 @@ def tracking_path(case: Case) -> str:
 
 def case_for_phone(number: str, phone: str) -> Case | None:
     """The case of `number` if `phone` is the number its requester gave at filing; None for an
-    unknown number, a wrong phone or a case recorded without one alike (no oracle).
+    unknown number, a wrong phone or a case recorded without one alike (no oracle). The
+    lookup only texts the case's link to that phone (`requester_sms.send_tracking_link`),
+    never shows it: a company that read the phone on a repair's page must not rate the case.
 
     Never a complaint or a report (nor a case naming a company): its party knows the number
-    and may read the households' phones, and would test them one by one to learn who
-    complained (S9). Its requester follows it by the receipt's or the text message's link."""
+    and may read the households' phones; no text either, so that not even the time a lookup
+    takes tells which household complained (S9). Its requester follows it by the receipt's or
+    the text message's link."""
     number = normalise_number(number)
     case = Case.objects.filter(number=number).first() if number else None
     given = phone_digits(phone)

@@ -9,6 +9,7 @@ imported lazily: jieba and scikit-learn load only when a suggestion is first nee
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 from collections import Counter
 from dataclasses import dataclass
@@ -250,19 +251,41 @@ def _raise_the_alarm(case: Case, suggestion: CaseSuggestion) -> None:
     over it hear at once, night or day (G3: the AI alerts, a person decides). Once per case."""
     from gongzhi.cases.services import notices
 
-    signs = "、".join(suggestion.urgency_terms[:3])
+    signs = "、".join(emergency_signs_of(suggestion)[:3])
+    if signs:
+        body = notices.with_case(
+            gettext_noop("%(case)s（AI网格员发现：%(signs)s）。请立即核实研判、交办处置。"),
+            case,
+            signs=signs,
+        )
+    else:  # the model's words (随时, 旁边) are no sign of danger to name
+        body = notices.with_case(
+            gettext_noop(
+                "%(case)s（AI网格员的模型判断为特急，未命中险情规则）。请立即核实研判、交办处置。"
+            ),
+            case,
+        )
     notices.send(
         notices.emergency_watch(case),
         case=case,
         kind="case.emergency_suggested",
         title=Text(gettext_noop("疑似紧急诉求，请立即研判")),
-        body=notices.with_case(
-            gettext_noop("%(case)s（AI网格员发现：%(signs)s）。请立即核实研判、交办处置。"),
-            case,
-            signs=signs or Text(gettext_noop("紧急情况")),
-        ),
+        body=body,
         key="emergency_suggested",
     )
+
+
+def emergency_signs_of(suggestion: CaseSuggestion) -> list[str]:
+    """The emergency signs of the rules (燃气味, 电梯困人) that made `suggestion` an emergency;
+    none when the learned model alone read it so: the words that drove the model (随时, 旁边,
+    有人) are stored in the same place but are no 险情迹象."""
+    from gongzhi.triage.urgency import EMERGENCY_SIGNS
+
+    terms = list(suggestion.urgency_terms or [])
+    if suggestion.urgency != SuggestedUrgency.EMERGENCY or not terms:
+        return []
+    signs = {sign for sign, _pattern in EMERGENCY_SIGNS}
+    return terms if all(term in signs for term in terms) else []
 
 
 def latest_suggestion(case: Case) -> CaseSuggestion | None:
@@ -331,6 +354,21 @@ def _party_label(level: str, company: Any, department: str) -> str:
     return " · ".join(parts)
 
 
+def suggested_party(case: Case, suggestion: CaseSuggestion) -> Any:
+    """The party (services.assignment.Assignee) the routing rules in force now give the AI's
+    reading of `case`: the one the 交办 form offers once 研判 kept its category (routed with the
+    case's own SLA class), else the suggested category and class. The stored party may be
+    older than a rule the street has added since."""
+    from gongzhi.cases.services.assignment import suggest_assignee
+
+    if case.category and case.category == suggestion.category:
+        return suggest_assignee(case)
+    probe = Case(
+        compound=case.compound, category=suggestion.category, sla_class=suggestion.sla_class
+    )
+    return suggest_assignee(probe)
+
+
 def record_dispatch_decision(*, case: Case, actor: Any, assignee: Any) -> None:
     """After the first 交办: a party other than the one the AI suggested is an override,
     recorded like the 研判 ones. Advice given for a category the assessor changed is moot."""
@@ -339,7 +377,10 @@ def record_dispatch_decision(*, case: Case, actor: Any, assignee: Any) -> None:
         return
     if case.events.filter(kind=EventKind.DISPATCHED).count() > 1:
         return  # a later 交办 (after a 退单) is not the AI's advice being weighed
-    suggested = (suggestion.level, suggestion.company_id, suggestion.department)
+    # What the 交办 form offered: the advice routed by the rules in force now, not as stored
+    # (a rule the street added since is no choice of the dispatcher's).
+    party = suggested_party(case, suggestion)
+    suggested = (party.level, party.company.pk if party.company else None, party.department)
     chosen = (
         assignee.level,
         assignee.company.pk if assignee.company else None,
@@ -347,7 +388,7 @@ def record_dispatch_decision(*, case: Case, actor: Any, assignee: Any) -> None:
     )
     if suggested == chosen:
         return
-    was = _party_label(suggestion.level, suggestion.company, suggestion.department)
+    was = _party_label(party.level, party.company, party.department)
     became = _party_label(assignee.level, assignee.company, assignee.department)
     now = timezone.now()
     decided_by = actor if getattr(actor, "is_authenticated", False) else None
@@ -386,6 +427,13 @@ class HotTopic:
     def rising(self) -> bool:
         return self.second_half > self.first_half
 
+    @property
+    def trend(self) -> str:
+        """rising, falling or steady: the newer half of the window against the older half."""
+        if self.second_half > self.first_half:
+            return "rising"
+        return "falling" if self.second_half < self.first_half else "steady"
+
 
 def _in_window(cases: Any, start: dt.datetime, end: dt.datetime) -> Any:
     return cases.filter(created_at__gte=start, created_at__lt=end).exclude(status=Status.MERGED)
@@ -411,6 +459,27 @@ def hot_topics_page(cases: Any, window: Any) -> dict[str, Any]:
     return {"topics": topics, "total": total, "analysed": min(total, MAX_TOPIC_MESSAGES)}
 
 
+TOPIC_TERMS = 5
+
+
+def _representative(text: str, case: Case | None) -> str:
+    """A topic's message as shown on the analysis pages: nobody needs a writer's number, room
+    or name there, nor a neighbour's (S9, G1)."""
+    from gongzhi.core.masking import REMOVED
+    from gongzhi.triage.names import remove_names
+
+    text = remove_contacts(text, [case.requester_name if case else ""])
+    return remove_names(text, REMOVED)
+
+
+def _topic_terms(terms: tuple[str, ...]) -> tuple[str, ...]:
+    """A topic's label words, neither a person's name (王建军) nor a number (502)."""
+    from gongzhi.triage.names import is_person_name
+
+    kept = (t for t in terms if not any(ch.isdigit() for ch in t) and not is_person_name(t))
+    return tuple(itertools.islice(kept, TOPIC_TERMS))
+
+
 def hot_topics_for(
     cases: Any,
     *,
@@ -426,7 +495,9 @@ def hot_topics_for(
     rows = _even_sample(_in_window(cases, start, end))
     by_pk = {c.pk: c for c in rows}
     middle = middle or start + (end - start) / 2
-    topics = hot_topics([(c.pk, _case_text(c)) for c in rows], max_topics=max_topics)
+    topics = hot_topics(
+        [(c.pk, _case_text(c)) for c in rows], max_topics=max_topics, n_terms=3 * TOPIC_TERMS
+    )
     out = []
     for topic in topics:
         members = sorted((by_pk[pk] for pk in topic.member_ids), key=lambda c: -c.pk)
@@ -440,12 +511,9 @@ def hot_topics_for(
                 place_counts=sorted(per_place.items(), key=lambda item: (-item[1], item[0])),
                 first_half=first,
                 second_half=len(members) - first,
-                # Analysis, not casework: nobody needs a writer's number, room or name here.
-                representative=remove_contacts(
-                    topic.representative_text, [rep.requester_name if rep else ""]
-                ),
+                representative=_representative(topic.representative_text, rep),
                 representative_case=rep,
-                top_terms=topic.top_terms,
+                top_terms=_topic_terms(topic.top_terms),
                 cases=members,
             )
         )
@@ -476,6 +544,18 @@ class ReplyDraft:
     sources: tuple[ReplySource, ...]
 
 
+def _street_compound_names(case: Case) -> list[str]:
+    """The names of the compounds of the case's street (an earlier reply may name any)."""
+    from gongzhi.org.models import Compound
+
+    street = Compound.objects.filter(pk=case.compound_id).values("community__street_id")
+    return list(
+        Compound.objects.filter(community__street_id__in=street)
+        .values_list("name", flat=True)
+        .order_by("name")
+    )
+
+
 def reply_draft(cases: Any, case: Case) -> ReplyDraft:
     """A draft public reply from similar closed cases in `cases` (scoped), and its sources."""
     from gongzhi.triage.replies import VERSION, compose_reply
@@ -490,11 +570,17 @@ def reply_draft(cases: Any, case: Case) -> ReplyDraft:
         ]
     )
     # An earlier reply may name its own requester or their room; the draft is for another case
-    # and meant for the public, so none of that is carried over.
+    # and meant for the public, so none of that is carried over (a sentence where something
+    # was removed is left out of the draft), nor other compounds' names (S9).
     closed = [
         (pk, number, f"{title}\n{content}", remove_contacts(reply, [name]))
         for pk, number, title, content, reply, name in examples
     ]
-    draft = compose_reply(_case_text(case), [(message, reply) for _, _, message, reply in closed])
+    draft = compose_reply(
+        _case_text(case),
+        [(message, reply) for _, _, message, reply in closed],
+        compounds=_street_compound_names(case),
+        compound=case.compound.name if case.compound_id else "",
+    )
     sources = tuple(ReplySource(closed[i][0], closed[i][1], sim) for i, sim in draft.sources)
     return ReplyDraft(draft.text, VERSION, draft.similarity, sources)

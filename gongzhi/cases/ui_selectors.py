@@ -16,10 +16,10 @@ from django.utils.translation import gettext_lazy
 from gongzhi.cases import policies, selectors
 from gongzhi.cases.choices import UNNAMED_DEPARTMENT, Channel, Level, party_for_requester
 from gongzhi.cases.models import Case, CaseAttachment, EventKind
-from gongzhi.cases.selectors import CaseDetail
+from gongzhi.cases.selectors import CaseDetail, RequesterCard
 from gongzhi.cases.tracking import RECEIPT_LINK
 from gongzhi.cases.workflow import Status, requester_label
-from gongzhi.core.masking import mask_name, redact_text, remove_contacts
+from gongzhi.core.masking import mask_name
 from gongzhi.org import policies as org_policies
 from gongzhi.org import scopes as org_scopes
 from gongzhi.org import selectors as org_selectors
@@ -240,21 +240,27 @@ def _staff_for_requester(display_name: str) -> str:
     return mask_name(name)
 
 
-def _note_for(note: str, detail: CaseDetail, staff_view: bool) -> str:
+def _note_for(note: str, detail: CaseDetail, staff_view: bool, requester: RequesterCard) -> str:
+    """A note as the case's content reads for this viewer (G1, G2, S9): masked (numbers, the
+    requester's name), or stripped for the party complained about; whole only for staff who
+    revealed the requester on this page view, which `case_requester` logged as `pii.view`."""
     if not staff_view:
         # A department nobody has named yet is the street's to do, not a name for the requester.
         note = note.replace(f"（{UNNAMED_DEPARTMENT}）", "")
-    names = [detail.case.requester_name]
-    if detail.requester.withheld:
-        return remove_contacts(note, names)
-    return note if detail.can_reveal and staff_view else redact_text(note, names)
+    # A requester reads their own case's notes masked, as the link's holder does.
+    shown = requester if staff_view else detail.requester
+    return selectors.text_for_viewer(note, detail.case, shown)
 
 
-def timeline_rows(viewer: Any, detail: CaseDetail) -> list[TimelineRow]:
+def timeline_rows(
+    viewer: Any, detail: CaseDetail, requester: RequesterCard | None = None
+) -> list[TimelineRow]:
     """The timeline as the viewer may read it: who as role + name (masked for residents; the
-    requester as the confidentiality presenter shows them), notes redacted unless the viewer may
-    see the requester's contacts."""
+    requester as the confidentiality presenter shows them), notes masked as the content unless
+    `requester` is the card the viewer revealed on this page view (`?reveal=1`, audited); the
+    detail's own card, masked, by default (the API, which has no reveal)."""
     case = detail.case
+    card = requester or detail.requester  # (`requester` below is the word in a row)
     staff_view = org_policies.is_staff_member(viewer)
     # The requester's words and no desk clock on their own view (the page they get), the public's.
     requester_view = policies.sees_as_requester(viewer, case)
@@ -291,7 +297,9 @@ def timeline_rows(viewer: Any, detail: CaseDetail) -> list[TimelineRow]:
                 who=who,
                 what=what,
                 status=status,
-                note=_note_for(event.note + internal_notes.get(event.pk, ""), detail, staff_view),
+                note=_note_for(
+                    event.note + internal_notes.get(event.pk, ""), detail, staff_view, card
+                ),
                 internal=event.internal,
                 party=parties.get(event.pk, ""),
                 hidden=requester_view and event.kind in _DESK_CLOCK,

@@ -62,6 +62,13 @@ class TopicRow:
     def rising(self) -> bool:
         return self.second_half > self.first_half
 
+    @property
+    def trend(self) -> str:
+        """rising, falling or steady: the month's later days against its earlier ones."""
+        if self.second_half > self.first_half:
+            return "rising"
+        return "falling" if self.second_half < self.first_half else "steady"
+
 
 @dataclass(frozen=True)
 class Topics:

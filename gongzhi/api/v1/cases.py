@@ -104,9 +104,11 @@ def case_detail(request: HttpRequest, case_id: Id):
 
 @router.get("/{case_id}/events", response=list[EventOut], url_name="case_events")
 def case_events(request: HttpRequest, case_id: Id):
-    """办理时间线（与详情页相同：内部记录不向诉求人和物业显示，办理人和备注按查看者脱敏）。"""
+    """办理时间线（与详情页相同：内部记录不向诉求人和物业显示，办理人按查看者脱敏）。备注中的
+    手机号、证件号和诉求人姓名一律脱敏：本接口不提供“查看联系方式”。"""
     detail = selectors.case_detail(request.user, case_id)
-    rows = ui_selectors.timeline_rows(request.user, detail)
+    # The detail's own card, masked (or withheld): notes read as the content, never whole (G2).
+    rows = ui_selectors.timeline_rows(request.user, detail, detail.requester)
     return [
         {
             "id": event.pk,

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.cases import sla
+from gongzhi.cases import policies, sla
 from gongzhi.cases.choices import (
     ABOUT_SERVING_COMPANY,
     CaseType,
@@ -156,24 +156,67 @@ class DispatchForm(ActionForm):
     )
     # The resident reads it in 办理过程 (the 研判意见 is the internal one).
     note = note_field(_("交办说明（诉求人可见）"), _("交办说明"))
+    # 交办 opens at the routing suggestion; 改派 at the level the case sits at.
+    offers_suggestion = True
 
     def __init__(
-        self, *args: Any, case: Any = None, options: dict | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        case: Any = None,
+        options: dict | None = None,
+        user: Any = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, case=case, **kwargs)
+        self.user = user
         options = options or {"companies": [], "suggestion": None}
         self.companies = {c.pk: c for c in options["companies"]}
         self.fields["company"].choices = [
             ("", "—"),
             *((c.pk, c.name) for c in self.companies.values()),
         ]
+        # Only the levels this user may send the case to are offered (a community worker does
+        # not blow the whistle to a department); a stale page posting another is told why.
+        self.levels = [value for value in Level.values if self._may_send_to(value)]
+        self.fields["level"].widget.choices = [c for c in Level.choices if c[0] in self.levels]
         suggestion = options.get("suggestion")
-        if suggestion is not None and not self.is_bound:
-            self.initial.update(
-                level=suggestion.level,
-                company=suggestion.company.pk if suggestion.company else None,
-                department=suggestion.department,
+        if suggestion is not None and self.offers_suggestion:
+            self._open_at(suggestion)
+
+    def _may_send_to(self, level: str) -> bool:
+        if self.user is None or self.case is None:
+            return True
+        return policies.can_dispatch_to(self.user, self.case, level)
+
+    def _open_at(self, suggestion: Any) -> None:
+        """The routing suggestion, or, when it names a level this user may not send to, the
+        community (the street sends it on), with why (also beside a refused choice)."""
+        if suggestion.level in self.levels or not self.levels:
+            if not self.is_bound:
+                self.initial.update(
+                    level=suggestion.level,
+                    company=suggestion.company.pk if suggestion.company else None,
+                    department=suggestion.department,
+                )
+            return
+        level = Level.COMMUNITY if Level.COMMUNITY in self.levels else self.levels[0]
+        if not self.is_bound:
+            self.initial.update(level=level, company=None, department="")
+        party = " · ".join(
+            str(part) for part in (Level(suggestion.level).label, suggestion.department) if part
+        )
+        self.fields["level"].help_text = _(
+            "派单规则建议交办至%(party)s，须由街道工作人员交办。请联系街道交办，或先交办至%(level)s。"
+        ) % {"party": party, "level": Level(level).label}
+
+    def clean_level(self) -> str:
+        level = self.cleaned_data["level"]
+        if not self._may_send_to(level):
+            raise forms.ValidationError(
+                _("只有街道工作人员可以派往%(level)s，请选择其他责任层级或联系街道。")
+                % {"level": Level(level).label}
             )
+        return level
 
     def service_kwargs(self) -> dict[str, Any]:
         data = super().service_kwargs()
@@ -188,6 +231,7 @@ class ReassignForm(DispatchForm):
     """改派: the same choice of party and deadline as 交办, and a reason instead of a note."""
 
     note = None
+    offers_suggestion = False
     reason = note_field(
         _("改派理由"),
         _("改派理由"),

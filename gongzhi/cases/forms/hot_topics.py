@@ -48,14 +48,20 @@ class TopicWindow:
 
 
 def rolling_window(days: int, now: dt.datetime) -> TopicWindow:
-    half = f"{days / 2:g}"
+    """The last `days` days; the trend compares the newer half of them with the older half
+    (近 15 天 with the 15 days before; a week's halves are 3 days and a half: 近 3 天半)."""
+    half = days // 2
+    if days % 2:
+        before, after = _("前 %(n)s 天半") % {"n": half}, _("近 %(n)s 天半") % {"n": half}
+    else:
+        before, after = _("前 %(n)s 天") % {"n": half}, _("近 %(n)s 天") % {"n": half}
     return TopicWindow(
         start=now - dt.timedelta(days=days),
         end=now,
         label=_("近 %(n)s 天") % {"n": days},
         middle=now - dt.timedelta(days=days / 2),
-        first_label=_("前 %(n)s 天") % {"n": half},
-        second_label=_("近 %(n)s 天") % {"n": half},
+        first_label=before,
+        second_label=after,
     )
 
 
@@ -101,10 +107,14 @@ class HotTopicsFilterForm(PeriodDatesForm):
         now: dt.datetime | None = None,
         **kwargs: Any,
     ) -> None:
-        if data is not None and "days" in data and "period" not in data:
-            data = data.copy()  # links from before 自定义日期 said ?days=30
-            data["period"] = data["days"]
-        super().__init__(data or {}, **kwargs)  # always bound: nothing chosen means 近 30 天
+        data = data.copy() if data is not None else {}
+        if "days" in data and "period" not in data:
+            data["period"] = data["days"]  # links from before 自定义日期 said ?days=30
+        if not data.get("period") and not (data.get("start") or data.get("end")):
+            # Nothing chosen means 近 30 天, and the select says so: otherwise it shows its first
+            # choice (近 7 天) and 查看 untouched would switch to it.
+            data["period"] = DEFAULT_PERIOD
+        super().__init__(data, **kwargs)  # always bound
         self.now = now or timezone.now()
         self.fields["area"].choices = [
             ("", gettext_lazy("全部可见区域")),

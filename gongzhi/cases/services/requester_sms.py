@@ -1,8 +1,9 @@
 """The text message a requester without an account gets instead of the in-app notice: the
 hotline (12345) order, the walk-in or the phone call that staff recorded with a name and a
 phone only. Called by `notices.tell_requester` (and for S6 repeats by `notices`), inside the
-service's transaction; `core.notifications.sms_to_phone` sends it after commit, at most once
-per number and step, never in the night. When the number is also an account's own (a resident
+service's transaction, and by the 进度查询 at /track/ (`send_tracking_link`);
+`core.notifications.sms_to_phone` sends it after commit, at most once per number and step,
+never in the night. When the number is also an account's own (a resident
 who called instead of using the app), that account's 通知设置 apply: texts off or the kind muted
 means no text, and its quiet hours hold it.
 
@@ -12,7 +13,10 @@ nothing else: never the requester's name, phone or room, nor the case's content 
 texts are Chinese, like the notices.
 """
 
+import datetime as dt
+
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,7 +24,7 @@ from gongzhi.cases.choices import source_label
 from gongzhi.cases.models import Case
 from gongzhi.cases.tracking import phone_digits, tracking_token
 from gongzhi.cases.workflow import Status
-from gongzhi.core.models import Delivery, NotificationPreference
+from gongzhi.core.models import Delivery, NotificationPreference, PhoneSms
 from gongzhi.core.notifications import sms_to_phone
 from gongzhi.core.notifications.phone import is_mobile
 from gongzhi.core.notifications.preferences import external_channels, preferences_for
@@ -47,6 +51,12 @@ REPEAT_OUTCOMES = {
     "case.not_accepted": "不予受理",
 }
 REPEAT_OUTCOME = "您反映的问题已并入诉求{original}，该诉求{status}。详情："
+# 进度查询 (/track/): the link goes to the phone on file, never to the page that asked for it,
+# like a password reset: whoever read the phone on the case page (a company doing a repair)
+# must not get the link that rates the case as its requester. At most one per case per window.
+LOOKUP_KIND = "case.tracking_link"
+LOOKUP_TEXT = "您查询的诉求{number}，可点击链接查看进度和评价："
+LOOKUP_WINDOW = dt.timedelta(minutes=10)
 
 
 def phone_of(case: Case) -> str:
@@ -120,3 +130,38 @@ def _text(case: Case, *, kind: str, original: Case | None) -> tuple[str, str] | 
     status, sentence = TEXTS[kind]
     until = f"{timezone.localtime(case.due_at):%Y-%m-%d %H:%M}" if case.due_at else ""
     return status, sentence.format(number=case.number, until=until)
+
+
+def send_tracking_link(case: Case) -> bool:
+    """Queue the tracking link of `case` for the mobile its requester gave at filing, asked for
+    at /track/ with the case's number and that phone: at most one text per case per
+    `LOOKUP_WINDOW` however often it is asked (the key names the window; an earlier text of the
+    last ten minutes stops the next), at once whatever the hour (they are waiting for it),
+    unless the number's owner turned texts off in 通知设置. True when a text was queued; the page
+    answers the same either way."""
+    phone = phone_digits(case.requester_phone or "")
+    if not is_mobile(phone):
+        return False
+    wanted, preference = owners_preference(phone, LOOKUP_KIND)
+    if not wanted:
+        return False
+    now = timezone.now()
+    prefix = f"case:{case.pk}:lookup:"
+    with transaction.atomic():
+        recent = PhoneSms.objects.filter(
+            phone=phone, dedupe_key__startswith=prefix, created_at__gt=now - LOOKUP_WINDOW
+        )
+        if recent.exists():
+            return False
+        window = int(now.timestamp() // LOOKUP_WINDOW.total_seconds())
+        queued = sms_to_phone(
+            phone=phone,
+            kind=LOOKUP_KIND,
+            text=f"{SIGNATURE}{LOOKUP_TEXT.format(number=case.number)}",
+            link=tracking_url(case),
+            title=f"诉求{case.number}查询链接",
+            dedupe_key=f"{prefix}{window}",
+            preference=preference,
+            asked=True,  # they are waiting for it, night or day
+        )
+    return queued is not None

@@ -15,11 +15,11 @@ from gongzhi.cases.models import Case
 from gongzhi.cases.tests.conftest import png
 from gongzhi.cases.tests.test_tracking import NAME, PHONE, WalkIn, link, signed_in
 from gongzhi.cases.workflow import Status
+from gongzhi.core.models import PhoneSms
 
 pytestmark = pytest.mark.django_db
 
-NOT_FOUND = "未找到与该手机号匹配的诉求"
-ONLY_BY_LINK = "投诉、举报不能凭手机号查询，请通过受理回执上的链接（二维码）或短信中的链接查看进度"
+SENT = "如诉求编号与登记的手机号一致，我们已将查询链接以短信发送到该手机"
 
 
 @pytest.fixture
@@ -43,8 +43,12 @@ def _complaint(walk_in: WalkIn, **kw) -> Case:
     )
 
 
-def _form_errors(response) -> str:
-    return re.search(r'data-testid="form-errors">(.*?)</div>', response.content.decode(), re.S)[1]
+def _answer(response) -> str:
+    return re.search(r'data-testid="track-answer">(.*?)</div>', response.content.decode(), re.S)[1]
+
+
+def _lookup_texts() -> int:
+    return PhoneSms.objects.filter(kind="case.tracking_link").count()
 
 
 # --- 1. The receipt: the requester and the intake staff, never the property company ----------
@@ -82,9 +86,9 @@ def test_the_right_phone_finds_no_complaint_and_answers_as_a_wrong_one(walk_in, 
     unknown = client.post("/track/", {"number": "NH209901019999", "phone": PHONE})
     for response in (right, wrong, unknown):
         assert response.status_code == 200
-        page = response.content.decode()
-        assert NOT_FOUND in page and ONLY_BY_LINK in page
-    assert len({_form_errors(r) for r in (right, wrong, unknown)}) == 1
+        assert SENT in response.content.decode()
+    assert len({_answer(r) for r in (right, wrong, unknown)}) == 1
+    assert _lookup_texts() == 0  # not even a text whose timing could tell
     # The requester still follows it by the receipt's link.
     assert client.get(link(case)).status_code == 200
 
@@ -92,20 +96,23 @@ def test_the_right_phone_finds_no_complaint_and_answers_as_a_wrong_one(walk_in, 
 def test_a_case_naming_a_company_is_not_found_by_phone_either(walk_in) -> None:
     case = walk_in.received(respondent_company=walk_in.p.company_x)
     response = Client().post("/track/", {"number": case.number, "phone": PHONE})
-    assert response.status_code == 200 and NOT_FOUND in response.content.decode()
-    # Other cases are still found by their phone.
+    assert response.status_code == 200 and SENT in response.content.decode()
+    assert _lookup_texts() == 0
+    # Other cases are still found by their phone: the link goes to it by text.
     other = walk_in.received()
     response = Client().post("/track/", {"number": other.number, "phone": PHONE})
-    assert response.status_code == 302 and response["Location"] == link(other)
+    assert response.status_code == 200 and SENT in response.content.decode()
+    [text] = PhoneSms.objects.filter(kind="case.tracking_link")
+    assert text.phone == PHONE and text.link.endswith(link(other))
 
 
 def test_a_complaints_receipt_does_not_offer_the_lookup_by_phone(walk_in) -> None:
     client = signed_in(walk_in.p.community_worker)
     complaint = client.get(f"/cases/{_complaint(walk_in).pk}/receipt").content.decode()
-    assert "输入诉求编号和受理时登记的手机号查询办理进度" not in complaint
+    assert "输入诉求编号和受理时登记的手机号，查询链接将以短信发到该手机" not in complaint
     assert "凭二维码即可查看进度和评价" in complaint
     repair = client.get(f"/cases/{walk_in.received().pk}/receipt").content.decode()
-    assert "输入诉求编号和受理时登记的手机号查询办理进度" in repair
+    assert "输入诉求编号和受理时登记的手机号，查询链接将以短信发到该手机" in repair
 
 
 # --- 3. A complaint's tracking page names nobody, not even masked ---------------------------

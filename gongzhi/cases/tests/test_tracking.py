@@ -16,7 +16,7 @@ from gongzhi.cases.models import Case, CaseEvent, CaseRating, EventKind
 from gongzhi.cases.tests.conftest import CaseMaker, png
 from gongzhi.cases.tracking import RECEIPT_LINK, tracking_token
 from gongzhi.cases.workflow import Status
-from gongzhi.core.models import AuditRecord
+from gongzhi.core.models import AuditRecord, PhoneSms
 from gongzhi.org.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 NAME, PHONE = "夏静琳", "19900001234"
 INTERNAL = "内部研判：该户曾多次投诉，注意沟通方式"
 HANDLING = "内部处置说明：更换灯具两只"
-NOT_FOUND = "未找到与该手机号匹配的诉求"
+SENT = "如诉求编号与登记的手机号一致，我们已将查询链接以短信发送到该手机"
 
 
 class WalkIn(CaseMaker):
@@ -123,7 +123,7 @@ def test_a_new_secret_key_invalidates_printed_receipts(walk_in, settings) -> Non
     assert Client().get(link(case)).status_code == 200
 
 
-def test_the_lookup_by_number_and_phone_opens_the_link(walk_in) -> None:
+def test_the_lookup_by_number_and_phone_texts_the_link_and_never_shows_it(walk_in) -> None:
     case = walk_in.received()
     client = Client()
     assert 'data-testid="track-lookup"' in client.get("/track/").content.decode()
@@ -133,7 +133,12 @@ def test_the_lookup_by_number_and_phone_opens_the_link(walk_in) -> None:
         (f" {case.number} ", "+86 199 0000 1234"),
     ):
         response = client.post("/track/", {"number": number, "phone": phone})
-        assert response.status_code == 302 and response["Location"] == link(case)
+        page = response.content.decode()
+        assert response.status_code == 200 and SENT in page
+        assert tracking_token(case) not in page and PHONE not in page
+    # One text to the phone on file for the three lookups (at most one per case per 10 minutes).
+    texts = PhoneSms.objects.filter(kind="case.tracking_link")
+    assert [(t.phone, t.link.endswith(link(case))) for t in texts] == [(PHONE, True)]
 
 
 def test_a_wrong_phone_and_an_unknown_number_get_one_neutral_answer(walk_in) -> None:
@@ -144,17 +149,18 @@ def test_a_wrong_phone_and_an_unknown_number_get_one_neutral_answer(walk_in) -> 
         client.post("/track/", {"number": case.number, "phone": "19900009999"}),
         client.post("/track/", {"number": "NH209901019999", "phone": PHONE}),
         client.post("/track/", {"number": unrecorded.number, "phone": PHONE}),
+        client.post("/track/", {"number": case.number, "phone": PHONE}),  # the right one
     ]
     for response in pages:
         assert response.status_code == 200
-        assert NOT_FOUND in response.content.decode()
+        assert SENT in response.content.decode()
 
-    def form_errors(response) -> str:
-        return re.search(r'data-testid="form-errors">(.*?)</div>', response.content.decode())[1]
+    def answer(response) -> str:
+        return re.search(r'data-testid="track-answer">(.*?)</div>', response.content.decode())[1]
 
-    assert len({form_errors(r) for r in pages}) == 1
+    assert len({answer(r) for r in pages}) == 1
     short = client.post("/track/", {"number": case.number, "phone": "1990000"}).content.decode()
-    assert "请填写完整的 11 位手机号码" in short and NOT_FOUND not in short
+    assert "请填写完整的 11 位手机号码" in short and SENT not in short
 
 
 @pytest.fixture
@@ -175,7 +181,7 @@ def test_the_lookup_is_rate_limited_per_address(walk_in, settings, one_window) -
     assert "操作过于频繁，请 30 秒后再试" in refused.content.decode()
     assert guesser.get("/track/").status_code == 200  # reading the form is never counted
     other = Client(REMOTE_ADDR="10.0.0.8").post("/track/", {"number": case.number, "phone": PHONE})
-    assert other.status_code == 302
+    assert other.status_code == 200 and SENT in other.content.decode()
 
 
 def test_the_link_rates_once_per_round(walk_in) -> None:

@@ -63,7 +63,7 @@ def perform(
 ) -> HttpResponse:
     """`done(case)` words the success message (default: 已<action>)."""
     case = selectors.case_get(request.user, pk)  # 404 when out of scope
-    form = form_for(action, form_class, case, request.POST, request.FILES)
+    form = form_for(action, form_class, case, request.POST, request.FILES, user=request.user)
     version = _posted_version(request)
     try:
         if version is not None and version != case.version:

@@ -42,9 +42,14 @@ _NAMES_A_PARTY = frozenset({Action.DISPATCH, Action.REASSIGN})
 
 
 def form_for(
-    action: str, form_class: type[forms.ActionForm], case: Any, *args: Any
+    action: str, form_class: type[forms.ActionForm], case: Any, *args: Any, user: Any = None
 ) -> forms.ActionForm:
-    extra = {"options": selectors.dispatch_options(case)} if action in _NAMES_A_PARTY else {}
+    """`user` is who fills it in: a form naming a party offers only the levels they may name."""
+    extra = (
+        {"options": selectors.dispatch_options(case), "user": user}
+        if action in _NAMES_A_PARTY
+        else {}
+    )
     return form_class(*args, case=case, auto_id=f"id_{action}_%s", **extra)
 
 
@@ -63,7 +68,8 @@ def render_detail(
             form = bound[1]
         else:
             rate = requester_view and action == Action.VISIT
-            form = form_for(action, forms.RateForm if rate else ACTION_FORMS[action], case)
+            form_class = forms.RateForm if rate else ACTION_FORMS[action]
+            form = form_for(action, form_class, case, user=request.user)
         url = reverse(
             "cases:rate" if requester_view and action == Action.VISIT else f"cases:{action}",
             args=[case.pk],
@@ -78,13 +84,15 @@ def render_detail(
             }
         )
     reveal = request.GET.get("reveal") == "1" and detail.can_reveal
+    # Revealed (and audited) once: the card and the notes of this page view show the same.
+    requester = (
+        selectors.case_requester(request.user, case, reveal=True) if reveal else detail.requester
+    )
     context = {
         "detail": detail,
         "case": case,
-        "requester": selectors.case_requester(request.user, case, reveal=True)
-        if reveal
-        else detail.requester,
-        "rows": ui_selectors.timeline_rows(request.user, detail),
+        "requester": requester,
+        "rows": ui_selectors.timeline_rows(request.user, detail, requester),
         "action_forms": action_forms,
         "open_action": bound[0] if bound else "",
         "limits_note": "" if requester_view else policies.escalated_limits_note(request.user, case),

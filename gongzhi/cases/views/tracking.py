@@ -1,9 +1,10 @@
 """受理回执 and 进度查询: staff print a receipt with a QR code for a requester without an account;
-the requester follows and rates the case at its link, or finds it by number and phone.
+the requester follows and rates the case at its link, or has it texted again by number and phone.
 
-The /track/ pages need no sign-in: the link's token (`tracking`) or the phone given at filing
-is the authority. Unknown numbers, wrong tokens and wrong phones answer alike (404, or one
-neutral message), so that the pages tell nothing of which cases exist.
+The /track/ pages need no sign-in: the link's token (`tracking`) is the authority; the lookup
+by the phone given at filing only sends the link to that phone. Unknown numbers, wrong tokens
+and wrong phones answer alike (404, or one neutral message), so that the pages tell nothing of
+which cases exist.
 """
 
 from typing import Any
@@ -23,6 +24,7 @@ from django.views.decorators.http import require_POST
 from gongzhi.cases import policies, services, tracking_selectors, ui_selectors
 from gongzhi.cases.forms import RateForm
 from gongzhi.cases.forms.tracking import TrackLookupForm
+from gongzhi.cases.services import requester_sms
 from gongzhi.cases.services.closure import ALREADY_RATED
 from gongzhi.cases.tracking import tracked_case
 from gongzhi.cases.views.feedback import add_service_errors
@@ -30,11 +32,13 @@ from gongzhi.cases.views.resident import _rated
 from gongzhi.cases.workflow import CaseChanged, InvalidTransition
 from gongzhi.core.ratelimit import rate_limited, too_many_message
 
-# One answer for every mismatch: unknown number, wrong phone, a case recorded without one, and
-# every complaint or report whatever the phone (S9: no oracle of who complained).
-NOT_FOUND = gettext_noop(
-    "未找到与该手机号匹配的诉求。投诉、举报不能凭手机号查询，"
-    "请通过受理回执上的链接（二维码）或短信中的链接查看进度。"
+# One answer for every lookup, like a password reset: a match, an unknown number, a wrong
+# phone, a case recorded without one, and every complaint or report whatever the phone (S9: no
+# oracle of who complained). On a match the link goes by text to the phone on file, never to
+# whoever asked (a company that read the phone on a repair's page would rate it as the resident).
+SENT = gettext_noop(
+    "如诉求编号与登记的手机号一致，我们已将查询链接以短信发送到该手机，"
+    "请点击短信中的链接查看进度和评价。"
 )
 
 
@@ -72,13 +76,15 @@ def _lookup_refused(request: HttpRequest, wait: int) -> HttpResponse:
 @rate_limited("track-lookup", "GONGZHI_TRACK_LOOKUP_RATE_PER_MINUTE", 10, refused=_lookup_refused)
 def lookup(request: HttpRequest) -> HttpResponse:
     form = TrackLookupForm(request.POST or None)
+    answer = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         case = tracking_selectors.case_for_phone(data["number"], data["phone"])
         if case is not None:
-            return redirect(tracking_selectors.tracking_path(case))
-        form.add_error(None, _(NOT_FOUND))
-    return render(request, "cases/track_lookup.html", {"form": form})
+            requester_sms.send_tracking_link(case)
+        answer = _(SENT)
+        form = TrackLookupForm()  # the same page for all: no number or phone given back
+    return render(request, "cases/track_lookup.html", {"form": form, "answer": answer})
 
 
 def _render_case(request: HttpRequest, case: Any, token: str, form: Any = None) -> HttpResponse:

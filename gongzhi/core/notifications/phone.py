@@ -63,12 +63,14 @@ def sms_to_phone(
     dedupe_key: str,
     link: str = "",
     preference: NotificationPreference | None = None,
+    asked: bool = False,
 ) -> PhoneSms | None:
     """Queue one text to `phone` (11 digits) in the caller's transaction; it is tried after
     commit, or by the sweep at the end of quiet hours (`preference`'s when the number belongs
     to an account). Returns None when `dedupe_key` was already used for this number. Any phone
     or ID number in `text` is masked (G1); `link`, an absolute URL appended as it is (a token's
-    digits are no phone number), ends the text."""
+    digits are no phone number), ends the text. `asked`: the number's owner asked for this text
+    just now (a tracking link at /track/): it goes at once, whatever the hour."""
     if not is_mobile(phone):
         raise ValueError("sms_to_phone needs an 11-digit mainland mobile number")
     if not is_valid_kind(kind):
@@ -94,7 +96,7 @@ def sms_to_phone(
                     title=redact_text(title.strip())[:SMS_PARAM_LIMIT],
                     link=link,
                     dedupe_key=dedupe_key,
-                    next_attempt_at=not_before(now, preference),
+                    next_attempt_at=now if asked else not_before(now, preference),
                     created_at=now,
                 )
         except IntegrityError:
