@@ -16,18 +16,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.cases.models import Case, CaseEvent, RoutingRule, SlaPolicy
-from gongzhi.core import audit
-
-
-class AuditedConfigAdmin(admin.ModelAdmin):
-    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        audit.record(
-            action=f"cases.{obj._meta.model_name}_{'change' if change else 'add'}",
-            actor=request.user,
-            obj=obj,
-            detail={"fields": sorted(form.changed_data)},
-        )
 
 
 @admin.register(SlaPolicy)
@@ -68,10 +56,30 @@ class SlaPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(AuditedConfigAdmin):
-    list_display = ("category", "compound", "level", "company", "department")
+class RoutingRuleAdmin(admin.ModelAdmin):
+    """Read-only, like the SLA classes: 设置 › 派单规则 checks a rule (a company that does not
+    serve the compound, a department for a compound-level rule …) and audits it."""
+
+    list_display = ("category", "compound", "level", "company", "department", "edit_in_settings")
     list_filter = ("category", "level")
-    autocomplete_fields = ("compound", "company")
+    readonly_fields = ("edit_in_settings",)
+
+    @admin.display(description=_("修改"))
+    def edit_in_settings(self, obj: RoutingRule) -> str:
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("cases:settings_routing_edit", args=[obj.pk]),
+            _("在 设置 › 派单规则 中修改"),
+        )
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
 
 
 class CaseEventInline(admin.TabularInline):

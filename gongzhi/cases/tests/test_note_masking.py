@@ -106,3 +106,15 @@ def test_the_company_complained_about_reads_the_note_without_any_trace(walk_in) 
     ]
     assert REMOVED in note and "0372" not in note and "夏" not in note
     assert _pii_views(p.property_a) == 0
+
+
+def test_the_content_opens_with_the_card_when_the_contacts_are_revealed(walk_in) -> None:
+    """One audited reveal opens the whole page: the card, the notes and the content alike."""
+    p = walk_in.p
+    case = walk_in.received(content=f"楼道灯坏了一周，我是{NAME}，电话{NOTE_PHONE}")
+    client = signed_in(p.community_worker)
+    masked = _content(client.get(f"/cases/{case.pk}/").content.decode())
+    assert NOTE_PHONE not in masked and "199****0372" in masked and NAME not in masked
+    revealed = _content(client.get(f"/cases/{case.pk}/?reveal=1").content.decode())
+    assert NOTE_PHONE in revealed and NAME in revealed
+    assert _pii_views(p.community_worker) == 1

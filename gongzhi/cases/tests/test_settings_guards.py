@@ -8,7 +8,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from gongzhi.cases.models import SlaPolicy
+from gongzhi.cases.choices import Category, Level
+from gongzhi.cases.models import RoutingRule, SlaPolicy
 from gongzhi.cases.tests.test_configuration import SLA_FORM, _client
 from gongzhi.core.models import AuditRecord, CalendarOverride
 
@@ -51,6 +52,28 @@ def test_the_admin_cannot_save_an_sla_policy_and_points_to_the_settings(make) ->
     case = make.dispatched()  # 交办 still works
     assert case.due_at - case.dispatched_at == dt.timedelta(hours=24)
     assert client.post("/admin/cases/slapolicy/add/", BAD_SLA).status_code == 403
+
+
+def test_the_admin_cannot_save_a_routing_rule_the_settings_would_refuse(personas) -> None:
+    """A company that does not serve the compound: 设置 refuses it; the admin saved it."""
+    client = _admin()
+    bad = {
+        "compound": personas.compound_a.pk,
+        "category": Category.REPAIR,
+        "level": Level.COMPOUND,
+        "company": personas.company_y.pk,
+        "department": "",
+    }
+    assert client.post("/admin/cases/routingrule/add/", bad).status_code == 403
+    assert not RoutingRule.objects.exists()
+    rule = RoutingRule.objects.create(
+        compound=personas.compound_a, category=Category.REPAIR, level=Level.COMMUNITY
+    )
+    url = f"/admin/cases/routingrule/{rule.pk}/change/"
+    assert "在 设置 › 派单规则 中修改" in client.get(url).content.decode()
+    client.post(url, bad)
+    rule.refresh_from_db()
+    assert (rule.level, rule.company_id) == (Level.COMMUNITY, None)
 
 
 def test_the_admin_cannot_add_a_calendar_day_without_its_basis_or_audit() -> None:

@@ -84,7 +84,8 @@ def render_detail(
             }
         )
     reveal = request.GET.get("reveal") == "1" and detail.can_reveal
-    # Revealed (and audited) once: the card and the notes of this page view show the same.
+    # Revealed (and audited) once: the card, the content and the notes of this page view show
+    # the same.
     requester = (
         selectors.case_requester(request.user, case, reveal=True) if reveal else detail.requester
     )
@@ -92,6 +93,7 @@ def render_detail(
         "detail": detail,
         "case": case,
         "requester": requester,
+        "content": selectors.text_for_viewer(case.content, case, requester),
         "rows": ui_selectors.timeline_rows(request.user, detail, requester),
         "action_forms": action_forms,
         "open_action": bound[0] if bound else "",
