@@ -256,7 +256,7 @@ def demo_setup(db: str | None) -> bool:
 def bench_demo(method: Cluster) -> dict:
     from django.utils import timezone
 
-    from gongzhi.cases import triage_link
+    from gongzhi.cases import triage_topics
     from gongzhi.cases.models import Case
 
     end = timezone.now()
@@ -266,12 +266,12 @@ def bench_demo(method: Cluster) -> dict:
     topicsmod.hot_topics = method  # hot_topics_for imports it from the module at each call
     try:
         # As the page asks (20 topics), twice: the first call also loads jieba and the corpus.
-        triage_link.hot_topics_for(cases, start=start, end=end)
-        shown, seconds = cpu(lambda: triage_link.hot_topics_for(cases, start=start, end=end))
-        every = triage_link.hot_topics_for(cases, start=start, end=end, max_topics=10_000)
+        triage_topics.hot_topics_for(cases, start=start, end=end)
+        shown, seconds = cpu(lambda: triage_topics.hot_topics_for(cases, start=start, end=end))
+        every = triage_topics.hot_topics_for(cases, start=start, end=end, max_topics=10_000)
     finally:
         topicsmod.hot_topics = original
-    in_window = triage_link._in_window(cases, start, end)
+    in_window = triage_topics._in_window(cases, start, end)
     gold = dict(in_window.values_list("pk", "title"))
     mixed = []
     for t in every:

@@ -1,5 +1,6 @@
-"""The AI grid worker (AI网格员) wired into cases: suggestions at filing, the assessor's decision,
-hot topics and reply drafts (G3: it suggests, a person decides).
+"""The AI grid worker (AI网格员) wired into cases: suggestions at filing and the assessor's
+decision (G3: it suggests, a person decides); its hot topics and reply drafts, which read many
+cases at once, are `triage_topics`.
 
 The triage library (`gongzhi.triage`) knows nothing of the database; this module feeds it case
 texts and turns its answers into cases vocabulary (category values, SLA class, routing). It is
@@ -9,10 +10,7 @@ imported lazily: jieba and scikit-learn load only when a suggestion is first nee
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import logging
-from collections import Counter
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -38,15 +36,12 @@ from gongzhi.cases.suggestions import (
     SuggestedUrgency,
 )
 from gongzhi.cases.workflow import OPEN_STATUSES, Status
-from gongzhi.core.masking import remove_contacts
 from gongzhi.core.notifications.texts import Text
 
 logger = logging.getLogger(__name__)
 
 DUPLICATE_WINDOW = dt.timedelta(days=30)
 MAX_DUPLICATE_CANDIDATES = 500
-MAX_TOPIC_MESSAGES = 3000
-MAX_REPLY_EXAMPLES = 500
 # The file naming the model `triage_train` made last (in the triage model directory).
 CURRENT_MODEL_FILE = "current-cases-model.txt"
 
@@ -108,7 +103,7 @@ def shared_words(text: str, other: str) -> tuple[str, ...]:
 # --- Suggestion at filing ---------------------------------------------------------------------
 
 
-def _case_text(case: Case) -> str:
+def case_text(case: Case) -> str:
     return f"{case.title}\n{case.content}"
 
 
@@ -125,7 +120,7 @@ def _duplicates(case: Case) -> dict[int, dict[str, Any]]:
         .values_list("pk", "title", "content")[:MAX_DUPLICATE_CANDIDATES]
     )
     candidates = [(pk, f"{title}\n{content}") for pk, title, content in rows]
-    text, texts = _case_text(case), dict(candidates)
+    text, texts = case_text(case), dict(candidates)
     return {
         int(pk): {"score": score, "words": list(shared_words(text, texts[pk]))}
         for pk, score in find_duplicates(text, candidates, k=3)
@@ -406,181 +401,3 @@ def record_dispatch_decision(*, case: Case, actor: Any, assignee: Any) -> None:
         payload={"ai_suggestion": suggestion.pk, "model_version": suggestion.model_version},
         created_at=now,
     )
-
-
-# --- Hot topics -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class HotTopic:
-    size: int
-    places: list[str]
-    place_counts: list[tuple[str, int]]  # most cases first: where the matter is worst
-    first_half: int
-    second_half: int
-    representative: str
-    representative_case: Case | None
-    top_terms: tuple[str, ...]
-    cases: list[Case]  # every member, newest first
-
-    @property
-    def rising(self) -> bool:
-        return self.second_half > self.first_half
-
-    @property
-    def trend(self) -> str:
-        """rising, falling or steady: the newer half of the window against the older half."""
-        if self.second_half > self.first_half:
-            return "rising"
-        return "falling" if self.second_half < self.first_half else "steady"
-
-
-def _in_window(cases: Any, start: dt.datetime, end: dt.datetime) -> Any:
-    return cases.filter(created_at__gte=start, created_at__lt=end).exclude(status=Status.MERGED)
-
-
-def _even_sample(in_window: Any) -> list[Case]:
-    """At most MAX_TOPIC_MESSAGES cases of the window, spread evenly over its time: reading
-    only the newest of a busy month covered its last days, and then every topic looked rising."""
-    ids = list(in_window.order_by("created_at", "id").values_list("id", flat=True))
-    if len(ids) > MAX_TOPIC_MESSAGES:
-        step = len(ids) / MAX_TOPIC_MESSAGES
-        ids = [ids[int(i * step)] for i in range(MAX_TOPIC_MESSAGES)]
-    return list(
-        Case.objects.filter(pk__in=ids).select_related("compound").order_by("-created_at", "-id")
-    )
-
-
-def hot_topics_page(cases: Any, window: Any) -> dict[str, Any]:
-    """The 热点议题 page's topics for a `forms.hot_topics.TopicWindow`, and how many cases of
-    the window were read (MAX_TOPIC_MESSAGES of `total` at most, spread over its time)."""
-    total = _in_window(cases, window.start, window.end).count()
-    topics = hot_topics_for(cases, start=window.start, end=window.end, middle=window.middle)
-    return {"topics": topics, "total": total, "analysed": min(total, MAX_TOPIC_MESSAGES)}
-
-
-TOPIC_TERMS = 5
-
-
-def _representative(text: str, case: Case | None) -> str:
-    """A topic's message as shown on the analysis pages: nobody needs a writer's number, room
-    or name there, nor a neighbour's (S9, G1)."""
-    from gongzhi.core.masking import REMOVED
-    from gongzhi.triage.names import remove_names
-
-    text = remove_contacts(text, [case.requester_name if case else ""])
-    return remove_names(text, REMOVED)
-
-
-def _topic_terms(terms: tuple[str, ...]) -> tuple[str, ...]:
-    """A topic's label words, neither a person's name (王建军) nor a number (502)."""
-    from gongzhi.triage.names import is_person_name
-
-    kept = (t for t in terms if not any(ch.isdigit() for ch in t) and not is_person_name(t))
-    return tuple(itertools.islice(kept, TOPIC_TERMS))
-
-
-def hot_topics_for(
-    cases: Any,
-    *,
-    start: dt.datetime,
-    end: dt.datetime,
-    middle: dt.datetime | None = None,
-    max_topics: int = 20,
-) -> list[HotTopic]:
-    """Topics among `cases` (already scoped to the user) filed in [start, end); the trend
-    counts members filed before and from `middle` (default: half-way)."""
-    from gongzhi.triage.topics import hot_topics
-
-    rows = _even_sample(_in_window(cases, start, end))
-    by_pk = {c.pk: c for c in rows}
-    middle = middle or start + (end - start) / 2
-    topics = hot_topics(
-        [(c.pk, _case_text(c)) for c in rows], max_topics=max_topics, n_terms=3 * TOPIC_TERMS
-    )
-    out = []
-    for topic in topics:
-        members = sorted((by_pk[pk] for pk in topic.member_ids), key=lambda c: -c.pk)
-        per_place = Counter(c.compound.name for c in members)
-        first = sum(1 for c in members if c.created_at < middle)
-        rep = by_pk.get(topic.representative_id)
-        out.append(
-            HotTopic(
-                size=topic.size,
-                places=sorted(per_place),
-                place_counts=sorted(per_place.items(), key=lambda item: (-item[1], item[0])),
-                first_half=first,
-                second_half=len(members) - first,
-                representative=_representative(topic.representative_text, rep),
-                representative_case=rep,
-                top_terms=_topic_terms(topic.top_terms),
-                cases=members,
-            )
-        )
-    return out
-
-
-# --- Reply drafts -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ReplySource:
-    """A closed case whose public reply a draft was assembled from."""
-
-    pk: int
-    number: str
-    similarity: float
-
-
-@dataclass(frozen=True)
-class ReplyDraft:
-    """A draft public reply (G3: a suggestion staff edit, never sent by itself) with its model
-    version, its confidence (similarity of the closest closed case, 0-1) and its sources (none
-    when the text is the general template)."""
-
-    text: str
-    model_version: str
-    confidence: float
-    sources: tuple[ReplySource, ...]
-
-
-def _street_compound_names(case: Case) -> list[str]:
-    """The names of the compounds of the case's street (an earlier reply may name any)."""
-    from gongzhi.org.models import Compound
-
-    street = Compound.objects.filter(pk=case.compound_id).values("community__street_id")
-    return list(
-        Compound.objects.filter(community__street_id__in=street)
-        .values_list("name", flat=True)
-        .order_by("name")
-    )
-
-
-def reply_draft(cases: Any, case: Case) -> ReplyDraft:
-    """A draft public reply from similar closed cases in `cases` (scoped), and its sources."""
-    from gongzhi.triage.replies import VERSION, compose_reply
-
-    examples = (
-        cases.filter(status=Status.CLOSED)
-        .exclude(public_reply="")
-        .exclude(pk=case.pk)
-        .order_by("-closed_at")
-        .values_list("pk", "number", "title", "content", "public_reply", "requester_name")[
-            :MAX_REPLY_EXAMPLES
-        ]
-    )
-    # An earlier reply may name its own requester or their room; the draft is for another case
-    # and meant for the public, so none of that is carried over (a sentence where something
-    # was removed is left out of the draft), nor other compounds' names (S9).
-    closed = [
-        (pk, number, f"{title}\n{content}", remove_contacts(reply, [name]))
-        for pk, number, title, content, reply, name in examples
-    ]
-    draft = compose_reply(
-        _case_text(case),
-        [(message, reply) for _, _, message, reply in closed],
-        compounds=_street_compound_names(case),
-        compound=case.compound.name if case.compound_id else "",
-    )
-    sources = tuple(ReplySource(closed[i][0], closed[i][1], sim) for i, sim in draft.sources)
-    return ReplyDraft(draft.text, VERSION, draft.similarity, sources)

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongzhi.cases import triage_link
+from gongzhi.cases import triage_topics
 from gongzhi.cases.forms.hot_topics import rolling_window
 from gongzhi.cases.models import Case
 from gongzhi.cases.workflow import Status
@@ -77,13 +77,13 @@ def _compute(user: Any, area: Area, now: dt.datetime) -> dict[str, Any]:
         status=Status.MERGED
     )
     total = in_window.count()
-    topics = triage_link.hot_topics_for(
+    topics = triage_topics.hot_topics_for(
         cases, start=window.start, end=window.end, middle=window.middle, max_topics=TOPICS_SHOWN
     )
     return {
         "computed_at": now.isoformat(),
         "total": total,
-        "analysed": min(total, triage_link.MAX_TOPIC_MESSAGES),
+        "analysed": min(total, triage_topics.MAX_TOPIC_MESSAGES),
         "topics": [
             {
                 "size": t.size,

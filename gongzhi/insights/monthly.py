@@ -3,7 +3,7 @@ meeting of the three parties and the street (月研判, domain rule M1).
 
 Every figure is read through the selectors of `cases`, scoped to the user: counts and rates
 are `cases.metrics` (pinned formulas, never re-derived here; a change of a rate is the
-difference of the two percentages the page shows), topics are `triage_link.hot_topics_for`.
+difference of the two percentages the page shows), topics are `triage_topics.hot_topics_for`.
 Like the metrics, the figures are about the cases filed (受理) in the month, in local time; the
 statuses (办结, 在办) are today's. Section 七 is about what happened in the month (超时, 升级,
 吹哨, 督办), whenever its case was filed, and about the cases overdue now.
@@ -32,7 +32,7 @@ from gongzhi.cases.forms.hot_topics import calendar_window
 from gongzhi.cases.metrics import RATES, CaseMetrics, Grouping, Ratio
 from gongzhi.cases.models import Case, CaseEvent, EventKind
 from gongzhi.cases.periods import Period, local_today
-from gongzhi.cases.triage_link import MAX_TOPIC_MESSAGES, hot_topics_for
+from gongzhi.cases.triage_topics import MAX_TOPIC_MESSAGES, hot_topics_for
 from gongzhi.cases.workflow import OPEN_STATUSES, Status
 from gongzhi.core.calendar import local_zone
 from gongzhi.insights.changes import Change, RateChange

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from gongzhi.api.open311.status import status_notes
 from gongzhi.api.tests.conftest import bearer
-from gongzhi.cases import queue_selectors, selectors, services, triage_link
+from gongzhi.cases import queue_selectors, selectors, services, triage_topics
 from gongzhi.cases.choices import CaseType, Channel
 from gongzhi.cases.models import Case
 from gongzhi.cases.requester_keys import refresh_phone_keys
@@ -194,7 +194,7 @@ def test_hot_topics_quote_no_number_room_or_name(make, personas):
             requester_name="张三", requester_phone="13812341234",
         )  # fmt: skip
     now = timezone.now()
-    topics = triage_link.hot_topics_for(
+    topics = triage_topics.hot_topics_for(
         Case.objects.all(), start=now - dt.timedelta(days=1), end=now + dt.timedelta(hours=1)
     )
     assert topics and "停车位" in topics[0].representative
@@ -212,7 +212,7 @@ def test_a_reply_draft_carries_over_no_earlier_requester(make, personas):
         public_reply="已电话联系张女士（1栋1单元101），维修人员已更换1栋楼道灯，恢复照明。",
     )
     case = make.in_progress(content="1栋楼道灯又坏了，晚上看不见路", requester=p.resident_b)
-    draft = triage_link.reply_draft(Case.objects.all(), case).text
+    draft = triage_topics.reply_draft(Case.objects.all(), case).text
     assert "更换1栋楼道灯" in draft
     assert "张女士" not in draft and "101" not in draft
 

@@ -160,9 +160,9 @@ def test_bad_choices_are_told_in_chinese_and_show_nothing(client, october, param
 
 
 def test_a_period_with_more_cases_than_are_read_says_so(client, topics_data, monkeypatch):
-    from gongzhi.cases import triage_link
+    from gongzhi.cases import triage_topics
 
-    monkeypatch.setattr(triage_link, "MAX_TOPIC_MESSAGES", 4)
+    monkeypatch.setattr(triage_topics, "MAX_TOPIC_MESSAGES", 4)
     page = _page(client, topics_data.street_officer, period="30").content.decode()
     assert "所选范围内共有 5 件诉求，按时间均匀抽取了 4 件分析" in page
 
@@ -170,9 +170,9 @@ def test_a_period_with_more_cases_than_are_read_says_so(client, topics_data, mon
 def test_the_cases_read_of_a_busy_period_are_spread_over_it(client, topics_data, monkeypatch):
     # Reading only the newest of a busy month covered its last days: the parking complaint of
     # 20 days ago went unread, and every topic looked as if it had just begun.
-    from gongzhi.cases import triage_link
+    from gongzhi.cases import triage_topics
 
-    monkeypatch.setattr(triage_link, "MAX_TOPIC_MESSAGES", 4)
+    monkeypatch.setattr(triage_topics, "MAX_TOPIC_MESSAGES", 4)
     response = _page(client, topics_data.street_officer, period="30")
     [parking] = response.context["topics"]
     assert (parking.size, parking.first_half, parking.second_half) == (3, 1, 2)

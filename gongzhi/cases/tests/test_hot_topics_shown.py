@@ -9,7 +9,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from gongzhi.cases import services, triage_link
+from gongzhi.cases import services, triage_topics
 from gongzhi.cases.choices import CaseType, Channel
 from gongzhi.cases.models import Case
 from gongzhi.org.testing import PASSWORD
@@ -53,7 +53,7 @@ def test_a_topics_message_and_label_name_no_neighbour_and_no_home(personas):
     now = timezone.now()
     for i, text in enumerate([*MAHJONG, *GAS, *WATER]):
         _file(personas, text, now - dt.timedelta(days=1, minutes=i))
-    topics = triage_link.hot_topics_for(
+    topics = triage_topics.hot_topics_for(
         Case.objects.all(), start=now - dt.timedelta(days=30), end=now
     )
     assert len(topics) == 3

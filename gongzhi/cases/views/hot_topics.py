@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from gongzhi.cases import selectors, triage_link
+from gongzhi.cases import selectors, triage_topics
 from gongzhi.cases.forms.hot_topics import HotTopicsFilterForm
 from gongzhi.cases.models import Case
 from gongzhi.org import policies as org_policies
@@ -43,7 +43,7 @@ def hot_topics(request: HttpRequest) -> HttpResponse:
             cases = cases.filter(compound_id=pk)
         context.update(
             area=dict(form.fields["area"].choices).get(form.cleaned_data.get("area") or ""),
-            **triage_link.hot_topics_page(cases, window),
+            **triage_topics.hot_topics_page(cases, window),
         )
     return render(request, "cases/hot_topics.html", context)
 
@@ -56,7 +56,7 @@ def reply_draft(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(request.user, pk)  # 404 when out of scope
     if not org_policies.is_staff_member(request.user):
         raise Http404  # a requester sees the case but has no reply to draft
-    draft = triage_link.reply_draft(Case.objects.visible_to(request.user), case)
+    draft = triage_topics.reply_draft(Case.objects.visible_to(request.user), case)
     notice = _DRAFT_NOTICE if draft.sources else _TEMPLATE_NOTICE
     body = {
         "text": draft.text,

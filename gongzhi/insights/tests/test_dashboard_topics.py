@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from gongzhi.cases import triage_link
+from gongzhi.cases import triage_topics
 from gongzhi.org.models import Role
 from gongzhi.org.services import role_grant
 from gongzhi.org.testing import make_user
@@ -31,13 +31,13 @@ def lifts(personas, make):
 @pytest.fixture
 def counted(monkeypatch):
     calls: list[int] = []
-    real = triage_link.hot_topics_for
+    real = triage_topics.hot_topics_for
 
     def counting(*args, **kwargs):
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(triage_link, "hot_topics_for", counting)
+    monkeypatch.setattr(triage_topics, "hot_topics_for", counting)
     return calls
 
 
