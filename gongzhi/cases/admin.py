@@ -12,15 +12,16 @@ from typing import Any
 
 from django.contrib import admin
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.cases.models import Case, CaseEvent, RoutingRule, SlaPolicy
+from gongzhi.core.admin_readonly import EditedInSettingsAdmin
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(admin.ModelAdmin):
-    """Read-only: one place to change a policy, with one set of checks and one audit."""
+class SlaPolicyAdmin(EditedInSettingsAdmin):
+    """One place to change a policy, with one set of checks and one audit (every class must
+    keep a policy: none is added or deleted here either)."""
 
     list_display = (
         "name",
@@ -35,51 +36,23 @@ class SlaPolicyAdmin(admin.ModelAdmin):
         "auto_close_days",
         "edit_in_settings",
     )
-    readonly_fields = ("edit_in_settings",)
+    settings_place = _("在 设置 › 办理时限 中修改")
 
-    @admin.display(description=_("修改"))
-    def edit_in_settings(self, obj: SlaPolicy) -> str:
-        return format_html(
-            '<a href="{}">{}</a>',
-            reverse("cases:settings_sla_edit", args=[obj.code]),
-            _("在 设置 › 办理时限 中修改"),
-        )
-
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False  # every class must keep a policy
+    def settings_url(self, obj: SlaPolicy) -> str:
+        return reverse("cases:settings_sla_edit", args=[obj.code])
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(admin.ModelAdmin):
-    """Read-only, like the SLA classes: 设置 › 派单规则 checks a rule (a company that does not
-    serve the compound, a department for a compound-level rule …) and audits it."""
+class RoutingRuleAdmin(EditedInSettingsAdmin):
+    """Like the SLA classes: 设置 › 派单规则 checks a rule (a company that does not serve the
+    compound, a department for a compound-level rule …) and audits it."""
 
     list_display = ("category", "compound", "level", "company", "department", "edit_in_settings")
     list_filter = ("category", "level")
-    readonly_fields = ("edit_in_settings",)
+    settings_place = _("在 设置 › 派单规则 中修改")
 
-    @admin.display(description=_("修改"))
-    def edit_in_settings(self, obj: RoutingRule) -> str:
-        return format_html(
-            '<a href="{}">{}</a>',
-            reverse("cases:settings_routing_edit", args=[obj.pk]),
-            _("在 设置 › 派单规则 中修改"),
-        )
-
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
+    def settings_url(self, obj: RoutingRule) -> str:
+        return reverse("cases:settings_routing_edit", args=[obj.pk])
 
 
 class CaseEventInline(admin.TabularInline):
