@@ -23,17 +23,11 @@ MAX_REPLY_EXAMPLES = 500
 # --- Hot topics -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class HotTopic:
-    size: int
-    places: list[str]
-    place_counts: list[tuple[str, int]]  # most cases first: where the matter is worst
+class Halves:
+    """A topic counted in the two halves of its window (`first_half`, `second_half`)."""
+
     first_half: int
     second_half: int
-    representative: str
-    representative_case: Case | None
-    top_terms: tuple[str, ...]
-    cases: list[Case]  # every member, newest first
 
     @property
     def rising(self) -> bool:
@@ -45,6 +39,19 @@ class HotTopic:
         if self.second_half > self.first_half:
             return "rising"
         return "falling" if self.second_half < self.first_half else "steady"
+
+
+@dataclass(frozen=True)
+class HotTopic(Halves):
+    size: int
+    places: list[str]
+    place_counts: list[tuple[str, int]]  # most cases first: where the matter is worst
+    first_half: int
+    second_half: int
+    representative: str
+    representative_case: Case | None
+    top_terms: tuple[str, ...]
+    cases: list[Case]  # every member, newest first
 
 
 def _in_window(cases: Any, start: dt.datetime, end: dt.datetime) -> Any:

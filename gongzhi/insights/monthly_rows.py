@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from gongzhi.cases import metrics
 from gongzhi.cases.forms.hot_topics import TopicWindow
 from gongzhi.cases.metrics import RATES, CaseMetrics, Ratio
+from gongzhi.cases.triage_topics import Halves
 from gongzhi.insights.changes import Change, RateChange
 
 
@@ -50,24 +51,13 @@ class MetricsRow:
 
 
 @dataclass(frozen=True)
-class TopicRow:
+class TopicRow(Halves):
     size: int
     place_counts: list[tuple[str, int]]
     first_half: int
     second_half: int
     terms: tuple[str, ...]
     representative: str
-
-    @property
-    def rising(self) -> bool:
-        return self.second_half > self.first_half
-
-    @property
-    def trend(self) -> str:
-        """rising, falling or steady: the month's later days against its earlier ones."""
-        if self.second_half > self.first_half:
-            return "rising"
-        return "falling" if self.second_half < self.first_half else "steady"
 
 
 @dataclass(frozen=True)
