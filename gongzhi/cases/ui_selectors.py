@@ -277,7 +277,7 @@ def timeline_rows(
             who = _("本人")
         elif event.actor_id == case.requester_id:
             requester = _("诉求人")
-            who = requester if detail.requester.withheld else f"{requester} {detail.requester.name}"
+            who = requester if card.withheld else f"{requester} {card.name}"
         else:
             # A staff name is often "华锦社区·刘洋": the person is after the dot ("刘*", not "华*").
             name = str(event.actor) if staff_view else _staff_for_requester(str(event.actor))

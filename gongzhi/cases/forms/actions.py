@@ -179,6 +179,8 @@ class DispatchForm(ActionForm):
         # not blow the whistle to a department); a stale page posting another is told why.
         self.levels = [value for value in Level.values if self._may_send_to(value)]
         self.fields["level"].widget.choices = [c for c in Level.choices if c[0] in self.levels]
+        if Level.DEPARTMENT not in self.levels:
+            del self.fields["department"]  # nothing to name for whoever cannot send it there
         suggestion = options.get("suggestion")
         if suggestion is not None and self.offers_suggestion:
             self._open_at(suggestion)

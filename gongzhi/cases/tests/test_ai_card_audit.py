@@ -102,6 +102,7 @@ def test_the_dispatch_form_offers_a_community_worker_only_what_they_may_choose(m
     case = _assessed_with_department_rule(make, personas)
     form = _dispatch_form(_page(p.community_worker, case), case)
     assert 'value="department"' not in form and 'value="street"' not in form
+    assert 'name="department"' not in form  # no department to type for a level not offered
     assert '<option value="community" selected>' in form
     assert "派单规则建议交办至职能部门 · 区城管局，须由街道工作人员交办" in form
     # The street whistles: it gets the rule as it stands.

@@ -118,3 +118,23 @@ def test_the_content_opens_with_the_card_when_the_contacts_are_revealed(walk_in)
     revealed = _content(client.get(f"/cases/{case.pk}/?reveal=1").content.decode())
     assert NOTE_PHONE in revealed and NAME in revealed
     assert _pii_views(p.community_worker) == 1
+
+
+def test_the_requesters_own_steps_name_them_once_revealed(make) -> None:
+    """A resident who filed in the app is named in the timeline as on the revealed card."""
+    p = make.p
+    case = services.case_file(
+        actor=p.resident_a,
+        compound=p.compound_a,
+        channel="online",
+        type=CaseType.HELP,
+        title="楼道灯不亮",
+        content="3单元楼道灯坏了一周",
+        requester=p.resident_a,
+    )
+    name = case.requester_name
+    client = signed_in(p.community_worker)
+    masked = _timeline(client.get(f"/cases/{case.pk}/").content.decode())
+    assert f"诉求人 {name[0]}*" in masked and name not in masked
+    revealed = _timeline(client.get(f"/cases/{case.pk}/?reveal=1").content.decode())
+    assert f"诉求人 {name}" in revealed

@@ -125,3 +125,10 @@ def test_a_lookup_at_night_is_texted_at_once(
         )
         [message] = _lookups(before, texts)
     assert path_of(message.text) == link(case)
+
+
+def test_the_page_tells_everyone_that_complaints_are_followed_by_their_link() -> None:
+    """A complainant who lost the link learns why no text comes; the same words for everyone,
+    so they tell nobody which case is a complaint."""
+    page = Client().get("/track/").content.decode()
+    assert "投诉、举报类诉求为保护反映人，不能凭手机号查询" in page
