@@ -140,8 +140,21 @@ class AssessForm(ActionForm):
         return data
 
 
+class LevelField(forms.ChoiceField):
+    """The 责任层级 select: a refused choice (a stale page's) comes back showing `fallback`, the
+    level its help text advises, not the first option the browser would fall back to."""
+
+    offered: tuple[str, ...] = ()
+    fallback = ""
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        if self.offered and data not in self.offered and self.fallback:
+            return self.fallback
+        return super().bound_data(data, initial)
+
+
 class DispatchForm(ActionForm):
-    level = forms.ChoiceField(label=_("责任层级"), choices=Level.choices)
+    level = LevelField(label=_("责任层级"), choices=Level.choices)
     company = forms.TypedChoiceField(
         label=_("物业企业"), coerce=int, required=False, empty_value=None
     )
@@ -202,6 +215,7 @@ class DispatchForm(ActionForm):
                 )
             return
         level = Level.COMMUNITY if Level.COMMUNITY in self.levels else self.levels[0]
+        self.fields["level"].offered, self.fields["level"].fallback = tuple(self.levels), level
         if not self.is_bound:
             self.initial.update(level=level, company=None, department="")
         party = " · ".join(

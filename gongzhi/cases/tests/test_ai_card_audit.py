@@ -129,6 +129,7 @@ def test_a_refused_level_comes_back_with_the_reason_and_the_note_kept(make, pers
     assert "只有街道工作人员可以派往职能部门" in page
     assert "派单规则建议交办至职能部门 · 区城管局" in page  # and what to do instead
     assert "占道堆放建材，请城管到场" in page
+    assert '<option value="community" selected>' in _dispatch_form(page, case)  # as advised
     case.refresh_from_db()
     assert case.status == Status.ASSESSED
 

@@ -227,6 +227,8 @@ def test_dissatisfied_through_the_link_reopens_the_case(walk_in) -> None:
     assert "诉求已重新办理" in client.get(response["Location"]).content.decode()
     staff_page = signed_in(walk_in.p.community_worker).get(f"/cases/{case.pk}/").content.decode()
     assert "诉求人（凭回执链接）" in staff_page  # the staff timeline says who rated, and how
+    ratings = re.search(r'data-testid="ratings">(.*?)</ul>', staff_page, re.S)[1]
+    assert "凭回执链接评价" in ratings and "线上评价" not in ratings  # the record says the same
 
 
 def test_a_rating_needs_the_right_link_a_choice_and_the_csrf_token(walk_in) -> None:
