@@ -147,19 +147,17 @@ def next_level(level: str) -> str | None:
 UNNAMED_DEPARTMENT = "待街道指定的职能部门"
 
 
-def party_for_requester(
-    level: str, company: str = "", department: str = "", *, stored: bool = True
-) -> str:
+def party_for_requester(level: str, company: str = "", department: str = "") -> str | Promise:
     """Who handles a case, as its requester is told: the property company at the compound, a
-    department by its name, else the level ("社区", "街道"). Organisations only, never a person:
-    the requester's page shows the party as the API's case detail does, and no staff member.
-    `stored`: Chinese, for a notice's stored text; else the level in the reader's language."""
+    department by its name, else the level ("社区"). Organisations only, never a person: the
+    requester's page shows the party as the API's case detail does, and no staff member. A
+    level is its lazy label: a page reads it in the reader's language, a notice keeps it as
+    part of its message (`notifications.texts.label`)."""
     if level == Level.COMPOUND and company:
         return company
     if level == Level.DEPARTMENT and department and department != UNNAMED_DEPARTMENT:
         return department
-    label = Level(level).label if level in Level.values else level
-    return source_label(label) if stored else str(label)
+    return Level(level).label if level in Level.values else level
 
 
 class RatingLevel(models.TextChoices):

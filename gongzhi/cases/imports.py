@@ -312,10 +312,13 @@ def _tell_the_desks(created: list[Case]) -> None:
             recipients=[users[pk]],
             kind="case.created",
             title=Text(gettext_noop("导入热线工单 %(count)s 件，待研判"), count=len(cases)),
-            body=Text(
-                gettext_noop("%(numbers)s等") if len(cases) > 10 else "%(numbers)s",
-                numbers="、".join(c.number for c in cases[:10]),
-            ),
+            body=_numbers(cases),
             link="/cases/?bucket=todo",
             dedupe_key=f"import:{cases[0].pk}",
         )
+
+
+def _numbers(cases: list[Case]) -> str | Text:
+    """The imported orders' numbers for the desk's notice: the first ten, "等" after them."""
+    numbers = "、".join(c.number for c in cases[:10])
+    return Text(gettext_noop("%(numbers)s等"), numbers=numbers) if len(cases) > 10 else numbers

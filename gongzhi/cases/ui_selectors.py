@@ -202,18 +202,19 @@ def _requester_parties(events: list[Any]) -> dict[int, str]:
     reassigned = [e for e in events if e.kind == EventKind.REASSIGNED and e.payload.get("level")]
     names = _company_names(reassigned)
     parties = {
-        e.pk: party_for_requester(
-            e.payload["level"],
-            names.get(e.payload.get("company"), ""),
-            e.payload.get("department", ""),
-            stored=False,
+        e.pk: str(
+            party_for_requester(
+                e.payload["level"],
+                names.get(e.payload.get("company"), ""),
+                e.payload.get("department", ""),
+            )
         )
         for e in reassigned
     }
     for event in events:
         if event.kind == EventKind.ESCALATED and event.payload.get("to"):
             to, department = event.payload["to"], event.payload.get("department", "")
-            parties[event.pk] = party_for_requester(to, "", department, stored=False)
+            parties[event.pk] = str(party_for_requester(to, "", department))
     return parties
 
 

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_noop
 
 from gongzhi.cases import sla
-from gongzhi.cases.choices import Channel, Level, Urgency, party_for_requester, source_label
+from gongzhi.cases.choices import Channel, Level, Urgency, party_for_requester
 from gongzhi.cases.config_models import SlaPolicy
 from gongzhi.cases.models import Case
 from gongzhi.cases.services import requester_sms
@@ -112,10 +112,7 @@ def short_title(case: Case) -> str:
 def party_text(level: str, company: str = "", department: str = "") -> str | Text:
     """`party_for_requester` as a notice's argument: the company or department by its name,
     a level ("社区") translated for each reader."""
-    name = party_for_requester(level, company, department)
-    if level in Level.values and name == source_label(Level(level).label):
-        return label(Level(level).label)
-    return name
+    return label(party_for_requester(level, company, department))
 
 
 def current_party_for_requester(case: Case) -> str | Text:
