@@ -11,7 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from gongzhi.triage.taxonomy import EMERGENCY, NORMAL
+from gongzhi.triage.taxonomy import EMERGENCY, NORMAL, URGENT
+
+# "Urgent" is suggested from this probability on, not only when it is the likeliest level: a
+# missed urgent case waits days in the normal queue, a false one costs a glance. Chosen by
+# 5-fold cross-validation on the seed corpus (two shuffles, 1,946 out-of-fold predictions),
+# where it maximised the urgent class's F2: precision 0.70 → 0.61, recall 0.54 → 0.64.
+URGENT_FROM = 0.3
 
 # (sign, pattern). The sign is what a person reads as "the words that drove it".
 EMERGENCY_SIGNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -117,7 +123,8 @@ def emergency_signs(text: str) -> tuple[str, ...]:
 
 
 def combine(signs: tuple[str, ...], proba: dict[str, float] | None) -> UrgencyGuess:
-    """Rules decide emergency; otherwise the model's most probable level.
+    """Rules decide emergency; otherwise the model's most probable level, except that a
+    "normal" with an urgent probability of at least `URGENT_FROM` is suggested as urgent.
 
     A rule hit is reported with at least 0.9 confidence: the signs are chosen to be specific,
     and a person checks every emergency suggestion anyway.
@@ -128,4 +135,6 @@ def combine(signs: tuple[str, ...], proba: dict[str, float] | None) -> UrgencyGu
     if not proba:
         return UrgencyGuess(NORMAL, 0.5, ())
     level = max(proba, key=proba.get)
+    if level == NORMAL and proba.get(URGENT, 0.0) >= URGENT_FROM:
+        level = URGENT
     return UrgencyGuess(level, round(proba[level], 3), ())

@@ -53,3 +53,11 @@ def test_rule_hit_wins_over_model():
 def test_without_signs_the_model_decides():
     guess = combine((), {"normal": 0.3, "urgent": 0.6, "emergency": 0.1})
     assert (guess.level, guess.confidence) == ("urgent", 0.6)
+
+
+def test_a_likely_urgent_message_is_suggested_urgent_even_when_normal_is_likelier():
+    # A missed urgent case waits days in the normal queue: from 0.3 on, urgent is suggested,
+    # with its own probability as the confidence shown.
+    guess = combine((), {"normal": 0.62, "urgent": 0.33, "emergency": 0.05})
+    assert (guess.level, guess.confidence) == ("urgent", 0.33)
+    assert combine((), {"normal": 0.75, "urgent": 0.2, "emergency": 0.05}).level == "normal"
