@@ -194,13 +194,31 @@ def _topics(sheet: _Sheet, report: MonthlyReport) -> None:
     before = topics.first_label or _("前半段")
     after = topics.second_label or _("后半段")
     sheet.header(
-        [_("序号"), _("件数"), _("涉及小区（件数）"), before, after, _("关键词"), _("代表性诉求")]
+        [
+            _("序号"),
+            _("件数"),
+            _("涉及小区（件数）"),
+            before,
+            after,
+            _("升降"),
+            _("关键词"),
+            _("代表性诉求"),
+        ]
     )
+    # The report page's marks, so a reader of the file sees which topics grew.
+    marks = {"rising": _("↑ 上升"), "falling": _("↓ 下降"), "steady": _("持平")}
     for index, topic in enumerate(topics.rows, start=1):
         places = "、".join(f"{name} {count}" for name, count in topic.place_counts)
-        halves = [topic.first_half, topic.second_half] if topics.has_trend else [None, None]
+        trend = [topic.first_half, topic.second_half, marks[topic.trend]]
         sheet.line(
-            [index, topic.size, places, *halves, "、".join(topic.terms), topic.representative]
+            [
+                index,
+                topic.size,
+                places,
+                *(trend if topics.has_trend else [None, None, None]),
+                "、".join(topic.terms),
+                topic.representative,
+            ]
         )
     sheet.note(
         _(
@@ -210,7 +228,7 @@ def _topics(sheet: _Sheet, report: MonthlyReport) -> None:
         % {"total": topics.total, "analysed": topics.analysed}
     )
     sheet.widths(6, 10)
-    for column, width in (("C", 28), ("D", 16), ("E", 16), ("F", 20), ("G", 60)):
+    for column, width in (("C", 28), ("D", 16), ("E", 16), ("F", 10), ("G", 20), ("H", 60)):
         sheet.ws.column_dimensions[column].width = width
 
 

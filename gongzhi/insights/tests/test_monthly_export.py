@@ -103,9 +103,16 @@ def test_topics_supervision_and_findings_sheets(client, october):
     book = _book(_download(client, october.p.street_officer))
     topics = book["六、热点议题"]
     header = [c.value for c in _find(topics, "序号")]
-    assert header[:5] == ["序号", "件数", "涉及小区（件数）", "10月1日—15日", "10月16日—31日"]
+    assert header[:6] == [
+        "序号",
+        "件数",
+        "涉及小区（件数）",
+        "10月1日—15日",
+        "10月16日—31日",
+        "升降",
+    ]
     first = [c.value for c in _find(topics, 1)]
-    assert first[1:5] == [3, "A小区 2、C小区 1", 2, 1]
+    assert first[1:6] == [3, "A小区 2、C小区 1", 2, 1, "↓ 下降"]
     supervision = book["七、超时与督办"]
     assert [c.value for c in _find(supervision, "吹哨至职能部门")[:3]] == ["吹哨至职能部门", 1, 0]
     row = _find(supervision, october.o2.number)
