@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def source_label(label: str | Promise) -> str:
@@ -135,6 +136,16 @@ class Level(models.TextChoices):
 
 LEVEL_ORDER: tuple[str, ...] = (Level.COMPOUND, Level.COMMUNITY, Level.STREET, Level.DEPARTMENT)
 
+# A level as the organisation that handles a case, in a sentence told to its requester: the same
+# Chinese as the level's label; in English "handed over to the community office", not "to
+# Community".
+LEVEL_AS_PARTY = {
+    Level.COMPOUND: pgettext_lazy("handling party", "小区"),
+    Level.COMMUNITY: pgettext_lazy("handling party", "社区"),
+    Level.STREET: pgettext_lazy("handling party", "街道"),
+    Level.DEPARTMENT: pgettext_lazy("handling party", "职能部门"),
+}
+
 
 def next_level(level: str) -> str | None:
     """The level above `level`, or None at the top (a department has nobody to escalate to)."""
@@ -157,7 +168,7 @@ def party_for_requester(level: str, company: str = "", department: str = "") -> 
         return company
     if level == Level.DEPARTMENT and department and department != UNNAMED_DEPARTMENT:
         return department
-    return Level(level).label if level in Level.values else level
+    return LEVEL_AS_PARTY[Level(level)] if level in Level.values else level
 
 
 class RatingLevel(models.TextChoices):

@@ -30,8 +30,11 @@ def test_an_english_reader_reads_the_dispatch_notice_in_english(make, personas) 
     assert notice.title == "您的诉求已交办，由社区办理"  # email and SMS carry the platform's text
 
     english = _inbox(p.resident_a, "en")
-    assert "Your request has been handed over to Community" in english
-    assert f"Request {case.number} (楼道灯不亮) has been handed over to Community" in english
+    assert "Your request has been handed over to the community office" in english
+    assert (
+        f"Request {case.number} (楼道灯不亮) has been handed over to the community office"
+        in english
+    )
     assert "您的诉求已交办" not in english
 
     chinese = _inbox(p.resident_a, "zh-hans")

@@ -204,7 +204,7 @@ def test_the_requesters_timeline_says_where_the_case_went(complaint, personas) -
     assert p.company_x.name not in page  # the 交办 row keeps to the step
     assert p.property_a.display_name not in page  # (staff are shown masked, as before)
     english = _web(p.resident_a, Accept_Language="en").get(f"/cases/{complaint.pk}/")
-    assert "Handled by: Community" in english.content.decode()
+    assert "Handled by: the community office" in english.content.decode()
 
 
 def test_a_placeholder_department_is_not_shown_to_the_requester(complaint, personas) -> None:
