@@ -204,7 +204,7 @@ NOT_ACCEPTED_CHANNEL: dict[str, str | Promise] = {
     NotAcceptedReason.ARBITRATION: _("请通过仲裁机构依法解决"),
     NotAcceptedReason.ADMIN_REVIEW: _("请通过行政复议机关依法解决"),
     NotAcceptedReason.DISCIPLINE: _("请向纪检监察机关反映"),
-    NotAcceptedReason.CONCLUDED: _("该事项已依法办结，如有异议可向原办理机关的上一级机关申请复查"),
+    NotAcceptedReason.CONCLUDED: _("如有异议，可向原办理机关的上一级机关申请复查"),
 }
 
 

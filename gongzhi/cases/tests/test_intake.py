@@ -106,6 +106,21 @@ def test_not_accepted_names_the_right_channel(make, personas) -> None:
 
 
 @pytest.mark.django_db
+def test_a_matter_already_concluded_is_told_once_without_repeating_itself(
+    make, personas, client
+) -> None:
+    case = make.received()
+    services.case_not_accept(
+        case=case, actor=personas.community_worker, reason=NotAcceptedReason.CONCLUDED
+    )
+    assert case.public_reply == "已依法办结，如有异议，可向原办理机关的上一级机关申请复查。"
+    client.force_login(personas.resident_a)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "已依法办结，如有异议，可向原办理机关的上一级机关申请复查。</div>" in page  # the banner
+    assert 'data-testid="public-reply"' not in page  # and not the same sentence again below it
+
+
+@pytest.mark.django_db
 def test_resolution_needs_evidence_and_a_clean_public_reply(make, personas) -> None:
     p = personas
     case = make.in_progress()
