@@ -160,12 +160,13 @@ def assigned_answered(case: Case, recipients: Iterable[Any]) -> int:
 
 def rating_request_answered(case: Case) -> None:
     """The requester's 请评价 of this round is read once the round is rated (online, by a phone
-    visit or by the receipt link): the inbox no longer asks for what was done."""
-    from gongzhi.core.notifications import notification_answered
+    visit or by the receipt link): the inbox no longer asks for what was done, and an email or
+    text of it held by quiet hours is not sent."""
+    from gongzhi.core.notifications import notification_answered, sms_answered
 
-    notification_answered(
-        recipient_id=case.requester_id, dedupe_key=f"case:{case.pk}:rate:{case.round}"
-    )
+    key = f"case:{case.pk}:rate:{case.round}"
+    notification_answered(recipient_id=case.requester_id, dedupe_key=key)
+    sms_answered(dedupe_key=key)  # the text of a requester without an account (requester_sms)
 
 
 def send(

@@ -404,3 +404,35 @@ def test_a_text_held_for_the_night_is_cancelled_if_its_owner_switches_texts_off_
     deliver_pending(morning)
     assert texts == []
     assert PhoneSms.objects.get().status == "cancelled"
+
+
+def test_a_request_to_rate_held_for_the_night_is_not_sent_once_the_case_is_rated(
+    walk_in, texts, django_capture_on_commit_callbacks
+) -> None:
+    """Resolved late in the evening, the 请评价 text waits for the morning; the requester rates
+    at night through the link of their filing text: the morning does not ask them again."""
+    with time_machine.travel(DAYTIME, tick=False):
+        case = step(django_capture_on_commit_callbacks, walk_in.in_progress)
+    [created] = texts
+    late_evening = DAYTIME.replace(hour=22, minute=30)
+    with time_machine.travel(late_evening, tick=False):
+        case = step(
+            django_capture_on_commit_callbacks,
+            lambda: services.case_resolve(
+                case=case,
+                actor=walk_in._handler(case),
+                public_reply="已更换楼道灯，恢复照明。",
+                evidence=[png()],
+            ),
+        )
+    assert PhoneSms.objects.get(kind="case.rate_request").status == "pending"
+    link = path_of(created.text)
+    with time_machine.travel(late_evening + dt.timedelta(minutes=40), tick=False):
+        Client().post(
+            link + "rate", {"resolved": "1", "level": "satisfied", "version": case.version}
+        )
+    morning = (late_evening + dt.timedelta(days=1)).replace(hour=7, minute=0)
+    deliver_pending(morning)
+    assert PhoneSms.objects.get(kind="case.rate_request").status == "cancelled"
+    assert [t for t in texts if "评价" in t.text] == []
+    assert "已办结" in texts[-1].text

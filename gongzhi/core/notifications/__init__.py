@@ -6,7 +6,7 @@ sms_to_phone(phone="13800001234", kind=..., text=..., title=..., dedupe_key=...)
 """
 
 from gongzhi.core.notifications.kinds import KINDS, URGENT_KINDS, register_kind
-from gongzhi.core.notifications.phone import sms_to_phone
+from gongzhi.core.notifications.phone import sms_answered, sms_to_phone
 from gongzhi.core.notifications.services import (
     notification_answered,
     notifications_answered,
@@ -22,5 +22,6 @@ __all__ = [
     "notify",
     "notify_many",
     "register_kind",
+    "sms_answered",
     "sms_to_phone",
 ]

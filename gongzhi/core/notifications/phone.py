@@ -108,6 +108,14 @@ def sms_to_phone(
     return row
 
 
+def sms_answered(*, dedupe_key: str) -> int:
+    """A queued text that asked for something now done (请评价 once the round is rated) is not
+    sent: one still waiting for the end of quiet hours or a retry is cancelled."""
+    return PhoneSms.objects.filter(dedupe_key=dedupe_key, status=PhoneSms.Status.PENDING).update(
+        status=PhoneSms.Status.CANCELLED, last_error="短信所问之事已办，不再发送"
+    )
+
+
 # Whether a text of a kind may still go to a number, asked again at send time (a text held by
 # quiet hours waits till 07:00): the cases app registers the check of the number's account, if
 # any (core does not know accounts' phones).

@@ -206,26 +206,40 @@ def notification_mark_read(*, actor: Any, notification: Notification) -> Notific
     return notification
 
 
+# Why a held email or text was not sent: what it asked for was done first (staff read it here).
+ANSWERED = "通知所问之事已办，不再发送"
+
+
 def notification_answered(*, recipient_id: int | None, dedupe_key: str) -> int:
     """A notice that asked for something now done (请评价 once the round is rated) is read:
-    it must not keep asking from the inbox. Returns how many were marked."""
+    it must not keep asking from the inbox, nor by an email or text still held for the end of
+    quiet hours or a retry. Returns how many were marked."""
     if recipient_id is None:
         return 0
     unread = Notification.objects.filter(
         recipient_id=recipient_id, dedupe_key=dedupe_key, read_at__isnull=True
     )
+    _cancel_pending_deliveries(unread)
     return unread.update(read_at=timezone.now())
 
 
 def notifications_answered(*, recipient_ids: Iterable[int], key_prefix: str) -> int:
     """`notification_answered` for several recipients and every notice whose dedupe key starts
-    with `key_prefix` (one per hand-over of a case, say), in one statement."""
+    with `key_prefix` (one per hand-over of a case, say)."""
     unread = Notification.objects.filter(
         recipient_id__in=list(recipient_ids),
         dedupe_key__startswith=key_prefix,
         read_at__isnull=True,
     )
+    _cancel_pending_deliveries(unread)
     return unread.update(read_at=timezone.now())
+
+
+def _cancel_pending_deliveries(notifications: Any) -> int:
+    """A delivery not yet claimed by a sender is cancelled; one being sent goes out."""
+    return Delivery.objects.filter(
+        notification__in=notifications, status=Delivery.Status.PENDING
+    ).update(status=Delivery.Status.CANCELLED, last_error=ANSWERED)
 
 
 def notification_mark_all_read(*, actor: Any) -> int:

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gongzhi.core.models import Delivery, Notification, NotificationPreference
-from gongzhi.core.notifications import notify
+from gongzhi.core.notifications import notification_answered, notify
 from gongzhi.core.notifications.delivery import attempt
 from gongzhi.core.notifications.sms import SmsError
 from gongzhi.core.notifications.sweeps import deliver_pending
@@ -325,6 +325,22 @@ def test_a_channel_switched_off_after_notify_is_cancelled_not_sent(personas, out
         deliver_pending(morning)
     assert Delivery.objects.get(notification=note).status == "cancelled"
     assert sms_lines(outbox) == []
+
+
+@pytest.mark.django_db
+def test_a_notice_answered_overnight_is_not_sent_in_the_morning(personas, outbox):
+    """A 请评价 held by quiet hours, rated before they end: the inbox shows it read, and the
+    morning's text does not ask for what was done."""
+    with time_machine.travel(dt.datetime(2026, 3, 10, 23, 0, tzinfo=SH), tick=False):
+        note = _assigned(personas.resident_a, key="case:1:rate:1")
+        notification_answered(recipient_id=personas.resident_a.pk, dedupe_key="case:1:rate:1")
+    morning = dt.datetime(2026, 3, 11, 7, 0, tzinfo=SH)
+    with time_machine.travel(morning, tick=False):
+        deliver_pending(morning)
+    assert Delivery.objects.get(notification=note).status == "cancelled"
+    assert sms_lines(outbox) == []
+    note.refresh_from_db()
+    assert note.read_at is not None
 
 
 @pytest.mark.django_db
