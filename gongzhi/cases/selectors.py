@@ -32,6 +32,7 @@ from gongzhi.cases.queue_selectors import (  # noqa: F401
 )
 from gongzhi.cases.queue_selectors import RELATED as _RELATED
 from gongzhi.cases.services.assignment import Assignee, current_company, suggest_assignee
+from gongzhi.cases.texts import without_people
 from gongzhi.cases.workflow import (
     ACTIONS,
     PUBLISHED_STATUSES,
@@ -41,7 +42,7 @@ from gongzhi.cases.workflow import (
     requester_label,
 )
 from gongzhi.core import audit
-from gongzhi.core.masking import mask_name, mask_phone, redact_text, remove_contacts
+from gongzhi.core.masking import mask_name, mask_phone, redact_text
 from gongzhi.org.models import Role
 from gongzhi.org.scopes import scope_for
 
@@ -93,7 +94,7 @@ def text_for_viewer(text: str, case: Case, requester: RequesterCard) -> str:
     read it (S9): whole for whoever may see the requester; numbers and the requester's name
     masked for a masked viewer; numbers, rooms and names gone for the party it may be about."""
     if requester.withheld:
-        return remove_contacts(text, [case.requester_name])
+        return without_people(text, [case.requester_name])
     if requester.masked:
         return redact_text(text, [case.requester_name])
     return text
@@ -304,11 +305,11 @@ def public_case(case: Case) -> PublicCase:
     names = [case.requester_name]
     return PublicCase(
         number=case.number,
-        title=remove_contacts(case.title, names),
+        title=without_people(case.title, names),
         category=case.get_category_display() if case.category else "",
         status=requester_label(case.status),  # 重新交办中, not 已退单: as its requester reads it
-        content=remove_contacts(case.content, names) if case.is_public else "",
-        public_reply=remove_contacts(case.public_reply, names),
+        content=without_people(case.content, names) if case.is_public else "",
+        public_reply=without_people(case.public_reply, names),
         closed_at=case.closed_at,
     )
 

@@ -8,6 +8,7 @@ content is a TextField whose limit is the web form's, used by the API and the im
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.utils.functional import lazy
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.cases.models import Case
 from gongzhi.core.masking import REMOVED, remove_contacts
+from gongzhi.triage.names import remove_names
 
 
 def _column(name: str) -> int:
@@ -139,3 +141,17 @@ def check_note(text: str, *, field: str, label: str, limit: int = MAX_NOTE) -> N
     """A service's check on a note or reason: at most `limit` characters, as on every form."""
     if len(text.strip()) > limit:
         raise ValidationError({field: too_long_message(label, limit)})
+
+
+def without_people(text: str, names: Iterable[str | None] = ()) -> str:
+    """`text` for the party a complaint is about and for public pages (S9): contacts, rooms and
+    the given names removed (`remove_contacts`), and every other person's name as well. A
+    complainant who signs their message (我是3栋的业主赵敏，本人张丽华投诉…) is not known to the
+    case as its requester when the hotline or a relative recorded it, or when they signed
+    another name."""
+    return _without_people(text, tuple(name for name in names if name))
+
+
+@lru_cache(maxsize=4096)  # the tagger takes milliseconds per message; pages repeat them
+def _without_people(text: str, names: tuple[str, ...]) -> str:
+    return remove_names(remove_contacts(text, names), REMOVED)

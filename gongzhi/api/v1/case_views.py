@@ -18,7 +18,7 @@ def detail_dict(user: Any, case_id: int) -> dict[str, Any]:
         "content": detail.content,
         "address": "" if detail.requester.withheld else case.address,
         "requester": {
-            "name": detail.requester.name,
+            "name": str(detail.requester.name),  # a lazy label when withheld
             "phone": detail.requester.phone,
             "masked": detail.requester.masked,
         },

@@ -93,3 +93,33 @@ def test_the_company_complained_about_sees_neither_name_nor_home_on_page_or_api(
     # The community worker who handles the complaint still sees who and where (masked).
     client.force_login(p.community_worker)
     assert p.unit_a.label in client.get(f"/cases/{case.pk}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_complainant_who_signs_their_message_is_not_named_to_the_company_or_the_public(
+    client, personas
+) -> None:
+    """The hotline recorded the call under the caller's number only; the message itself says
+    who wrote it. The company it is about, the API and the public pages read it without."""
+    from gongzhi.api.tests.conftest import bearer
+
+    p = personas
+    case = services.case_file(
+        actor=p.grid_worker, compound=p.compound_a, channel=Channel.HOTLINE_12345,
+        type=CaseType.COMPLAINT, title="本人赵敏投诉物业保安",
+        content="我是业主赵敏，物业保安辱骂我，我叫王建华的邻居也看见了。",
+        requester_phone="13812341234", respondent_company=p.company_x, is_public=True,
+    )  # fmt: skip
+    services.case_assess(case=case, actor=p.community_worker, category="property_service",
+                         sla_class="property", urgency="normal")  # fmt: skip
+    services.case_dispatch(case=case, actor=p.community_worker, level="compound",
+                           company=p.company_x)  # fmt: skip
+    client.force_login(p.property_a)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "物业保安辱骂我" in page  # what happened is there
+    api = bearer(p.property_a).get(f"/api/v1/cases/{case.pk}").json()
+    public = selectors.public_case(case)
+    for shown in (page, api["title"], api["content"], public.title, public.content):
+        assert "赵敏" not in shown and "王建华" not in shown
+    client.force_login(p.community_worker)  # who handles the complaint still reads it whole
+    assert "赵敏" in client.get(f"/cases/{case.pk}/").content.decode()
