@@ -7,6 +7,8 @@ EXTRA_KINDS = {
     "case.closed": _("诉求已办结"),
     "case.dispatch_overdue": _("诉求交办超时"),
     "case.emergency_suggested": _("疑似紧急诉求待研判"),
+    "case.extension_requested": _("诉求申请延期"),
+    "case.visit_due": _("诉求即将逾期自动办结"),  # S5: the visit not recorded yet
     "case.not_accepted": _("诉求不予受理"),
     "case.reassigned": _("诉求已改派"),
     "case.repeated": _("重复诉求已并入"),

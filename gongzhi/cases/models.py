@@ -170,6 +170,9 @@ class Case(ChoiceLabels):
     breached_at = models.DateTimeField("超时时间", null=True, blank=True)  # of the current due_at
     breach_count = models.PositiveSmallIntegerField(default=0)
     extension_count = models.PositiveSmallIntegerField("本轮延期次数", default=0)
+    # A pending 申请延期 (by the handling company, or a petition's by the community): the days
+    # asked for, 0 when none is pending. The deadline moves only when it is approved.
+    extension_requested_days = models.PositiveSmallIntegerField("申请延期天数", default=0)
     return_count = models.PositiveSmallIntegerField("退单次数", default=0)
     responded_at = models.DateTimeField("签收时间", null=True, blank=True)
     resolved_at = models.DateTimeField("处置时间", null=True, blank=True)
@@ -364,6 +367,8 @@ class EventKind(models.TextChoices):
     RESOLVED = "resolved", _("处置完毕")
     RETURNED = "returned", _("退单")
     EXTENDED = "extended", _("延期")
+    EXTENSION_REQUESTED = "extension_requested", _("申请延期")
+    EXTENSION_REJECTED = "extension_rejected", _("驳回延期申请")
     SUPERVISED = "supervised", _("督办")
     ANSWERED = "answered", _("答复办结")
     NOT_ACCEPTED = "not_accepted", _("不予受理")

@@ -11,9 +11,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from gongzhi.cases.choices import ACCUSING_TYPES, Level
-from gongzhi.cases.models import Case
+from gongzhi.cases.choices import ACCUSING_TYPES, LEVEL_ORDER, Level, SlaClass
+from gongzhi.cases.models import Case, EventKind
+from gongzhi.cases.workflow import Action, Status, can_move
 from gongzhi.org import policies as org_policies
 from gongzhi.org.models import Compound, Role, Street
 from gongzhi.org.scopes import scope_for
@@ -69,14 +71,78 @@ def can_dispatch(user: Any, case: Case) -> bool:
 
 
 def can_dispatch_to(user: Any, case: Case, level: str) -> bool:
-    """Only the street designates a street-level unit or blows the whistle to a department."""
+    """Only the street designates a street-level unit or blows the whistle to a department;
+    nobody below the street hands an escalated case below the level it reached
+    (`escalation_floor`)."""
     if level in (Level.STREET, Level.DEPARTMENT):
         return scope_for(user).covers(case.compound.path, {Role.STREET_OFFICER})
-    return can_dispatch(user, case)
+    if not can_dispatch(user, case):
+        return False
+    floor = escalation_floor(user, case)
+    return not floor or LEVEL_ORDER.index(level) >= LEVEL_ORDER.index(floor)
+
+
+def check_can_dispatch_to(user: Any, case: Case, level: str) -> None:
+    """PermissionDenied unless `can_dispatch_to`; below an escalated case's level, with why."""
+    if can_dispatch_to(user, case, level):
+        return
+    below = level not in (Level.STREET, Level.DEPARTMENT)
+    note = escalation_floor_note(user, case) if below else ""
+    if note:
+        raise PermissionDenied(note)
+    raise PermissionDenied
+
+
+def can_dispatch_somewhere(user: Any, case: Case) -> bool:
+    """交办 at all: some level is left that this user may hand the case to."""
+    return any(can_dispatch_to(user, case, level) for level in LEVEL_ORDER)
 
 
 def is_street_officer_for(user: Any, case: Case) -> bool:
     return scope_for(user).covers(case.compound.path, {Role.STREET_OFFICER})
+
+
+def escalation_floor(user: Any, case: Case) -> str:
+    """S4: the lowest level `user` may hand `case` to (交办 after a 退单, 改派), "" for any.
+
+    A case escalated for being late stays at the level it reached, or above, until the level
+    above that (the street) sends it back down: the community it reached may not hand it back
+    to the late company with a fresh deadline, again and again, so that it never reaches the
+    street. The company keeps working on it all the same (`can_handle`). The street's own
+    hand-over and a new round (重办) start afresh (escalation_level 0)."""
+    if case.escalation_level == 0 or is_street_officer_for(user, case):
+        return ""
+    escalated = (
+        case.events.filter(kind=EventKind.ESCALATED)
+        .order_by("-created_at", "-id")
+        .values_list("payload", flat=True)
+        .first()
+    )
+    reached = (escalated or {}).get("to", "")
+    if reached not in Level.values:
+        reached = case.assigned_level or Level.COMMUNITY
+    return str(reached)
+
+
+def escalation_floor_note(user: Any, case: Case) -> str:
+    """Why `user` may not hand the case below the level it escalated to, and what happens next
+    (for the page and the 交办/改派 forms). Empty when nothing is withheld from them."""
+    if not can_dispatch(user, case):
+        return ""
+    floor = escalation_floor(user, case)
+    if floor != Level.COMMUNITY:  # at the street, the community hands over nothing anyway
+        return ""
+    if case.assigned_company_id:
+        message = _(
+            "该诉求已超时升级至%(level)s，%(level)s不能将其改派回小区物业重新计时"
+            "（物业企业仍可继续办理），再次超时将升级至街道；如需交回物业，请联系街道"
+        )
+    else:
+        message = _(
+            "该诉求曾超时升级至%(level)s，%(level)s不能将其交办给小区物业重新计时，"
+            "再次超时将升级至街道；如需交由物业办理，请联系街道"
+        )
+    return message % {"level": Level(floor).label}
 
 
 def holds_level(user: Any, case: Case) -> bool:
@@ -89,7 +155,7 @@ def holds_level(user: Any, case: Case) -> bool:
 
 
 def can_handle(user: Any, case: Case) -> bool:
-    """签收, 办理, 处置: the assigned party (退单: `can_return`; 延期: `can_extend`)."""
+    """签收, 办理, 处置: the assigned party (退单: `can_return`; 延期: `can_request_extension`)."""
     scope = scope_for(user)
     if case.assigned_company_id and case.assigned_company_id in scope.company_ids:
         if scope.covers(case.compound.path, {Role.PROPERTY_STAFF}):
@@ -122,6 +188,18 @@ def escalated_limits_note(user: Any, case: Case) -> str:
     return str(_refuse_late_company(case, message))
 
 
+def staff_limits_note(user: Any, case: Case) -> str:
+    """What the case page tells staff they may not do here, and why: the late company's
+    (`escalated_limits_note`), the community's below an escalated case's level
+    (`escalation_floor_note`, while it may be handed over), the handler's return visit
+    (`visit_refused_note`)."""
+    notes = [escalated_limits_note(user, case)]
+    if can_move(case.status, Action.REASSIGN) or can_move(case.status, Action.DISPATCH):
+        notes.append(escalation_floor_note(user, case))
+    notes.append(visit_refused_note(user, case))
+    return "；".join(note for note in notes if note)
+
+
 def can_return(user: Any, case: Case) -> bool:
     """退单: the assigned party, but not the late company."""
     return can_handle(user, case) and not is_late_company(user, case)
@@ -148,7 +226,11 @@ def can_reassign_from(user: Any, case: Case) -> bool:
         return True
     if case.assigned_level in (Level.STREET, Level.DEPARTMENT):
         return False
-    return not case.designated_by_street
+    if case.designated_by_street:
+        return False
+    # S4: an escalated case goes no lower than the level it reached (`escalation_floor`): the
+    # community may still take it from the late company, to do the work itself.
+    return not escalation_floor(user, case) or bool(case.assigned_company_id)
 
 
 def can_reassign(user: Any, case: Case, level: str) -> bool:
@@ -157,23 +239,57 @@ def can_reassign(user: Any, case: Case, level: str) -> bool:
 
 
 def can_extend(user: Any, case: Case) -> bool:
-    """延期: dispatchers, and the assigned party but not the late company: it does not push
-    back the deadline of work taken above it for missing that deadline."""
+    """延期 directly (S2): the community and the street, who supervise the work; a petition's
+    +30 days (信访工作条例 Art. 35: 经本机关负责人批准) only the street. Anyone else who may ask
+    for one files a request (`can_request_extension`) for them to approve."""
+    if case.sla_class == SlaClass.PETITION:
+        return is_street_officer_for(user, case)
+    return can_dispatch(user, case)
+
+
+def can_request_extension(user: Any, case: Case) -> bool:
+    """申请延期: the assigned company (but not the late company: it does not push back the
+    deadline of work taken above it for missing that deadline), and the community for a
+    petition; whoever may extend directly does that instead."""
+    if can_extend(user, case):
+        return False
     if can_dispatch(user, case):
         return True
     return can_handle(user, case) and not is_late_company(user, case)
 
 
+def can_approve_extension(user: Any, case: Case) -> bool:
+    """批准/驳回延期申请: whoever may extend the case directly (`can_extend`)."""
+    return can_extend(user, case)
+
+
 def check_can_extend(user: Any, case: Case) -> None:
-    """PermissionDenied unless `can_extend`; the late company is told why."""
+    """PermissionDenied unless `can_extend`; the late company is told why, and whoever may
+    only ask for an extension is told to ask."""
     if can_extend(user, case):
         return
+    _check_not_late_company(user, case)
+    if can_request_extension(user, case):
+        if case.sla_class == SlaClass.PETITION:
+            raise PermissionDenied(_("信访事项延期须经街道批准，请提交延期申请"))
+        raise PermissionDenied(_("延期须经社区或街道批准，请提交延期申请"))
+    raise PermissionDenied
+
+
+def check_can_request_extension(user: Any, case: Case) -> None:
+    """PermissionDenied unless `can_request_extension`; the late company is told why."""
+    if can_request_extension(user, case):
+        return
+    _check_not_late_company(user, case)
+    raise PermissionDenied
+
+
+def _check_not_late_company(user: Any, case: Case) -> None:
     if is_late_company(user, case):
         raise _refuse_late_company(
             case,
             _("该诉求已超时升级至%(level)s，物业企业不能延期；如需延长办理期限，请联系%(contact)s"),
         )
-    raise PermissionDenied
 
 
 def can_supervise(user: Any, case: Case) -> bool:
@@ -182,14 +298,89 @@ def can_supervise(user: Any, case: Case) -> bool:
 
 
 def can_request_termination(user: Any, case: Case) -> bool:
+    """申请终止: the assigned party and the community or street staff over the case."""
     return can_handle(user, case) or can_dispatch(user, case)
 
 
+def can_terminate(user: Any, case: Case) -> bool:
+    """终止 needs approval (S2): a supervisor approves a pending request (never their own: the
+    service checks); the street, the approving authority, may also decide it itself, which is
+    recorded as its approval with the reason."""
+    if case.termination_requested:
+        return can_supervise(user, case)
+    return is_street_officer_for(user, case)
+
+
 def can_visit(user: Any, case: Case) -> bool:
-    """回访评价: the requester online, or visit staff by phone or in person."""
+    """回访评价: the requester online, or visit staff by phone or in person, but not whoever
+    handled the round (S5: `handled_round`): another member of staff or the street."""
     if case.requester_id is not None and case.requester_id == getattr(user, "pk", None):
         return True
-    return scope_for(user).covers(case.compound.path, VISIT_ROLES)
+    if not scope_for(user).covers(case.compound.path, VISIT_ROLES):
+        return False
+    return not handled_round(user, case)
+
+
+# S5: who did the work of a round. Handing it over to one's own level (a community worker
+# dispatching to the community) is taking it on too.
+_HANDLING = frozenset({EventKind.ACCEPTED, EventKind.STARTED, EventKind.RESOLVED})
+_HANDING_OVER = frozenset({EventKind.DISPATCHED, EventKind.REASSIGNED})
+
+
+def handled_round(user: Any, case: Case) -> bool:
+    """Whether `user` took part in handling the case's current round: signed for it (签收),
+    started (开始办理) or resolved it (处置), or handed it over (交办, 改派) to their own level.
+    Such a person does not record the round's return visit (S5): the rating says how the
+    requester judges the work, not how its own handler does."""
+    pk = getattr(user, "pk", None)
+    if pk is None:
+        return False
+    events = case.events.filter(actor_id=pk, kind__in=sorted(_HANDLING | _HANDING_OVER))
+    reopened = (
+        case.events.filter(kind=EventKind.REOPENED).order_by("-id").values_list("pk", flat=True)
+    ).first()
+    if reopened is not None:  # 重办 starts the round
+        events = events.filter(pk__gt=reopened)
+    scope = scope_for(user)
+    for kind, payload in events.values_list("kind", "payload"):
+        if kind in _HANDLING:
+            return True
+        roles = LEVEL_ROLES.get((payload or {}).get("level", ""))
+        if roles and scope.covers(case.compound.path, roles):
+            return True
+    return False
+
+
+VISIT_BY_HANDLER = gettext_noop(
+    "您参与了本轮办理（交办至本级、签收、办理或处置），不能记录本轮回访；"
+    "请由其他工作人员或街道回访，或由诉求人自行评价"
+)
+
+
+def _handled_not_requester(user: Any, case: Case) -> bool:
+    """Staff who may record visits, not the requester, and handled the round."""
+    if case.requester_id is not None and case.requester_id == getattr(user, "pk", None):
+        return False
+    if not scope_for(user).covers(case.compound.path, VISIT_ROLES):
+        return False
+    return handled_round(user, case)
+
+
+def check_can_visit(user: Any, case: Case) -> None:
+    """PermissionDenied unless `can_visit`; whoever handled the round is told why."""
+    if can_visit(user, case):
+        return
+    if _handled_not_requester(user, case):
+        raise PermissionDenied(_(VISIT_BY_HANDLER))
+    raise PermissionDenied
+
+
+def visit_refused_note(user: Any, case: Case) -> str:
+    """For staff who may record return visits but handled this round: why the 回访评价 form is
+    not offered to them, while the case waits for its visit. Empty for everyone else."""
+    if case.status != Status.RESOLVED or not _handled_not_requester(user, case):
+        return ""
+    return _(VISIT_BY_HANDLER)
 
 
 def can_attach(user: Any, case: Case) -> bool:

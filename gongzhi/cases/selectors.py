@@ -6,6 +6,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from gongzhi.cases import policies, sla
 from gongzhi.cases.choices import NOT_ACCEPTED_CHANNEL, SlaClass
@@ -32,6 +33,8 @@ from gongzhi.cases.queue_selectors import (  # noqa: F401
 )
 from gongzhi.cases.queue_selectors import RELATED as _RELATED
 from gongzhi.cases.services.assignment import Assignee, current_company, suggest_assignee
+from gongzhi.cases.services.closure import termination_requested_by
+from gongzhi.cases.services.handling import extension_request
 from gongzhi.cases.texts import without_people
 from gongzhi.cases.workflow import (
     ACTIONS,
@@ -86,7 +89,14 @@ class RequesterCard:
     withheld: bool = False  # S9: the viewer may be the party complained about
 
 
-WITHHELD = RequesterCard("（诉求人信息保密）", "", True, True)
+# The name is shown in the reader's language (lazy: this card is built once, at import); a
+# card is told apart by `withheld`, never by its name. `withheld_card()` is the same card with
+# the name already in the active language, for whatever needs a plain string (the API's JSON).
+WITHHELD = RequesterCard(gettext_lazy("（诉求人信息保密）"), "", True, True)
+
+
+def withheld_card() -> RequesterCard:
+    return RequesterCard(str(WITHHELD.name), "", True, True)
 
 
 def text_for_viewer(text: str, case: Case, requester: RequesterCard) -> str:
@@ -114,14 +124,14 @@ def case_requester(user: Any, case: Case, *, reveal: bool = False) -> RequesterC
             audit.record(action="pii.view", actor=user, obj=case, detail={"number": case.number})
         return RequesterCard(case.requester_name, case.requester_phone, False)
     if policies.requester_withheld(user, case):
-        return WITHHELD
+        return withheld_card()
     return RequesterCard(mask_name(case.requester_name), mask_phone(case.requester_phone), True)
 
 
 _ACTION_CHECKS = {
     Action.ASSESS: policies.can_dispatch,
     Action.MERGE: policies.can_dispatch,
-    Action.DISPATCH: policies.can_dispatch,
+    Action.DISPATCH: policies.can_dispatch_somewhere,  # S4: some level left to hand it to
     Action.REASSIGN: policies.can_reassign_from,
     Action.ANSWER: policies.can_dispatch,
     Action.NOT_ACCEPT: policies.can_dispatch,
@@ -130,11 +140,14 @@ _ACTION_CHECKS = {
     Action.RESOLVE: policies.can_handle,
     Action.RETURN: policies.can_return,
     Action.EXTEND: policies.can_extend,
+    Action.REQUEST_EXTENSION: policies.can_request_extension,
+    Action.APPROVE_EXTENSION: policies.can_approve_extension,
+    Action.REJECT_EXTENSION: policies.can_approve_extension,
     Action.SUPERVISE: policies.can_supervise,
     Action.VISIT: policies.can_visit,
     Action.CLOSE_EXCEPTION: policies.can_supervise,
     Action.REQUEST_TERMINATION: policies.can_request_termination,
-    Action.TERMINATE: policies.can_supervise,
+    Action.TERMINATE: policies.can_terminate,
     Action.REJECT_TERMINATION: policies.can_supervise,
 }
 
@@ -155,11 +168,28 @@ def allowed_actions(user: Any, case: Case) -> list[str]:
             continue
         if action == Action.REJECT_TERMINATION and not case.termination_requested:
             continue
-        if action == Action.EXTEND and not _may_be_extended(case):
+        if action in (Action.EXTEND, Action.REQUEST_EXTENSION) and (
+            case.extension_requested_days or not _may_be_extended(case)
+        ):
+            continue  # a pending request is approved or rejected first
+        if action in _DECIDE_EXTENSION and not case.extension_requested_days:
             continue
-        if _ACTION_CHECKS[action](user, case):
-            actions.append(str(action))
+        if not _ACTION_CHECKS[action](user, case):
+            continue
+        if action == Action.REQUEST_TERMINATION and policies.can_terminate(user, case):
+            continue  # the street decides a termination itself: no request to itself
+        if action in _DECIDE_TERMINATION and case.termination_requested:
+            if termination_requested_by(case) == getattr(user, "pk", None):
+                continue  # no one decides their own request
+        if action in _DECIDE_EXTENSION:
+            if extension_request(case).get("by") == getattr(user, "pk", None):
+                continue
+        actions.append(str(action))
     return actions
+
+
+_DECIDE_TERMINATION = frozenset({Action.TERMINATE, Action.REJECT_TERMINATION})
+_DECIDE_EXTENSION = frozenset({Action.APPROVE_EXTENSION, Action.REJECT_EXTENSION})
 
 
 def _may_be_extended(case: Case) -> bool:

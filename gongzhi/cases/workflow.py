@@ -2,14 +2,15 @@
 
 `ACTIONS` is the one readable answer to "what can happen next": for each action the statuses
 it may start from and the statuses it may lead to (an empty `targets` means the action does
-not move the status: extension, supervision, a termination request). `TRANSITIONS` is derived
-from it, status by status. Templates call `actions_from(status)` to show only allowed buttons.
+not move the status: extension and its request, supervision, a termination request).
+`TRANSITIONS` is derived from it, status by status. Templates call `actions_from(status)` to
+show only allowed buttons.
 """
 
 from dataclasses import dataclass
 
 from django.db import models
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -40,6 +41,11 @@ class Action(models.TextChoices):
     RESOLVE = "resolve", pgettext_lazy("the action (a button)", "处置完毕")
     RETURN = "return", _("退单")
     EXTEND = "extend", _("延期")
+    # 延期 by the company handling it (and a petition's +30 days asked by the community) is a
+    # request: the deadline moves only when the community or the street approves it.
+    REQUEST_EXTENSION = "request_extension", pgettext_lazy("the action (a button)", "申请延期")
+    APPROVE_EXTENSION = "approve_extension", _("批准延期")
+    REJECT_EXTENSION = "reject_extension", pgettext_lazy("the action (a button)", "驳回延期申请")
     SUPERVISE = "supervise", pgettext_lazy("the action (a button)", "督办")
     ANSWER = "answer", _("直接答复办结")  # 咨询 only (S1)
     NOT_ACCEPT = "not_accept", pgettext_lazy("the action (a button)", "不予受理")
@@ -104,12 +110,18 @@ ACTIONS: dict[str, Move] = {
     Action.RESOLVE: Move(frozenset({S.IN_PROGRESS}), frozenset({S.RESOLVED})),
     Action.RETURN: Move(frozenset({S.DISPATCHED, S.ACCEPTED}), frozenset({S.RETURNED})),
     Action.EXTEND: Move(_WORKING),
+    # Asked by a party that has signed for the work (签收), decided while it is being worked on.
+    Action.REQUEST_EXTENSION: Move(frozenset({S.ACCEPTED, S.IN_PROGRESS})),
+    Action.APPROVE_EXTENSION: Move(_WORKING),
+    Action.REJECT_EXTENSION: Move(_WORKING),
     Action.SUPERVISE: Move(OPEN_STATUSES - {S.RECEIVED}),
     Action.ANSWER: Move(_BEFORE_DISPATCH, frozenset({S.CLOSED})),
     Action.NOT_ACCEPT: Move(_BEFORE_DISPATCH, frozenset({S.NOT_ACCEPTED})),
     Action.VISIT: Move(frozenset({S.RESOLVED}), frozenset({S.CLOSED, S.REOPENED})),
     Action.CLOSE_EXCEPTION: Move(frozenset({S.REOPENED}), frozenset({S.CLOSED})),
-    Action.REQUEST_TERMINATION: Move(_WORKING | {S.RETURNED, S.REOPENED}),
+    # 终止 always needs approval (S2): it is asked for in any open status, and approved by a
+    # supervisor other than who asked (or decided by the street itself: policies.can_terminate).
+    Action.REQUEST_TERMINATION: Move(OPEN_STATUSES),
     Action.TERMINATE: Move(OPEN_STATUSES, frozenset({S.TERMINATED})),
     Action.REJECT_TERMINATION: Move(OPEN_STATUSES),  # the request is refused: work goes on
     Action.ESCALATE: Move(_WORKING),
@@ -146,10 +158,10 @@ class InvalidTransition(Exception):
 class CaseChanged(Exception):
     """Someone else changed the case first (compare-and-swap lost); reload and retry."""
 
-    message = "该诉求已被他人处理，请刷新后重试"
+    message = gettext_noop("该诉求已被他人处理，请刷新后重试")
 
     def __init__(self) -> None:
-        super().__init__(self.message)
+        super().__init__(gettext(self.message))  # in the language of whoever reads it
 
 
 def can_move(status: str, action: str) -> bool:

@@ -113,6 +113,13 @@ def _reopened(make: CaseMaker) -> Case:
                                level=RatingLevel.DISSATISFIED, via=RatingVia.ONLINE)  # fmt: skip
 
 
+def _extension_requested(make: CaseMaker) -> Case:
+    case = make.accepted()
+    return services.case_request_extension(
+        case=case, actor=make.p.property_a, reason="等待配件", days=1
+    )
+
+
 def _local(value: dt.datetime) -> str:
     return value.astimezone(local_zone()).strftime("%Y-%m-%d %H:%M")
 
@@ -133,8 +140,13 @@ WEB_ACTIONS = {
                 lambda p, c: {"public_reply": "已更换灯泡。", "evidence": png()}),
     "return": (lambda m: m.dispatched(), "property_a",
                lambda p, c: {"reason": "非本单位职责，应由供电公司处理"}),
-    "extend": (lambda m: m.dispatched(), "property_a",
+    "extend": (lambda m: m.dispatched(), "community_worker",
                lambda p, c: {"reason": "等待配件", "until": _local(c.due_at + HALF_DAY)}),
+    "request_extension": (lambda m: m.accepted(), "property_a",
+                          lambda p, c: {"reason": "等待配件", "days": 1}),
+    "approve_extension": (_extension_requested, "community_worker", lambda p, c: {"note": "同意"}),
+    "reject_extension": (_extension_requested, "community_worker",
+                         lambda p, c: {"reason": "请按期办结"}),
     "supervise": (lambda m: m.dispatched(), "community_worker", lambda p, c: {"reason": "请加快"}),
     "answer": (lambda m: m.received(type=CaseType.CONSULTATION), "community_worker",
                lambda p, c: {"reply": "物业费标准见公示栏。"}),
@@ -148,7 +160,7 @@ WEB_ACTIONS = {
                         lambda p, c: {"reason": "诉求超出政策范围，已解释"}),
     "request_termination": (lambda m: m.dispatched(), "property_a",
                             lambda p, c: {"reason": "诉求人撤回"}),
-    "terminate": (lambda m: m.dispatched(), "community_worker",
+    "terminate": (lambda m: m.dispatched(), "street_officer",
                   lambda p, c: {"reason": "诉求人撤回"}),
 }  # fmt: skip
 
@@ -198,10 +210,11 @@ def test_web_action_forms_ignore_every_smuggled_field(action, personas, settings
     with time_machine.travel(FROZEN, tick=False):
         plain, tricked = build(make), build(make)
         before = case_state(plain.pk)
-        data = legit(personas, plain)
+        data = {**legit(personas, plain), "version": plain.version}  # as every page sends it
         extra = not_offered(smuggled(personas), form_fields(action))
         first = client.post(f"/cases/{plain.pk}/{action}", data)
-        second = client.post(f"/cases/{tricked.pk}/{action}", {**legit(personas, tricked), **extra})
+        tricked_data = {**legit(personas, tricked), "version": tricked.version, **extra}
+        second = client.post(f"/cases/{tricked.pk}/{action}", tricked_data)
     assert first.status_code == second.status_code == 302
     assert case_state(plain.pk) != before, f"{action} did nothing: the comparison proves nothing"
     assert case_state(tricked.pk) == case_state(plain.pk)

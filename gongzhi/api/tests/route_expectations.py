@@ -179,8 +179,8 @@ ROUTES: dict[str, Route] = {
         body=lambda m, p, params: REASON,
     ),  # fmt: skip
     "POST /api/v1/cases/{case_id}/extend": Route(
-        ok={"property_a"} | DISPATCHERS,
-        seen={"resident_a", "party_a", "grid_worker"},
+        ok=DISPATCHERS,  # the company asks for it (申请延期) on the case page
+        seen={"resident_a", "party_a", "grid_worker", "property_a"},
         params=_case("dispatched"),
         body=_extend_until,
     ),  # fmt: skip
@@ -221,8 +221,8 @@ ROUTES: dict[str, Route] = {
         body=lambda m, p, params: {"reason": "诉求人撤回"},
     ),  # fmt: skip
     "POST /api/v1/cases/{case_id}/terminate": Route(
-        ok=DISPATCHERS,
-        seen=SEES_DISPATCHED - DISPATCHERS,
+        ok={"street_officer"},  # no request pending: only the street decides it itself
+        seen=SEES_DISPATCHED - {"street_officer"},
         params=_case("dispatched"),
         body=lambda m, p, params: {"reason": "诉求人撤回"},
     ),  # fmt: skip

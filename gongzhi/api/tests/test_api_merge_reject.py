@@ -87,7 +87,7 @@ def test_merging_into_a_finished_case_is_refused(personas, make, how):
         services.case_visit(case=finished, actor=p.resident_a, resolved=True,
                             level="satisfied", via="online")  # fmt: skip
     elif how == "terminated":
-        services.case_terminate(case=finished, actor=p.community_worker, reason="诉求人撤回")
+        services.case_terminate(case=finished, actor=p.street_officer, reason="诉求人撤回")
     else:
         finished, into = make.received(), make.dispatched()
         services.case_merge(case=finished, actor=p.community_worker, original=into.number)

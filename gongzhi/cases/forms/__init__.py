@@ -3,6 +3,7 @@
 from gongzhi.cases.forms.actions import (
     ActionForm,
     AnswerForm,
+    ApproveExtensionForm,
     AssessForm,
     DispatchForm,
     EmptyActionForm,
@@ -13,7 +14,9 @@ from gongzhi.cases.forms.actions import (
     RateForm,
     ReasonForm,
     ReassignForm,
+    RequestExtensionForm,
     ResolveForm,
+    TerminateForm,
     VisitForm,
 )
 from gongzhi.cases.forms.filing import (
@@ -28,6 +31,7 @@ from gongzhi.cases.forms.filing import (
 __all__ = [
     "ActionForm",
     "AnswerForm",
+    "ApproveExtensionForm",
     "AssessForm",
     "BulkDispatchForm",
     "DispatchForm",
@@ -44,6 +48,8 @@ __all__ = [
     "ReasonForm",
     "ReassignForm",
     "ReportForm",
+    "RequestExtensionForm",
     "ResolveForm",
+    "TerminateForm",
     "VisitForm",
 ]

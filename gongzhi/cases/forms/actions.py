@@ -4,6 +4,7 @@ the services compare it (`expected_version`) so that a stale form changes nothin
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.cases import policies, sla
@@ -20,7 +21,7 @@ from gongzhi.cases.choices import (
 )
 from gongzhi.cases.forms.fields import MultipleFileField, StyledForm, Textarea, text_field
 from gongzhi.cases.services.assignment import respondent_options
-from gongzhi.cases.services.handling import resolve_errors
+from gongzhi.cases.services.handling import extension_request, resolve_errors
 from gongzhi.cases.services.reassignment import reassign_errors
 from gongzhi.cases.texts import MAX_CONTENT, MAX_NOTE, MAX_RESOLUTION_NOTE
 
@@ -197,6 +198,10 @@ class DispatchForm(ActionForm):
         suggestion = options.get("suggestion")
         if suggestion is not None and self.offers_suggestion:
             self._open_at(suggestion)
+        if user is not None and case is not None:  # S4: why the levels below are not offered
+            below = policies.escalation_floor_note(user, case)
+            if below:
+                self.fields["level"].help_text = below
 
     def _may_send_to(self, level: str) -> bool:
         if self.user is None or self.case is None:
@@ -318,6 +323,65 @@ class ExtendForm(ReasonForm):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         error_messages={"required": _("请选择延期后的期限"), "invalid": _("请填写正确的日期时间")},
     )
+
+
+class RequestExtensionForm(ReasonForm):
+    """申请延期: the days asked for; the deadline moves only once it is approved."""
+
+    days = forms.IntegerField(
+        label=_("申请延期天数"),
+        min_value=1,
+        widget=forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}),
+        error_messages={
+            "required": _("请填写申请延期的天数"),
+            "invalid": _("请填写整数天数"),
+        },
+    )
+    field_order = ["days", "reason"]
+
+    def __init__(self, *args: Any, case: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        if case is None or not case.sla_class:
+            return
+        policy = sla.policy_for(case.sla_class)
+        days = self.fields["days"]
+        days.widget.attrs["max"] = policy.extension_days
+        # The service's own limit, beside the field before anything is asked.
+        limit = _("延期天数须在 1 至 %(n)d 天之间") % {"n": policy.extension_days}
+        days.error_messages["min_value"] = limit
+        days.validators.append(MaxValueValidator(policy.extension_days, message=limit))
+        if case.sla_class == SlaClass.PETITION:
+            note = _("最多 %(n)d 天。信访事项延期须经街道批准，批准后才延长期限并告知诉求人")
+        else:
+            note = _("最多 %(n)d 天。经社区或街道批准后才延长期限，并告知诉求人")
+        self.fields["days"].help_text = note % {"n": policy.extension_days}
+
+
+class ApproveExtensionForm(ActionForm):
+    """批准延期: the request it approves is shown; an opinion may be added."""
+
+    note = note_field(_("审批意见（可不填）"), _("审批意见"))
+
+    def __init__(self, *args: Any, case: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        request = extension_request(case) if case is not None else {}
+        if request:
+            self.fields["note"].help_text = _(
+                "申请延期 %(days)d 天，理由：%(reason)s。批准后办理期限顺延，并告知诉求人"
+            ) % {"days": request["days"], "reason": request["reason"]}
+
+
+class TerminateForm(ReasonForm):
+    """终止: approving a request, or the street's own decision; the reason reaches the
+    requester with where to turn if they disagree."""
+
+    def __init__(self, *args: Any, case: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        note = _("终止理由将告知诉求人，并告知其如有异议可向街道反映")
+        if case is not None and not case.termination_requested:
+            note = _("未经申请直接终止，记为街道批准。") + note
+        self.fields["reason"].label = _("终止理由")
+        self.fields["reason"].help_text = note
 
 
 class AnswerForm(ActionForm):

@@ -23,7 +23,15 @@ from gongzhi.cases.services.closure import (
     case_visit_by_receipt,
 )
 from gongzhi.cases.services.escalation import case_escalate
-from gongzhi.cases.services.handling import case_accept, case_extend, case_resolve, case_start
+from gongzhi.cases.services.handling import (
+    case_accept,
+    case_approve_extension,
+    case_extend,
+    case_reject_extension,
+    case_request_extension,
+    case_resolve,
+    case_start,
+)
 from gongzhi.cases.services.intake import (
     attachment_add,
     case_answer,
@@ -42,6 +50,7 @@ __all__ = [
     "attachment_add",
     "case_accept",
     "case_answer",
+    "case_approve_extension",
     "case_assess",
     "case_close_with_exception",
     "case_dispatch",
@@ -51,7 +60,9 @@ __all__ = [
     "case_merge",
     "case_not_accept",
     "case_reassign",
+    "case_reject_extension",
     "case_reject_termination",
+    "case_request_extension",
     "case_request_termination",
     "case_resolve",
     "case_return",

@@ -273,14 +273,17 @@ def hand_over(
     """What 交办 and 改派 write: the new party, its deadline and fresh clocks (S3)."""
     policy = sla.policy_for(case.sla_class)
     window = assignment_window(case, policy, now, due_at)
+    street = policies.is_street_officer_for(actor, case)
     updates = {
         "assigned_level": assignee.level,
         "assigned_company": assignee.company,
         "assigned_department": assignee.department,
         "assigned_user": user,
         "dispatched_by": actor,
-        "designated_by_street": policies.is_street_officer_for(actor, case),
-        "escalation_level": 0,
+        "designated_by_street": street,
+        # S4: only the street's hand-over starts the climb afresh; below it an escalated case
+        # stays escalated, so that its next breach still climbs past the level it reached.
+        "escalation_level": 0 if street else case.escalation_level,
         "dispatched_at": case.dispatched_at or now,
         "respond_due_at": sla.respond_due(policy, now),
         "respond_warned_at": None,
@@ -295,6 +298,7 @@ def hand_over(
         "warned_at": None,
         "breached_at": None,
         "termination_requested": False,
+        "extension_requested_days": 0,  # the new party asks for its own, if it needs one
     }
     return updates, window
 
@@ -348,8 +352,7 @@ def case_dispatch(
 
     `back_to_returner=False` (批量交办, where nobody looked at the case) refuses to send a 已退单
     case straight back to the party that returned it."""
-    if not policies.can_dispatch_to(actor, case, level):
-        raise PermissionDenied
+    policies.check_can_dispatch_to(actor, case, level)
     check_version(case, expected_version)
     check_move(case.status, Action.DISPATCH)
     if not case.category or not case.sla_class:
@@ -421,6 +424,7 @@ def case_return(
             "assigned_user": None,
             "due_at": None,
             "breached_at": None,
+            "extension_requested_days": 0,  # no deadline left to extend
             # The desk must hand it over again within the class's response window.
             **sla.redispatch_clock(case, now),
         },

@@ -41,8 +41,10 @@ class AlreadyRated(InvalidTransition):
 
 
 # Reopening starts a new round: a fresh clock after the next dispatch (for a petition, the
-# conclude deadline still counts from 受理: `sla.conclude_window`).
+# conclude deadline still counts from 受理: `sla.conclude_window`), and a new climb up the levels
+# (S4: the last round's escalation no longer bounds whom the desk hands it to).
 _REOPEN_RESET = {
+    "escalation_level": 0,
     "assigned_user": None,
     "due_at": None,
     "warn_at": None,
@@ -67,9 +69,8 @@ def case_visit(
     expected_version: int | None = None,
 ) -> Case:
     """One rating per round. Unresolved or unsatisfied reopens, unless a supervisor records a
-    reasoned exception."""
-    if not policies.can_visit(actor, case):
-        raise PermissionDenied
+    reasoned exception. Not recorded by whoever handled the round (policies.handled_round)."""
+    policies.check_can_visit(actor, case)
     if case.requester_id is not None and case.requester_id == actor.pk:
         via = RatingVia.ONLINE
     return _record_visit(
@@ -190,6 +191,7 @@ def _record_visit(
             case,
             kind="case.closed",
             title=Text(gettext_noop("您的诉求已办结")),
+            body=_visit_closed_body(case, rating) if via != RatingVia.ONLINE else "",
             key=f"closed:{rating.round}",
         )
         return case
@@ -228,6 +230,33 @@ def _record_visit(
     return case
 
 
+def _visit_closed_body(case: Case, rating: CaseRating) -> Text:
+    """The requester closed by a return visit staff recorded (电话回访, 上门回访) hears that a
+    visit was recorded, with what it recorded, and may object: they did not rate it themselves."""
+    args = {
+        "number": case.number,
+        "via": label(RatingVia(rating.via).label),
+        "outcome": Text(gettext_noop("已解决") if rating.resolved else gettext_noop("未解决")),
+        "rating": label(RatingLevel(rating.level).label),
+    }
+    if rating.exception_reason:
+        return Text(
+            gettext_noop(
+                "诉求 %(number)s 已由工作人员%(via)s，记录为：%(outcome)s，%(rating)s；"
+                "例外办结理由：%(reason)s。诉求已办结，如有异议可再反映。"
+            ),
+            reason=rating.exception_reason,
+            **args,
+        )
+    return Text(
+        gettext_noop(
+            "诉求 %(number)s 已由工作人员%(via)s，记录为：%(outcome)s，%(rating)s。"
+            "诉求已办结，如有异议可再反映。"
+        ),
+        **args,
+    )
+
+
 @transaction.atomic
 def case_close_with_exception(
     *, case: Case, actor: Any, reason: str, expected_version: int | None = None
@@ -258,14 +287,26 @@ def case_close_with_exception(
     return case
 
 
+# What the requester reads with a termination (S2), like the channel named with 不予受理 (S7):
+# the reason, and where to turn if they disagree.
+TERMINATION_OBJECTION = "如有异议，可向街道反映。"
+TERMINATION_NEEDS_REQUEST = gettext_noop(
+    "终止须经审批：请先提交终止申请，由其他社区或街道工作人员批准"
+)
+
+
 @transaction.atomic
 def case_request_termination(
     *, case: Case, actor: Any, reason: str, expected_version: int | None = None
 ) -> Case:
+    """申请终止, by the assigned party or the community: the case goes on until a supervisor
+    other than the requester approves (`case_terminate`) or rejects it."""
     if not policies.can_request_termination(actor, case):
         raise PermissionDenied
     check_version(case, expected_version)
     check_move(case.status, Action.REQUEST_TERMINATION)
+    if case.termination_requested:
+        raise ValidationError({"reason": _("该诉求已有待审批的终止申请")})
     if not reason.strip():
         raise ValidationError({"reason": _("请填写申请终止的理由")})
     check_note(reason, field="reason", label=_("理由"))
@@ -278,10 +319,11 @@ def case_request_termination(
         updates={"termination_requested": True},
     )
     notices.send(
-        notices.supervisors(case),
+        [user for user in notices.supervisors(case) if user.pk != actor.pk],
         case=case,
         kind="case.termination_requested",
         title=Text(gettext_noop("有诉求申请终止，请审批")),
+        body=notices.with_case(gettext_noop("%(case)s。%(reason)s"), case, reason=reason.strip()),
         key=f"termination:{case.version}",
     )
     return case
@@ -291,38 +333,55 @@ def case_request_termination(
 def case_terminate(
     *, case: Case, actor: Any, reason: str, expected_version: int | None = None
 ) -> Case:
-    """终止, approved by the community or the street (this call is the approval). A request
-    is approved by someone other than who made it (S2: termination needs approval)."""
-    if not policies.can_supervise(actor, case):
+    """终止 needs approval (S2): a supervisor approves a pending request, never their own; the
+    street, the approving authority, may decide it without one (`policies.can_terminate`).
+    The event records which (`requested`, `approved_by`) with the reason; the requester is
+    told the reason and where to turn if they disagree."""
+    if not policies.can_terminate(actor, case):
+        if policies.can_supervise(actor, case):
+            raise PermissionDenied(_(TERMINATION_NEEDS_REQUEST))
         raise PermissionDenied
     check_version(case, expected_version)
     check_move(case.status, Action.TERMINATE)
-    if case.termination_requested and _termination_requested_by(case) == actor.pk:
+    requested = case.termination_requested
+    if requested and termination_requested_by(case) == actor.pk:
         raise ValidationError({"reason": _("终止申请须由他人批准，不能批准自己提出的申请")})
     if not reason.strip():
         raise ValidationError({"reason": _("请填写终止理由")})
     check_note(reason, field="reason", label=_("理由"))
+    reason = reason.strip().rstrip("。.；;，,")
+    street = policies.is_street_officer_for(actor, case)
     move(
         case,
         action=Action.TERMINATE,
         to=Status.TERMINATED,
         actor=actor,
         kind=EventKind.TERMINATED,
-        note=reason.strip(),
-        payload={"requested": case.termination_requested},
-        updates={"closed_at": timezone.now(), "termination_requested": False},
+        note=f"终止理由：{reason}。{TERMINATION_OBJECTION}",
+        payload={"requested": requested, "approved_by": "street" if street else "community"},
+        updates={
+            "closed_at": timezone.now(),
+            "termination_requested": False,
+            "extension_requested_days": 0,
+        },
     )
     notices.tell_requester(
         case,
         kind="case.terminated",
         title=Text(gettext_noop("您的诉求已终止办理")),
-        body=notices.case_note(case, reason.strip()),
+        body=Text(
+            gettext_noop(
+                "诉求 %(number)s 已终止办理。终止理由：%(reason)s。如有异议，可向街道反映。"
+            ),
+            number=case.number,
+            reason=reason,
+        ),
         key="terminated",
     )
     return case
 
 
-def _termination_requested_by(case: Case) -> int | None:
+def termination_requested_by(case: Case) -> int | None:
     """Who made the pending termination request (its latest event)."""
     request = (
         case.events.filter(kind=EventKind.TERMINATION_REQUESTED).order_by("-created_at", "-id")

@@ -1,4 +1,5 @@
-"""The assigned party's work: 签收 accept, 办理 start, 延期 extend, 处置 resolve (S2, S3)."""
+"""The assigned party's work: 签收 accept, 办理 start, 延期 extend (and its request and
+approval), 处置 resolve (S2, S3)."""
 
 import datetime as dt
 from collections.abc import Callable, Iterable
@@ -83,21 +84,19 @@ def case_extend(
     until: dt.datetime,
     expected_version: int | None = None,
 ) -> Case:
-    """延期: with a reason, within the policy's limit, and the requester is told; not by the
-    company once the case was escalated for being late (policies.can_extend)."""
+    """延期 by the community or the street (a petition's: the street), with a reason, within
+    the policy's limit, and the requester is told. The company handling the case, and the
+    community for a petition, ask instead (`case_request_extension`)."""
     policies.check_can_extend(actor, case)
     check_version(case, expected_version)
     check_move(case.status, Action.EXTEND)
     policy = sla.policy_for(case.sla_class)
+    if case.extension_requested_days:
+        raise ValidationError({"reason": _(EXTENSION_PENDING)})
     if not reason.strip():
         raise ValidationError({"reason": _("请填写延期理由")})
     check_note(reason, field="reason", label=_("理由"))
-    if not sla.may_extend_again(case, policy):
-        if case.sla_class == SlaClass.PETITION:  # counted over its whole life (sla.py)
-            message = _("信访事项的延期次数已用完（受理后最多延期 %(n)d 次）")
-        else:
-            message = _("本轮延期次数已用完（最多 %(n)d 次）")
-        raise ValidationError(message % {"n": policy.max_extensions})
+    _check_extensions_left(case, policy)
     if until.tzinfo is None:
         until = until.replace(tzinfo=local_zone())
     limit = sla.extension_limit(policy, case.due_at)
@@ -105,21 +104,51 @@ def case_extend(
         raise ValidationError(
             {"until": f"延期后的期限须晚于原期限，且最多延长 {policy.extension_days} 天"}
         )
+    _extend(case, actor=actor, reason=reason.strip(), until=until, policy=policy)
+    return case
+
+
+EXTENSION_PENDING = gettext_noop("该诉求有待审批的延期申请，请先批准或驳回")
+
+
+def _check_extensions_left(case: Case, policy: Any) -> None:
+    """One 延期 per round (a petition's: once in its life, S3), as the class allows."""
+    if sla.may_extend_again(case, policy):
+        return
+    if case.sla_class == SlaClass.PETITION:  # counted over its whole life (sla.py)
+        message = _("信访事项的延期次数已用完（受理后最多延期 %(n)d 次）")
+    else:
+        message = _("本轮延期次数已用完（最多 %(n)d 次）")
+    raise ValidationError(message % {"n": policy.max_extensions})
+
+
+def _extend(
+    case: Case,
+    *,
+    actor: Any,
+    reason: str,
+    until: dt.datetime,
+    policy: Any,
+    action: str = Action.EXTEND,
+    payload: dict[str, Any] | None = None,
+) -> None:
+    """Move the deadline to `until` (延期, or an approved 申请延期) and tell the requester."""
     start = case.clock_started_at or timezone.now()
     until_local = until.astimezone(local_zone())
     move(
         case,
-        action=Action.EXTEND,
+        action=action,
         actor=actor,
         kind=EventKind.EXTENDED,
-        note=f"{reason.strip()}\n新期限 {until_local:%Y-%m-%d %H:%M}",
-        payload={"from": case.due_at.isoformat(), "to": until.isoformat()},
+        note=f"{reason}\n新期限 {until_local:%Y-%m-%d %H:%M}",
+        payload={"from": case.due_at.isoformat(), "to": until.isoformat(), **(payload or {})},
         updates={
             "due_at": until,
             "warn_at": sla.warn_time(start, until, policy),
             "warned_at": None,
             "breached_at": None,
             "extension_count": case.extension_count + 1,
+            "extension_requested_days": 0,
         },
     )
     notices.tell_requester(
@@ -130,9 +159,177 @@ def case_extend(
             gettext_noop("诉求 %(number)s 延期至 %(until)s，理由：%(reason)s"),
             number=case.number,
             until=f"{until_local:%Y-%m-%d %H:%M}",
-            reason=reason.strip(),
+            reason=reason,
         ),
         key=f"extended:{case.version}",
+    )
+
+
+def extension_request(case: Case) -> dict[str, Any]:
+    """The pending 申请延期 of `case`: who asked (`by`), the `days` and the `reason`, from its
+    latest event; empty when none is pending."""
+    if not case.extension_requested_days:
+        return {}
+    request = (
+        case.events.filter(kind=EventKind.EXTENSION_REQUESTED).order_by("-created_at", "-id")
+    ).first()
+    payload = request.payload if request else {}
+    return {
+        "by": request.actor_id if request else None,
+        "days": case.extension_requested_days,
+        "reason": payload.get("reason", ""),
+    }
+
+
+def _approvers(case: Case, actor: Any) -> list[Any]:
+    """Who may decide a 申请延期 (`policies.can_approve_extension`): the community and the
+    street, a petition's only the street; not who asked."""
+    return [
+        user
+        for user in notices.supervisors(case)
+        if user.pk != actor.pk and policies.can_approve_extension(user, case)
+    ]
+
+
+@transaction.atomic
+def case_request_extension(
+    *,
+    case: Case,
+    actor: Any,
+    reason: str,
+    days: int | None,
+    expected_version: int | None = None,
+) -> Case:
+    """申请延期 (S2): the company handling the case, after 签收 and before its deadline, asks
+    the community or the street for `days` more, with a reason; a petition's +30 days the
+    community asks of the street (信访工作条例 Art. 35). Nothing moves and the requester is
+    not told until it is approved (`case_approve_extension`)."""
+    policies.check_can_request_extension(actor, case)
+    check_version(case, expected_version)
+    check_move(case.status, Action.REQUEST_EXTENSION)
+    policy = sla.policy_for(case.sla_class)
+    if case.extension_requested_days:
+        raise ValidationError({"reason": _("该诉求已有待审批的延期申请")})
+    _check_extensions_left(case, policy)
+    errors: dict[str, str] = {}
+    if not reason.strip():
+        errors["reason"] = _("请填写延期理由")
+    else:
+        errors |= _raised(check_note, reason, field="reason", label=_("理由"))
+    if not days or not 1 <= days <= policy.extension_days:
+        errors["days"] = _("延期天数须在 1 至 %(n)d 天之间") % {"n": policy.extension_days}
+    if errors:
+        raise ValidationError(errors)
+    if case.due_at is not None and case.due_at <= timezone.now():
+        raise ValidationError(
+            {"days": _("办理期限已过，不能再申请延期；如确有困难，请联系社区或街道")}
+        )
+    reason = reason.strip()
+    move(
+        case,
+        action=Action.REQUEST_EXTENSION,
+        actor=actor,
+        kind=EventKind.EXTENSION_REQUESTED,
+        note=f"{reason}\n申请延期 {days} 天",
+        payload={"days": days, "reason": reason},
+        updates={"extension_requested_days": days},
+    )
+    notices.send(
+        _approvers(case, actor),
+        case=case,
+        kind="case.extension_requested",
+        title=Text(gettext_noop("有诉求申请延期，请审批")),
+        body=notices.with_case(
+            gettext_noop("%(case)s。申请延期 %(days)s 天，理由：%(reason)s"),
+            case,
+            days=days,
+            reason=reason,
+        ),
+        key=f"extension_requested:{case.version}",
+    )
+    return case
+
+
+def _check_can_decide_extension(actor: Any, case: Case, expected_version: int | None) -> dict:
+    if not policies.can_approve_extension(actor, case):
+        raise PermissionDenied
+    check_version(case, expected_version)
+    request = extension_request(case)
+    if not request:
+        raise ValidationError(_("该诉求没有待审批的延期申请"))
+    if request["by"] == actor.pk:
+        raise ValidationError(_("延期申请须由他人审批，不能审批自己提出的申请"))
+    return request
+
+
+@transaction.atomic
+def case_approve_extension(
+    *, case: Case, actor: Any, note: str = "", expected_version: int | None = None
+) -> Case:
+    """批准延期: the deadline moves by the days asked (within the class's limit, counted as
+    one 延期), the requester is told with the reason, and the company hears it was approved."""
+    request = _check_can_decide_extension(actor, case, expected_version)
+    check_move(case.status, Action.APPROVE_EXTENSION)
+    check_note(note, field="note", label=_("审批意见"))
+    policy = sla.policy_for(case.sla_class)
+    _check_extensions_left(case, policy)
+    until = min(
+        case.due_at + dt.timedelta(days=request["days"]),
+        sla.extension_limit(policy, case.due_at),
+    )
+    reason = request["reason"] or note.strip()
+    asked = [user for user in notices.handlers(case) if user.pk == request["by"]]
+    _extend(
+        case,
+        actor=actor,
+        reason=reason,
+        until=until,
+        policy=policy,
+        action=Action.APPROVE_EXTENSION,
+        payload={"requested_by": request["by"], "days": request["days"], "note": note.strip()},
+    )
+    until_local = until.astimezone(local_zone())
+    notices.send(
+        asked or notices.handlers(case),
+        case=case,
+        kind="case.extended",
+        title=Text(gettext_noop("延期申请已批准")),
+        body=notices.with_case(
+            gettext_noop("%(case)s。办理期限延至 %(until)s"),
+            case,
+            until=f"{until_local:%Y-%m-%d %H:%M}",
+        ),
+        key=f"extension_approved:{case.version}",
+    )
+    return case
+
+
+@transaction.atomic
+def case_reject_extension(
+    *, case: Case, actor: Any, reason: str, expected_version: int | None = None
+) -> Case:
+    """驳回延期申请: the deadline stays, the requester of the case hears nothing, and whoever
+    handles it is told why."""
+    _check_can_decide_extension(actor, case, expected_version)
+    check_move(case.status, Action.REJECT_EXTENSION)
+    if not reason.strip():
+        raise ValidationError({"reason": _("请填写驳回理由")})
+    check_note(reason, field="reason", label=_("理由"))
+    move(
+        case,
+        action=Action.REJECT_EXTENSION,
+        actor=actor,
+        kind=EventKind.EXTENSION_REJECTED,
+        note=reason.strip(),
+        updates={"extension_requested_days": 0},
+    )
+    notices.send(
+        notices.handlers(case),
+        case=case,
+        kind="case.supervised",
+        title=Text(gettext_noop("延期申请未获批准，请按原期限办理")),
+        body=notices.with_case(gettext_noop("%(case)s。%(reason)s"), case, reason=reason.strip()),
+        key=f"extension_rejected:{case.version}",
     )
     return case
 
@@ -223,6 +420,7 @@ def case_resolve(
             "public_reply": public_reply.strip(),
             "resolution_note": resolution_note.strip(),
             "visit_due_at": now + dt.timedelta(days=policy.auto_close_days),
+            "extension_requested_days": 0,  # a request not decided by then lapses
         },
         now=now,
     )

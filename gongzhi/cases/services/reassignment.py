@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from gongzhi.cases import policies
+from gongzhi.cases.choices import Level
 from gongzhi.cases.models import Case, EventKind
 from gongzhi.cases.services import notices
 from gongzhi.cases.services.assignment import (
@@ -37,11 +38,20 @@ MIN_REASON = 5  # as for 退单: a few words that say why
 
 def _check_can_reassign(actor: Any, case: Case, level: str) -> None:
     """PermissionDenied unless `policies.can_reassign`; a community worker facing a case the
-    street holds or designated is told so (a page or an API client may try it all the same)."""
+    street holds or designated, or sending an escalated case below the level it reached (S4),
+    is told so (a page or an API client may try it all the same)."""
     if policies.can_reassign(actor, case, level):
         return
-    if policies.can_dispatch(actor, case) and not policies.can_reassign_from(actor, case):
-        raise PermissionDenied(_("该诉求由街道承办或指定，社区不能改派；如需改派，请联系街道"))
+    if policies.can_dispatch(actor, case):
+        street_held = case.designated_by_street or case.assigned_level in (
+            Level.STREET,
+            Level.DEPARTMENT,
+        )
+        below = policies.escalation_floor_note(actor, case)
+        if below and not street_held:
+            raise PermissionDenied(below)
+        if not policies.can_reassign_from(actor, case):
+            raise PermissionDenied(_("该诉求由街道承办或指定，社区不能改派；如需改派，请联系街道"))
     raise PermissionDenied
 
 

@@ -138,6 +138,14 @@ def clock_for_viewer(context: template.Context, case: Any) -> Clock:
 
 
 @register.filter
+def finished(case: Any) -> bool:
+    """Closed, terminated, not accepted or merged: nothing is under way any more, so the
+    badges of the work (督办, 超时升级) are not shown beside its final status; the record of
+    them stays (the timeline, `supervised_at`, the statistics)."""
+    return case.status in FINAL_STATUSES
+
+
+@register.filter
 def status_colour(status: str) -> str:
     if status in FINAL_STATUSES and status != Status.CLOSED:
         return "secondary"

@@ -49,7 +49,7 @@ def test_an_action_that_keeps_the_case_in_sight_returns_to_it(make, personas) ->
 def test_the_extension_entry_names_the_new_deadline(make, personas) -> None:
     case = make.accepted()
     until = case.due_at + dt.timedelta(days=2)
-    client = _client(personas.property_a)
+    client = _client(personas.community_worker)
     response = client.post(
         f"/cases/{case.pk}/extend",
         {

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from gongzhi.api.services import token_issue
-from gongzhi.cases import selectors, services, sweeps
+from gongzhi.cases import policies, selectors, services, sweeps
 from gongzhi.cases.choices import Level, SlaClass
 from gongzhi.cases.models import Case, CaseEvent
 from gongzhi.cases.workflow import Status
@@ -99,9 +99,12 @@ def test_the_company_is_offered_no_return_button_and_a_post_is_refused(
     assert 'data-testid="action-return"' not in page
     assert 'data-testid="action-accept"' in page  # it still signs for the work
     assert 'data-testid="escalated"' in page and "超时升级至社区" in page
-    # Told why the buttons are gone; the community holding the case is not.
+    # Told why the buttons are gone; the community holding the case is told only that it may
+    # not hand the case back to the company (S4, test_escalation_hand_back.py).
     assert "物业企业继续办理，但不能退单或延期；如有困难，请联系社区" in page
-    assert 'data-testid="limits-note"' not in _page(_web(personas.community_worker), escalated)
+    community_page = _page(_web(personas.community_worker), escalated)
+    assert "不能退单或延期" not in community_page
+    assert "社区不能将其改派回小区物业重新计时" in community_page
     before = _snapshot(escalated)
     response = client.post(
         f"/cases/{escalated.pk}/return", {"reason": REASON, "version": escalated.version}
@@ -202,9 +205,11 @@ def test_the_company_still_signs_for_and_works_on_the_escalated_case(
         services.case_return(case=escalated, actor=p.property_a, reason=REASON)
 
 
-def test_a_new_dispatch_after_the_community_returned_it_gives_the_company_its_right_back(
+def test_after_the_community_returned_it_only_the_street_hands_it_to_the_company_again(
     escalated, personas, later
 ) -> None:
+    """The community's 退单 of the case escalated to it does not let the community hand it back
+    to the late company with a fresh clock (S4, test_escalation_hand_back.py): the street does."""
     p = personas
     services.case_return(case=escalated, actor=p.community_worker, reason=REASON)
     services.case_assess(
@@ -214,13 +219,19 @@ def test_a_new_dispatch_after_the_community_returned_it_gives_the_company_its_ri
         sla_class=SlaClass.PROPERTY,
         urgency="normal",
     )
+    with pytest.raises(PermissionDenied, match="社区不能将其交办给小区物业重新计时"):
+        services.case_dispatch(
+            case=escalated, actor=p.community_worker, level=Level.COMPOUND, company=p.company_x
+        )
     services.case_dispatch(
-        case=escalated, actor=p.community_worker, level=Level.COMPOUND, company=p.company_x
+        case=escalated, actor=p.street_officer, level=Level.COMPOUND, company=p.company_x
     )
-    assert escalated.escalation_level == 0
-    assert "return" in selectors.allowed_actions(p.property_a, escalated)
-    services.case_return(case=escalated, actor=p.property_a, reason=REASON)
-    assert escalated.status == Status.RETURNED
+    # A fresh start under the street's designation: no longer the late company (it may ask
+    # for an extension again), but it may not refuse what the street designated.
+    assert escalated.escalation_level == 0 and escalated.designated_by_street
+    assert not policies.is_late_company(p.property_a, escalated)
+    assert "return" not in selectors.allowed_actions(p.property_a, escalated)
+    assert "accept" in selectors.allowed_actions(p.property_a, escalated)
 
 
 def test_a_stale_page_posting_an_empty_return_is_told_it_can_no_longer_return(

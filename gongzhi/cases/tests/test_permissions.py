@@ -34,12 +34,15 @@ ALLOWED = {
     A.START: {"property_a"},
     A.RESOLVE: {"property_a"},
     A.RETURN: {"property_a"},
-    A.EXTEND: {"property_a"} | DESK,
+    A.EXTEND: DESK,  # the company asks (申请延期): the community or the street extends
+    A.REQUEST_EXTENSION: {"property_a"},
+    A.APPROVE_EXTENSION: DESK,
+    A.REJECT_EXTENSION: DESK,
     A.SUPERVISE: DESK,
     A.VISIT: {"resident_a", "grid_worker"} | DESK,
     A.CLOSE_EXCEPTION: DESK,
     A.REQUEST_TERMINATION: {"property_a"} | DESK,
-    A.TERMINATE: DESK,
+    A.TERMINATE: {"street_officer"},  # with no request pending: the street's own decision
 }
 STATUS_FOR = {
     A.ASSESS: Status.RECEIVED,
@@ -51,6 +54,9 @@ STATUS_FOR = {
     A.RESOLVE: Status.IN_PROGRESS,
     A.RETURN: Status.DISPATCHED,
     A.EXTEND: Status.IN_PROGRESS,
+    A.REQUEST_EXTENSION: Status.IN_PROGRESS,
+    A.APPROVE_EXTENSION: Status.IN_PROGRESS,
+    A.REJECT_EXTENSION: Status.IN_PROGRESS,
     A.SUPERVISE: Status.IN_PROGRESS,
     A.VISIT: Status.RESOLVED,
     A.CLOSE_EXCEPTION: Status.REOPENED,

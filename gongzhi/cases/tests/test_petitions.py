@@ -168,7 +168,9 @@ def test_reassigning_a_petition_keeps_its_deadline_and_its_one_extension(make, p
     with travel(day(1)):
         _dispatch(_assess(case, p), p)
     with travel(day(40)):
-        services.case_extend(case=case, actor=p.property_a, reason="需协调区房管局", until=day(90))
+        services.case_extend(
+            case=case, actor=p.street_officer, reason="需协调区房管局", until=day(90)
+        )
     with travel(day(50)):
         services.case_reassign(
             case=case, actor=p.community_worker, level=Level.COMMUNITY, reason="物业无法解决"
@@ -179,7 +181,7 @@ def test_reassigning_a_petition_keeps_its_deadline_and_its_one_extension(make, p
             ValidationError, match="信访事项的延期次数已用完（受理后最多延期 1 次）"
         ):
             services.case_extend(
-                case=case, actor=p.community_worker, reason="再延一次", until=day(100)
+                case=case, actor=p.street_officer, reason="再延一次", until=day(100)
             )
         # Nor may the dispatcher name a later deadline than the one the petition has.
         with pytest.raises(ValidationError):
@@ -199,7 +201,9 @@ def test_a_reopened_petition_keeps_its_extended_deadline(make, personas) -> None
     with travel(day(1)):
         _dispatch(_assess(case, p), p)
     with travel(day(30)):
-        services.case_extend(case=case, actor=p.property_a, reason="需协调区房管局", until=day(90))
+        services.case_extend(
+            case=case, actor=p.street_officer, reason="需协调区房管局", until=day(90)
+        )
     with travel(day(50)):
         _resolve(case, p)
     with travel(day(55)):
@@ -210,7 +214,9 @@ def test_a_reopened_petition_keeps_its_extended_deadline(make, personas) -> None
         case.refresh_from_db()
         assert (case.due_at, case.extension_count) == (day(90), 1)
         with pytest.raises(ValidationError, match="延期次数已用完"):
-            services.case_extend(case=case, actor=p.property_a, reason="再延一次", until=day(100))
+            services.case_extend(
+                case=case, actor=p.street_officer, reason="再延一次", until=day(100)
+            )
 
 
 def test_a_petition_reopened_after_60_days_is_late_at_once(make, personas) -> None:
@@ -240,15 +246,16 @@ def test_a_case_reassessed_as_petition_counts_from_filing_with_its_extension_int
         _dispatch(_assess(case, p, sla_class=SlaClass.GENERAL), p)
         services.case_accept(case=case, actor=p.property_a)
         services.case_extend(
-            case=case, actor=p.property_a, reason="等待配件", until=case.due_at + dt.timedelta(1)
-        )
+            case=case, actor=p.community_worker, reason="等待配件",
+            until=case.due_at + dt.timedelta(1),
+        )  # fmt: skip
     with travel(day(5)):
         services.case_return(case=case, actor=p.property_a, reason="属于信访事项，非物业职责")
         _dispatch(_assess(case, p), p, level=Level.COMMUNITY)
         case.refresh_from_db()
         assert (case.due_at, case.extension_count) == (day(60), 0)
         services.case_extend(
-            case=case, actor=p.community_worker, reason="需多部门会商", until=day(90)
+            case=case, actor=p.street_officer, reason="需多部门会商", until=day(90)
         )
     assert case.due_at == day(90)
 

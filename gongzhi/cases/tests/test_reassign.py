@@ -373,12 +373,23 @@ def test_the_escalated_company_cannot_extend_but_the_community_can(at_community,
     assert case.due_at == until and case.extension_count == 1
 
 
-def test_before_escalation_the_company_may_extend(make, personas) -> None:
-    case = make.dispatched()
-    assert "extend" in selectors.allowed_actions(personas.property_a, case)
-    until = case.due_at + dt.timedelta(hours=12)
-    services.case_extend(case=case, actor=personas.property_a, reason="等待配件", until=until)
-    assert case.due_at == until
+def test_before_escalation_the_company_may_ask_for_an_extension(make, personas) -> None:
+    case = make.accepted()
+    assert "request_extension" in selectors.allowed_actions(personas.property_a, case)
+    services.case_request_extension(case=case, actor=personas.property_a, reason="等待配件", days=1)
+    assert case.extension_requested_days == 1
+
+
+def test_the_escalated_company_cannot_ask_for_an_extension(at_community, personas) -> None:
+    p, case = personas, at_community
+    services.case_accept(case=case, actor=p.property_a)
+    with time_machine.travel(case.due_at - dt.timedelta(hours=2), tick=False):
+        assert "request_extension" not in selectors.allowed_actions(p.property_a, case)
+        with pytest.raises(PermissionDenied) as refused:
+            services.case_request_extension(
+                case=case, actor=p.property_a, reason="等待配件", days=1
+            )
+    assert str(refused.value) == EXTEND_REFUSED and not case.extension_requested_days
 
 
 def test_the_timeline_tells_staff_to_whom_each_hand_over_went(make, personas) -> None:

@@ -187,13 +187,13 @@ def test_every_text_is_short_signed_and_free_of_the_requester_and_the_content(
         step(
             django_capture_on_commit_callbacks,
             lambda: services.case_extend(
-                case=case, actor=p.property_a, reason=f"等待配件，{NAME}同意", until=until
+                case=case, actor=p.community_worker, reason=f"等待配件，{NAME}同意", until=until
             ),
         )
         step(
             django_capture_on_commit_callbacks,
             lambda: services.case_terminate(
-                case=case, actor=p.community_worker, reason=f"{NAME}已撤回，电话{PHONE}"
+                case=case, actor=p.street_officer, reason=f"{NAME}已撤回，电话{PHONE}"
             ),
         )
         refused = step(django_capture_on_commit_callbacks, walk_in.received)

@@ -75,14 +75,14 @@ def test_detail_offers_only_allowed_buttons_and_hides_internal_notes(make, perso
     p = personas
     case = make.assessed()
     assert selectors.allowed_actions(p.community_worker, case) == [
-        Action.MERGE, Action.DISPATCH, Action.SUPERVISE, Action.NOT_ACCEPT, Action.TERMINATE,
+        Action.MERGE, Action.DISPATCH, Action.SUPERVISE, Action.NOT_ACCEPT,
+        Action.REQUEST_TERMINATION,  # 终止 needs another's approval (S2)
     ]  # fmt: skip
     assert selectors.allowed_actions(p.property_a, case) == []
     services.case_dispatch(case=case, actor=p.community_worker, level=Level.COMPOUND,
                            company=p.company_x)  # fmt: skip
     detail = selectors.case_detail(p.property_a, case.pk)
-    assert detail.actions == [Action.ACCEPT, Action.RETURN, Action.EXTEND,
-                              Action.REQUEST_TERMINATION]  # fmt: skip
+    assert detail.actions == [Action.ACCEPT, Action.RETURN, Action.REQUEST_TERMINATION]
     assert [e.kind for e in detail.timeline] == ["filed", "dispatched"]  # 研判 is internal
     staff = selectors.case_detail(p.community_worker, case.pk)
     assert [e.kind for e in staff.timeline] == ["filed", "assessed", "dispatched"]
@@ -95,16 +95,20 @@ def test_extend_is_offered_only_while_the_class_allows_one_more(make, personas) 
     """紧急类 allows no 延期 and 物业类 one per round: past that the button is not offered
     (it could only lead to "延期次数已用完")."""
     p = personas
-    emergency = make.dispatched(sla_class=SlaClass.EMERGENCY)
-    assert Action.EXTEND not in selectors.allowed_actions(p.property_a, emergency)
+    emergency = make.accepted(sla_class=SlaClass.EMERGENCY)
+    assert Action.REQUEST_EXTENSION not in selectors.allowed_actions(p.property_a, emergency)
     assert Action.EXTEND not in selectors.allowed_actions(p.community_worker, emergency)
-    case = make.dispatched()
-    assert Action.EXTEND in selectors.allowed_actions(p.property_a, case)
+    case = make.accepted()
+    assert Action.REQUEST_EXTENSION in selectors.allowed_actions(p.property_a, case)
+    assert Action.EXTEND not in selectors.allowed_actions(p.property_a, case)  # it asks
+    assert Action.EXTEND in selectors.allowed_actions(p.community_worker, case)
     services.case_extend(
-        case=case, actor=p.property_a, reason="等待配件到货", until=case.due_at + dt.timedelta(1)
-    )
-    assert Action.EXTEND not in selectors.allowed_actions(p.property_a, case)
-    assert Action.ACCEPT in selectors.allowed_actions(p.property_a, case)
+        case=case, actor=p.community_worker, reason="等待配件到货",
+        until=case.due_at + dt.timedelta(1),
+    )  # fmt: skip
+    assert Action.REQUEST_EXTENSION not in selectors.allowed_actions(p.property_a, case)
+    assert Action.EXTEND not in selectors.allowed_actions(p.community_worker, case)
+    assert Action.START in selectors.allowed_actions(p.property_a, case)
 
 
 @pytest.mark.django_db

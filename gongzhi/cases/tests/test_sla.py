@@ -144,17 +144,19 @@ def test_an_extension_moves_the_deadline_once_and_tells_the_requester(make, pers
         case = make.in_progress(sla_class=SlaClass.PROPERTY)  # max 1 extension of <= 3 days
         with pytest.raises(ValidationError):
             services.case_extend(
-                case=case, actor=p.property_a, reason="等配件", until=at(2026, 11, 7, 8, 0)
+                case=case, actor=p.community_worker, reason="等配件", until=at(2026, 11, 7, 8, 0)
             )
         with pytest.raises(ValidationError):
-            services.case_extend(case=case, actor=p.property_a, reason=" ", until=at(2026, 11, 4))
+            services.case_extend(
+                case=case, actor=p.community_worker, reason=" ", until=at(2026, 11, 4)
+            )
         services.case_extend(
-            case=case, actor=p.property_a, reason="等配件", until=at(2026, 11, 5, 8, 0)
+            case=case, actor=p.community_worker, reason="等配件", until=at(2026, 11, 5, 8, 0)
         )
         assert case.due_at == at(2026, 11, 5, 8, 0) and case.extension_count == 1
         with pytest.raises(ValidationError, match="延期次数已用完"):
             services.case_extend(
-                case=case, actor=p.property_a, reason="还要等", until=at(2026, 11, 6, 8, 0)
+                case=case, actor=p.community_worker, reason="还要等", until=at(2026, 11, 6, 8, 0)
             )
     assert Notification.objects.filter(recipient=p.resident_a, kind="case.extended").exists()
     event = CaseEvent.objects.get(case=case, kind="extended")
@@ -196,7 +198,7 @@ def test_a_returned_case_dispatched_again_starts_with_its_own_extensions(make, p
     with time_machine.travel(at(2026, 11, 2, 8, 0), tick=False):
         case = make.accepted(sla_class=SlaClass.PROPERTY)  # may extend, may still return
         services.case_extend(
-            case=case, actor=p.property_a, reason="等配件", until=at(2026, 11, 5, 8, 0)
+            case=case, actor=p.community_worker, reason="等配件", until=at(2026, 11, 5, 8, 0)
         )
         services.case_return(case=case, actor=p.property_a, reason="该事项属于市政管辖范围")
         services.case_assess(

@@ -34,18 +34,16 @@ def test_a_petition_registers_in_15_days_concludes_in_60_and_extends_30_days_onc
         with pytest.raises(ValidationError, match="最多延长 30 天"):
             services.case_extend(
                 case=case,
-                actor=p.community_worker,
+                actor=p.street_officer,
                 reason="需多部门会商",
                 until=limit + dt.timedelta(minutes=1),
             )
-        services.case_extend(
-            case=case, actor=p.community_worker, reason="需多部门会商", until=limit
-        )
+        services.case_extend(case=case, actor=p.street_officer, reason="需多部门会商", until=limit)
         assert case.due_at == at(2026, 12, 30, 9, 0)
         with pytest.raises(ValidationError, match="延期次数已用完"):
             services.case_extend(
                 case=case,
-                actor=p.community_worker,
+                actor=p.street_officer,
                 reason="再延一次",
                 until=limit + dt.timedelta(1),
             )

@@ -58,4 +58,4 @@ def test_a_pass_that_skipped_a_case_exits_non_zero_and_says_so(make, settings) -
         call_command("run_scheduler", "--once", stdout=out, stderr=err)
     line = err.getvalue()
     assert line.startswith("2026-11-03 10:00:00 AI研判建议 0 件，")
-    assert "超时升级 1 件（1 件出错，已跳过），自动办结 1 件，用时 " in line
+    assert "超时升级 1 件（1 件出错，已跳过），回访预警 0 件，自动办结 1 件，用时 " in line

@@ -172,7 +172,9 @@ OVERLONG = [
      "例外办结理由不能超过 500 字"),
     ("return", "dispatched", "property_a", {"reason": LONG}, "理由不能超过 500 字"),
     ("supervise", "dispatched", "community_worker", {"reason": LONG}, "理由不能超过 500 字"),
-    ("terminate", "dispatched", "community_worker", {"reason": LONG}, "理由不能超过 500 字"),
+    ("terminate", "dispatched", "street_officer", {"reason": LONG}, "理由不能超过 500 字"),
+    ("request_extension", "accepted", "property_a", {"days": 1, "reason": LONG},
+     "理由不能超过 500 字"),
 ]  # fmt: skip
 
 
@@ -204,8 +206,10 @@ def test_the_services_refuse_what_bypasses_the_forms(personas, make) -> None:
     p = personas
     calls = [
         (services.case_start, make.accepted(), p.property_a, {"note": LONG}, "note"),
-        (services.case_extend, make.accepted(), p.property_a,
+        (services.case_extend, make.accepted(), p.community_worker,
          {"reason": LONG, "until": timezone.now() + dt.timedelta(days=1)}, "reason"),
+        (services.case_request_extension, make.accepted(), p.property_a,
+         {"reason": LONG, "days": 1}, "reason"),
         (services.case_not_accept, make.received(), p.community_worker,
          {"reason": "litigation", "note": LONG}, "note"),
         (services.case_visit, make.resolved(), p.grid_worker,

@@ -47,7 +47,8 @@ HAPPY = [
         Status.RESOLVED,
     ),
     ("return", "dispatched", "property_a", {"reason": "属于供电公司的线路"}, Status.RETURNED),
-    ("extend", "accepted", "property_a", {"reason": "等待配件到货", "until": "+2d"}, None),
+    ("extend", "accepted", "community_worker", {"reason": "等待配件到货", "until": "+2d"}, None),
+    ("request_extension", "accepted", "property_a", {"reason": "等待配件到货", "days": 2}, None),
     ("supervise", "dispatched", "community_worker", {"reason": "请今天处理"}, None),
     ("not_accept", "received", "community_worker", {"reason": "litigation"}, Status.NOT_ACCEPTED),
     (
@@ -58,7 +59,7 @@ HAPPY = [
         Status.CLOSED,
     ),
     ("request_termination", "in_progress", "property_a", {"reason": "业主撤回诉求"}, None),
-    ("terminate", "dispatched", "community_worker", {"reason": "诉求人撤回"}, Status.TERMINATED),
+    ("terminate", "dispatched", "street_officer", {"reason": "诉求人撤回"}, Status.TERMINATED),
 ]
 
 

@@ -86,13 +86,13 @@ def test_queue_is_paginated(personas, make) -> None:
 def test_only_allowed_buttons_are_rendered(personas, make) -> None:
     received = make.received()
     page = _client(personas.community_worker).get(f"/cases/{received.pk}/").content.decode()
-    assert _buttons(page) == {"assess", "merge", "not_accept", "terminate"}
+    assert _buttons(page) == {"assess", "merge", "not_accept", "request_termination"}
     page = _client(personas.party_a).get(f"/cases/{received.pk}/").content.decode()
     assert _buttons(page) == set()
 
     dispatched = make.dispatched()
     page = _client(personas.property_a).get(f"/cases/{dispatched.pk}/").content.decode()
-    assert _buttons(page) == {"accept", "return", "extend", "request_termination"}
+    assert _buttons(page) == {"accept", "return", "request_termination"}
     page = _client(personas.community_worker).get(f"/cases/{dispatched.pk}/").content.decode()
     assert "accept" not in _buttons(page) and "supervise" in _buttons(page)
 

@@ -50,12 +50,15 @@ EXPECTED_SOURCES = {
     A.RESOLVE: {S.IN_PROGRESS},
     A.RETURN: {S.DISPATCHED, S.ACCEPTED},
     A.EXTEND: {S.DISPATCHED, S.ACCEPTED, S.IN_PROGRESS},
+    A.REQUEST_EXTENSION: {S.ACCEPTED, S.IN_PROGRESS},  # asked by a party that signed for it
+    A.APPROVE_EXTENSION: {S.DISPATCHED, S.ACCEPTED, S.IN_PROGRESS},
+    A.REJECT_EXTENSION: {S.DISPATCHED, S.ACCEPTED, S.IN_PROGRESS},
     A.SUPERVISE: {S.ASSESSED, S.DISPATCHED, S.ACCEPTED, S.IN_PROGRESS, S.RETURNED, S.REOPENED},
     A.ANSWER: {S.RECEIVED, S.ASSESSED},
     A.NOT_ACCEPT: {S.RECEIVED, S.ASSESSED},
     A.VISIT: {S.RESOLVED},
     A.CLOSE_EXCEPTION: {S.REOPENED},
-    A.REQUEST_TERMINATION: {S.DISPATCHED, S.ACCEPTED, S.IN_PROGRESS, S.RETURNED, S.REOPENED},
+    A.REQUEST_TERMINATION: UNFINISHED,  # 终止 always needs approval: asked for first
     A.TERMINATE: UNFINISHED,
     A.REJECT_TERMINATION: UNFINISHED,  # a pending request may be refused in any of them
     A.ESCALATE: {S.DISPATCHED, S.ACCEPTED, S.IN_PROGRESS},
@@ -111,6 +114,11 @@ def _with_termination_requested(case: Case) -> Case:
     return case
 
 
+def _with_extension_requested(case: Case) -> Case:
+    case.extension_requested_days = 1  # in memory: what a decision needs, whatever the status
+    return case
+
+
 def _call(action: str, case: Case, p) -> None:
     later = case.due_at + dt.timedelta(hours=1) if case.due_at else timezone.now()
     calls = {
@@ -137,7 +145,17 @@ def _call(action: str, case: Case, p) -> None:
             case=case, actor=p.property_a, reason="该事项属于市政管辖范围"
         ),
         A.EXTEND: lambda: services.case_extend(
-            case=case, actor=p.property_a, reason="配件需要订货", until=later
+            case=case, actor=p.community_worker, reason="配件需要订货", until=later
+        ),
+        A.REQUEST_EXTENSION: lambda: services.case_request_extension(
+            case=case, actor=p.property_a, reason="配件需要订货", days=1
+        ),
+        A.APPROVE_EXTENSION: lambda: services.case_approve_extension(
+            case=_with_extension_requested(case), actor=p.community_worker
+        ),
+        A.REJECT_EXTENSION: lambda: services.case_reject_extension(
+            case=_with_extension_requested(case), actor=p.community_worker,
+            reason="可按原期限办结",
         ),
         A.SUPERVISE: lambda: services.case_supervise(
             case=case, actor=p.community_worker, reason="请加快办理"
@@ -159,7 +177,7 @@ def _call(action: str, case: Case, p) -> None:
             case=case, actor=p.property_a, reason="诉求人撤回"
         ),
         A.TERMINATE: lambda: services.case_terminate(
-            case=case, actor=p.community_worker, reason="诉求人撤回"
+            case=case, actor=p.street_officer, reason="诉求人撤回"
         ),
         A.REJECT_TERMINATION: lambda: services.case_reject_termination(
             case=_with_termination_requested(case), actor=p.community_worker,

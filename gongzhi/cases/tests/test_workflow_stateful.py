@@ -94,6 +94,8 @@ REACH = {
 # in reach except the owners' committee, which does not take in cases.
 FILE_REACH = {name: reach for name, reach in REACH.items() if name != "committee_a"}
 WHILE_DISPATCHED = [Action.ACCEPT] * 3 + [Action.EXTEND, Action.RETURN, Action.REQUEST_TERMINATION]
+# The actions that move the deadline (and tell the requester): 延期, and an approved request.
+EXTENDING = {Action.EXTEND, Action.APPROVE_EXTENSION}
 HUMAN_ACTIONS = [a for a in Action.values if a not in (Action.ESCALATE, Action.AUTO_CLOSE)]
 # Statuses in which no deadline runs (S3: the clock starts at dispatch).
 NO_CLOCK = {Status.RECEIVED, Status.ASSESSED, Status.RETURNED, Status.REOPENED}
@@ -191,7 +193,9 @@ class CaseWorkflow(RuleBasedStateMachine):
             kwargs["expected_version"] = case.version - 1
         in_reach = self.key_of[case.compound_id] in REACH[persona]
         is_requester = case.requester_id == actor.pk
-        told = self._extension_notices(case.requester_id) if action == Action.EXTEND else 0
+        told = self._extension_notices(case.requester_id) if action in EXTENDING else 0
+        if action == Action.REQUEST_EXTENSION:
+            told = self._extension_notices(case.requester_id)
         try:
             SERVICES[action](case=case, actor=actor, **kwargs)
         except PermissionDenied:
@@ -209,6 +213,10 @@ class CaseWorkflow(RuleBasedStateMachine):
         assert not (stale and choice == 0), f"{action} accepted a stale version"
         self.stats[action] += 1
         self._check_deadline_change(case_pk, before, action, told)
+        if action == Action.REQUEST_EXTENSION:  # nothing moves, nobody tells the requester yet
+            after = Case.objects.filter(pk=case_pk).values().get()
+            assert after["due_at"] == before["case"]["due_at"], "a request moved the deadline"
+            assert self._extension_notices(case.requester_id) == told, "requester told early"
 
     @rule(case_pk=cases, choices=st.lists(st.integers(0, 5), min_size=1, max_size=6))
     def advance(self, case_pk: int, choices: list[int]) -> None:
@@ -238,14 +246,24 @@ class CaseWorkflow(RuleBasedStateMachine):
         requester = next(
             n for n in ("resident_a", "resident_b") if self.users[n].pk == case.requester_id
         )
+        if case.extension_requested_days and case.status in CLOCK_STATUSES:
+            return dispatcher, (Action.APPROVE_EXTENSION if choice < 4 else Action.REJECT_EXTENSION)
+        # The company asks for its 延期 (申请延期); the community extends its own case.
+        extend = (
+            Action.REQUEST_EXTENSION if case.assigned_level == Level.COMPOUND else Action.EXTEND
+        )
         steps = {
             Status.RECEIVED: (dispatcher, Action.ANSWER if choice == 4 else Action.ASSESS),
             Status.ASSESSED: (dispatcher, Action.NOT_ACCEPT if choice == 4 else Action.DISPATCH),
             Status.RETURNED: (dispatcher, Action.ASSESS if choice < 3 else Action.DISPATCH),
             Status.REOPENED: (dispatcher, Action.CLOSE_EXCEPTION if choice == 4 else Action.ASSESS),
-            Status.DISPATCHED: (handler, WHILE_DISPATCHED[choice]),
-            Status.ACCEPTED: (handler, Action.EXTEND if choice == 3 else Action.START),
-            Status.IN_PROGRESS: (handler, Action.EXTEND if choice == 3 else Action.RESOLVE),
+            # 延期 by the community or the street, who supervise the party (S2).
+            Status.DISPATCHED: (
+                dispatcher if WHILE_DISPATCHED[choice] == Action.EXTEND else handler,
+                WHILE_DISPATCHED[choice],
+            ),
+            Status.ACCEPTED: (handler, extend if choice == 3 else Action.START),
+            Status.IN_PROGRESS: (handler, extend if choice == 3 else Action.RESOLVE),
             Status.RESOLVED: (requester if choice < 4 else "grid_worker", Action.VISIT),
         }  # fmt: skip
         return steps.get(case.status, ("outsider", None))
@@ -284,6 +302,13 @@ class CaseWorkflow(RuleBasedStateMachine):
                 "reason": "" if choice == 4 else "需要采购配件",
                 "until": due + dt.timedelta(days=days),
             }
+        if action == Action.REQUEST_EXTENSION:
+            return {
+                "reason": "" if choice == 4 else "需要采购配件",
+                "days": [1, 2, 1, 1, 1, 30][choice],  # 30 days: beyond every policy's limit
+            }
+        if action == Action.APPROVE_EXTENSION:
+            return {}
         if action == Action.ANSWER:
             return {"reply": "物业费标准见公示栏。"}
         if action == Action.MERGE:
@@ -325,7 +350,7 @@ class CaseWorkflow(RuleBasedStateMachine):
             .values_list("kind", flat=True)
         )
         assert kinds & DEADLINE_EVENTS, f"{action} moved the deadline without a deadline event"
-        if action == Action.EXTEND:
+        if action in EXTENDING:
             policy = self.policies[new["sla_class"]]
             assert old["due_at"] < new["due_at"] <= sla.extension_limit(policy, old["due_at"])
             assert new["extension_count"] == old["extension_count"] + 1 <= policy.max_extensions
@@ -369,6 +394,9 @@ SERVICES = {
     Action.RESOLVE: services.case_resolve,
     Action.RETURN: services.case_return,
     Action.EXTEND: services.case_extend,
+    Action.REQUEST_EXTENSION: services.case_request_extension,
+    Action.APPROVE_EXTENSION: services.case_approve_extension,
+    Action.REJECT_EXTENSION: services.case_reject_extension,
     Action.SUPERVISE: services.case_supervise,
     Action.ANSWER: services.case_answer,
     Action.NOT_ACCEPT: services.case_not_accept,

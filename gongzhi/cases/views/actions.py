@@ -20,13 +20,15 @@ from gongzhi.cases.choices import source_label
 from gongzhi.cases.views.detail import ACTION_FORMS, form_for, render_detail
 from gongzhi.cases.views.feedback import add_service_errors
 from gongzhi.cases.workflow import Action, CaseChanged, InvalidTransition, check_move
+from gongzhi.core.parsing import parse_int
 
 ALREADY_RATED = "您已评价过本轮办理结果，每轮只能评价一次"
 
 
 def _posted_version(request: HttpRequest) -> int | None:
-    value = request.POST.get("version", "")
-    return int(value) if value.isdigit() else None
+    """The version the page showed (every action form carries it, hidden); None when it is
+    missing or not a whole number, which is refused as a stale form."""
+    return parse_int(request.POST.get("version"))
 
 
 def _back_after(request: HttpRequest, case: Any, message: str) -> HttpResponse:
@@ -66,7 +68,7 @@ def perform(
     form = form_for(action, form_class, case, request.POST, request.FILES, user=request.user)
     version = _posted_version(request)
     try:
-        if version is not None and version != case.version:
+        if version is None or version != case.version:
             raise CaseChanged
         check_move(case.status, action)
         if action not in selectors.allowed_actions(request.user, case) and not form.is_valid():
@@ -118,6 +120,9 @@ SERVICES: dict[str, Callable[..., Any]] = {
     Action.RESOLVE: services.case_resolve,
     Action.RETURN: services.case_return,
     Action.EXTEND: services.case_extend,
+    Action.REQUEST_EXTENSION: services.case_request_extension,
+    Action.APPROVE_EXTENSION: services.case_approve_extension,
+    Action.REJECT_EXTENSION: services.case_reject_extension,
     Action.SUPERVISE: services.case_supervise,
     Action.ANSWER: services.case_answer,
     Action.NOT_ACCEPT: services.case_not_accept,

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from gongzhi.cases import forms, policies, selectors, services, ui_selectors
+from gongzhi.cases import forms, policies, selectors, services, tracking_selectors, ui_selectors
 from gongzhi.cases.workflow import Action
 
 # The form each action button opens (the rating form replaces VisitForm for the requester).
@@ -21,13 +21,16 @@ ACTION_FORMS: dict[str, type[forms.ActionForm]] = {
     Action.RESOLVE: forms.ResolveForm,
     Action.RETURN: forms.ReasonForm,
     Action.EXTEND: forms.ExtendForm,
+    Action.REQUEST_EXTENSION: forms.RequestExtensionForm,
+    Action.APPROVE_EXTENSION: forms.ApproveExtensionForm,
+    Action.REJECT_EXTENSION: forms.ReasonForm,
     Action.SUPERVISE: forms.ReasonForm,
     Action.ANSWER: forms.AnswerForm,
     Action.NOT_ACCEPT: forms.NotAcceptForm,
     Action.VISIT: forms.VisitForm,
     Action.CLOSE_EXCEPTION: forms.ReasonForm,
     Action.REQUEST_TERMINATION: forms.ReasonForm,
-    Action.TERMINATE: forms.ReasonForm,
+    Action.TERMINATE: forms.TerminateForm,
     Action.REJECT_TERMINATION: forms.ReasonForm,
 }
 
@@ -97,9 +100,13 @@ def render_detail(
         "rows": ui_selectors.timeline_rows(request.user, detail, requester),
         "action_forms": action_forms,
         "open_action": bound[0] if bound else "",
-        "limits_note": "" if requester_view else policies.escalated_limits_note(request.user, case),
+        "limits_note": "" if requester_view else policies.staff_limits_note(request.user, case),
         # 打印回执: not `can_reveal`, which a company handling a repair has too (S9).
         "can_print_receipt": policies.can_print_receipt(request.user, case),
+        # The deadline the requester is promised, as their tracking link shows it.
+        "deadline": tracking_selectors.promised_deadline(case, detail.policy)
+        if requester_view
+        else None,
     }
     template = "cases/detail_resident.html" if requester_view else "cases/detail_staff.html"
     return render(request, template, context, status=400 if bound else 200)
