@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from gongzhi.cases.metrics import RATES, CaseMetrics
+from gongzhi.cases.metrics import RATES, CaseMetrics, Ratio
 
 # Excel refuses these in a sheet's name and allows at most 31 characters.
 _NOT_IN_SHEET_NAMES = str.maketrans(dict.fromkeys("[]:*?/\\", "-"))
@@ -76,10 +76,15 @@ def write_metrics(
     return buffer.getvalue()
 
 
+def percent_cell(ratio: Ratio) -> float | None:
+    """A rate as the page shows it (`Ratio.percent`: 1999/2000 is 99.9 %, not 100.0 %), as the
+    fraction a "0.0%" cell displays; None (an empty cell) without a denominator."""
+    return None if ratio.percent is None else float(ratio.percent / 100)
+
+
 def _line(name: str, metrics: CaseMetrics) -> list[Any]:
     line: list[Any] = [name, metrics.total]
     for rate in RATES:
         ratio = getattr(metrics, rate.attr)
-        value = ratio.value
-        line += [None if value is None else float(value), ratio.num, ratio.den]
+        line += [percent_cell(ratio), ratio.num, ratio.den]
     return line

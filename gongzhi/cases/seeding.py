@@ -354,6 +354,12 @@ class CaseFactory:
         case.update(resolved_at=resolved, breach_count=1 if resolved > due else 0,
                     public_reply=reply,
                     visit_due_at=resolved + dt.timedelta(days=policy.auto_close_days))  # fmt: skip
+        if resolved > due:
+            # The breach a running scheduler (or the late 已处置 itself) records: section 七 of
+            # the monthly report counts these events, 按时办结率 the case's breach_count.
+            events.append((EventKind.SLA_BREACHED, Status.IN_PROGRESS, Status.IN_PROGRESS, due,
+                           breach_note(case["assigned_level"]),
+                           {"due_at": _iso(due), "level": case["assigned_level"]}))  # fmt: skip
         events.append((EventKind.RESOLVED, Status.IN_PROGRESS, Status.RESOLVED, resolved, "",
                        {**party, "round": 1, "on_time": resolved <= due}))  # fmt: skip
         if status != Status.CLOSED:

@@ -222,12 +222,14 @@ def _direction(change: Decimal | int | None) -> str:
 
 def month_figures(user: Any, area: Area, now: dt.datetime) -> MonthFigures:
     """受理, 办结, 响应率, 按时办结率, 满意率 of the cases filed this month so far and in the same
-    days of last month (`case_metrics`, four queries, at most once per area and slot)."""
+    days of last month (`case_metrics`, six queries, at most once per area and slot)."""
     this_period, last_period = month_periods(timezone.localdate(now, local_zone()))
 
     def compute() -> tuple[metrics.CaseMetrics, metrics.CaseMetrics]:
         return tuple(  # type: ignore[return-value]
-            metrics.case_metrics(user, start=start, end=end, compound_ids=area.compound_ids)
+            metrics.case_metrics(
+                user, start=start, end=end, compound_ids=area.compound_ids, now=now
+            )
             for start, end in (this_period.bounds(), last_period.bounds())
         )
 
@@ -240,7 +242,8 @@ def month_figures(user: Any, area: Area, now: dt.datetime) -> MonthFigures:
             this.on_time_rate.den,
             last.on_time_rate.den,
             True,
-            _("其中已办结的件数"),
+            # 上月同期's cases have had a month more to close (as PERIOD_NOTE of the report).
+            _("其中已办结的件数；上月同期的诉求已多办理一个月，比较时请留意"),
         ),
     )
     for label, now_n, last_n, up_is_good, note in counts:

@@ -12,7 +12,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from gongzhi.cases.metrics import RATES, Ratio
-from gongzhi.cases.metrics_export import metrics_header, sheet_name
+from gongzhi.cases.metrics_export import metrics_header, percent_cell, sheet_name
 from gongzhi.insights.changes import Change
 from gongzhi.insights.monthly import MonthlyReport
 from gongzhi.insights.monthly_rows import MetricsRow
@@ -45,8 +45,8 @@ def download(report: MonthlyReport) -> HttpResponse:
 
 
 def _rate(ratio: Ratio) -> float | None:
-    value = ratio.value
-    return None if value is None else float(value)
+    """The percentage the page shows (1999/2000: 99.9 %, not 100.0 %), for a "0.0%" cell."""
+    return percent_cell(ratio)
 
 
 class _Sheet:

@@ -112,7 +112,7 @@ def test_pinned_rates_per_compound_community_and_party(street) -> None:
     total = metrics.case_metrics(officer)
     for group, rows in by.items():
         assert sum(m.total for _g, m in rows) == total.total == 9
-        for attr in RATES if group != "party" else ():
+        for attr in RATES if group != "party" else ["response_rate"]:
             assert sum(getattr(m, attr).num for _g, m in rows) == getattr(total, attr).num
             assert sum(getattr(m, attr).den for _g, m in rows) == getattr(total, attr).den
     x = by["party"][0][1]
@@ -138,12 +138,12 @@ def test_each_grouping_costs_three_queries_whatever_the_number_of_cases(
     officer = street.street_officer
     metrics.case_metrics(officer)  # warm the scope cache
     for group in metrics.Grouping.values:
-        with django_assert_num_queries(3):
+        with django_assert_num_queries(4):
             metrics.metrics_by(officer, group=group)
     for _ in range(3):
         make.dispatched(compound=street.compound_b, requester=street.resident_b)
     for group in metrics.Grouping.values:
-        with django_assert_num_queries(3):
+        with django_assert_num_queries(4):
             metrics.metrics_by(officer, group=group)
 
 
@@ -264,8 +264,9 @@ def test_the_page_shows_each_rate_with_its_counts_and_no_rate_without_them(stree
         "25.0%（1/4）", "20.0%（1/5）",
     ]  # fmt: skip
     assert rows[2][5] == "—"  # B: nothing closed, so no 按时办结率 (not 0%)
-    assert rows[-1][:3] == ["合计", "9", "57.1%（4/7）"]
-    assert 'title="按时签收 2 ÷ 已交办 4"' in page
+    # c2 was handed to the 宝安 community moments ago, inside its 签收 window: not counted yet.
+    assert rows[-1][:3] == ["合计", "9", "66.7%（4/6）"]
+    assert 'title="按时签收 2 ÷ 交办次数 4"' in page
     assert 'aria-pressed="true">本月<' in page
 
 
@@ -278,9 +279,9 @@ def test_grouping_by_party_on_the_page_and_in_its_chart(street) -> None:
     assert [row[:3] for row in rows[1:]] == [
         ["测试物业X有限公司", "5", "60.0%（3/5）"],
         ["测试物业Y有限公司", "1", "100.0%（1/1）"],
-        ["社区承办", "1", "0.0%（0/1）"],
+        ["社区承办", "1", "—"],  # c2: inside its 签收 window
         ["暂无承办单位", "2", "—"],
-        ["合计", "9", "57.1%（4/7）"],
+        ["合计", "9", "66.7%（4/6）"],
     ]
     chart = json.loads(re.search(r'id="metrics-data"[^>]*>(.*?)</script>', page, re.S).group(1))
     assert chart["labels"] == ["测试物业X有限公司", "测试物业Y有限公司", "社区承办", "暂无承办单位"]
@@ -314,7 +315,7 @@ def test_the_excel_file_is_the_table_with_numbers_and_percentages(street) -> Non
     assert sheet["A1"].value == "办理指标（按小区）：2026年11月1日—11月30日，全部社区"
     header = [c.value for c in sheet[2]]
     assert header[:8] == [
-        "小区", "诉求数", "响应率", "响应率分子：按时签收", "响应率分母：已交办",
+        "小区", "诉求数", "响应率", "响应率分子：按时签收", "响应率分母：交办次数",
         "解决率", "解决率分子：回访已解决", "解决率分母：回访数",
     ]  # fmt: skip
     assert header[10] == "满意率分母：回访数"  # the same count, for another rate
@@ -331,7 +332,7 @@ def test_the_excel_file_is_the_table_with_numbers_and_percentages(street) -> Non
     for row in sheet.iter_rows(min_row=3, max_row=6, min_col=2):  # numbers, or nothing
         assert all(isinstance(cell.value, int | float | None) for cell in row)
     total = [c.value for c in sheet[6]]
-    assert total[:5] == ["合计", 9, pytest.approx(4 / 7), 4, 7]
+    assert total[:5] == ["合计", 9, pytest.approx(4 / 6, abs=0.0005), 4, 6]
 
 
 def test_the_excel_file_by_party_in_a_community_names_both(street) -> None:
@@ -339,8 +340,8 @@ def test_the_excel_file_by_party_in_a_community_names_both(street) -> None:
     query += f"&community={street.community1.pk}"
     response = _client(street.community_worker).get(f"/cases/metrics/?{query}&format=xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
-    assert sheet.title == "按物业公司 2026-11-01至2026-11-30"
-    assert sheet["A1"].value == "办理指标（按物业公司）：2026年11月1日—11月30日，华锦社区"
+    assert sheet.title == "按承办单位 2026-11-01至2026-11-30"
+    assert sheet["A1"].value == "办理指标（按承办单位）：2026年11月1日—11月30日，华锦社区"
     assert [sheet.cell(row=r, column=1).value for r in range(2, 7)] == [
         "承办单位", "测试物业X有限公司", "测试物业Y有限公司", "暂无承办单位", "合计",
     ]  # fmt: skip

@@ -97,8 +97,14 @@ def test_places_and_parties(client, october):
     assert [(r.name, r.metrics.total) for r in report.places] == [("华锦社区", 5), ("宝安社区", 2)]
     assert sum(r.metrics.total for r in report.places) == report.overview.filed.current
     parties = [(r.name, r.metrics.total) for r in report.parties]
-    # o2 escalated to 社区 keeps its company (metrics.py); o3 went to a department.
-    assert parties == [(p.company_x.name, 2), ("职能部门承办", 1), ("暂无承办单位", 4)]
+    # o2 escalated to 社区: the community holds it now, not the company it came from
+    # (metrics.py); o3 went to a department.
+    assert parties == [
+        (p.company_x.name, 1),
+        ("社区承办", 1),
+        ("职能部门承办", 1),
+        ("暂无承办单位", 4),
+    ]
     page = _get(client, p.street_officer).content.decode()
     assert "各承办单位只计本单位经手的部分" in page
 
