@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "gongzhi.core.middleware.NulInPathMiddleware",  # "%00" in a path: 404, not a database error
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "gongzhi.core.middleware.SecurityHeadersMiddleware",
@@ -214,6 +215,12 @@ GONGZHI_TRUSTED_PROXIES = [
     for entry in os.environ.get("GONGZHI_TRUSTED_PROXIES", "").split(",")
     if entry.strip()
 ]
+
+# 登录页的“演示账号见 README”: shown only where the demo street is loaded (seed_demo) and this is
+# on; off by default in production (GONGZHI_PRODUCTION=1), where a public demo site may turn it on.
+GONGZHI_DEMO_HINT = _env_bool(
+    "GONGZHI_DEMO_HINT", DEBUG or not _env_bool("GONGZHI_PRODUCTION", False)
+)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "gongzhi@localhost")

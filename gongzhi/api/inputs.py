@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
-MAX_ID = 2**53  # ids beyond this are not ours and would overflow the database integer types
+from gongzhi.core.parsing import MAX_ID
 
 
 def text_problem(value: str) -> str | None:

@@ -40,6 +40,23 @@ from gongzhi.core.calendar import local_zone
 from gongzhi.core.notifications.texts import Text
 from gongzhi.org.models import Compound
 
+# A month of a busy street's hotline orders fits in one file; a bigger one is refused as soon as
+# its row past the limit is read (a 300,000-row sheet took minutes and half a gigabyte).
+MAX_ROWS = 5000
+# The problems listed for a refused file; the rest are counted ("另有 N 处问题未列出").
+MAX_ERRORS = 100
+
+
+class _Formula:
+    """A formula cell whose result the file does not hold (saved by a program that does not
+    compute formulas): read as nothing, it would be reported as empty."""
+
+    def __str__(self) -> str:
+        return ""
+
+
+FORMULA = _Formula()
+
 # The column of each field the filing checks name.
 _COLUMN_OF = {
     "content": "诉求内容",
@@ -127,7 +144,9 @@ def _parse_row(
 
     values = {column: _text(cells.get(column)) for column in COLUMNS}
     for column in REQUIRED:
-        if not values[column]:
+        if cells.get(column) is FORMULA:
+            bad(column, "不支持公式，请将该列复制后“选择性粘贴”为数值再导入")
+        elif not values[column]:
             bad(column, "不能为空")
     received_at = due_at = None
     if values["受理时间"]:
@@ -191,30 +210,80 @@ def _parse_row(
 
 def read_rows(stream: BinaryIO) -> tuple[list[tuple[int, dict[str, Any]]], dict[str, str]]:
     """The filled rows below the header, as (Excel row number, column → cell), and each column
-    as the header names it. The header is found among the first rows (`find_header`)."""
+    as the header names it. The header is found among the first rows (`find_header`). More than
+    `MAX_ROWS` rows: refused, read no further. An empty required cell that holds a formula
+    without a stored result reads as `FORMULA`."""
+    workbook = _open(stream, data_only=True)
+    try:
+        rows, names, index = _filled_rows(workbook.worksheets[0])
+    finally:
+        workbook.close()
+    empty = {line: [c for c in REQUIRED if not _text(cells.get(c))] for line, cells in rows}
+    if any(empty.values()):  # only then is the file read a second time, formulas as written
+        _mark_formulas(stream, dict(rows), {line: cs for line, cs in empty.items() if cs}, index)
+    return rows, names
+
+
+def _open(stream: BinaryIO, *, data_only: bool) -> Any:
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(stream, read_only=True, data_only=True)
+        return load_workbook(stream, read_only=True, data_only=data_only)
     except Exception as exc:  # openpyxl raises several unrelated types for a non-xlsx file
         raise ImportFailed(["文件无法读取，请上传 .xlsx 格式的工单导出文件"]) from exc
-    sheet = workbook.worksheets[0]
+
+
+def _filled_rows(
+    sheet: Any,
+) -> tuple[list[tuple[int, dict[str, Any]]], dict[str, str], dict[str, int]]:
     rows = sheet.iter_rows(values_only=True)
     head = list(itertools.islice(rows, HEADER_ROWS))
     try:
         header_line, index, names = find_header(head)
     except HeaderNotFound as exc:
-        workbook.close()
         raise ImportFailed(exc.errors) from exc
     result = []
     below = itertools.chain(head[header_line:], rows)
     for line, values in enumerate(below, start=header_line + 1):
         if not any(_text(v) for v in values):
             continue  # blank lines at the end of an export
+        if len(result) == MAX_ROWS:
+            too_many = (
+                f"文件中的工单超过 {MAX_ROWS} 行，请分成多个文件导入（每个最多 {MAX_ROWS} 行）"
+            )
+            raise ImportFailed([too_many])
         cells = {c: values[i] if i < len(values) else None for c, i in index.items()}
         result.append((line, cells))
-    workbook.close()
-    return result, names
+    return result, names, index
+
+
+def _mark_formulas(
+    stream: BinaryIO,
+    rows: dict[int, dict[str, Any]],
+    empty: dict[int, list[str]],
+    index: dict[str, int],
+) -> None:
+    """Set `FORMULA` in the empty cells that hold a formula (a file saved by a program that does
+    not compute formulas stores none of their results): "不能为空" would mislead."""
+    workbook = _open(stream, data_only=False)
+    try:
+        written = workbook.worksheets[0].iter_rows(values_only=True, max_row=max(empty))
+        for line, values in enumerate(written, start=1):
+            for column in empty.get(line, ()):
+                at = index[column]
+                if at < len(values) and _is_formula(values[at]):
+                    rows[line][column] = FORMULA
+    finally:
+        workbook.close()
+
+
+def _is_formula(written: Any) -> bool:
+    """A cell as written (read with `data_only=False`): "=…", an array or a data-table formula."""
+    from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+
+    if isinstance(written, str):
+        return written.startswith("=")
+    return isinstance(written, ArrayFormula | DataTableFormula)
 
 
 def import_hotline(stream: BinaryIO, *, actor: Any = None) -> ImportResult:
@@ -224,6 +293,8 @@ def import_hotline(stream: BinaryIO, *, actor: Any = None) -> ImportResult:
     errors: list[str] = []
     seen: dict[str, int] = {}
     rows, names = read_rows(stream)
+    if not rows:
+        raise ImportFailed(["文件中没有工单：表头下方没有任何数据行"])
     for line, cells in rows:
         row, row_errors = _parse_row(line, cells, compounds, names)
         errors += row_errors
@@ -237,7 +308,7 @@ def import_hotline(stream: BinaryIO, *, actor: Any = None) -> ImportResult:
         if row is not None:
             parsed.append(row)
     if errors:
-        raise ImportFailed(errors)
+        raise ImportFailed(_listed(errors))
     existing = set(
         Case.objects.filter(external_order_no__in=list(seen)).values_list(
             "external_order_no", flat=True
@@ -280,6 +351,14 @@ def import_hotline(stream: BinaryIO, *, actor: Any = None) -> ImportResult:
     except ValidationError as exc:  # e.g. a concurrent import took an order number
         raise ImportFailed([f"导入失败：{'；'.join(exc.messages)}"]) from exc
     return result
+
+
+def _listed(errors: list[str]) -> list[str]:
+    """The first `MAX_ERRORS` problems, and how many more there are: a page of 300,000 lines
+    helps nobody, and the first ones show what to fix."""
+    if len(errors) <= MAX_ERRORS:
+        return errors
+    return [*errors[:MAX_ERRORS], f"另有 {len(errors) - MAX_ERRORS} 处问题未列出"]
 
 
 def _late(row: _Row, now: dt.datetime) -> list[str]:

@@ -34,13 +34,18 @@ class LabelledRow:
 
 def decode(data: bytes) -> str:
     """UTF-8 (BOM or not) or GBK; anything else raises CsvFormatError."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _wide_header(data):
+        raise CsvFormatError("文件是 UTF-16 等不支持的编码，请另存为 UTF-8 或 GBK 编码的 CSV。")
+    if (at := data.find(b"\x00")) >= 0:
+        line = data.count(b"\n", 0, at) + 1
+        raise CsvFormatError(
+            f"文件第 {line} 行含有空字符（NUL），CSV 中不应出现，请删除该字符后重试。"
+        )
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8")
         except UnicodeDecodeError as exc:
             raise CsvFormatError(_undecodable(exc)) from exc
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
-        raise CsvFormatError("文件是 UTF-16 等不支持的编码，请另存为 UTF-8 或 GBK 编码的 CSV。")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -49,6 +54,13 @@ def decode(data: bytes) -> str:
         return data.decode("gbk")
     except UnicodeDecodeError as exc:
         raise CsvFormatError(_undecodable(exc)) from exc
+
+
+def _wide_header(data: bytes) -> bool:
+    """UTF-16 without a BOM: the header's column names are ASCII, so every other byte of its
+    first line is NUL. A stray NUL further down a UTF-8 file is another problem."""
+    first = data[:4096].split(b"\n", 1)[0]
+    return first.count(b"\x00") * 4 >= len(first) > 0
 
 
 def _undecodable(exc: UnicodeDecodeError) -> str:

@@ -11,7 +11,8 @@ from typing import Any
 from django.http import QueryDict
 from django.utils import timezone
 
-from gongzhi.api.inputs import MAX_ID, text_problem
+from gongzhi.api.inputs import text_problem
+from gongzhi.core.parsing import parse_id
 
 MAX_SPAN = dt.timedelta(days=90)
 MAX_RESULTS = 1000
@@ -40,9 +41,10 @@ def id_list(value: str) -> list[int]:
     ids = []
     for part in value.split(","):
         part = part.strip()
-        if not part.isdigit() or not 0 < int(part) <= MAX_ID:
+        number = parse_id(part)
+        if number is None:
             raise Open311Error(400, f"service_request_id 无效：{part[:20]}")
-        ids.append(int(part))
+        ids.append(number)
     return ids[:MAX_RESULTS]
 
 
@@ -119,11 +121,9 @@ def location(data: QueryDict) -> Location:
         raise Open311Error(400, "lat 与 long 须同时提供")
     address_string = text(data, "address_string", 200)
     raw_id = text(data, "address_id", 20)
-    address_id = None
-    if raw_id:
-        if not raw_id.isdigit() or not 0 < int(raw_id) <= MAX_ID:
-            raise Open311Error(400, "address_id 无效")
-        address_id = int(raw_id)
+    address_id = parse_id(raw_id) if raw_id else None
+    if raw_id and address_id is None:
+        raise Open311Error(400, "address_id 无效")
     if lat is None and not address_string and address_id is None:
         raise Open311Error(400, "须提供位置：lat 和 long、address_string 或 address_id 之一")
     return Location(lat, long, address_string, address_id)

@@ -22,6 +22,7 @@ from gongzhi.api.open311.status import statuses_for
 from gongzhi.api.ratelimit import client_ip, hit
 from gongzhi.cases.choices import CaseType
 from gongzhi.cases.texts import title_from
+from gongzhi.core.parsing import parse_id
 from gongzhi.org.models import Street
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -153,9 +154,10 @@ def request_detail(
     request: HttpRequest, fmt: str, *, client: Any, data: Any, request_id: str
 ) -> HttpResponse:
     street = _jurisdiction(data, client)
-    if not request_id.isdigit() or not 0 < int(request_id) <= params.MAX_ID:
+    pk = parse_id(request_id)
+    if pk is None:
         raise Open311Error(404, "service_request_id 不存在")
-    case = selectors.requests_for(client, street).filter(pk=int(request_id)).first()
+    case = selectors.requests_for(client, street).filter(pk=pk).first()
     if case is None:
         raise Open311Error(404, "service_request_id 不存在")
     return _render_requests(fmt, [case], client)

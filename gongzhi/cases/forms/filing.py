@@ -15,12 +15,14 @@ from gongzhi.cases.choices import (
     SlaClass,
 )
 from gongzhi.cases.forms.fields import (
+    MAX_PHOTOS,
     MultipleFileField,
     PeriodDatesForm,
     QuickSelect,
     StyledForm,
     Textarea,
     community_label,
+    formatted_lazy,
     text_field,
     words_required,
 )
@@ -46,6 +48,7 @@ from gongzhi.cases.texts import (
     too_long_message_lazy,
 )
 from gongzhi.cases.workflow import Status
+from gongzhi.core.parsing import parse_id, parse_int
 
 # --- Filing -----------------------------------------------------------------------------------
 
@@ -80,7 +83,11 @@ class ReportForm(StyledForm):
         label=_("涉及位置"),
         error_messages={"invalid_choice": _("请选择您所在小区的房屋、楼栋或公共区域")},
     )
-    photos = MultipleFileField(label=_("照片（可多张，每张不超过 5 MB）"), image_only=True)
+    photos = MultipleFileField(
+        label=_("照片（可多张，每张不超过 5 MB）"),
+        image_only=True,
+        help_text=formatted_lazy(_("最多 %(n)d 张，支持 JPG、PNG、GIF、WebP"), n=MAX_PHOTOS),
+    )
     is_public = forms.BooleanField(
         label=_("可以公开（隐去个人信息后在透明小区展示）"), required=False
     )
@@ -348,9 +355,10 @@ class BulkDispatchForm(StyledForm):
         pairs = []
         for value in self.cleaned_data["cases"]:
             pk, _sep, version = value.partition(":")
-            if not (pk.isdigit() and version.isdigit()):
+            case_id, seen_version = parse_id(pk), parse_int(version)
+            if case_id is None or seen_version is None:
                 raise ValidationError(_("所选诉求无效，请刷新后重试"))
-            pairs.append((int(pk), int(version)))
+            pairs.append((case_id, seen_version))
         return pairs
 
     def assignee(self) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.cases import policies
@@ -188,6 +189,13 @@ def _rule_detail(rule: RoutingRule) -> dict[str, Any]:
     }
 
 
+def calendar_years() -> tuple[int, int]:
+    """The years an override may fall in: none before 2000 (no case is older, see
+    `intake.EARLIEST_RECEIVED`), none beyond the year after next (the State Council publishes a
+    year's holidays in the November before)."""
+    return 2000, timezone.localdate().year + 2
+
+
 @transaction.atomic
 def calendar_override_save(
     *, actor: Any, date: dt.date, is_workday: bool, note: str = ""
@@ -195,6 +203,11 @@ def calendar_override_save(
     """Mark one date a working day or a rest day, whatever the official calendar says (a
     make-up workday, a holiday the library does not know yet, a local closure)."""
     _check_configure(actor)
+    first, last = calendar_years()
+    if not first <= date.year <= last:
+        raise ValidationError(
+            {"date": _("日期须在 %(first)s 年至 %(last)s 年之间") % {"first": first, "last": last}}
+        )
     if not note.strip():
         raise ValidationError({"note": _("请写明依据，例如“国务院办公厅2027年节假日安排”")})
     override, created = CalendarOverride.objects.update_or_create(

@@ -127,14 +127,26 @@ def check_public_text(text: str, field: str, case: Case) -> None:
         )
 
 
+# No hotline order or petition this platform takes over is older: an earlier 受理时间 is a typo
+# or an empty Excel date (1900-01-00), and would make a case number like NH19000101….
+EARLIEST_RECEIVED = dt.date(2000, 1, 1)
+
+
 def time_errors(
     created_at: dt.datetime | None, external_due_at: dt.datetime | None
 ) -> dict[str, str]:
-    """A case received in the future, or due before it was received, is a wrong record."""
+    """A case received in the future or before 2000, or due before it was received, is a wrong
+    record."""
     errors: dict[str, str] = {}
     now = timezone.now()
     if created_at is not None and created_at > now:
         errors["created_at"] = _("受理时间不能晚于当前时间")
+    elif created_at is not None and created_at < dt.datetime.combine(
+        EARLIEST_RECEIVED, dt.time(), local_zone()
+    ):
+        errors["created_at"] = _("受理时间不能早于 %(date)s") % {
+            "date": EARLIEST_RECEIVED.isoformat()
+        }
     if external_due_at is not None and external_due_at <= (created_at or now):
         errors["external_due_at"] = _("办理时限须晚于受理时间")
     return errors

@@ -23,6 +23,7 @@ from gongzhi.cases.models import SlaPolicy
 from gongzhi.cases.services import configuration
 from gongzhi.core.calendar import upcoming_uncovered_years
 from gongzhi.core.models import CalendarOverride
+from gongzhi.core.parsing import parse_id
 
 
 def _require(user: Any, shared: bool = False) -> None:
@@ -83,8 +84,8 @@ def routing_list(request: HttpRequest) -> HttpResponse:
     _require(request.user)
     compounds = config_selectors.configurable_compounds(request.user)
     compound = None
-    if request.GET.get("compound", "").isdigit():
-        compound = get_object_or_404(compounds, pk=int(request.GET["compound"]))
+    if (wanted := parse_id(request.GET.get("compound"))) is not None:  # else: every compound
+        compound = get_object_or_404(compounds, pk=wanted)
     context = {
         "rules": config_selectors.routing_rules(request.user, compound),
         "compounds": compounds,

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -135,9 +135,13 @@ def bulk_dispatch(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, form_errors_text(form))
         return redirect(back)
-    done, failed = [], []
+    done, failed, missing = [], [], 0
     for pk, version in form.cleaned_data["cases"]:
-        case = selectors.case_get(request.user, pk)
+        try:
+            case = selectors.case_get(request.user, pk)
+        except Http404:  # out of sight (or gone): refused like the others, the rest still go
+            missing += 1
+            continue
         try:
             services.case_dispatch(
                 case=case,
@@ -156,6 +160,8 @@ def bulk_dispatch(request: HttpRequest) -> HttpResponse:
         messages.success(
             request, _("已交办 %(n)d 件：%(numbers)s") % {"n": len(done), "numbers": numbers}
         )
+    if missing:
+        failed.append(_("%(n)d 件未找到或无权处理") % {"n": missing})
     if failed:
         separator = pgettext("between the parts of a sentence", "；")
         messages.error(request, _("未能交办：%(cases)s") % {"cases": separator.join(failed)})

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from gongzhi.core.parsing import parse_id
 from gongzhi.insights import dashboard as selectors
 from gongzhi.insights import dashboard_cache, dashboard_charts, dashboard_topics, policies
 
@@ -18,9 +19,10 @@ def _community(request: HttpRequest) -> int | None:
     value = request.GET.get("community", "")
     if not value:
         return None
-    if not value.isdigit():
+    community = parse_id(value)
+    if community is None:
         raise Http404
-    return int(value)
+    return community
 
 
 def dashboard_context(user: Any, community_id: int | None = None) -> dict[str, Any]:

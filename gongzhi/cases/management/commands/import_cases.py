@@ -60,11 +60,20 @@ class Command(BaseCommand):
             actor = User.objects.filter(username=options["user"]).first()
             if actor is None:
                 raise CommandError(f"用户不存在：{options['user']}")
+        name = str(options["file"])
         try:
-            with open(str(options["file"]), "rb") as stream:
-                result = import_hotline(stream, actor=actor)
+            stream = open(name, "rb")  # closed by the `with` below, after the import
         except FileNotFoundError as exc:
-            raise CommandError(f"文件不存在：{options['file']}") from exc
+            raise CommandError(f"文件不存在：{name}") from exc
+        except IsADirectoryError as exc:
+            raise CommandError(f"这是一个目录，请指定工单导出文件：{name}") from exc
+        except PermissionError as exc:
+            raise CommandError(f"没有读取该文件的权限：{name}") from exc
+        except OSError as exc:  # a device that cannot be read…: said, not a traceback
+            raise CommandError(f"文件无法读取：{name}（{exc.strerror or exc}）") from exc
+        try:
+            with stream:
+                result = import_hotline(stream, actor=actor)
         except ImportFailed as exc:
             raise CommandError("导入失败，未写入任何数据：\n" + "\n".join(exc.errors)) from exc
         self.stdout.write(f"导入完成：新增 {result.created} 条，已存在 {result.existing} 条")

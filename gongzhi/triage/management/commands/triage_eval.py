@@ -84,6 +84,21 @@ def text_warnings(role: str, path: str, rows: Sequence[LabelledRow]) -> list[str
     return found
 
 
+def duplicate_id_warning(role: str, path: str, rows: Sequence[LabelledRow]) -> str | None:
+    """Ids given to more than one row: a row pasted twice counts twice (or a test row is also
+    scored under another's id), and per-id results cannot be traced back."""
+    counts = Counter(r.id for r in rows if r.id)
+    repeated = [(id_, n) for id_, n in counts.items() if n > 1]
+    if not repeated:
+        return None
+    listed = "、".join(f"{id_}（{n} 次）" for id_, n in repeated[:SHOWN_IDS])
+    more = "等" if len(repeated) > SHOWN_IDS else ""
+    return (
+        f"{role} {path}：有 {len(repeated)} 个 id 重复出现：{listed}{more}。"
+        "重复的行照常计入，请确认是否重复粘贴了同一条留言。"
+    )
+
+
 def unseen_label_warning(path: str, train: Sequence[LabelledRow], test: Sequence[LabelledRow]):
     """Test labels the training set never shows: the model cannot predict them at all."""
     known = {r.label for r in train}
@@ -110,6 +125,8 @@ class Command(BaseCommand):
         train = _read("训练集", options["train"])
         test = _read("测试集", options["test"])
         warnings = [
+            duplicate_id_warning("训练集", options["train"], train),
+            duplicate_id_warning("测试集", options["test"], test),
             *text_warnings("训练集", options["train"], train),
             *text_warnings("测试集", options["test"], test),
             unseen_label_warning(options["test"], train, test),
