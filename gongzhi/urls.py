@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from gongzhi.core.ratelimit import rate_limited
 from gongzhi.core.views import bench_minimal, healthz
-from gongzhi.org.views import home
+from gongzhi.org.views import SignInView, home
 
 admin.site.site_header = "共治 · 管理后台"
 admin.site.site_title = "共治"
@@ -16,9 +16,7 @@ urlpatterns = [
     path(
         "accounts/login/",
         # Per address, on top of django-axes' lockout of one username from one address.
-        rate_limited("login", "GONGZHI_LOGIN_RATE_PER_MINUTE", 20)(
-            auth_views.LoginView.as_view(template_name="registration/login.html")
-        ),
+        rate_limited("login", "GONGZHI_LOGIN_RATE_PER_MINUTE", 20)(SignInView.as_view()),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

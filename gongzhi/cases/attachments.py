@@ -28,18 +28,30 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from PIL import Image, ImageOps, ImageSequence
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 16_384  # pixels on either side
 MAX_PIXELS = 50_000_000  # a 48-megapixel phone camera passes; a decompression bomb does not
 
-NOT_ALLOWED = "仅支持 JPG、PNG、GIF、WebP 图片或 PDF 文件"
-NOT_AN_IMAGE = "仅支持 JPG、PNG、GIF、WebP 图片"  # a field that takes photos only
-CORRUPT = "图片文件已损坏或格式不正确"
-TOO_MANY_PIXELS = (
-    f"图片尺寸过大（最多 {MAX_PIXELS // 1_000_000} 百万像素，单边不超过 {MAX_SIDE} 像素）"
+# Marked for translation here, translated when raised (in the reader's language); tests compare
+# with these Chinese texts.
+NOT_ALLOWED = gettext_noop("仅支持 JPG、PNG、GIF、WebP 图片或 PDF 文件")
+NOT_AN_IMAGE = gettext_noop("仅支持 JPG、PNG、GIF、WebP 图片")  # a field that takes photos only
+CORRUPT = gettext_noop("图片文件已损坏或格式不正确")
+# An iPhone's default photo format: a real image, but not one browsers show or Pillow reads.
+HEIC = gettext_noop("暂不支持 HEIC 格式，请在手机相机设置中选择“兼容性最佳”，或改为 JPG 后上传")
+_TOO_MANY_PIXELS = gettext_noop(
+    "图片尺寸过大（最多 %(megapixels)d 百万像素，单边不超过 %(side)d 像素）"
 )
+_PIXEL_LIMITS = {"megapixels": MAX_PIXELS // 1_000_000, "side": MAX_SIDE}
+TOO_MANY_PIXELS = _TOO_MANY_PIXELS % _PIXEL_LIMITS
+
+
+def _too_many_pixels() -> str:
+    return _(_TOO_MANY_PIXELS) % _PIXEL_LIMITS
+
 
 IMAGE_FORMATS = {  # the images accepted, and their Pillow format
     "image/jpeg": "JPEG",
@@ -72,6 +84,18 @@ def sniff(head: bytes) -> str | None:
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "image/webp"
     return None
+
+
+# The major brands of an ISO media file holding a HEIF image (an iPhone's .heic); "avif" is
+# not one of them (an AVIF is refused as any other format would be).
+_HEIF_BRANDS = frozenset(
+    {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs", b"mif1", b"msf1"}
+)
+
+
+def is_heif(head: bytes) -> bool:
+    """Whether the first bytes are those of a HEIF/HEIC image (an `ftyp` box first)."""
+    return head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS
 
 
 # --- Image dimensions from the header, without decoding ---------------------------------------
@@ -154,10 +178,10 @@ def check_dimensions(content_type: str, data: bytes) -> None:
         return
     size = image_size(content_type, data)
     if size is None or 0 in size:
-        raise ValidationError({"file": CORRUPT})
+        raise ValidationError({"file": _(CORRUPT)})
     width, height = size
     if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
-        raise ValidationError({"file": TOO_MANY_PIXELS})
+        raise ValidationError({"file": _too_many_pixels()})
 
 
 def _read_checked(file: Any, *, images_only: bool) -> tuple[str, bytes]:
@@ -173,10 +197,12 @@ def _read_checked(file: Any, *, images_only: bool) -> tuple[str, bytes]:
     if len(data) > MAX_BYTES:  # the declared size was wrong
         raise ValidationError({"file": _("文件大小不能超过 5 MB")})
     content_type = sniff(data[:16])
+    if content_type is None and is_heif(data[:16]):
+        raise ValidationError({"file": _(HEIC)})
     if images_only and content_type not in IMAGE_FORMATS:
-        raise ValidationError({"file": NOT_AN_IMAGE})
+        raise ValidationError({"file": _(NOT_AN_IMAGE)})
     if content_type is None:
-        raise ValidationError({"file": NOT_ALLOWED})
+        raise ValidationError({"file": _(NOT_ALLOWED)})
     check_dimensions(content_type, data)
     return content_type, data
 
@@ -206,13 +232,13 @@ def without_metadata(content_type: str, data: bytes) -> bytes:
     except ValidationError:
         raise
     except Exception as exc:  # Pillow raises many unrelated types for a broken file
-        raise ValidationError({"file": CORRUPT}) from exc
+        raise ValidationError({"file": _(CORRUPT)}) from exc
 
 
 def _check_decoded_size(image: Image.Image) -> None:
     width, height = image.size
     if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
-        raise ValidationError({"file": TOO_MANY_PIXELS})
+        raise ValidationError({"file": _too_many_pixels()})
 
 
 def _reencode(image: Image.Image, fmt: str, *, lossless: bool) -> bytes:
@@ -249,7 +275,7 @@ def _frames(image: Image.Image) -> list[Image.Image]:
     for frame in ImageSequence.Iterator(image):
         budget -= frame.width * frame.height
         if budget < 0:
-            raise ValidationError({"file": TOO_MANY_PIXELS})
+            raise ValidationError({"file": _too_many_pixels()})
         frames.append(frame.copy())
     return frames
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gongzhi.cases import policies, selectors, ui_selectors
 from gongzhi.cases.choices import NOT_ACCEPTED_CHANNEL, SlaClass
@@ -74,7 +75,8 @@ def promised_deadline(case: Case, policy: SlaPolicy | None) -> Deadline:
         limit = _("交办后 %(days)s 个工作日内办结") % {"days": policy.resolve_working_days}
     else:
         limit = _("交办后 %(hours)s 小时内处置") % {"hours": policy.resolve_hours}
-    return Deadline(text=f"{case.get_sla_class_display()}：{limit}")
+    separator = pgettext("label separator", "：")
+    return Deadline(text=f"{case.get_sla_class_display()}{separator}{limit}")
 
 
 def _policy(case: Case) -> SlaPolicy | None:
@@ -98,6 +100,17 @@ def awaits_rating(case: Case) -> bool:
     if case.status != Status.RESOLVED:
         return False
     return not CaseRating.objects.filter(case=case, round=case.round).exists()
+
+
+def rated_by_requester(case: Case) -> bool:
+    """After a rating form went stale (a second tab): whether the requester rated since, by the
+    link or signed in, so that the page says so rather than that someone else acted. False
+    while this round still awaits its rating (the case changed for another reason)."""
+    now = Case.objects.only("pk", "status", "round", "requester_id").get(pk=case.pk)
+    if awaits_rating(now):
+        return False
+    latest = CaseRating.objects.filter(case=now).order_by("-round").first()
+    return latest is not None and latest.by_id in (None, now.requester_id)
 
 
 def tracking_page(case: Case) -> TrackingPage:

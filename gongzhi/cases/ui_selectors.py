@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gongzhi.cases import policies, selectors
+from gongzhi.cases import policies, selectors, visit_notes
 from gongzhi.cases.choices import UNNAMED_DEPARTMENT, Channel, Level, party_for_requester
 from gongzhi.cases.models import Case, CaseAttachment, EventKind
 from gongzhi.cases.selectors import CaseDetail, RequesterCard
@@ -60,11 +60,17 @@ def resident_places(user: Any) -> list[tuple[str, str]]:
     places: list[tuple[str, str]] = []
     for unit in units:
         b = unit.building
-        places.append((f"unit:{unit.pk}", f"{b.compound.name} {b.name} {unit.label}（我家）"))
+        label = _("%(compound)s %(building)s %(unit)s（我家）") % {
+            "compound": b.compound.name,
+            "building": b.name,
+            "unit": unit.label,
+        }
+        places.append((f"unit:{unit.pk}", label))
     for building in {u.building_id: u.building for u in units}.values():
         places.append((f"building:{building.pk}", f"{building.compound.name} {building.name}"))
     for compound in {u.building.compound_id: u.building.compound for u in units}.values():
-        places.append((f"compound:{compound.pk}", f"{compound.name} 公共区域"))
+        label = _("%(compound)s 公共区域") % {"compound": compound.name}
+        places.append((f"compound:{compound.pk}", label))
     return places
 
 
@@ -127,6 +133,10 @@ _DESK_CLOCK = frozenset(
         EventKind.RESPOND_BREACHED,
         EventKind.ASSESS_OVERDUE,
         EventKind.DISPATCH_OVERDUE,
+        # A 申请延期 and its refusal are between the company and its supervisors: the requester
+        # is told of an extension once it is approved (延期), not of a request.
+        EventKind.EXTENSION_REQUESTED,
+        EventKind.EXTENSION_REJECTED,
     }
 )
 # The requester's words for a step whose staff label is jargon to them ("重办 → 重办").
@@ -299,7 +309,10 @@ def timeline_rows(
                 what=what,
                 status=status,
                 note=_note_for(
-                    event.note + internal_notes.get(event.pk, ""), detail, staff_view, card
+                    visit_notes.shown(event) + internal_notes.get(event.pk, ""),
+                    detail,
+                    staff_view,
+                    card,
                 ),
                 internal=event.internal,
                 party=parties.get(event.pk, ""),

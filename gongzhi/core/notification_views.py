@@ -50,8 +50,16 @@ def preferences(request: HttpRequest) -> HttpResponse:
     user = request.user
     current = preference_for(user)
     staff = is_staff_recipient(user)
-    initial = {f: getattr(current, f) for f in PreferenceForm.base_fields}
-    form = PreferenceForm(request.POST or None, initial=initial, staff=staff)
+    initial = {f: getattr(current, f) for f in PreferenceForm.base_fields if hasattr(current, f)}
+    email, phone = email_address(user), phone_number(user)
+    form = PreferenceForm(
+        request.POST or None,
+        initial=initial,
+        staff=staff,
+        muted=current.muted_kinds,
+        email=bool(email),
+        phone=bool(phone),
+    )
     if request.method == "POST" and form.is_valid():
         data = {"urgent_bypasses_quiet_hours": current.urgent_bypasses_quiet_hours}
         data.update(form.cleaned_data)
@@ -62,5 +70,5 @@ def preferences(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("通知设置已保存。"))
             return redirect("me:preferences")
-    context = {"form": form, "email": email_address(user), "phone": phone_number(user)}
+    context = {"form": form, "email": email, "phone": phone}
     return render(request, "core/notifications/preferences.html", context)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from gongzhi.core import audit, quantities
 from gongzhi.core.masking import mask_id_number, mask_name, mask_phone
@@ -140,7 +141,7 @@ def unit_people(user: Any, unit: Unit, *, reveal: bool = False) -> list[PersonCa
     relations: dict[int, tuple[Person, list[str]]] = {}
     if unit.owner_id:
         for member in unit.owner.members.select_related("person"):
-            relation = "业主（指定投票人）" if member.is_designated_voter else "共有人"
+            relation = _("业主（指定投票人）") if member.is_designated_voter else _("共有人")
             relations[member.person_id] = (member.person, [relation])
     residencies = Residency.objects.filter(unit=unit, moved_out__isnull=True).select_related(
         "person"
@@ -148,7 +149,7 @@ def unit_people(user: Any, unit: Unit, *, reveal: bool = False) -> list[PersonCa
     for residency in residencies:
         if residency.person_id in relations:
             if residency.kind == Residency.Kind.OWNER_OCCUPIER:
-                relations[residency.person_id][1].append("自住")
+                relations[residency.person_id][1].append(_("自住"))
             continue
         relations[residency.person_id] = (residency.person, [residency.get_kind_display()])
     cards = [_card(person, " · ".join(labels), reveal) for person, labels in relations.values()]

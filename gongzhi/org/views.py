@@ -1,13 +1,27 @@
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext
 
-from gongzhi.org import policies, selectors
+from gongzhi.org import demo, policies, selectors
 from gongzhi.org.models import Residency, Role, Unit
 from gongzhi.org.scopes import scope_for
+
+
+class SignInView(auth_views.LoginView):
+    """登录: the demo accounts' pointer (演示账号见 README) only where the demo street is loaded
+    and `GONGZHI_DEMO_HINT` is on (off by default under GONGZHI_PRODUCTION=1)."""
+
+    template_name = "registration/login.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["demo_hint"] = settings.GONGZHI_DEMO_HINT and demo.is_seeded()
+        return context
 
 
 def _relation(user: Any, unit: Unit) -> str:

@@ -9,7 +9,7 @@ from gongzhi.cases.sla import ensure_default_policies
 from gongzhi.cases.tests.conftest import CaseMaker
 from gongzhi.core.notifications import notify
 from gongzhi.org.testing import Personas
-from tests.browser.steps import open_action, png, sign_in, submit_action
+from tests.browser.steps import open_action, png, sign_in, submit_action, upload
 
 pytestmark = [pytest.mark.browser]
 
@@ -73,3 +73,52 @@ def test_a_refused_action_on_a_phone_comes_back_into_view_and_asks_for_its_files
     shots.take(page, "refused-resolve")
     assert problems.failed == [f"400 {live_server.url}/cases/{case.pk}/resolve"]  # refused
     assert all("status of 400" in e for e in problems.console_errors)  # the same, in the console
+
+
+def test_the_phone_refuses_a_wrong_photo_before_sending_and_keeps_the_others(
+    live_server, personas: Personas, phone_page, shots, settings, tmp_path
+) -> None:
+    """A 6 MB photo, an iPhone's HEIC and a file that is no image are taken out of the choice
+    as they are chosen, each named beside the field, the good photo stays chosen; ten photos
+    hold the form back: nothing is sent over mobile data only to be refused."""
+    settings.MEDIA_ROOT = tmp_path
+    ensure_default_policies()  # the live server's flush removed them
+    page, problems = phone_page
+    sign_in(page, live_server.url, "resident_a")
+    page.goto(f"{live_server.url}/cases/new/")
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.get_by_label("反映内容").fill("楼道灯坏了一周，晚上很黑")
+    photos = page.get_by_label("照片")
+    expect(page.get_by_text("最多 9 张，支持 JPG、PNG、GIF、WebP")).to_be_visible()
+
+    big = b"\x89PNG\r\n\x1a\n" + bytes(6 * 1024 * 1024)
+    heic = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(64)
+    photos.set_input_files(
+        [
+            upload("楼道.png", png(), "image/png"),
+            upload("大图.png", big, "image/png"),
+            upload("IMG_0001.HEIC", heic, "image/heic"),
+            upload("说明.jpg", b"<html>not a photo</html>", "image/jpeg"),
+        ]
+    )
+    check = page.get_by_test_id("file-check")
+    expect(check).to_contain_text("「大图.png」超过 5 MB")
+    expect(check).to_contain_text("「IMG_0001.HEIC」：暂不支持 HEIC 格式")
+    expect(check).to_contain_text("「说明.jpg」不是图片")
+    expect(check).to_contain_text("以上照片未选入，已选的其他照片保留")
+    assert photos.evaluate("input => Array.from(input.files).map((f) => f.name)") == ["楼道.png"]
+    shots.take(page, "wrong-photos-left-out")
+
+    photos.set_input_files([upload(f"{i}.png", png(), "image/png") for i in range(10)])
+    expect(check).to_have_text("最多上传 9 张照片")
+    page.get_by_role("button", name="提交").click()
+    expect(photos).to_be_focused()
+    assert posts == [] and page.url.endswith("/cases/new/")  # held back, nothing sent
+
+    photos.set_input_files(upload("楼道.png", png(), "image/png"))
+    expect(check).to_have_count(0)  # a good choice clears what was said
+    with page.expect_navigation():
+        page.get_by_role("button", name="提交").click()
+    assert page.get_by_test_id("attachments").locator("img").count() == 1
+    assert len(posts) == 1 and problems.failed == [] and problems.console_errors == []

@@ -5,16 +5,32 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.cases import attachments
 from gongzhi.cases.texts import has_words, too_long_message_lazy
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_PHOTOS = 9
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp")
-PHOTO_TOO_BIG = _("每张照片不能超过 5 MB")
+# Said by the phone before the form is sent (static/js/cases.js), "%(name)s" filled in there.
+FILE_TOO_BIG = _("「%(name)s」超过 5 MB")
+NOT_A_PHOTO = _("「%(name)s」不是图片，仅支持 JPG、PNG、GIF、WebP")
+NOT_AN_UPLOAD = _("「%(name)s」不是图片或 PDF，仅支持 JPG、PNG、GIF、WebP 图片或 PDF 文件")
+HEIC_REFUSED = _(
+    "「%(name)s」：暂不支持 HEIC 格式，请在手机相机设置中选择“兼容性最佳”，或改为 JPG 后上传"
+)
+PHOTOS_DROPPED = _("以上照片未选入，已选的其他照片保留，可直接提交。")
+FILES_DROPPED = _("以上文件未选入，已选的其他文件保留，可直接提交。")
+TOO_MANY_PHOTOS = _("最多上传 %(n)d 张照片")
+TOO_MANY_FILES = _("最多上传 %(n)d 个文件")
+
+
+def formatted_lazy(message: Any, **params: Any) -> Any:
+    """`message % params`, translated when it is shown (a lazy message's `%` is not lazy)."""
+    return lazy(lambda: str(message) % params, str)()
 
 
 # Said beside a file field (and in the error summary) when a refused form asks for its files
@@ -167,7 +183,10 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """Several files in one input; each checked for size here, for content by the service."""
+    """Several files in one input; each checked for size here, and for what its first bytes
+    prove (never its name: an iPhone may call a JPEG "photo.HEIC"); by content again by the
+    service. The phone checks the same before sending (static/js/cases.js, by the data-
+    attributes), so that a wrong file is never sent over mobile data."""
 
     def __init__(self, *args: Any, image_only: bool = False, **kwargs: Any) -> None:
         self.image_only = image_only
@@ -176,26 +195,46 @@ class MultipleFileField(forms.FileField):
             attrs={
                 "accept": accept,
                 "data-max-bytes": MAX_PHOTO_BYTES,
-                "data-too-big-message": PHOTO_TOO_BIG,
+                "data-max-files": MAX_PHOTOS,
+                "data-images-only": "1" if image_only else "0",
+                "data-too-big-message": FILE_TOO_BIG,
+                "data-not-allowed-message": NOT_A_PHOTO if image_only else NOT_AN_UPLOAD,
+                "data-heic-message": HEIC_REFUSED,
+                "data-dropped-message": PHOTOS_DROPPED if image_only else FILES_DROPPED,
             }
         )
         kwargs.setdefault("required", False)
         super().__init__(*args, widget=widget, **kwargs)
 
+    def too_many_message(self) -> Any:
+        """Lazy: put in the widget's attrs once, at import; said in the reader's language."""
+        return formatted_lazy(TOO_MANY_PHOTOS if self.image_only else TOO_MANY_FILES, n=MAX_PHOTOS)
+
+    def widget_attrs(self, widget: Any) -> dict[str, Any]:
+        return {**super().widget_attrs(widget), "data-too-many-message": self.too_many_message()}
+
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
         files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
         if len(files) > MAX_PHOTOS:
-            raise ValidationError(_("最多上传 %(n)d 个文件") % {"n": MAX_PHOTOS})
+            raise ValidationError(self.too_many_message())
         if self.required and not files:
             raise ValidationError(self.error_messages["required"])
         for file in files:
             if file.size > MAX_PHOTO_BYTES:
-                raise ValidationError(_("「%(name)s」超过 5 MB") % {"name": file.name})
-            if self.image_only and not file.name.lower().endswith(IMAGE_SUFFIXES):
-                raise ValidationError(
-                    _("「%(name)s」不是图片，仅支持 JPG、PNG、GIF、WebP") % {"name": file.name}
-                )
+                raise ValidationError(FILE_TOO_BIG % {"name": file.name})
+            if self.image_only:
+                self._check_is_image(file)
         return files
+
+    @staticmethod
+    def _check_is_image(file: Any) -> None:
+        file.seek(0)
+        head = file.read(16)
+        file.seek(0)
+        if attachments.sniff(head) in attachments.IMAGE_FORMATS:
+            return
+        message = HEIC_REFUSED if attachments.is_heif(head) else NOT_A_PHOTO
+        raise ValidationError(message % {"name": file.name})
 
 
 def community_label(name: str) -> str:

@@ -165,7 +165,8 @@ def test_the_resident_form_refuses_an_html_page_named_like_a_photo(personas, set
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert attachments.NOT_AN_IMAGE in page  # the field takes photos: no word of PDF
+    # The field takes photos, judged by their content: no word of PDF.
+    assert "「photo.png」不是图片，仅支持 JPG、PNG、GIF、WebP<" in page
     assert attachments.NOT_ALLOWED not in page
     assert not Case.objects.exists() and not CaseAttachment.objects.exists()
 
@@ -186,7 +187,7 @@ def test_the_resident_form_refuses_a_pdf_named_like_a_photo(personas, settings, 
         },
     )
     assert response.status_code == 200
-    assert attachments.NOT_AN_IMAGE in response.content.decode()
+    assert "「photo.jpg」不是图片，仅支持 JPG、PNG、GIF、WebP<" in response.content.decode()
     assert not Case.objects.exists() and not CaseAttachment.objects.exists()
 
 

@@ -122,7 +122,7 @@ def test_a_resident_chooses_only_among_the_notices_a_requester_gets(personas) ->
     for label in STAFF_ONLY:
         assert label in staff
     refused = _web(personas.resident_a).post(
-        url, {"quiet_start": "22:00", "quiet_end": "07:00", "muted_kinds": ["case.supervised"]}
+        url, {"quiet_start": "22:00", "quiet_end": "07:00", "sent_kinds": ["case.supervised"]}
     )
     assert refused.status_code == 200 and "未知的通知类型" in refused.content.decode()
 

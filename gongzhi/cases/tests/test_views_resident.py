@@ -75,12 +75,12 @@ def test_the_resident_reads_a_staff_members_surname_not_their_offices(personas, 
         ({"place": "compound:0"}, "请选择您所在小区的房屋、楼栋或公共区域"),
         (
             {"photos": [SimpleUploadedFile("x.jpg", b"just text, not a picture")]},
-            "仅支持 JPG、PNG、GIF、WebP 图片",  # no "或 PDF": see test_attachments
+            "「x.jpg」不是图片，仅支持 JPG、PNG、GIF、WebP<",  # no "或 PDF": see test_attachments
         ),
-        ({"photos": [SimpleUploadedFile("notes.txt", PNG)]}, "不是图片"),
+        ({"photos": [SimpleUploadedFile("notes.txt", b"just notes")]}, "「notes.txt」不是图片"),
         (
             {"photos": [SimpleUploadedFile("big.png", PNG + b"\x00" * (5 * 1024 * 1024))]},
-            "超过 5 MB",
+            "「big.png」超过 5 MB",
         ),
     ],
 )

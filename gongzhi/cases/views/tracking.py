@@ -132,7 +132,9 @@ def rate(request: HttpRequest, number: str, token: str) -> HttpResponse:
     except InvalidTransition as exc:
         messages.error(request, _(ALREADY_RATED) if ui_selectors.has_rating(case) else str(exc))
     except CaseChanged as exc:
-        messages.error(request, str(exc))
+        # A form from a second tab after rating in the first: rated, nobody else acted.
+        rated = tracking_selectors.rated_by_requester(case)
+        messages.error(request, _(ALREADY_RATED) if rated else str(exc))
     except ValidationError as exc:
         add_service_errors(form, exc)
         return _render_case(request, case, token, form)

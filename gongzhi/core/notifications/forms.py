@@ -16,8 +16,11 @@ _TIME_ERRORS = {
 class PreferenceForm(forms.Form):
     email_enabled = forms.BooleanField(label=_("邮件通知"), required=False)
     sms_enabled = forms.BooleanField(label=_("短信通知"), required=False)
-    muted_kinds = forms.MultipleChoiceField(
-        label=_("以下类型只在站内提醒，不发邮件和短信"),
+    # Ticked: also by email and text message. Stored the other way round, as the kinds that
+    # stay in the inbox (`muted_kinds`), so that a kind added later is sent until muted.
+    sent_kinds = forms.MultipleChoiceField(
+        label=_("以下类型也发邮件和短信给我"),
+        help_text=_("打勾的类型会同时发邮件和短信；不打勾的只在站内“我的通知”里提醒。"),
         required=False,
         choices=(),
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
@@ -40,9 +43,41 @@ class PreferenceForm(forms.Form):
         label=_("紧急事项（如诉求升级）在免打扰时段也立即通知我"), required=False
     )
 
-    def __init__(self, *args: Any, staff: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        staff: bool = False,
+        muted: list[str] | None = None,
+        email: bool = True,
+        phone: bool = True,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         # A resident sees only the kinds they may receive, not the staff's 研判超时 and the like.
-        self.fields["muted_kinds"].choices = list(kinds_for(staff=staff).items())
+        choices = list(kinds_for(staff=staff).items())
+        self.fields["sent_kinds"].choices = choices
+        self._muted = list(muted or [])
+        self.initial.setdefault(
+            "sent_kinds", [key for key, _label in choices if key not in self._muted]
+        )
         if not staff:  # the urgent exception applies to staff only (quiet_hours.py)
             del self.fields["urgent_bypasses_quiet_hours"]
+        # No address on file: the box cannot be ticked (`preference_update` refuses it too).
+        for name, present, hint in (
+            ("email_enabled", email, _("账户登记电子邮箱后才能开启。")),
+            ("sms_enabled", phone, _("账户登记手机号后才能开启。")),
+        ):
+            if not present:
+                self.fields[name].widget.attrs["disabled"] = True
+                self.fields[name].help_text = hint
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if "sent_kinds" in cleaned:
+            offered = [key for key, _label in self.fields["sent_kinds"].choices]
+            sent = set(cleaned.pop("sent_kinds"))
+            # Unticked kinds are muted; a muted kind this user is not offered stays muted.
+            cleaned["muted_kinds"] = [k for k in offered if k not in sent] + [
+                k for k in self._muted if k not in offered
+            ]
+        return cleaned

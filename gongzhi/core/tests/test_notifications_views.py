@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from gongzhi.core.models import AuditRecord, Notification, NotificationPreference
 from gongzhi.core.notifications import notify
+from gongzhi.core.notifications.kinds import RESIDENT_KINDS
 from gongzhi.org.testing import PASSWORD
 
 
@@ -80,7 +81,8 @@ def test_preferences_are_saved_and_audited(client, personas):
             "quiet_hours_enabled": "on",
             "quiet_start": "21:30",
             "quiet_end": "08:00",
-            "muted_kinds": ["case.rate_request"],
+            # Ticked: also by email and SMS; every kind but 请评价处置结果.
+            "sent_kinds": sorted(RESIDENT_KINDS - {"case.rate_request"}),
         },
     )
     assert response.status_code == 302
@@ -104,7 +106,7 @@ def test_preferences_are_saved_and_audited(client, personas):
         ),
         ({"quiet_start": "25:00", "quiet_end": "07:00"}, "请输入有效的时间"),
         ({"quiet_start": "", "quiet_end": "07:00"}, "请填写时间"),
-        ({"quiet_start": "22:00", "quiet_end": "07:00", "muted_kinds": ["x.y"]}, "未知的通知类型"),
+        ({"quiet_start": "22:00", "quiet_end": "07:00", "sent_kinds": ["x.y"]}, "未知的通知类型"),
     ],
 )
 def test_bad_preferences_show_a_chinese_error_and_change_nothing(client, personas, data, message):
