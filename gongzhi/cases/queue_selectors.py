@@ -79,6 +79,7 @@ def _todo_q(user: Any) -> Q:
     if scope.everything or scope.roles & policies.DISPATCH_ROLES:
         todo |= Q(status__in=[Status.RECEIVED, Status.ASSESSED, Status.RETURNED, Status.REOPENED])
         todo |= Q(termination_requested=True) & IsActive()
+        todo |= Q(extension_requested_days__gt=0) & IsActive()  # a company's 申请延期 to decide
     work = [Status.DISPATCHED, Status.ACCEPTED, Status.IN_PROGRESS]
     if scope.company_ids:
         todo |= Q(status__in=work, assigned_company_id__in=scope.company_ids)

@@ -59,6 +59,12 @@ def _termination_requested(make: Any, p: Any) -> dict[str, Any]:
     return {"case_id": case.pk}
 
 
+def _extension_requested(make: Any, p: Any) -> dict[str, Any]:
+    case = make.accepted()
+    case_services.case_request_extension(case=case, actor=p.property_a, reason="等待配件", days=1)
+    return {"case_id": case.pk}
+
+
 def _merge_into(make: Any, p: Any, params: dict[str, Any]) -> dict[str, Any]:
     """The number of one open case of compound A that every repeat joins (the same one on
     every call: the mass-assignment test compares two merges)."""
@@ -183,6 +189,24 @@ ROUTES: dict[str, Route] = {
         seen={"resident_a", "party_a", "grid_worker", "property_a"},
         params=_case("dispatched"),
         body=_extend_until,
+    ),  # fmt: skip
+    "POST /api/v1/cases/{case_id}/request_extension": Route(
+        ok={"property_a"},  # the company handling it asks; the desk extends directly
+        seen=SEES_DISPATCHED - {"property_a"},
+        params=_case("accepted"),
+        body=lambda m, p, params: {"reason": "等待配件到货", "days": 2},
+    ),  # fmt: skip
+    "POST /api/v1/cases/{case_id}/approve_extension": Route(
+        ok=DISPATCHERS,
+        seen=SEES_DISPATCHED - DISPATCHERS,
+        params=_extension_requested,
+        body=lambda m, p, params: {},
+    ),  # fmt: skip
+    "POST /api/v1/cases/{case_id}/reject_extension": Route(
+        ok=DISPATCHERS,
+        seen=SEES_DISPATCHED - DISPATCHERS,
+        params=_extension_requested,
+        body=lambda m, p, params: {"reason": "可按原期限完成"},
     ),  # fmt: skip
     "POST /api/v1/cases/{case_id}/supervise": Route(
         ok=DISPATCHERS,

@@ -259,6 +259,31 @@ def case_extend(request: HttpRequest, case_id: Id, body: ExtendIn):
     return _run(request, case_id, services.case_extend, body, reason=body.reason, until=body.until)
 
 
+class ExtensionRequestIn(ReasonIn):
+    days: int = Field(ge=1, le=366)
+
+
+@_action("request_extension", "申请延期（物业企业签收后、期限届满前；经社区或街道批准后才顺延）")
+def case_request_extension(request: HttpRequest, case_id: Id, body: ExtensionRequestIn):
+    return _run(
+        request, case_id, services.case_request_extension, body, reason=body.reason, days=body.days
+    )
+
+
+class DecisionIn(Versioned):
+    note: Text(500) = ""  # type: ignore[valid-type]
+
+
+@_action("approve_extension", "批准延期（社区或街道；期限顺延并告知诉求人）")
+def case_approve_extension(request: HttpRequest, case_id: Id, body: DecisionIn):
+    return _run(request, case_id, services.case_approve_extension, body, note=body.note)
+
+
+@_action("reject_extension", "驳回延期申请（须说明理由；继续按原期限办理）")
+def case_reject_extension(request: HttpRequest, case_id: Id, body: ReasonIn):
+    return _run(request, case_id, services.case_reject_extension, body, reason=body.reason)
+
+
 @_action("supervise", "督办")
 def case_supervise(request: HttpRequest, case_id: Id, body: ReasonIn):
     return _run(request, case_id, services.case_supervise, body, reason=body.reason)

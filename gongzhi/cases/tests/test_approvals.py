@@ -165,6 +165,7 @@ def test_a_requested_extension_moves_the_deadline_only_when_approved(make, perso
     assert 'data-testid="action-approve_extension"' in desk
     assert 'data-testid="action-extend"' not in desk  # the request is decided first
     assert 'data-testid="action-request_extension"' not in _page(p.property_a, case)
+    assert case in selectors.case_queue(p.community_worker, bucket="todo")  # 待我处理
 
     response = _client(p.community_worker).post(
         f"/cases/{case.pk}/approve_extension", {"version": case.version}
