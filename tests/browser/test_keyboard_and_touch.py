@@ -131,3 +131,22 @@ def test_the_rating_choices_are_finger_sized_on_a_phone(
         assert box is not None and box["height"] >= 44, labels.nth(i).inner_text()
     shots.take(page, "rating-choices")
     assert problems.failed == [] and problems.console_errors == []
+
+
+def test_the_report_forms_buttons_and_fields_are_finger_sized_on_a_phone(
+    live_server, personas: Personas, phone_page, shots
+) -> None:
+    """我要反映 on a phone: the place and type selects, the title field and 提交 are 44 px tall
+    (Bootstrap's default is 38)."""
+    page, problems = phone_page
+    sign_in(page, live_server.url, personas.resident_a.username)
+    page.goto(f"{live_server.url}/cases/new/")
+    controls = page.locator("main form select, main form input.form-control:not([type=file])")
+    controls = [controls.nth(i) for i in range(controls.count())]
+    controls.append(page.locator("main form").get_by_role("button", name="提交"))
+    assert len(controls) >= 3
+    for control in controls:
+        box = control.bounding_box()
+        assert box is not None and box["height"] >= 44, control
+    shots.take(page, "report-form")
+    assert problems.failed == [] and problems.console_errors == []
