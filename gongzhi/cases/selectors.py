@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from gongzhi.cases import policies, sla
 from gongzhi.cases.choices import NOT_ACCEPTED_CHANNEL, SlaClass
 from gongzhi.cases.models import Case, CaseAttachment, CaseEvent, CaseRating, SlaPolicy
+from gongzhi.cases.pending_requests import extension_request, termination_requested_by
 
 # The work queue lives in queue_selectors and queue_pages; its names stay importable from here.
 from gongzhi.cases.queue_pages import (  # noqa: F401
@@ -33,8 +34,6 @@ from gongzhi.cases.queue_selectors import (  # noqa: F401
 )
 from gongzhi.cases.queue_selectors import RELATED as _RELATED
 from gongzhi.cases.services.assignment import Assignee, current_company, suggest_assignee
-from gongzhi.cases.services.closure import termination_requested_by
-from gongzhi.cases.services.handling import extension_request
 from gongzhi.cases.texts import without_people
 from gongzhi.cases.workflow import (
     ACTIONS,

@@ -20,8 +20,9 @@ from gongzhi.cases.choices import (
     Urgency,
 )
 from gongzhi.cases.forms.fields import MultipleFileField, StyledForm, Textarea, text_field
+from gongzhi.cases.pending_requests import extension_request
 from gongzhi.cases.services.assignment import respondent_options
-from gongzhi.cases.services.handling import extension_request, resolve_errors
+from gongzhi.cases.services.handling import resolve_errors
 from gongzhi.cases.services.reassignment import reassign_errors
 from gongzhi.cases.texts import MAX_CONTENT, MAX_NOTE, MAX_RESOLUTION_NOTE
 

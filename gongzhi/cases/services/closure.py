@@ -11,6 +11,7 @@ from django.utils.translation import gettext_noop
 from gongzhi.cases import policies, sla, tracking
 from gongzhi.cases.choices import SATISFIED_LEVELS, RatingLevel, RatingVia, source_label
 from gongzhi.cases.models import Case, CaseRating, EventKind
+from gongzhi.cases.pending_requests import termination_requested_by
 from gongzhi.cases.services import notices
 from gongzhi.cases.services.moves import check_version, move
 from gongzhi.cases.texts import check_note
@@ -379,14 +380,6 @@ def case_terminate(
         key="terminated",
     )
     return case
-
-
-def termination_requested_by(case: Case) -> int | None:
-    """Who made the pending termination request (its latest event)."""
-    request = (
-        case.events.filter(kind=EventKind.TERMINATION_REQUESTED).order_by("-created_at", "-id")
-    ).first()
-    return request.actor_id if request else None
 
 
 @transaction.atomic

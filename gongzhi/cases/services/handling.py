@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 from gongzhi.cases import policies, sla
 from gongzhi.cases.choices import AttachmentKind, SlaClass
 from gongzhi.cases.models import Case, CaseAttachment, EventKind
+from gongzhi.cases.pending_requests import extension_request
 from gongzhi.cases.services import notices
 from gongzhi.cases.services.assignment import case_party
 from gongzhi.cases.services.intake import check_public_text, save_attachment
@@ -163,22 +164,6 @@ def _extend(
         ),
         key=f"extended:{case.version}",
     )
-
-
-def extension_request(case: Case) -> dict[str, Any]:
-    """The pending 申请延期 of `case`: who asked (`by`), the `days` and the `reason`, from its
-    latest event; empty when none is pending."""
-    if not case.extension_requested_days:
-        return {}
-    request = (
-        case.events.filter(kind=EventKind.EXTENSION_REQUESTED).order_by("-created_at", "-id")
-    ).first()
-    payload = request.payload if request else {}
-    return {
-        "by": request.actor_id if request else None,
-        "days": case.extension_requested_days,
-        "reason": payload.get("reason", ""),
-    }
 
 
 def _approvers(case: Case, actor: Any) -> list[Any]:
