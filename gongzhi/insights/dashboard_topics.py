@@ -15,10 +15,9 @@ from urllib.parse import urlencode
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from gongzhi.cases import triage_topics
-from gongzhi.cases.forms.hot_topics import rolling_window
+from gongzhi.cases.forms.hot_topics import rolling_window, trend_halves
 from gongzhi.cases.models import Case
 from gongzhi.cases.workflow import Status
 from gongzhi.core.calendar import local_zone
@@ -134,8 +133,8 @@ def dashboard_topics(user: Any, area: Area, now: dt.datetime | None = None) -> D
         computed_at=computed_at,
         analysed=data["analysed"],
         total=data["total"],
-        first_label=_("前 %(n)s 天") % {"n": DAYS // 2},
-        second_label=_("近 %(n)s 天") % {"n": DAYS // 2},
+        first_label=trend_halves(DAYS // 2)[0],
+        second_label=trend_halves(DAYS // 2)[1],
         url=_url(area),
         cached=cached,
     )

@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from gongzhi.cases.forms.fields import PeriodDatesForm, community_label
 from gongzhi.cases.periods import (
@@ -47,14 +47,24 @@ class TopicWindow:
     second_label: str = ""
 
 
+def trend_halves(days: int) -> tuple[str, str]:
+    """The two halves a trend compares, as the sentence "近 15 天与前 15 天相比" names them: in
+    English "the previous 15 days" and "the last 15 days", set mid-sentence."""
+    return (
+        pgettext("the older half of a trend", "前 %(n)s 天") % {"n": days},
+        pgettext("the newer half of a trend", "近 %(n)s 天") % {"n": days},
+    )
+
+
 def rolling_window(days: int, now: dt.datetime) -> TopicWindow:
     """The last `days` days; the trend compares the newer half of them with the older half
     (近 15 天 with the 15 days before; a week's halves are 3 days and a half: 近 3 天半)."""
     half = days // 2
     if days % 2:
-        before, after = _("前 %(n)s 天半") % {"n": half}, _("近 %(n)s 天半") % {"n": half}
+        before = pgettext("the older half of a trend", "前 %(n)s 天半") % {"n": half}
+        after = pgettext("the newer half of a trend", "近 %(n)s 天半") % {"n": half}
     else:
-        before, after = _("前 %(n)s 天") % {"n": half}, _("近 %(n)s 天") % {"n": half}
+        before, after = trend_halves(half)
     return TopicWindow(
         start=now - dt.timedelta(days=days),
         end=now,

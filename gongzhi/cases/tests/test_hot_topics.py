@@ -176,3 +176,14 @@ def test_the_cases_read_of_a_busy_period_are_spread_over_it(client, topics_data,
     response = _page(client, topics_data.street_officer, period="30")
     [parking] = response.context["topics"]
     assert (parking.size, parking.first_half, parking.second_half) == (3, 1, 2)
+
+
+def test_the_trend_names_its_two_halves_in_english_as_the_previous_and_the_last_days(
+    client, topics_data
+):
+    """前 15 天 is the 15 days before the last 15, not "the first 15 days"; in English the
+    labels sit mid-sentence."""
+    client.cookies["django_language"] = "en"
+    page = _page(client, topics_data.street_officer, days=30).content.decode()
+    assert "Trend: the previous 15 days: 1 → the last 15 days: 2" in page
+    assert "First 15" not in page
