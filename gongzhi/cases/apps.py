@@ -25,8 +25,18 @@ REQUESTER_EXTRA_KINDS = {
     "case.closed",
     "case.not_accepted",
     "case.reassigned",
+    "case.reopened",  # 重办 after a visit staff recorded (closure._tell_reopened)
     "case.repeated",
     "case.terminated",
+}
+# Those only a requester receives (staff's 通知设置 leaves them out): outcomes told to the
+# requester alone, a repeat's 并入, the tracking link texted to a phone.
+REQUESTER_ONLY_KINDS = {
+    "case.closed",
+    "case.not_accepted",
+    "case.repeated",
+    "case.terminated",
+    "case.tracking_link",
 }
 
 
@@ -38,6 +48,7 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         try:
             from gongzhi.core.notifications import register_kind
+            from gongzhi.core.notifications.kinds import label_for
         except ImportError:  # the notifications package is optional for the domain layer
             return
         for kind, label in EXTRA_KINDS.items():
@@ -46,7 +57,10 @@ class CasesConfig(AppConfig):
                 label,
                 urgent=kind in URGENT_EXTRA_KINDS,
                 for_residents=kind in REQUESTER_EXTRA_KINDS,
+                requester_only=kind in REQUESTER_ONLY_KINDS,
             )
+        for kind in REQUESTER_EXTRA_KINDS - EXTRA_KINDS.keys():  # the API's own kinds
+            register_kind(kind, label_for(kind), for_residents=True)
         from gongzhi.cases.services.requester_sms import still_wanted
         from gongzhi.core.notifications.phone import register_still_wanted
 

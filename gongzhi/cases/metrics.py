@@ -198,7 +198,6 @@ def _scoped(
     end: dt.datetime | None,
     compound: Compound | None,
     community: Community | None,
-    company: PropertyCompany | None,
     compound_ids: list[int] | None = None,
 ) -> QuerySet[Case]:
     cases = Case.objects.visible_to(user)
@@ -212,8 +211,6 @@ def _scoped(
         cases = cases.filter(compound=compound)
     if community is not None:
         cases = cases.filter(compound__community=community)
-    if company is not None:
-        cases = cases.filter(assigned_company=company)
     return cases
 
 
@@ -236,16 +233,17 @@ def case_metrics(
     end: dt.datetime | None = None,
     compound: Compound | None = None,
     community: Community | None = None,
-    company: PropertyCompany | None = None,
     compound_ids: list[int] | None = None,
     now: dt.datetime | None = None,
 ) -> CaseMetrics:
     """Three queries, whatever the number of cases. `compound_ids` keeps the cases of those
-    compounds only (the dashboard's area); `now` decides which hand-overs are still pending."""
-    cases = _scoped(user, start, end, compound, community, company, compound_ids)
+    compounds only (the dashboard's area); `now` decides which hand-overs are still pending.
+    A company's figures are its row of `metrics_by(group=PARTY)` (`_party`: the cases at the
+    小区 level only, not those escalated above it)."""
+    cases = _scoped(user, start, end, compound, community, compound_ids)
     counts = cases.aggregate(**_CASE_COUNTS)
     ratings = CaseRating.objects.filter(case__in=cases.values("pk")).aggregate(**_RATING_COUNTS)
-    every = _scoped(user, None, None, compound, community, company, compound_ids)
+    every = _scoped(user, None, None, compound, community, compound_ids)
     response = _handovers(every, start, end).aggregate(**_response_counts(now or timezone.now()))
     return _build(counts | ratings | response)
 
@@ -419,8 +417,8 @@ def metrics_by(
 ) -> list[tuple[Group, CaseMetrics]]:
     """One row per compound, community or party with cases or hand-overs (four queries)."""
     now = now or timezone.now()
-    cases = _scoped(user, start, end, compound, community, None, compound_ids)
-    every = _scoped(user, None, None, compound, community, None, compound_ids)
+    cases = _scoped(user, start, end, compound, community, compound_ids)
+    every = _scoped(user, None, None, compound, community, compound_ids)
     handovers = _handovers(every, start, end)
     if group == Grouping.PARTY:
         counts, own = _by_party(cases, handovers, now), _own_rows(user)

@@ -24,7 +24,13 @@ from gongzhi.cases.choices import (
     SlaClass,
     Urgency,
 )
-from gongzhi.cases.querysets import CaseQuerySet, IsActive, UrgencyRank, every_case_order
+from gongzhi.cases.querysets import (
+    CaseQuerySet,
+    ClockRank,
+    IsActive,
+    RunningDue,
+    every_case_order,
+)
 from gongzhi.cases.workflow import AWAITING_DESK, CLOCK_STATUSES, OPEN_STATUSES, Status
 from gongzhi.core.choice_labels import ChoiceLabels
 
@@ -45,13 +51,15 @@ RESPOND_UNFLAGGED = Q(respond_breached_at__isnull=True) | Q(
 
 def queue_index_columns() -> list[Any]:
     """The columns of the work queue's partial indexes, in the queue's order: urgency and time
-    left, then every column the scope, buckets and filters test (fresh expressions per index)."""
+    left on the running clock (研判, 签收 or resolve deadline), then every column the scope,
+    buckets and filters test (fresh expressions per index)."""
     return [
-        UrgencyRank(),
+        ClockRank(),
+        RunningDue(),
         *(
             F(name)
             for name in (
-                "due_at", "created_at", "id", "status", "compound", "sla_class", "channel",
+                "created_at", "id", "status", "compound", "sla_class", "channel", "due_at",
                 "warn_at", "breached_at", "assigned_company", "assigned_level",
                 "termination_requested", "requester", "created_by", "is_public", "respond_due_at",
                 "assess_due_at",
@@ -384,6 +392,8 @@ class EventKind(models.TextChoices):
     RESPOND_BREACHED = "respond_breached", _("响应超时")  # not signed for (签收) in time
     ASSESS_OVERDUE = "assess_overdue", _("研判超时")  # filed, not assessed (研判) in time
     DISPATCH_OVERDUE = "dispatch_overdue", _("交办超时")  # 退单/重办, not handed over in time
+    # An internal note of the 交办 (the AI grid worker's suggested party weighed); no hand-over.
+    DISPATCH_NOTE = "dispatch_note", _("交办备注")
     ESCALATED = "escalated", _("升级")
     AUTO_CLOSED = "auto_closed", _("自动办结")
     ATTACHMENT = "attachment", _("上传附件")

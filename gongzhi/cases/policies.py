@@ -4,7 +4,8 @@ The assigned party of a case (S2 交办) is whoever works at its `assigned_level
 compound → the assigned property company's staff; community → community workers;
 street and department (吹哨, the street liaises with the department) → street officers.
 Staff of the assigned company keep working on a case escalated above them, but may no longer
-退单 or 延期 it: a company does not refuse, nor delay, work taken above it for being late (S4).
+退单, 延期 or 申请终止 it: a company does not refuse, delay nor drop work taken above it for
+being late (S4).
 """
 
 from typing import Any
@@ -165,7 +166,7 @@ def can_handle(user: Any, case: Case) -> bool:
 
 def is_late_company(user: Any, case: Case) -> bool:
     """The party of a case escalated above it for being late (S4), and not of the level now
-    holding it: it keeps the work (签收, 办理, 处置) but may no longer 退单 or 延期."""
+    holding it: it keeps the work (签收, 办理, 处置) but may no longer 退单, 延期 or 申请终止."""
     return case.escalation_level > 0 and can_handle(user, case) and not holds_level(user, case)
 
 
@@ -178,12 +179,13 @@ def _refuse_late_company(case: Case, message: str) -> PermissionDenied:
 
 
 def escalated_limits_note(user: Any, case: Case) -> str:
-    """For the late company: why 退单 and 延期 are gone (the buttons simply are not offered),
-    and whom to turn to. Empty for everyone else."""
+    """For the late company: why 退单, 延期 and 申请终止 are gone (the buttons simply are not
+    offered), and whom to turn to. Empty for everyone else."""
     if not is_late_company(user, case):
         return ""
     message = _(
-        "该诉求已超时升级至%(level)s：物业企业继续办理，但不能退单或延期；如有困难，请联系%(contact)s"
+        "该诉求已超时升级至%(level)s：物业企业继续办理，但不能退单、延期或申请终止；"
+        "如有困难，请联系%(contact)s"
     )
     return str(_refuse_late_company(case, message))
 
@@ -298,8 +300,21 @@ def can_supervise(user: Any, case: Case) -> bool:
 
 
 def can_request_termination(user: Any, case: Case) -> bool:
-    """申请终止: the assigned party and the community or street staff over the case."""
-    return can_handle(user, case) or can_dispatch(user, case)
+    """申请终止: the community or street staff over the case, and the assigned party but not the
+    late company (a request it filed before the escalation stays for a supervisor to decide)."""
+    return can_dispatch(user, case) or (can_handle(user, case) and not is_late_company(user, case))
+
+
+def check_can_request_termination(user: Any, case: Case) -> None:
+    """PermissionDenied unless `can_request_termination`; the late company is told why."""
+    if can_request_termination(user, case):
+        return
+    if is_late_company(user, case):
+        message = _(
+            "该诉求已超时升级至%(level)s，物业企业不能申请终止；如确实无法办理，请联系%(contact)s"
+        )
+        raise _refuse_late_company(case, message)
+    raise PermissionDenied
 
 
 def can_terminate(user: Any, case: Case) -> bool:

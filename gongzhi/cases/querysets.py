@@ -4,10 +4,16 @@ from functools import reduce
 from operator import or_
 from typing import Any, Self
 
-from django.db.models import BooleanField, F, Func, IntegerField, Q
+from django.db.models import BooleanField, DateTimeField, F, Func, IntegerField, Q
 
 from gongzhi.cases.choices import Urgency
-from gongzhi.cases.workflow import CLOCK_STATUSES, FINAL_STATUSES, OPEN_STATUSES
+from gongzhi.cases.workflow import (
+    AWAITING_DESK,
+    CLOCK_STATUSES,
+    FINAL_STATUSES,
+    OPEN_STATUSES,
+    Status,
+)
 from gongzhi.org.models import Compound, Role
 from gongzhi.org.querysets import ScopedQuerySet
 from gongzhi.org.scopes import Scope, scope_for
@@ -47,18 +53,62 @@ class _InlineSQL(Func):
         return self.sql.format(*compiled), []
 
 
+def _urgency_sql(urgency: str, deadline: str) -> str:
+    """特急 (0, 1) before 紧急 (2, 3) before 一般 (4, 5); within each, a case with a deadline
+    before one without."""
+    return (
+        f"CASE WHEN {urgency} = '{Urgency.CRITICAL.value}' AND {deadline} IS NOT NULL THEN 0"
+        f" WHEN {urgency} = '{Urgency.CRITICAL.value}' THEN 1"
+        f" WHEN {urgency} = '{Urgency.URGENT.value}' AND {deadline} IS NOT NULL THEN 2"
+        f" WHEN {urgency} = '{Urgency.URGENT.value}' THEN 3"
+        f" WHEN {deadline} IS NOT NULL THEN 4 ELSE 5 END"
+    )
+
+
+def _running_sql(status: str, assess_due: str, respond_due: str, due: str) -> str:
+    """The deadline running now, the one the queue row's clock counts down (cases_ui.sla_clock,
+    deadlines.late_since): the desk's (研判 or 交办, assess_due_at) while it holds the case;
+    the 签收 one (respond_due_at) while the case is 交办 and not signed for, unless the resolve
+    deadline comes first; the resolve one (due_at) otherwise."""
+    desk = _literals(sorted(str(s) for s in AWAITING_DESK))
+    return (
+        f"CASE WHEN {status} IN ({desk}) THEN {assess_due}"
+        f" WHEN {status} = '{Status.DISPATCHED.value}' AND {respond_due} IS NOT NULL"
+        f" AND ({due} IS NULL OR {respond_due} < {due}) THEN {respond_due}"
+        f" ELSE {due} END"
+    )
+
+
+_RUNNING_COLUMNS = ("status", "assess_due_at", "respond_due_at", "due_at")
+_RUNNING = _running_sql("{0}", "{1}", "{2}", "{3}")
+
+
+class RunningDue(_InlineSQL):
+    """The deadline running now (`_running_sql`): the queue's "least time left" (overdue
+    first), read from the queue indexes, where they held the resolve deadline alone (empty
+    while the desk holds a case, later than the 签收 one while nobody has signed for it)."""
+
+    columns = _RUNNING_COLUMNS
+    sql = _RUNNING
+    output_field = DateTimeField()
+
+
+class ClockRank(_InlineSQL):
+    """特急 before 紧急 before 一般, and within each, cases with a running deadline
+    (`RunningDue`) before those without: ordering by (ClockRank, RunningDue) is "most urgent,
+    then least time left on the clock each row shows", from one index."""
+
+    columns = ("urgency", *_RUNNING_COLUMNS)
+    sql = _urgency_sql("{0}", _running_sql("{1}", "{2}", "{3}", "{4}"))
+
+
 class UrgencyRank(_InlineSQL):
-    """特急 before 紧急 before 一般, and within each, cases with a deadline before those without:
-    ordering by (UrgencyRank, due_at) is "most urgent, then least time left" from one index."""
+    """The queue indexes' first column by the resolve deadline alone, as migrations 0005 to
+    0026 build it (the queue reads ClockRank since 0027): 特急 before 紧急 before 一般, and
+    within each, cases with a deadline (due_at) before those without."""
 
     columns = ("urgency", "due_at")
-    sql = (
-        f"CASE WHEN {{0}} = '{Urgency.CRITICAL.value}' AND {{1}} IS NOT NULL THEN 0"
-        f" WHEN {{0}} = '{Urgency.CRITICAL.value}' THEN 1"
-        f" WHEN {{0}} = '{Urgency.URGENT.value}' AND {{1}} IS NOT NULL THEN 2"
-        f" WHEN {{0}} = '{Urgency.URGENT.value}' THEN 3"
-        " WHEN {1} IS NOT NULL THEN 4 ELSE 5 END"
-    )
+    sql = _urgency_sql("{0}", "{1}")  # the SQL of migrations 0005 to 0026: must not change
 
 
 _IS_FINAL = f"{{0}} IN ({_literals(FINAL_SORTED)})"
@@ -73,12 +123,31 @@ class FinalRank(_InlineSQL):
 
 
 class QueueRank(_InlineSQL):
-    """The queue of every case (全部): cases still in the loop by UrgencyRank, then the finished
-    ones (6). With `WhileActive` and `OnceFinished` it orders the unfinished by urgency and time
-    left and the finished newest first, from one index (case_queue_idx)."""
+    """case_queue_idx's first column as migrations 0008 to 0026 build it (by UrgencyRank)."""
 
     columns = ("status", "urgency", "due_at")
     sql = f"CASE WHEN {_IS_FINAL} THEN 6 ELSE {UrgencyRank.sql.format('{1}', '{2}')} END"
+
+
+class ClockQueueRank(_InlineSQL):
+    """The queue of every case (全部): cases still in the loop by ClockRank, then the finished
+    ones (6). With `ActiveRunningDue`, `WhileActive` and `OnceFinished` it orders the
+    unfinished by urgency and time left on their running clock and the finished newest first,
+    from one index (case_queue_idx)."""
+
+    columns = ("urgency", *_RUNNING_COLUMNS)
+    sql = (
+        f"CASE WHEN {_IS_FINAL.format('{1}')} THEN 6"
+        f" ELSE {_urgency_sql('{0}', _running_sql('{1}', '{2}', '{3}', '{4}'))} END"
+    )
+
+
+class ActiveRunningDue(_InlineSQL):
+    """`RunningDue` of a case still in the loop, NULL for a finished one."""
+
+    columns = _RUNNING_COLUMNS
+    sql = f"CASE WHEN {_IS_FINAL} THEN NULL ELSE {_RUNNING} END"
+    output_field = DateTimeField()
 
 
 class WhileActive(_InlineSQL):
@@ -214,8 +283,8 @@ class CaseQuerySet(ScopedQuerySet):
 def every_case_order() -> list[Any]:
     """ORDER BY of the queue of every case, term for term the columns of case_queue_idx."""
     return [
-        QueueRank(),
-        WhileActive("due_at"),
+        ClockQueueRank(),
+        ActiveRunningDue(),
         WhileActive("created_at"),
         WhileActive("id"),
         OnceFinished("created_at").desc(),

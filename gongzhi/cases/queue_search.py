@@ -19,6 +19,7 @@ from gongzhi.cases import policies
 from gongzhi.cases.models import Case
 from gongzhi.cases.requester_keys import phone_key, whole_phone
 from gongzhi.cases.tracking import phone_digits
+from gongzhi.org.models import Compound
 
 _NUMBER = re.compile(r"^[A-Za-z]{2}\d{4,}$")
 # A hotline's own work-order number (12345 工单编号, "WH12345-2611-0001"): letters, digits and
@@ -56,8 +57,9 @@ def is_number_search(q: str) -> bool:
 def search_q(q: str, since: Any, before: int | None = None) -> Q:
     """A case number (or its prefix) among all cases; any other text among the cases of the
     search window, ids in [`since`, `before`) (None: no bound): every word of it, each in the
-    number, title, content or address ("门禁 坏" finds "单元门禁坏了"), or the requester's
-    full name; and a whole phone number, the cases its requester gave it in, however old."""
+    number, title, content, address or compound's name ("门禁 坏" finds "单元门禁坏了";
+    "中央花园二期" the cases of that compound), or the requester's full name; and a whole
+    phone number, the cases its requester gave it in, however old."""
     if is_number_search(q):
         prefix = q.strip().upper()
         return Q(number__gte=prefix, number__lt=prefix + "\U0010ffff")
@@ -87,18 +89,31 @@ def search_q(q: str, since: Any, before: int | None = None) -> Q:
     return text | anywhere
 
 
-def _term_q(term: str) -> Q:
-    """One word of a text search, in any of the searched fields."""
-    # Case numbers are ASCII: a term with any other character (Chinese) cannot be in one.
-    fields = ("number", "title", "content", "address") if term.isascii() else _TEXT_FIELDS
-    # The requester's full name, never a part of it ("张" would list every 张's cases).
-    name = Q(requester_name=term)
+def _contains_q(field: str, term: str) -> Q:
+    """`field` contains `term`, letter case aside."""
     if _caseless(term):
         # Case folding changes nothing for such a term (Chinese text): instr() on SQLite (whose
         # LIKE is several times slower) and strpos() on PostgreSQL find the same rows as
         # icontains without upper-casing every text they read.
-        return reduce(or_, (Q(GreaterThan(StrIndex(f, Value(term)), 0)) for f in fields), name)
-    return reduce(or_, (Q(**{f"{f}__icontains": term}) for f in fields), name)
+        return Q(GreaterThan(StrIndex(field, Value(term)), 0))
+    return Q(**{f"{field}__icontains": term})
+
+
+def _in_compound_named_q(term: str) -> Q:
+    """The case's compound (小区) has `term` in its name ("中央花园二期", "花园"): the few
+    matching compounds are read once from the small compound table, and each case of the
+    search window tests its compound's id against them (no join, no row per case)."""
+    named = Compound.objects.filter(_contains_q("name", term)).values("pk")
+    return Q(compound_id__in=named)
+
+
+def _term_q(term: str) -> Q:
+    """One word of a text search, in any of the searched fields or the compound's name."""
+    # Case numbers are ASCII: a term with any other character (Chinese) cannot be in one.
+    fields = ("number", "title", "content", "address") if term.isascii() else _TEXT_FIELDS
+    # The requester's full name, never a part of it ("张" would list every 张's cases).
+    name = Q(requester_name=term)
+    return reduce(or_, (_contains_q(f, term) for f in fields), name) | _in_compound_named_q(term)
 
 
 def matches_what_they_see(user: Any, case: Case, q: str) -> bool:
@@ -116,6 +131,7 @@ def matches_what_they_see(user: Any, case: Case, q: str) -> bool:
     ]
     if not requester.withheld:
         seen.append(case.address)
+    seen.append(case.compound.name)  # shown on every row of the queue
     known = policies.can_view_requester(user, case)
     phone = whole_phone(q)
     if known and phone and phone == phone_digits(case.requester_phone):

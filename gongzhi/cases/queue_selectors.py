@@ -22,9 +22,10 @@ from gongzhi.cases.models import Case
 from gongzhi.cases.periods import Period
 from gongzhi.cases.querysets import (
     ACTIVE_STATUSES,
+    ClockRank,
     IsActive,
+    RunningDue,
     Unindexed,
-    UrgencyRank,
     every_case_order,
 )
 from gongzhi.cases.queue_search import (
@@ -300,7 +301,8 @@ def _queue(
     for_page: bool = False,
 ) -> QuerySet[Case]:
     """Every filter optional; ordering limited to known columns, or "urgency": most urgent
-    first, then least time left, then oldest, finished cases last, newest first (工作台).
+    first, then least time left on the clock the row shows (研判, 签收 or resolve deadline,
+    overdue first: querysets.RunningDue), then oldest, finished cases last, newest first (工作台).
 
     The urgency order is read from an index (case_queue_idx, or case_queue_active_idx when
     the filters leave only unfinished cases), so a page costs the rows it reads, not a sort
@@ -377,7 +379,7 @@ def _queue(
             # it underestimate the rows (and sort them all instead of reading the index).
             if connection.vendor != "postgresql":
                 qs = qs.filter(IsActive())
-            return qs.order_by(UrgencyRank(), "due_at", "created_at", "id")
+            return qs.order_by(ClockRank(), RunningDue(), "created_at", "id")
         if _final_only(bucket, statuses):
             # Finished cases have no urgency left: the newest first (created_at index).
             return qs.order_by("-created_at", "-id")

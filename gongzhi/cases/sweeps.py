@@ -49,11 +49,19 @@ def _warn_one(case: Case, now: dt.datetime) -> bool:
             payload={"due_at": case.due_at.isoformat()},
             created_at=now,
         )
+        due_local = case.due_at.astimezone(local_zone())
         notices.send(
             notices.handlers(case),
             case=case,
             kind="case.deadline_warning",
             title=Text(gettext_noop("诉求即将超时，请尽快办理")),
+            body=notices.with_case(
+                gettext_noop("%(case)s。%(limit)s %(due)s（剩余约 %(hours)s 小时）。"),
+                case,
+                limit=Text(gettext_noop("办理期限")),
+                due=f"{due_local:%Y-%m-%d %H:%M}",
+                hours=max(round((case.due_at - now).total_seconds() / 3600), 1),
+            ),
             key=f"warn:{case.due_at.isoformat()}",
         )
     return True

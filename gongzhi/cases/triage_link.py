@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from gongzhi.cases import sla
+from gongzhi.cases import policies, sla
 from gongzhi.cases.choices import (
     Category,
     Level,
@@ -283,6 +283,14 @@ def emergency_signs_of(suggestion: CaseSuggestion) -> list[str]:
     return terms if all(term in signs for term in terms) else []
 
 
+def emergency_signs_in(case: Case) -> tuple[str, ...]:
+    """The emergency rules' signs (燃气味, 电梯困人) in the case's own words: a few regular
+    expressions, no model, cheap enough for the page a requester gets right after filing."""
+    from gongzhi.triage.urgency import emergency_signs
+
+    return emergency_signs(case_text(case))
+
+
 def latest_suggestion(case: Case) -> CaseSuggestion | None:
     return (
         CaseSuggestion.objects.filter(case=case)
@@ -323,23 +331,49 @@ def record_decision(*, case: Case, actor: Any, category: str, sla_class: str, ur
             # A stored note: Chinese labels, whatever the language of the assessor's page.
             was, became = (source_label(choices(value).label) for value in (suggested, chosen))
             changes.append(f"{name} {was}→{became}")
+    decided_by, now = _decided(suggestion, actor, Decision.OVERRIDDEN if changes else None)
+    if changes:
+        _note(case, suggestion, decided_by, now, EventKind.ASSESSED, "；".join(changes))
+
+
+def _decided(suggestion: CaseSuggestion, actor: Any, overridden: Any) -> tuple[Any, Any]:
+    """Mark `suggestion` decided now by `actor`: overridden when `overridden`, else accepted."""
     now = timezone.now()
-    suggestion.decision = Decision.OVERRIDDEN if changes else Decision.ACCEPTED
+    suggestion.decision = overridden or Decision.ACCEPTED
     suggestion.decided_by = actor if getattr(actor, "is_authenticated", False) else None
     suggestion.decided_at = now
     suggestion.save(update_fields=["decision", "decided_by", "decided_at"])
-    if changes:
-        CaseEvent.objects.create(
-            case=case,
-            actor=suggestion.decided_by,
-            kind=EventKind.ASSESSED,
-            old_status=case.status,
-            new_status=case.status,
-            note="人工调整AI建议：" + "；".join(changes),
-            internal=True,
-            payload={"ai_suggestion": suggestion.pk, "model_version": suggestion.model_version},
-            created_at=now,
-        )
+    return suggestion.decided_by, now
+
+
+def _note(
+    case: Case,
+    suggestion: CaseSuggestion,
+    actor: Any,
+    now: Any,
+    kind: str,
+    text: str,
+    *,
+    prefix: str = "人工调整AI建议：",
+    **payload: Any,
+) -> None:
+    """The internal note of a decision on the AI's advice, under the step it was taken at: 研判
+    (ASSESSED) or 交办 (DISPATCH_NOTE, which hands nothing over)."""
+    CaseEvent.objects.create(
+        case=case,
+        actor=actor,
+        kind=kind,
+        old_status=case.status,
+        new_status=case.status,
+        note=prefix + text,
+        internal=True,
+        payload={
+            "ai_suggestion": suggestion.pk,
+            "model_version": suggestion.model_version,
+            **payload,
+        },
+        created_at=now,
+    )
 
 
 def _party_label(level: str, company: Any, department: str) -> str:
@@ -364,9 +398,40 @@ def suggested_party(case: Case, suggestion: CaseSuggestion) -> Any:
     return suggest_assignee(probe)
 
 
+def closest_allowed_level(actor: Any, case: Case) -> str:
+    """The level the 交办 form opens at when the suggested party is one `actor` may not send the
+    case to (a department, the street): the community, else the first level left to them."""
+    levels = [level for level in Level.values if policies.can_dispatch_to(actor, case, level)]
+    if Level.COMMUNITY in levels or not levels:
+        return Level.COMMUNITY
+    return levels[0]
+
+
+def _party_key(party: Any) -> tuple[str, int | None, str]:
+    return (party.level, party.company.pk if party.company else None, party.department)
+
+
+def _keep_weighed_party(suggestion: CaseSuggestion, party: Any) -> None:
+    """Store the party as the 交办 weighed it (the rules in force then), so that the card shows,
+    once the case has moved on, the party its decision and note compare against."""
+    stored = (suggestion.level, suggestion.company_id, suggestion.department)
+    if stored == _party_key(party) and suggestion.routing_basis == party.basis:
+        return
+    suggestion.level, suggestion.company = party.level, party.company
+    suggestion.department, suggestion.routing_basis = party.department, party.basis
+    suggestion.save(update_fields=["level", "company", "department", "routing_basis"])
+
+
 def record_dispatch_decision(*, case: Case, actor: Any, assignee: Any) -> None:
     """After the first 交办: a party other than the one the AI suggested is an override,
-    recorded like the 研判 ones. Advice given for a category the assessor changed is moot."""
+    recorded as a 交办 note (DISPATCH_NOTE). Advice given for a category the assessor changed
+    is moot.
+
+    A suggested party the dispatcher may not send the case to (a department or the street, for
+    a community worker) is no choice of theirs: the 交办 form opens at the closest level left
+    to them (`closest_allowed_level`) and says the street must hand it on. Taking that level
+    leaves the 研判's decision as it was (采纳, unless the 研判 changed the class or urgency)
+    and writes a note saying so for whoever hands it on; only another party is an override."""
     suggestion = latest_suggestion(case)
     if suggestion is None or not suggestion.level or suggestion.category != case.category:
         return
@@ -375,29 +440,34 @@ def record_dispatch_decision(*, case: Case, actor: Any, assignee: Any) -> None:
     # What the 交办 form offered: the advice routed by the rules in force now, not as stored
     # (a rule the street added since is no choice of the dispatcher's).
     party = suggested_party(case, suggestion)
-    suggested = (party.level, party.company.pk if party.company else None, party.department)
-    chosen = (
-        assignee.level,
-        assignee.company.pk if assignee.company else None,
-        assignee.department,
-    )
-    if suggested == chosen:
+    stored = _party_label(suggestion.level, suggestion.company, suggestion.department)
+    _keep_weighed_party(suggestion, party)
+    if _party_key(party) == _party_key(assignee):
         return
     was = _party_label(party.level, party.company, party.department)
     became = _party_label(assignee.level, assignee.company, assignee.department)
-    now = timezone.now()
-    decided_by = actor if getattr(actor, "is_authenticated", False) else None
-    CaseSuggestion.objects.filter(pk=suggestion.pk).update(
-        decision=Decision.OVERRIDDEN, decided_by=decided_by, decided_at=now
-    )
-    CaseEvent.objects.create(
-        case=case,
-        actor=decided_by,
-        kind=EventKind.ASSESSED,
-        old_status=case.status,
-        new_status=case.status,
-        note=f"人工调整AI建议：承办 {was}→{became}",
-        internal=True,
-        payload={"ai_suggestion": suggestion.pk, "model_version": suggestion.model_version},
-        created_at=now,
+    payload = {"suggested_when_filed": stored} if stored != was else {}
+    out_of_reach = not policies.can_dispatch_to(actor, case, party.level)
+    if out_of_reach and assignee.level == closest_allowed_level(actor, case):
+        decided_by = actor if getattr(actor, "is_authenticated", False) else None
+        _note(
+            case,
+            suggestion,
+            decided_by,
+            timezone.now(),
+            EventKind.DISPATCH_NOTE,
+            f"承办 {was}（交办人不能派往该层级），已交办至{became}",
+            prefix="AI建议",
+            **payload,
+        )
+        return
+    decided_by, now = _decided(suggestion, actor, Decision.OVERRIDDEN)
+    _note(
+        case,
+        suggestion,
+        decided_by,
+        now,
+        EventKind.DISPATCH_NOTE,
+        f"承办 {was}→{became}",
+        **payload,
     )

@@ -87,8 +87,18 @@ def _representative(text: str, case: Case | None) -> str:
     from gongzhi.core.masking import REMOVED
     from gongzhi.triage.names import remove_names
 
-    text = remove_contacts(text, [case.requester_name if case else ""])
+    text = remove_contacts(_once(text), [case.requester_name if case else ""])
     return remove_names(text, REMOVED)
+
+
+def _once(text: str) -> str:
+    """A case's text is its title, a line break, then what was written: without a title of its
+    own (the title is the message's first words, or none) the message is shown once."""
+    title, _, content = text.partition("\n")
+    title, content = title.strip(), content.strip()
+    if not title or not content:
+        return title or content
+    return content if content.startswith(title) else text
 
 
 def _topic_terms(terms: tuple[str, ...]) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from gongzhi.cases import policies, selectors, visit_notes
 from gongzhi.cases.choices import UNNAMED_DEPARTMENT, Channel, Level, party_for_requester
+from gongzhi.cases.intake_channels import recordable_channels
 from gongzhi.cases.models import Case, CaseAttachment, EventKind
 from gongzhi.cases.selectors import CaseDetail, RequesterCard
 from gongzhi.cases.tracking import RECEIPT_LINK
@@ -40,6 +41,11 @@ _ROLE_ORDER = (
 def intake_compounds(user: Any) -> list[Compound]:
     """Compounds the user may file a case for on someone's behalf (staff intake)."""
     return [c for c in org_selectors.compounds_for(user) if policies.is_intake_staff(user, c)]
+
+
+def intake_channels(user: Any) -> list[str]:
+    """The channels `user` may record on the staff intake form, in the order of `Channel`."""
+    return recordable_channels(user)
 
 
 def intake_channel(user: Any) -> str:

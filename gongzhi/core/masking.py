@@ -55,12 +55,18 @@ _ROOM_SHORTHAND = re.compile(
 # A room right after the building, without the unit: 26栋2507, 8号楼1203室 (the building stays).
 # Not a year, an amount or a count after it: 3栋2024年, 5栋1500元.
 _ROOM_AFTER_BUILDING = re.compile(rf"({_BUILDING})\s*\d{{3,4}}{_NOT_A_QUANTITY}\s*(?:室|号|房)?")
-# A bare room after a word that makes it a door: 我家301门口, 住在1201, 楼上501 (the word stays).
+# A bare room after a word that makes it a door: 我家301门口, 住在1201, 楼上501, 我是301的
+# (the word stays).
 _ROOM_AFTER_HOME = re.compile(
-    r"(?P<lead>(?:我家|家住|住在|我住|家在|楼上|楼下|隔壁|对门)\s*(?:是|在)?\s*)"
+    r"(?P<lead>(?:我家|家住|住在|我住|家在|楼上|楼下|隔壁|对门|我是|本人是)\s*(?:是|在)?\s*)"
     rf"\d{{3,4}}(?!\s*(?:号楼|栋|幢|座|单元|楼|层)){_NOT_A_QUANTITY}\s*(?:室|号|房)?"
 )
-_ROOM_NUMBER = re.compile(r"(?<!\d)\d{3,4}\s*(?:室|房间)")
+# 301室, 302号房, 501房 (not 300房租, 500房款: a sum).
+_ROOM_NUMBER = re.compile(r"(?<![\d.])\d{3,4}\s*(?:室|房间|号房|房(?![租价款费贷产源子屋东型龄]))")
+# A door named by whoever lives there: 301的业主, 1201住户, 502的租户 (not 200多户业主, 有300业主).
+_ROOM_BEFORE_RESIDENT = re.compile(
+    r"(?<![\d.有共近约超逾第])\d{3,4}(?=\s*(?:室|号)?\s*的?\s*(?:业主|住户|户主|租户|房东|居民))"
+)
 # A door number before 家 (好像是502家里漏气, 502家天天吵), not a count of shops (200家商户).
 _ROOM_BEFORE_HOME = re.compile(r"(?<![\d.])\d{3,4}(?=\s*家(?!商|店|企|单位|公司|门店|餐|医))")
 # A bare 3-4 digit number opening a clause, in a text about a building's homes (22栋住户水压
@@ -151,6 +157,7 @@ def remove_contacts(text: str, names: Iterable[str | None] = ()) -> str:
     text = _ROOM_SHORTHAND.sub(REMOVED, text)
     text = _ROOM_AFTER_BUILDING.sub(lambda m: m.group(1) + REMOVED, text)
     text = _ROOM_NUMBER.sub(REMOVED, text)
+    text = _ROOM_BEFORE_RESIDENT.sub(REMOVED, text)
     text = _ROOM_AFTER_HOME.sub(lambda m: m.group("lead") + REMOVED, text)
     text = _ROOM_BEFORE_HOME.sub(REMOVED, text)
     if _HOMES.search(text):

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from gongzhi.core.notifications import selectors, services
 from gongzhi.core.notifications.forms import PreferenceForm
 from gongzhi.core.notifications.kinds import label_for
+from gongzhi.core.notifications.links import closed_links
 from gongzhi.core.notifications.preferences import email_address, phone_number, preference_for
 from gongzhi.core.notifications.quiet_hours import is_staff_recipient
 
@@ -20,8 +21,10 @@ from gongzhi.core.notifications.quiet_hours import is_staff_recipient
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.inbox(request.user), 30).get_page(request.GET.get("page"))
+    closed = closed_links(request.user, [note.link for note in page])
     for note in page:
         note.kind_label = label_for(note.kind)
+        note.link_closed = note.link in closed  # taken from them since: no 查看 to a 404
     context = {"page": page, "unread": selectors.unread_count(request.user)}
     return render(request, "core/notifications/inbox.html", context)
 
@@ -33,7 +36,9 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
     services.notification_mark_read(actor=request.user, notification=notification)
     link = notification.link
     if request.POST.get("go") and link and url_has_allowed_host_and_scheme(link, None):
-        return redirect(link)
+        if not closed_links(request.user, [link]):
+            return redirect(link)
+        messages.info(request, _("该事项已不由您办理，无法查看。"))
     return redirect("me:notifications")
 
 

@@ -18,6 +18,11 @@ REQUIRED_COLUMNS: tuple[str, ...] = ("id", "title", "text", "label")
 MAX_FIELD_CHARS = 16 * 1024 * 1024
 
 
+# An .xlsx (a zip archive) or an old .xls (an OLE2 compound file) renamed .csv: its bytes are
+# not text, and it used to be reported as containing a NUL character.
+_EXCEL_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+
+
 class CsvFormatError(ValueError):
     """The file cannot be used; the message (Chinese) says why."""
 
@@ -34,6 +39,8 @@ class LabelledRow:
 
 def decode(data: bytes) -> str:
     """UTF-8 (BOM or not) or GBK; anything else raises CsvFormatError."""
+    if data.startswith(_EXCEL_SIGNATURES):
+        raise CsvFormatError("这是 Excel 文件，请另存为 CSV（UTF-8 或 GBK）后重试。")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _wide_header(data):
         raise CsvFormatError("文件是 UTF-16 等不支持的编码，请另存为 UTF-8 或 GBK 编码的 CSV。")
     if (at := data.find(b"\x00")) >= 0:

@@ -186,7 +186,9 @@ class LinearModel:
     def top_terms(self, X_row, class_index: int, n: int = 5) -> list[str]:
         """jieba words that pushed this message towards the class most (value × weight > 0).
 
-        Words, not character n-grams: "电梯" reads as a reason, "0栋电" does not. Single
+        Words, not character n-grams: "电梯" reads as a reason, "0栋电" does not. Nor filler
+        (`text.explains`: 很大, 我家, 三个, 随时), which still counts in the model: the reasons
+        shown are chosen among the words that pushed, the push itself is unchanged. Single
         characters only when no longer word qualifies.
         """
         row = X_row.tocsr()
@@ -198,7 +200,7 @@ class LinearModel:
             for i in np.argsort(-contrib, kind="stable")
             if contrib[i] > 0
         ]
-        ranked = [w for w in ranked if w != "0"]
+        ranked = [w for w in ranked if textmod.explains(w)]
         longer = [w for w in ranked if len(w) > 1]
         return (longer or ranked)[:n]
 
@@ -365,8 +367,12 @@ def save(model: TriageModel, path: Path) -> Path:
     """Write atomically (temp file + rename) so a concurrent reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    joblib.dump(model, tmp, compress=3)
-    os.replace(tmp, path)
+    try:
+        joblib.dump(model, tmp, compress=3)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # no half-written file left behind (disk full, no rights)
+        raise
     return path
 
 

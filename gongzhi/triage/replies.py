@@ -84,6 +84,23 @@ _ROLE_BEFORE = re.compile(
 _STAFF_TITLES = ("师傅", "楼长", "经理", "书记", "主任", "队长", "组长", "管家", "老师")
 
 
+# A date or a time of the earlier case (11月21日, 2026年11月3日下午3点, 2026-11-21, 于14:30):
+# this case's work was done on another day, so it becomes 〔日期〕 for staff to fill in, unless
+# this message names the same. A rule's hours (工作日8:00—12:00施工) stay.
+_DAY_PART = r"(?:上午|下午|晚上|早上|中午|凌晨|傍晚|夜间)"
+_CLOCK = rf"{_DAY_PART}?\d{{1,2}}(?:[:：]\d{{2}}|[点时](?:\d{{1,2}}分|半)?)"
+_DATE = re.compile(
+    rf"(?:(?:\d{{4}}年)?\d{{1,2}}月\d{{1,2}}[日号]|\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}"
+    rf"|(?<=[于在])\d{{1,2}}[日号](?!\d))(?:{_CLOCK}|{_DAY_PART})?"
+    rf"|(?<=[于在]){_CLOCK}"
+)
+
+
+def _own_dates(sentence: str, message: str) -> str:
+    """The earlier case's dates and times become 〔日期〕 (kept when this message names them)."""
+    return _DATE.sub(lambda m: m.group(0) if m.group(0) in message else "〔日期〕", sentence)
+
+
 def _without_people(sentence: str) -> str | None:
     for start, end in reversed(name_spans(sentence)):
         if _ROLE_BEFORE.search(sentence[:start]):
@@ -164,7 +181,7 @@ def _for_this_case(
             ),
             sentence,
         )
-    sentence = _own_places(sentence, message)
+    sentence = _own_dates(_own_places(sentence, message), message)
     end = sentence[-1] if sentence.endswith(_END) else "。"
     kept = []
     for clause in _CLAUSE.findall(sentence.rstrip("".join(_END))):
@@ -208,9 +225,10 @@ def _says_the_same(sentence: str, body: list[str]) -> bool:
 
 
 # Names this method (character 2-3-gram TF-IDF, the closest reply and those nearly as close,
-# their buildings made this message's, near-identical sentences once); bump it when the method
-# changes. Shown beside every draft (G3).
-VERSION = "reply-char23-tfidf-top3-v4"
+# their buildings made this message's, their dates 〔日期〕, near-identical sentences once, none
+# repeating the opening or closing); bump it when the method changes. Shown beside every
+# draft (G3).
+VERSION = "reply-char23-tfidf-top3-v5"
 NEARLY_AS_CLOSE = 0.8
 SAME_SENTENCE = 0.6
 
@@ -252,6 +270,9 @@ def compose_reply(
     if best < min_similarity:
         return Draft(FALLBACK, round(best, 2), ())
     body: list[str] = []
+    # The opening and closing are added around the body: an earlier reply drafted here
+    # carries them too ("如仍有问题，欢迎继续通过平台反映。"), which must not read twice.
+    frame = [s.strip() for s in _SENTENCE.findall(OPENING + "\n" + CLOSING)]
     used: list[tuple[int, float]] = []
     place = next((m.group(0) for m in _PLACE.finditer(text)), "")
     names = _compound_names([*compounds, compound])
@@ -264,7 +285,7 @@ def compose_reply(
             sentence = _for_this_case(raw, text, names, compound, place)
             if sentence is None or len(sentence) < 4:
                 continue
-            if len(body) < MAX_SENTENCES and not _says_the_same(sentence, body):
+            if len(body) < MAX_SENTENCES and not _says_the_same(sentence, body + frame):
                 body.append(sentence)
     if not body:
         return Draft(FALLBACK, round(best, 2), ())

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -48,17 +49,31 @@ def similarities_to_first(texts: Sequence[str]) -> np.ndarray:
 
 
 def content_words(doc: str) -> list[str]:
-    """jieba words of two characters or more, numbers left out (topics and duplicates)."""
-    return [w for w in textmod.words(doc) if len(w) > 1 and w != "0"]
+    """jieba words of two characters or more, numbers and English function words left out
+    (topics and duplicates)."""
+    return [
+        w
+        for w in textmod.words(doc)
+        if len(w) > 1 and w != "0" and w not in textmod.ENGLISH_STOPWORDS
+    ]
 
 
 def _grams(doc: str) -> list[str]:
     return textmod.char_grams(doc, lo=2, hi=3)
 
 
+_LATIN_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+
+
+def _without_english_stopwords(doc: str) -> str:
+    """English function words out of the character view too: "the", "in" and "building" made
+    every two English messages alike."""
+    return _LATIN_WORD.sub(lambda m: " " if m.group(0) in textmod.ENGLISH_STOPWORDS else m[0], doc)
+
+
 def _tokens(texts: Sequence[str]) -> tuple[list[list[str]], list[list[str]]]:
     docs = [textmod.normalise(t) for t in texts]
-    return [content_words(d) for d in docs], [_grams(d) for d in docs]
+    return [content_words(d) for d in docs], [_grams(_without_english_stopwords(d)) for d in docs]
 
 
 @functools.lru_cache(maxsize=1)

@@ -6,11 +6,12 @@ be bound over the package attribute `gongzhi.triage.suggest` when imported. Publ
 
 G3: everything here is a suggestion carrying the model version and a confidence; a person
 decides. Bad input (empty, emoji only, not Chinese) gives a "no suggestion" with a reason,
-never an exception.
+never an exception; an emergency sign in it (English included) is still flagged.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import unicodedata
 from dataclasses import dataclass
@@ -74,6 +75,19 @@ def _nothing(version: str, reason: str, notes: tuple[str, ...] = ()) -> Suggesti
     )
 
 
+def _emergency_anyway(nothing: Suggestion, raw: str) -> Suggestion:
+    """A message the category model cannot read ("There is a fire in building 3 … people are
+    trapped in the lift!") still gets the emergency rules, English signs included: the category
+    stays "no suggestion", the emergency is flagged."""
+    signs = urgencymod.emergency_signs(textmod.normalise(raw))
+    if not signs:
+        return nothing
+    guess = urgencymod.combine(signs, None)
+    return dataclasses.replace(
+        nothing, urgency=guess.level, urgency_confidence=guess.confidence, urgency_terms=signs
+    )
+
+
 def suggest(text: str, title: str = "", *, model: TriageModel | None = None) -> Suggestion:
     """Suggest a category and an urgency for a message (`model` defaults to the shipped one)."""
     raw = f"{title or ''}\n{text or ''}"
@@ -85,14 +99,14 @@ def suggest(text: str, title: str = "", *, model: TriageModel | None = None) -> 
         model = model or default.get_model()
     except Exception:  # a suggestion must never block intake of a case
         logger.exception("triage model unavailable")
-        return _nothing("", "分类模型暂不可用，请人工分类。", notes)
+        return _emergency_anyway(_nothing("", "分类模型暂不可用，请人工分类。", notes), raw)
     if reason:
-        return _nothing(model.version, reason, notes)
+        return _emergency_anyway(_nothing(model.version, reason, notes), raw)
     try:
         return _predict(model, title or "", text or "", notes)
     except Exception:
         logger.exception("triage prediction failed")
-        return _nothing(model.version, "分类模型出错，请人工分类。", notes)
+        return _emergency_anyway(_nothing(model.version, "分类模型出错，请人工分类。", notes), raw)
 
 
 def _predict(model: TriageModel, title: str, text: str, notes: tuple[str, ...]) -> Suggestion:

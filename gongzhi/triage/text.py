@@ -9,10 +9,12 @@ rjieba is missing. Either way we use our own tokenizer instance, so the domain w
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import re
 import threading
 import unicodedata
+from pathlib import Path
 
 try:
     import rjieba
@@ -78,6 +80,45 @@ STOPWORDS = frozenset(
     " 一个 有 没有 被 把 让 给 对 从 到 为 为了 因为 所以 但是 但 而且 如果 请 谢谢 您好 你好 希望"
     " 能 能够 可以 会 要 已经 一直 现在 目前 今天 昨天 一下 什么 怎么 如何 吗 呢 吧 啊 呀 哦 嗯"
     " 着 过 个 些 等 上 下 中 里 后 前 时 时候 问题 情况 反映 相关 部门".split()
+)
+
+# Words that say how much, how often, when, where in general or who, not what a message is
+# about: poor reasons to show for a suggestion ("很大", "我家", "可能") and poor topic labels.
+# Explanations and labels only; the model's features keep them (its F1 is measured with them).
+FILLER_WORDS = frozenset(
+    "很大 很多 太大 太多 及时 有人 没人 经常 总是 每天 天天 长期 多次 好几 几次 严重 影响 导致"
+    " 晚上 早上 白天 半夜 凌晨 中午 下午 上午 最近 近期 之前 以前 以后 马上 尽快 立即 一些 所有"
+    " 不能 不是 无法 还是 而且 然后 并且 已经 直接 处理 解决 联系 要求 麻烦 一下 看看"
+    " 这样 那样 之间 突然 好像 大家 我家 里面 赶紧 担心 非常 单元"
+    " 属于 问题 情况 反映 小区 业主 住户 居民 一户 本人 自己 我们 他们 请问 是否 到底 这种"
+    " 未经 看不见 下楼 上下楼 单元楼 存在 出现 发现 进行 没有 时间 目前 现在 今天 本周 一直"
+    " 造成 希望 相关 有关 部门 领导 市民 群众 给予 予以 请求 恳请 谢谢"
+    " 容易 附近 打开 清楚 不明 几乎 门外 旁边 周围 一样 完全 根本 只能"
+    " 可能 还有 感觉 觉得 知道 不敢 开灯 在家 家里 随时 哪家 很浓 半小时 东西 地方 时候"
+    " 栋 幢 层 室 号 户 需要 应该 能不能 怎么办 回来 出来 起来 过来 上去 下来 看到 听到"
+    " 告诉 说是 这边 那边".split()
+)
+# English function words and where-words (building, floor): messages in English are compared
+# for duplicates and topics on what they are about, not on "the" and "building" (two English
+# messages formed a topic labelled "building / the"). Not used by the category model.
+ENGLISH_STOPWORDS = frozenset(
+    "a an the and or but if then so of in on at to for from by with about as into over under"
+    " is are was were be been being am do does did have has had will would can could should"
+    " may might must shall not no yes it its this that these those there here i me my we our"
+    " you your he him his she her they them their what which who whom when where why how all"
+    " any some very too also just please thanks thank hello hi dear sir madam again still now"
+    " today yesterday up down out off than more most much many one two three get got"
+    " building buildings block floor floors room unit flat apartment no. number".split()
+)
+# jieba part-of-speech tags of such words: pronouns (我家, 哪家), numerals and measure words
+# (三个), adverbs (随时, 不敢), locality and place words (里面, 家里), time words, idioms and
+# set phrases (很浓), distinguishing words (半小时), adjectives (很大), function words.
+_FILLER_TAGS = frozenset(
+    "r rr rz ry m mq q d dg f s t tg l b a ad ag p c u ul uj uz e y o x".split()
+)
+# A number with a measure word or a unit of time: "三个", "两天", "10分钟".
+_COUNTED = re.compile(
+    r"^[0-9零〇一二三四五六七八九十两百千万半几多]+[个次天年月日号点分秒层楼栋户人家名位条块辆台只件周]"
 )
 
 _lock = threading.Lock()
@@ -164,3 +205,33 @@ def char_grams(text: str, lo: int = 1, hi: int = 2) -> list[str]:
     for n in range(max(lo, 2), hi + 1):
         grams.extend(s[i : i + n] for i in range(len(s) - n + 1))
     return grams
+
+
+_filler_tagged: frozenset[str] | None = None  # words jieba's dictionary tags as filler
+
+
+def _tagged_as_filler() -> frozenset[str]:
+    """The words jieba's dictionary (the one rjieba also ships) tags with a filler tag, read
+    once per process: a scan of the file, a fraction of the time jieba.posseg takes to load."""
+    global _filler_tagged
+    if _filler_tagged is None:
+        with _lock:
+            if _filler_tagged is None:
+                spec = importlib.util.find_spec("jieba")
+                path = Path(spec.origin).parent / "dict.txt" if spec and spec.origin else None
+                if path is None or not path.exists():  # pragma: no cover - jieba is installed
+                    _filler_tagged = frozenset()
+                else:
+                    tags = "|".join(sorted(_FILLER_TAGS))
+                    line = re.compile(rf"^(\S+) \d+ (?:{tags})$", re.M)
+                    _filler_tagged = frozenset(line.findall(path.read_text(encoding="utf-8")))
+    return _filler_tagged
+
+
+def explains(word: str) -> bool:
+    """Whether a word may be shown as a reason for a suggestion: a word about what the message
+    is about (nouns, verbs: 电梯, 漏水, 维修), not filler (很大, 我家, 三个, 随时, 里面). Words
+    jieba's dictionary does not list (our domain words, 异响) are kept."""
+    if not word or word in FILLER_WORDS or word in STOPWORDS or _COUNTED.match(word):
+        return False
+    return bool(_CJK.search(word)) and word not in _tagged_as_filler()

@@ -63,16 +63,7 @@ class Topic:
 
 # Words that say how much, how often, when, where in general or who, not what about: poor topic
 # labels ("很大", "及时", "十点", "我家", "属于", "看不见"). They still count for similarity.
-_FILLER = frozenset(
-    "很大 很多 太大 太多 及时 有人 没人 经常 总是 每天 天天 长期 多次 好几 几次 严重 影响 导致"
-    " 晚上 早上 白天 半夜 凌晨 中午 下午 上午 最近 近期 之前 以前 以后 马上 尽快 立即 一些 所有"
-    " 不能 不是 无法 还是 而且 然后 并且 已经 直接 处理 解决 联系 要求 麻烦 一下 看看"
-    " 这样 那样 之间 突然 好像 大家 我家 里面 赶紧 担心 非常 单元"
-    " 属于 问题 情况 反映 小区 业主 住户 居民 一户 本人 自己 我们 他们 请问 是否 到底 这种"
-    " 未经 看不见 下楼 上下楼 单元楼 存在 出现 发现 进行 没有 时间 目前 现在 今天 本周 一直"
-    " 造成 希望 相关 有关 部门 领导 市民 群众 情况 进行 给予 予以 请求 恳请 谢谢"
-    " 容易 附近 打开 清楚 不明 几乎 门外 旁边 周围 一样 完全 根本 只能".split()
-)
+_FILLER = textmod.FILLER_WORDS
 _NUMBER_WORD = re.compile(r"^[0-9零〇一二三四五六七八九十两百千万]+[点时号天年月日个次楼层栋]?$")
 
 

@@ -49,7 +49,9 @@ EMERGENCY_SIGNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "电梯困人",
             r"电梯困人|(困|关|卡)在电梯|被困(在)?电梯|电梯[^。！？]{0,12}(困|卡)[^。！？]{0,8}人"
             # "电梯停了，我妈关在里面出不来"
-            r"|电梯[^。！？]{0,12}(关|困|卡)在(里面|里头|里边)",
+            r"|电梯[^。！？]{0,12}(关|困|卡)在(里面|里头|里边)"
+            # "电梯突然停在8楼和9楼之间，里面困了两个老人"
+            r"|电梯[^。！？]{0,24}(里面|里头|里边|轿厢里?)(困|关|卡)(了|着|住)[^。！？]{0,6}人",
         ),
         (
             "人被困",
@@ -97,12 +99,54 @@ EMERGENCY_SIGNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 
+# The same signs in English (a resident, a visitor or a foreign tenant writing in English): the
+# category model reads Chinese only, but an emergency must not wait for a translation. Matched
+# ignoring case, each named by its Chinese sign as above.
+ENGLISH_SIGNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (sign, re.compile(pattern, re.IGNORECASE))
+    for sign, pattern in (
+        ("燃气泄漏", r"\bgas (leak|is leaking|escaping)|\bleak(ing)? gas\b"),
+        ("燃气味", r"\bsmell(s|ing)? (of )?gas\b|\bgas smell|\bsmells? like gas\b"),
+        (
+            "起火",
+            r"\b(on fire|caught fire|in flames|flames)\b"
+            r"|\bfire\b(?! (extinguisher|exit|door|drill|hydrant|alarm test|safety|escape|lane))",
+        ),
+        ("冒烟", r"\b(?<!no )smok(e|ing)\b(?! (alarm|detector))|\bburning smell\b"),
+        ("火花", r"\bsparks?\b|\bsparking\b"),
+        (
+            "电梯困人",
+            r"\b(trapped|stuck|locked)\b[^.!?]{0,20}\b(lift|elevator)s?\b"
+            r"|\b(lift|elevator)s?\b[^.!?]{0,30}\b(trapped|stuck inside)\b",
+        ),
+        ("人被困", r"\btrapped\b|\b(can ?not|can't|cannot) get out\b"),
+        ("水管爆裂", r"\bburst (water )?(pipe|main)s?\b|\bpipe (has )?burst\b"),
+        ("大量漏水", r"\bflood(ed|ing|s)?\b|\bwater (is )?(pouring|gushing|rushing)\b"),
+        ("倒塌风险", r"\bcollaps(e|ed|es|ing)\b|\babout to fall\b|\bcaved? in\b"),
+        ("触电", r"\belectric(al)? shock\b|\belectrocut(ed|ion)\b|\blive wire\b"),
+        ("持刀/斗殴", r"\bknife\b|\bstabb(ed|ing)\b|\bfighting\b|\bbleeding\b"),
+        (
+            "急症",
+            r"\bunconscious\b|\bfainted\b|\bheart attack\b|\bambulance\b"
+            r"|\b(can't|cannot|can not) breathe\b|\bhelp!",
+        ),
+    )
+)
+_NOT_LIVE_EN = re.compile(
+    r"\b(last (week|month|year|time)|previously|if|in case|what if|drill|how to|prevent"
+    r"|prevention|safety tips?|hazard|news)\b",
+    re.IGNORECASE,
+)
+# English sentences end with a full stop and a space; Chinese text has decimals (1.2元).
+_SENTENCE_EN = re.compile(r"[^。！？!?；;\n]+?(?:\.(?=\s|$)|[!?]|$)|[^。！？!?；;\n]+")
+
 # A sentence with one of these is about the past, a question or a precaution, not a live event.
 _NOT_LIVE = re.compile(
     r"上次|上周|上个月|去年|以前|之前|曾经|万一|如果|要是|假如|怎么办|演练|宣传|知识|讲座|须知"
     r"|防范|隐患|新闻|真着火"
 )
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+")
+_LATIN = re.compile(r"[A-Za-z]{3}")
 
 
 @dataclass(frozen=True)
@@ -119,6 +163,11 @@ def emergency_signs(text: str) -> tuple[str, ...]:
     for sign, pattern in EMERGENCY_SIGNS:
         if any(pattern.search(sentence) for sentence in live):
             found.append(sign)
+    if _LATIN.search(text):
+        english = [s for s in _SENTENCE_EN.findall(text) if not _NOT_LIVE_EN.search(s)]
+        for sign, pattern in ENGLISH_SIGNS:
+            if sign not in found and any(pattern.search(sentence) for sentence in english):
+                found.append(sign)
     return tuple(found)
 
 

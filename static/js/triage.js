@@ -6,6 +6,15 @@
 
   const percent = (score) => `${Math.round(Number(score) * 100)}%`;
 
+  // The page language's punctuation: full-width in Chinese ("模型版本：… 相似度：23%"), Latin
+  // in English ("Model version: … Similarity: 23%").
+  function punctuation() {
+    const chinese = /^zh/i.test(document.documentElement.lang || "zh-hans");
+    return chinese
+      ? { colon: "：", gap: "　", comma: "、", paren: (text) => `（${text}）` }
+      : { colon: ": ", gap: "  ", comma: ", ", paren: (text) => ` (${text})` };
+  }
+
   function placed(button, name, after) {
     let element = button.parentElement.querySelector(`[${name}]`);
     if (!element) {
@@ -28,27 +37,28 @@
     const box = placed(button, "data-reply-draft-provenance", note);
     box.className = "small text-body-secondary mb-2";
     box.replaceChildren();
+    const marks = punctuation();
     const facts = document.createElement("div");
     facts.textContent =
-      `${button.dataset.modelLabel}：${draft.model_version}　` +
-      `${button.dataset.confidenceLabel}：${percent(draft.confidence)}`;
+      `${button.dataset.modelLabel}${marks.colon}${draft.model_version}${marks.gap}` +
+      `${button.dataset.confidenceLabel}${marks.colon}${percent(draft.confidence)}`;
     box.append(facts);
     const sources = document.createElement("div");
     sources.setAttribute("data-reply-draft-sources", "");
     if (!draft.sources.length) {
       sources.textContent = button.dataset.noSources;
     } else {
-      sources.append(`${button.dataset.sourcesLabel}：`);
+      sources.append(`${button.dataset.sourcesLabel}${marks.colon}`);
       draft.sources.forEach((source, index) => {
         if (index) {
-          sources.append("、");
+          sources.append(marks.comma);
         }
         const link = document.createElement("a");
         link.href = source.url;
         link.target = "_blank";
         link.rel = "noopener";
         link.textContent = source.number;
-        sources.append(link, `（${percent(source.similarity)}）`);
+        sources.append(link, marks.paren(percent(source.similarity)));
       });
     }
     box.append(sources);

@@ -56,3 +56,28 @@ def test_the_draft_fills_the_reply_updates_the_counter_and_asks_for_a_check(
     case.refresh_from_db()
     assert case.public_reply == ""  # a draft is never sent by itself
     assert problems.failed == [] and problems.console_errors == []
+
+
+def test_the_drafts_provenance_uses_the_page_languages_punctuation(
+    live_server, personas: Personas, desktop_page, settings, tmp_path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    ensure_default_policies()
+    make = CaseMaker(personas)
+    make.resolved(title="楼道灯不亮", content="3单元楼道灯坏了一周")
+    case = make.in_progress(title="楼道灯坏了", content="5单元楼道灯坏了好几天")
+    page, problems = desktop_page
+    sign_in(page, live_server.url, personas.property_a.username)
+    page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}]
+    )
+    page.goto(f"{live_server.url}/cases/{case.pk}/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.get_by_test_id("action-resolve").click()
+    page.get_by_test_id("reply-draft-resolve").click()
+    provenance = page.locator("[data-reply-draft-provenance]")
+    expect(provenance).to_contain_text(re.compile(r"\d+%"))
+    text = provenance.inner_text()
+    assert not re.search("[：（）、　]", text), text  # no full-width marks in English
+    assert re.search(r": \S+ +\S.*: \d+%", text), text
+    assert problems.failed == [] and problems.console_errors == []

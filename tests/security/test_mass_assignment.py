@@ -306,7 +306,7 @@ def test_a_resident_filing_sets_nothing_but_the_demand(personas):
 def test_staff_intake_sets_nothing_but_the_demand(personas):
     p = personas
     data = {
-        "channel": "hotline_12345",
+        "channel": "grid_worker",  # a grid worker records no 12345 order by hand
         "type": "help",
         "compound": p.compound_a.pk,
         "content": "小区门口路灯不亮",

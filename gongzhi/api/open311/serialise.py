@@ -8,7 +8,7 @@ from gongzhi.api.models import Open311Client, Open311Submission
 from gongzhi.api.open311.catalogue import service_name
 from gongzhi.api.open311.status import CLOSED, open311_status, status_notes
 from gongzhi.cases import selectors as case_selectors
-from gongzhi.cases.choices import Level
+from gongzhi.cases.choices import Level, party_for_requester
 from gongzhi.core.masking import redact_text
 
 
@@ -18,15 +18,20 @@ def w3(value: Any) -> str | None:
 
 
 def _agency(case: Any) -> str | None:
-    if case.assigned_company_id:
-        return case.assigned_company.name
-    if case.assigned_department:
-        return case.assigned_department
+    """The party handling the case now, as its requester is told (`party_for_requester`), by
+    name: the property company only while the case is at the 小区 level, not one it was
+    escalated from (S4); the community, the street; the department, or 职能部门 while the
+    street has yet to name one."""
+    level = case.assigned_level
     community = case.compound.community
-    if case.assigned_level == Level.COMMUNITY:
+    if level == Level.COMPOUND:
+        return case.assigned_company.name if case.assigned_company_id else None
+    if level == Level.COMMUNITY:
         return f"{community.name}社区"
-    if case.assigned_level == Level.STREET:
+    if level == Level.STREET:
         return community.street.name
+    if level == Level.DEPARTMENT:
+        return str(party_for_requester(level, department=case.assigned_department))
     return None
 
 

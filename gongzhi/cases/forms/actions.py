@@ -155,8 +155,18 @@ class LevelField(forms.ChoiceField):
         return super().bound_data(data, initial)
 
 
+# How 交办/改派 name a level, as 批量交办 does ("物业：<企业>"): the compound's level is its
+# property company, which "小区" alone did not say. The values stay the levels.
+LEVEL_TARGETS: dict[str, Any] = {
+    Level.COMPOUND: _("物业（小区）"),
+    Level.COMMUNITY: _("社区"),
+    Level.STREET: _("街道"),
+    Level.DEPARTMENT: _("职能部门"),
+}
+
+
 class DispatchForm(ActionForm):
-    level = LevelField(label=_("责任层级"), choices=Level.choices)
+    level = LevelField(label=_("责任层级"), choices=list(LEVEL_TARGETS.items()))
     company = forms.TypedChoiceField(
         label=_("物业企业"), coerce=int, required=False, empty_value=None
     )
@@ -193,7 +203,9 @@ class DispatchForm(ActionForm):
         # Only the levels this user may send the case to are offered (a community worker does
         # not blow the whistle to a department); a stale page posting another is told why.
         self.levels = [value for value in Level.values if self._may_send_to(value)]
-        self.fields["level"].widget.choices = [c for c in Level.choices if c[0] in self.levels]
+        self.fields["level"].widget.choices = [
+            (value, label) for value, label in LEVEL_TARGETS.items() if value in self.levels
+        ]
         if Level.DEPARTMENT not in self.levels:
             del self.fields["department"]  # nothing to name for whoever cannot send it there
         suggestion = options.get("suggestion")

@@ -131,7 +131,10 @@ class IntakeForm(StyledForm):
     channel = forms.ChoiceField(
         label=_("来源渠道"),
         choices=[c for c in Channel.choices if c[0] != Channel.ONLINE],
-        error_messages={"required": _("请选择来源渠道")},
+        error_messages={
+            "required": _("请选择来源渠道"),
+            "invalid_choice": _("您不能登记该来源渠道的诉求，请选择其他渠道"),
+        },
     )
     type = forms.ChoiceField(
         label=_("诉求类型"),
@@ -169,10 +172,18 @@ class IntakeForm(StyledForm):
     is_public = forms.BooleanField(label=_("诉求人同意公开"), required=False)
     photos = MultipleFileField(label=_("现场照片"))
 
-    def __init__(self, *args: Any, compounds: list[Any], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, compounds: list[Any], channels: list[str] | None = None, **kwargs: Any
+    ) -> None:
+        """`channels`: the ones this person may record (ui_selectors.intake_channels)."""
         super().__init__(*args, **kwargs)
         self.compounds = {c.pk: c for c in compounds}
         self.fields["compound"].choices = [(c.pk, c.name) for c in compounds]
+        if channels is not None:
+            channel = self.fields["channel"]
+            channel.choices = [c for c in channel.choices if c[0] in channels]
+            if Channel.HOTLINE_12345 not in channels:
+                channel.help_text = _("12345热线工单和阳光信访件由社区或街道登记")
 
     def clean_requester_phone(self) -> str:
         phone = self.cleaned_data["requester_phone"]
@@ -287,7 +298,7 @@ class QueueFilterForm(StyledForm):
         for field in self.fields.values():
             if field.label:
                 field.widget.attrs.setdefault("aria-label", str(field.label))
-        self.fields["q"].widget.attrs["placeholder"] = _("搜索内容、编号、诉求人电话或姓名")
+        self.fields["q"].widget.attrs["placeholder"] = _("搜索内容、小区、编号、诉求人电话或姓名")
 
     def clean_filed(self) -> dt.date | None:
         day = self.cleaned_data.get("filed")

@@ -23,7 +23,8 @@ from gongzhi.cases.choices import (
     source_label,
 )
 from gongzhi.cases.models import Case, EventKind, RoutingRule, SlaPolicy
-from gongzhi.cases.services import notices
+from gongzhi.cases.services import notice_answers, notices
+from gongzhi.cases.services.assigned_notice import handed_back_by, notify_assigned
 from gongzhi.cases.services.moves import check_version, move
 from gongzhi.cases.suggestions import RoutingBasis
 from gongzhi.cases.texts import check_note
@@ -141,6 +142,7 @@ def case_assess(
     check_note(note, field="note", label=_("研判意见"))
     sla.policy_for(sla_class)
     now = timezone.now()
+    filed = case.status == Status.RECEIVED
     move(
         case,
         action=Action.ASSESS,
@@ -171,6 +173,8 @@ def case_assess(
     triage_link.record_decision(
         case=case, actor=actor, category=category, sla_class=sla_class, urgency=urgency
     )
+    if filed:  # the desk's 收到新的居民诉求 and 研判 reminders are answered
+        notice_answers.assessed(case)
     return case
 
 
@@ -318,22 +322,6 @@ def case_party(case: Case) -> dict[str, Any]:
     }
 
 
-def notify_assigned(case: Case, window: sla.Window, *, actor: Any) -> None:
-    """The new party hears of its case and its deadline (not whoever assigned it to their own
-    level: the street naming itself, a community worker taking a case over)."""
-    due_local = window.due_at.astimezone(local_zone())
-    notices.send(
-        [user for user in notices.handlers(case) if user.pk != actor.pk],
-        case=case,
-        kind="case.assigned",
-        title=Text(gettext_noop("新的诉求已交办给您")),
-        body=notices.with_case(
-            gettext_noop("%(case)s。办理期限 %(due)s。"), case, due=f"{due_local:%Y-%m-%d %H:%M}"
-        ),
-        key=f"assigned:{case.version}",
-    )
-
-
 @transaction.atomic
 def case_dispatch(
     *,
@@ -363,6 +351,9 @@ def case_dispatch(
     check_note(note, field="note", label=_("交办说明"))
     now = timezone.now()
     again = case.dispatched_at is not None  # handed over before: back after 退单 or 重办
+    back_from = handed_back_by(case)
+    desk = notice_answers.desk(case)  # who may hold the desk's notices, before the hand-over
+    lapsed_termination = case.termination_requested  # a hand-over lets a request lapse
     assignee = Assignee(level, company, department.strip())
     updates, window = hand_over(
         case, actor=actor, assignee=assignee, user=user, due_at=due_at, now=now
@@ -382,8 +373,11 @@ def case_dispatch(
         now=now,
     )
     triage_link.record_dispatch_decision(case=case, actor=actor, assignee=assignee)
-    notify_assigned(case, window, actor=actor)
+    notify_assigned(case, window, actor=actor, back_from=back_from, note=note)
     notices.dispatched(case, actor=actor, again=again)
+    notice_answers.handed_over(case, desk)  # nothing awaits the desk: 研判, 退单, 重办 done
+    if lapsed_termination:
+        notice_answers.termination_answered(case)
     return case
 
 
@@ -405,6 +399,7 @@ def case_return(
     check_note(reason, field="reason", label=_("理由"))
     dispatcher = case.dispatched_by
     returners = notices.handlers(case)  # asked before the case leaves them
+    lapsed_extension = bool(case.extension_requested_days)  # no deadline left to extend
     now = timezone.now()
     move(
         case,
@@ -439,6 +434,8 @@ def case_return(
         key=f"returned:{case.version}",
     )
     notices.assigned_answered(case, returners)  # answered by the 退单 itself
+    if lapsed_extension:
+        notice_answers.extension_answered(case)
     return case
 
 

@@ -12,7 +12,7 @@ from gongzhi.cases import policies, sla, tracking
 from gongzhi.cases.choices import SATISFIED_LEVELS, RatingLevel, RatingVia, source_label
 from gongzhi.cases.models import Case, CaseRating, EventKind
 from gongzhi.cases.pending_requests import termination_requested_by
-from gongzhi.cases.services import notices
+from gongzhi.cases.services import notice_answers, notices
 from gongzhi.cases.services.moves import check_version, move
 from gongzhi.cases.texts import check_note
 from gongzhi.cases.workflow import Action, InvalidTransition, Status, check_move
@@ -188,8 +188,9 @@ def _record_visit(
             updates={"closed_at": now},
             now=now,
         )
-        notices.tell_requester(
+        notices.tell_requester(  # not the requester who closed it themself by rating it
             case,
+            actor=actor,
             kind="case.closed",
             title=Text(gettext_noop("您的诉求已办结")),
             body=_visit_closed_body(case, rating) if via != RatingVia.ONLINE else "",
@@ -214,21 +215,59 @@ def _record_visit(
         },
         now=now,
     )
-    recipients = notices.supervisors(case) + notices.handlers(case)
+    _tell_reopened(case, rating)
+    return case
+
+
+def _tell_reopened(case: Case, rating: CaseRating) -> None:
+    """重办: the desk and the handlers hear which round starts and what the resident said (S9:
+    cleaned, `notices.staff_words`). A requester whose visit staff recorded (电话回访, 上门回访)
+    hears that the case will be handled again; one who rated it online knows it."""
+    args = {
+        "number": case.number,
+        "outcome": Text(gettext_noop("已解决") if rating.resolved else gettext_noop("未解决")),
+        "rating": label(RatingLevel(rating.level).label),
+        "round": case.round,
+    }
+    comment = notices.staff_words(case, rating.note).strip()
+    if comment:
+        body = Text(
+            gettext_noop(
+                "诉求 %(number)s：回访%(outcome)s，%(rating)s，转入第 %(round)s 次办理。"
+                "诉求人意见：%(comment)s"
+            ),
+            comment=comment,
+            **args,
+        )
+    else:
+        body = Text(
+            gettext_noop("诉求 %(number)s：回访%(outcome)s，%(rating)s，转入第 %(round)s 次办理。"),
+            **args,
+        )
     notices.send(
-        recipients,
+        notices.supervisors(case) + notices.handlers(case),
         case=case,
         kind="case.reopened",
         title=Text(gettext_noop("诉求回访不满意，已重办")),
-        body=Text(
-            gettext_noop("诉求 %(number)s：回访%(outcome)s，%(rating)s。"),
-            number=case.number,
-            outcome=Text(gettext_noop("已解决") if resolved else gettext_noop("未解决")),
-            rating=label(RatingLevel(level).label),
-        ),
+        body=body,
         key=f"reopened:{case.round}",
     )
-    return case
+    if rating.via == RatingVia.ONLINE:
+        return
+    notices.tell_requester(
+        case,
+        kind="case.reopened",
+        title=Text(gettext_noop("您的诉求将重新办理")),
+        body=Text(
+            gettext_noop(
+                "诉求 %(number)s 已由工作人员%(via)s，记录为：%(outcome)s，%(rating)s。"
+                "诉求将重新办理（第 %(round)s 次办理），请留意办理进度。"
+            ),
+            via=label(RatingVia(rating.via).label),
+            **args,
+        ),
+        key=f"reopened_requester:{case.round}",
+    )
 
 
 def _visit_closed_body(case: Case, rating: CaseRating) -> Text:
@@ -285,6 +324,7 @@ def case_close_with_exception(
         body=notices.case_note(case, reason.strip()),
         key=f"closed:{case.round}",
     )
+    notice_answers.handed_over(case)
     return case
 
 
@@ -302,8 +342,7 @@ def case_request_termination(
 ) -> Case:
     """申请终止, by the assigned party or the community: the case goes on until a supervisor
     other than the requester approves (`case_terminate`) or rejects it."""
-    if not policies.can_request_termination(actor, case):
-        raise PermissionDenied
+    policies.check_can_request_termination(actor, case)
     check_version(case, expected_version)
     check_move(case.status, Action.REQUEST_TERMINATION)
     if case.termination_requested:
@@ -379,6 +418,7 @@ def case_terminate(
         ),
         key="terminated",
     )
+    notice_answers.termination_answered(case)
     return case
 
 
@@ -413,4 +453,5 @@ def case_reject_termination(
         body=notices.with_case(gettext_noop("%(case)s。%(reason)s"), case, reason=reason.strip()),
         key=f"termination_rejected:{case.version}",
     )
+    notice_answers.termination_answered(case)
     return case

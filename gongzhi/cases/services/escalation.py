@@ -7,7 +7,7 @@ escalated (`case_flag_respond_breach`, called by `sweeps.sweep_respond_breaches`
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.translation import gettext_noop
 
 from gongzhi.cases import sla
@@ -18,11 +18,14 @@ from gongzhi.cases.choices import (  # UNNAMED_DEPARTMENT: importable from here 
     source_label,
 )
 from gongzhi.cases.models import RESPOND_UNFLAGGED, Case, CaseEvent, EventKind, RoutingRule
-from gongzhi.cases.services import notices
+from gongzhi.cases.pending_requests import extension_request
+from gongzhi.cases.services import notice_answers, notices
+from gongzhi.cases.services.moves import move
 from gongzhi.cases.workflow import CLOCK_STATUSES, Action, Status, check_move
 from gongzhi.core import audit
 from gongzhi.core.calendar import local_zone
 from gongzhi.core.notifications.texts import Text, label
+from gongzhi.org.models import User
 
 
 def breach_note(level: str) -> str:
@@ -40,17 +43,31 @@ def escalation_note(level: str, department: str) -> str:
 def case_escalate(*, case: Case, now: dt.datetime) -> bool:
     """Flag the breach of the current deadline and hand the case one level up.
 
-    Returns False when another runner (or an earlier run) already handled this deadline: the
-    compare-and-swap on (status, due_at, breached_at IS NULL) lets exactly one runner win.
+    Returns False when another runner (or an earlier run) already handled this deadline, or a
+    person changed the case since the sweep read it (the next pass reads it afresh): the
+    compare-and-swap on (status, version, due_at, breached_at IS NULL) lets exactly one runner
+    win. Both steps bump `version`, so a form or service still holding the case as it was
+    before the escalation gets CaseChanged instead of writing over the new level's deadline.
     """
     if case.status not in CLOCK_STATUSES or case.due_at is None or case.due_at > now:
         return False
     check_move(case.status, Action.ESCALATE)
     won = Case.objects.filter(
-        pk=case.pk, status=case.status, due_at=case.due_at, breached_at__isnull=True
-    ).update(breached_at=now, breach_count=F("breach_count") + 1, updated_at=now)
+        pk=case.pk,
+        status=case.status,
+        version=case.version,
+        due_at=case.due_at,
+        breached_at__isnull=True,
+    ).update(
+        breached_at=now,
+        breach_count=F("breach_count") + 1,
+        version=F("version") + 1,
+        updated_at=now,
+    )
     if not won:
         return False
+    case.breached_at, case.breach_count = now, case.breach_count + 1
+    case.version += 1
     old_level = case.assigned_level or Level.COMPOUND
     CaseEvent.objects.create(
         case=case,
@@ -62,9 +79,9 @@ def case_escalate(*, case: Case, now: dt.datetime) -> bool:
         created_at=now,
     )
     level = next_level(old_level)
-    detail = {"number": case.number, "due_at": case.due_at.isoformat(), "from": old_level}
     if level is None:
         # Nobody above a department: the breach stays flagged for the street's dashboard.
+        detail = {"number": case.number, "due_at": case.due_at.isoformat(), "from": old_level}
         audit.record(action="case.sla_breach", obj=case, detail=detail)
         notices.send(
             notices.supervisors(case),
@@ -78,27 +95,14 @@ def case_escalate(*, case: Case, now: dt.datetime) -> bool:
     window = sla.escalation_window(policy, now)
     department = case.assigned_department
     if level == Level.DEPARTMENT and not department:
-        rule = RoutingRule.objects.filter(category=case.category).exclude(department="").first()
-        department = rule.department if rule else UNNAMED_DEPARTMENT
+        department = _department_for(case)
     old_due = case.due_at
-    Case.objects.filter(pk=case.pk).update(
-        assigned_level=level,
-        assigned_department=department,
-        assigned_user=None,
-        escalation_level=F("escalation_level") + 1,
-        clock_started_at=now,
-        due_at=window.due_at,
-        warn_at=window.warn_at,
-        warned_at=None,
-        breached_at=None,
-        updated_at=now,
-    )
-    case.refresh_from_db()
-    CaseEvent.objects.create(
-        case=case,
+    lapsed = extension_request(case)  # the late party's 申请延期 is not the new level's
+    move(
+        case,
+        action=Action.ESCALATE,
+        actor=None,
         kind=EventKind.ESCALATED,
-        old_status=case.status,
-        new_status=case.status,
         note=escalation_note(level, department),
         payload={
             "from": old_level,
@@ -107,19 +111,75 @@ def case_escalate(*, case: Case, now: dt.datetime) -> bool:
             # The requester's timeline names where it went (ui_selectors).
             "department": department if level == Level.DEPARTMENT else "",
         },
-        created_at=now,
+        updates={
+            "assigned_level": level,
+            "assigned_department": department,
+            "assigned_user": None,
+            "escalation_level": case.escalation_level + 1,
+            "clock_started_at": now,
+            "due_at": window.due_at,
+            "warn_at": window.warn_at,
+            "warned_at": None,
+            "breached_at": None,
+            "extension_requested_days": 0,
+        },
+        now=now,
     )
-    audit.record(action="case.escalate", obj=case, detail={**detail, "to": level})
     notices.send(
         notices.handlers(case) + notices.supervisors(case),
         case=case,
         kind="case.escalated",
         title=Text(gettext_noop("诉求超时，已升级至%(level)s"), level=label(Level(level).label)),
-        body=notices.case_label(case),
+        body=notices.with_case(
+            gettext_noop("%(case)s。升级后的办理期限 %(due)s，请尽快办理。"),
+            case,
+            due=f"{window.due_at.astimezone(local_zone()):%Y-%m-%d %H:%M}",
+        ),
         key=f"escalated:{old_due.isoformat()}",
     )
+    if lapsed:
+        _tell_extension_lapsed(case, lapsed, level, old_due)
+        notice_answers.extension_answered(case)
     _tell_requester(case, level, department, old_due)
     return True
+
+
+def _department_for(case: Case) -> str:
+    """The department a case escalated past the street goes to (吹哨): its compound's routing
+    rule for the category, else the street's default rule, as `suggest_assignee` reads them;
+    else one the street names by 改派."""
+    department = (
+        RoutingRule.objects.filter(
+            Q(compound=case.compound_id) | Q(compound__isnull=True), category=case.category
+        )
+        .exclude(department="")
+        .order_by(F("compound").asc(nulls_last=True), "id")
+        .values_list("department", flat=True)
+        .first()
+    )
+    return department or UNNAMED_DEPARTMENT
+
+
+def _tell_extension_lapsed(case: Case, request: dict, level: str, old_due: dt.datetime) -> None:
+    """Whoever asked for the 申请延期 pending at the breach hears that it lapsed: the deadline
+    it would have moved is gone, and the level the case went to sets its own (`policies`: the
+    late company may no longer delay the work)."""
+    asked = User.objects.filter(pk=request["by"]) if request["by"] else User.objects.none()
+    notices.send(
+        list(asked),
+        case=case,
+        kind="case.extended",
+        title=Text(gettext_noop("诉求已超时升级，延期申请已失效")),
+        body=notices.with_case(
+            gettext_noop(
+                "%(case)s。诉求已升级至%(level)s办理，尚未审批的延期申请（%(days)s 天）随之失效。"
+            ),
+            case,
+            level=label(Level(level).label),
+            days=request["days"],
+        ),
+        key=f"extension_lapsed:{old_due.isoformat()}",
+    )
 
 
 def _tell_requester(case: Case, level: str, department: str, old_due: dt.datetime) -> None:

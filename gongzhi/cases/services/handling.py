@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -16,7 +16,7 @@ from gongzhi.cases import policies, sla
 from gongzhi.cases.choices import AttachmentKind, SlaClass
 from gongzhi.cases.models import Case, CaseAttachment, EventKind
 from gongzhi.cases.pending_requests import extension_request
-from gongzhi.cases.services import notices
+from gongzhi.cases.services import notice_answers, notices
 from gongzhi.cases.services.assignment import case_party
 from gongzhi.cases.services.intake import check_public_text, save_attachment
 from gongzhi.cases.services.moves import check_version, move
@@ -24,6 +24,7 @@ from gongzhi.cases.texts import MAX_RESOLUTION_NOTE, check_note
 from gongzhi.cases.workflow import Action, Status, check_move
 from gongzhi.core.calendar import local_zone
 from gongzhi.core.notifications.texts import Text
+from gongzhi.org.models import Role
 
 
 def _authorize_handler(actor: Any, case: Case, expected_version: int | None) -> None:
@@ -36,7 +37,8 @@ def _authorize_handler(actor: Any, case: Case, expected_version: int | None) -> 
 def case_accept(*, case: Case, actor: Any, expected_version: int | None = None) -> Case:
     """签收: the response that the 15-minute clock measures. The event records the party and
     whether it signed by the deadline of the 交办 or 改派 it answers, before any escalation
-    handed the case above it (the party's 响应率, metrics.py)."""
+    handed the case above it (the party's 响应率, metrics.py). A hand-over made after an
+    escalation (改派 below the street keeps `escalation_level`) sets a deadline of its own."""
     _authorize_handler(actor, case, expected_version)
     now = timezone.now()
     due = case.respond_due_at
@@ -50,13 +52,27 @@ def case_accept(*, case: Case, actor: Any, expected_version: int | None = None) 
         payload={
             **case_party(case),
             "respond_due_at": due.isoformat() if due else None,
-            "on_time": due is not None and now <= due and case.escalation_level == 0,
+            "on_time": due is not None and now <= due and not _escalated_since_handover(case),
         },
         updates={"responded_at": now, "assigned_user": case.assigned_user or actor},
         now=now,
     )
     notices.assigned_answered(case, [*told, actor])
     return case
+
+
+def _escalated_since_handover(case: Case) -> bool:
+    """Escalated after its latest 交办 or 改派: the 签收 answers a party the case was taken from,
+    whatever its response deadline (a class may allow longer to sign than to resolve). One
+    query, for an escalated case only."""
+    if not case.escalation_level:
+        return False
+    handover = (
+        case.events.filter(kind__in=(EventKind.DISPATCHED, EventKind.REASSIGNED))
+        .order_by("-id")
+        .values("id")[:1]
+    )
+    return case.events.filter(kind=EventKind.ESCALATED, id__gt=Subquery(handover)).exists()
 
 
 @transaction.atomic
@@ -102,9 +118,8 @@ def case_extend(
         until = until.replace(tzinfo=local_zone())
     limit = sla.extension_limit(policy, case.due_at)
     if not case.due_at < until <= limit:
-        raise ValidationError(
-            {"until": f"延期后的期限须晚于原期限，且最多延长 {policy.extension_days} 天"}
-        )
+        message = _("延期后的期限须晚于原期限，且最多延长 %(n)d 天")
+        raise ValidationError({"until": message % {"n": policy.extension_days}})
     _extend(case, actor=actor, reason=reason.strip(), until=until, policy=policy)
     return case
 
@@ -167,13 +182,14 @@ def _extend(
 
 
 def _approvers(case: Case, actor: Any) -> list[Any]:
-    """Who may decide a 申请延期 (`policies.can_approve_extension`): the community and the
-    street, a petition's only the street; not who asked."""
-    return [
-        user
-        for user in notices.supervisors(case)
-        if user.pk != actor.pk and policies.can_approve_extension(user, case)
-    ]
+    """Who may decide a 申请延期 (`policies.can_approve_extension`, i.e. `can_extend`): the
+    community and the street over the case, a petition's only the street; not who asked. One
+    query, whatever their number."""
+    if case.sla_class == SlaClass.PETITION:
+        users = notices._grant_users({Role.STREET_OFFICER}, [case.compound.path])
+    else:
+        users = notices.supervisors(case)  # every dispatcher over it (`can_dispatch`)
+    return [user for user in users if user.pk != actor.pk]
 
 
 @transaction.atomic
@@ -286,6 +302,7 @@ def case_approve_extension(
         ),
         key=f"extension_approved:{case.version}",
     )
+    notice_answers.extension_answered(case)
     return case
 
 
@@ -316,6 +333,7 @@ def case_reject_extension(
         body=notices.with_case(gettext_noop("%(case)s。%(reason)s"), case, reason=reason.strip()),
         key=f"extension_rejected:{case.version}",
     )
+    notice_answers.extension_answered(case)
     return case
 
 
@@ -375,8 +393,29 @@ def case_resolve(
     )
     if errors:
         raise ValidationError(errors)
-    for file in evidence:
-        save_attachment(case=case, actor=actor, file=file, kind=AttachmentKind.EVIDENCE)
+    saved: list[CaseAttachment] = []
+    read = {field.attname: getattr(case, field.attname) for field in Case._meta.concrete_fields}
+    try:
+        _resolve(case, actor=actor, public_reply=public_reply, resolution_note=resolution_note)
+        # After the compare-and-swap: a case someone else moved first stores no file. The
+        # files join the round being resolved (the move keeps `round`).
+        for file in evidence:
+            saved.append(
+                save_attachment(case=case, actor=actor, file=file, kind=AttachmentKind.EVIDENCE)
+            )
+    except BaseException:
+        # The transaction rolls back the rows, not the storage nor the case in memory (a
+        # refused file, say, leaves it as it was read).
+        for attachment in saved:
+            attachment.file.storage.delete(attachment.file.name)
+        for name, value in read.items():
+            setattr(case, name, value)
+        raise
+    return case
+
+
+def _resolve(case: Case, *, actor: Any, public_reply: str, resolution_note: str) -> None:
+    """case_resolve's move and notices, once its input is checked."""
     policy = sla.policy_for(case.sla_class)
     now = timezone.now()
     # Resolved past a deadline the sweep has not flagged yet (it runs every half minute, or was
@@ -432,4 +471,3 @@ def case_resolve(
         body=notices.case_note(case, public_reply.strip()[:100]),
         key=f"resolved:{case.round}",
     )
-    return case

@@ -26,9 +26,10 @@ from gongzhi.cases.choices import (
     NotAcceptedReason,
     source_label,
 )
+from gongzhi.cases.intake_channels import check_channel
 from gongzhi.cases.models import CASE_NUMBER_PREFIX, Case, CaseAttachment, CaseCounter, EventKind
 from gongzhi.cases.requester_keys import phone_key
-from gongzhi.cases.services import notices
+from gongzhi.cases.services import notice_answers, notices
 from gongzhi.cases.services.moves import add_event, check_version, move
 from gongzhi.cases.texts import MAX_REQUESTER_NAME, check_note, text_errors
 from gongzhi.cases.workflow import FINAL_STATUSES, Action, Status
@@ -222,7 +223,9 @@ def case_file(*, actor: Any, compound: Compound, **details: Any) -> Case:
         raise PermissionDenied
     # `details` are `create_case`'s keywords, passed through except what a resident may not choose.
     fields = dict(details)
-    if not policies.is_intake_staff(actor, compound):
+    if policies.is_intake_staff(actor, compound):
+        check_channel(actor, fields.get("channel", ""))
+    else:
         # A resident files for themselves, online, with photos only (the resident's form takes
         # no PDF); only staff judge a repeat (S6).
         fields.update(
@@ -409,6 +412,7 @@ def case_answer(*, case: Case, actor: Any, reply: str, expected_version: int | N
         title=Text(gettext_noop("您的咨询已答复")),
         key="answered",
     )
+    notice_answers.handed_over(case)
     return case
 
 
@@ -444,6 +448,7 @@ def case_not_accept(
         body=notices.case_note(case, text),
         key="not_accepted",
     )
+    notice_answers.handed_over(case)
     return case
 
 

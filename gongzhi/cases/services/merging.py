@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.cases import policies
 from gongzhi.cases.models import Case, EventKind
-from gongzhi.cases.services import notices
+from gongzhi.cases.services import notice_answers, notices
 from gongzhi.cases.services.moves import add_event, check_version, move
 from gongzhi.cases.workflow import FINAL_STATUSES, Action, Status, check_move
 
@@ -89,4 +89,5 @@ def case_merge(
         )
         notices.repeat_joined(repeat, target)
     notices.repeat_joined(case, target)
+    notice_answers.handed_over(case)
     return case

@@ -1,10 +1,12 @@
 """Who hears about a case change, through `gongzhi.core.notifications.notify` (its contract:
 notes/notifications-api.md). Called inside the service's transaction; sending is after commit."""
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from gongzhi.cases import sla
@@ -12,7 +14,8 @@ from gongzhi.cases.choices import Channel, Level, Urgency, party_for_requester
 from gongzhi.cases.config_models import SlaPolicy
 from gongzhi.cases.models import Case
 from gongzhi.cases.services import requester_sms
-from gongzhi.cases.workflow import Status
+from gongzhi.cases.texts import without_people
+from gongzhi.cases.workflow import AWAITING_DESK, Status
 from gongzhi.core.masking import remove_contacts
 from gongzhi.core.notifications.texts import Text, label
 from gongzhi.org.models import Role, User
@@ -31,20 +34,42 @@ def case_label(case: Case) -> Text:
     return Text(gettext_noop("诉求 %(number)s：%(title)s"), number=case.number, title=title)
 
 
+def staff_words(case: Case, text: str) -> str:
+    """Staff's free text (a 督办 note, a reason, a resident's comment) as a notice carries it:
+    a notice's recipient may be the party the case is about, and its email or text may be read
+    by others, so its phones, rooms and people's names go (S9: `texts.without_people`, as the
+    case page shows it to that party). The stored row holds only this text."""
+    return without_people(text, [case.requester_name])
+
+
 def case_note(case: Case, note: str) -> Text:
-    """`诉求 NH…：note` (a reason, a reply) for a message."""
-    return Text(gettext_noop("诉求 %(number)s：%(note)s"), number=case.number, note=note)
+    """`诉求 NH…：note` (a reason, a reply) for a message, the note cleaned (`staff_words`)."""
+    return Text(
+        gettext_noop("诉求 %(number)s：%(note)s"), number=case.number, note=staff_words(case, note)
+    )
+
+
+FREE_TEXT_ARGS = frozenset({"reason", "note", "comment"})  # `with_case`'s staff-written args
 
 
 def with_case(message: str, case: Case, **args: object) -> Text:
-    """A staff notice's body that starts with `case_label`: `message` has %(case)s for it."""
+    """A staff notice's body that starts with `case_label`: `message` has %(case)s for it. A
+    reason or note among `args` is cleaned as in `case_note`."""
+    for name in FREE_TEXT_ARGS & args.keys():
+        if isinstance(args[name], str):
+            args[name] = staff_words(case, args[name])
     return Text(message, case=case_label(case), **args)
 
 
-# Notices that ask staff to act on a case. When the case's clock runs through the night (an SLA
-# class counted in clock hours that runs out within NIGHT_CLOCK_HOURS) or it is 紧急/特急, they
-# are urgent: email and SMS reach staff in their quiet hours (quiet_hours.py; a resident is
-# never woken up, and the requester's own notice is never urgent).
+# Notices that ask staff to act on a case. One is urgent for a staff recipient (email and SMS
+# reach them in their quiet hours, quiet_hours.py; a resident is never woken up, and the
+# requester's own notice is never urgent) when the case is 紧急/特急, or when holding it until
+# the recipient's quiet hours end would miss the deadline of the step it asks for (`step_due`:
+# a 交办 at 23:00 to sign for within 15 minutes, a warning of a deadline at 02:00; a 督办 of
+# a case due tomorrow evening waits). The desk's notice of a new case and those of a missed
+# step (CLASS_KINDS) are urgent when the case's class runs through the night (a clock in hours
+# that runs out within NIGHT_CLOCK_HOURS: 物业类, not 一般类 nor 信访类). Escalations and
+# suspected emergencies are urgent by their kind (kinds.URGENT_KINDS).
 ACTION_KINDS = frozenset(
     {
         "case.created",  # the desk's notice of a newly filed case (the requester's is held)
@@ -58,6 +83,10 @@ ACTION_KINDS = frozenset(
         "case.reopened",
         "case.supervised",
     }
+)
+# The desk's notice of a new case and those of a missed step: urgent by the case's class.
+CLASS_KINDS = frozenset(
+    {"case.created", "case.respond_overdue", "case.assess_overdue", "case.dispatch_overdue"}
 )
 NIGHT_CLOCK_HOURS = 72  # 紧急类 2 h, 物业类 and 水电气热 24 h; not 信访类 (60 days in hours)
 
@@ -182,13 +211,13 @@ def send(
     """Notify each distinct active recipient once per `key` (the dedupe key makes reruns
     harmless); all of them in a few statements. `linked=False` for those who may no longer
     open the case (it was taken from them): no link to a page they would find missing.
-    An action notice of a pressing case is urgent (`ACTION_KINDS`); an outcome notice also
-    reaches the requesters of the repeats merged into the case (`OUTCOME_KINDS`)."""
-    users = [user for user in recipients if user is not None and user.is_active]
+    Urgent for the staff recipients it presses (`urgent_for`); an outcome notice also reaches
+    the requesters of the repeats merged into the case (`OUTCOME_KINDS`)."""
+    users = list({u.pk: u for u in recipients if u is not None and u.is_active}.values())
     written = 0
     if users:
-        urgent = kind in ACTION_KINDS and is_pressing(case)
-        staff = [user for user in users if user.pk != case.requester_id] if urgent else []
+        pressed = urgent_for([u for u in users if u.pk != case.requester_id], case, kind)
+        staff = [user for user in users if user.pk in pressed]
         for group, group_urgent in ((staff, True), ([u for u in users if u not in staff], False)):
             written += _notify(
                 group,
@@ -203,6 +232,55 @@ def send(
     if kind in OUTCOME_KINDS:
         _tell_repeats(case, kind=OUTCOME_KINDS[kind], key=key)
     return written
+
+
+def urgent_for(users: list[Any], case: Case, kind: str) -> set[int]:
+    """The ids of `users` (not the requester) whose notice of `kind` is urgent (ACTION_KINDS'
+    rule above)."""
+    from gongzhi.core.notifications.kinds import URGENT_KINDS
+    from gongzhi.core.notifications.preferences import preferences_for
+    from gongzhi.core.notifications.quiet_hours import send_not_before
+
+    everyone = {user.pk for user in users}
+    if not users or kind in URGENT_KINDS:
+        return everyone
+    if kind not in ACTION_KINDS:
+        return set()
+    if is_pressing(case):
+        return everyone
+    if kind in CLASS_KINDS:
+        return everyone if runs_through_the_night(case) else set()
+    due, now = step_due(case), timezone.now()
+    if due is None or due <= now:
+        return set()
+    preferences = preferences_for(users)
+    return {
+        user.pk
+        for user in users
+        if send_not_before(preference=preferences[user.pk], user=user, now=now, urgent=False) >= due
+    }
+
+
+def runs_through_the_night(case: Case) -> bool:
+    """A class counted in clock hours that runs out within NIGHT_CLOCK_HOURS (before 研判, the
+    class the AI's suggestion and the category point to)."""
+    policy = SlaPolicy.objects.filter(code=sla.provisional_class(case)).first()
+    return (
+        policy is not None
+        and policy.clock == SlaPolicy.Clock.HOURS
+        and 0 < (policy.resolve_hours or 0) <= NIGHT_CLOCK_HOURS
+    )
+
+
+def step_due(case: Case) -> dt.datetime | None:
+    """The deadline of the step the case waits for: 研判 or 交办 at the desk, 签收 once handed
+    over, then the 办理期限."""
+    if case.status in AWAITING_DESK:
+        return case.assess_due_at
+    if case.status == Status.DISPATCHED and case.respond_due_at and not case.responded_at:
+        if case.respond_due_at > timezone.now():
+            return case.respond_due_at
+    return case.due_at
 
 
 def _notify(
@@ -233,20 +311,12 @@ def _notify(
 
 
 def is_pressing(case: Case) -> bool:
-    """紧急/特急, or a clock in hours that runs out within NIGHT_CLOCK_HOURS. Before 研判 the
-    AI's suggestion and the category stand in for the class and urgency a person will set."""
+    """紧急/特急. Before 研判 the AI's suggestion stands in for the urgency a person will set."""
     suggestion = case.suggestion if isinstance(case.suggestion, dict) else {}
     urgencies = {case.urgency}
     if case.assessed_at is None:
         urgencies.add(suggestion.get("urgency"))
-    if urgencies & {Urgency.URGENT, Urgency.CRITICAL}:
-        return True
-    policy = SlaPolicy.objects.filter(code=sla.provisional_class(case)).first()
-    return (
-        policy is not None
-        and policy.clock == SlaPolicy.Clock.HOURS
-        and 0 < (policy.resolve_hours or 0) <= NIGHT_CLOCK_HOURS
-    )
+    return bool(urgencies & {Urgency.URGENT, Urgency.CRITICAL})
 
 
 def _tell_repeats(case: Case, *, kind: str, key: str) -> None:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_noop
 from gongzhi.cases import policies
 from gongzhi.cases.choices import Level
 from gongzhi.cases.models import Case, EventKind
-from gongzhi.cases.services import notices
+from gongzhi.cases.services import notice_answers, notices
 from gongzhi.cases.services.assignment import (
     Assignee,
     assignee_errors,
@@ -112,6 +112,8 @@ def case_reassign(
     if before == party_payload(level, company, assignee.department):
         raise ValidationError(_("该诉求已由该单位承办，请选择其他承办单位"))
     previous = notices.handlers(case)  # who loses the case: asked before the hand-over
+    # The hand-over lets a pending 申请延期 or 申请终止 lapse: the approvers are not asked any more.
+    lapsed = (bool(case.extension_requested_days), case.termination_requested)
     updates, window = hand_over(
         case, actor=actor, assignee=assignee, user=user, due_at=due_at, now=now
     )
@@ -133,7 +135,13 @@ def case_reassign(
         now=now,
     )
     _tell_previous_handlers(case, previous, actor=actor)
-    notices.assigned_answered(case, previous)  # no longer theirs: not waiting in their inbox
+    # No longer theirs: not waiting in their inbox; their older notices of it keep no 查看 (the
+    # inbox hides a link its reader can no longer open, cases/notice_links.py).
+    notices.assigned_answered(case, previous)
+    if lapsed[0]:
+        notice_answers.extension_answered(case)
+    if lapsed[1]:
+        notice_answers.termination_answered(case)
     notify_assigned(case, window, actor=actor)
     _tell_requester(case, actor=actor)
     return case

@@ -6,12 +6,13 @@ import unicodedata
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from gongzhi.cases import policies, queue_rows, selectors, triage_link
 from gongzhi.cases.choices import Level
 from gongzhi.cases.models import Case
-from gongzhi.cases.suggestions import Decision, RoutingBasis
-from gongzhi.cases.workflow import FINAL_STATUSES, Action
+from gongzhi.cases.suggestions import CaseSuggestion, Decision, RoutingBasis, SuggestedUrgency
+from gongzhi.cases.workflow import FINAL_STATUSES, Action, Status
 from gongzhi.org.scopes import scope_for
 
 register = template.Library()
@@ -35,10 +36,18 @@ def ai_suggestion_card(context: Any, case: Case, actions: list[str]) -> dict[str
         # Only cases this user may open are linked, with their titles as the user may read them.
         visible = Case.objects.visible_to(user).filter(pk__in=suggestion.duplicate_ids)
         by_pk = {other.pk: other for other in visible.select_related("compound")}
+        categories = _suggested_categories(by_pk)
+        # 并入 stops this case's own clock: never offered for a case read as 紧急 or 特急, nor
+        # for a candidate about another category (a fire beside the rubbish station is not
+        # the late rubbish collection); those are listed as 相似诉求 to look at, no more.
+        mergeable = can_merge and suggestion.urgency not in _NO_ONE_CLICK_MERGE
         # Most alike first, as the AI grid worker ranked them.
         for other in (by_pk[pk] for pk in suggestion.duplicate_ids if pk in by_pk):
             title = selectors.shown_to(user, other, other.title)
             detail = suggestion.duplicate_detail(other.pk)
+            same_category = bool(suggestion.category) and (
+                categories.get(other.pk) == suggestion.category
+            )
             duplicates.append(
                 {
                     "pk": other.pk,
@@ -47,9 +56,12 @@ def ai_suggestion_card(context: Any, case: Case, actions: list[str]) -> dict[str
                     "score_percent": detail.get("score_percent"),
                     "words": _readable_words(user, detail.get("words", []), case, other),
                     # S6: one click makes this case a repeat of that one, while both allow it.
-                    "can_merge": can_merge
+                    "can_merge": mergeable
+                    and same_category
                     and other.status not in FINAL_STATUSES
                     and other.compound_id == case.compound_id,
+                    # Why no 并入 is offered, when the user could otherwise merge.
+                    "similar_only": _similar_only(can_merge, mergeable, same_category),
                 }
             )
     can_accept = (
@@ -65,9 +77,37 @@ def ai_suggestion_card(context: Any, case: Case, actions: list[str]) -> dict[str
         "party": _party(case, suggestion, live={Action.ASSESS, Action.DISPATCH} & set(actions)),
         "urgency_signs": triage_link.emergency_signs_of(suggestion) if suggestion else [],
         "duplicates": duplicates,
+        # 疑似重复 only while one of them may be a repeat; else they are only alike.
+        "similar_only": bool(duplicates) and all(d["similar_only"] for d in duplicates),
         "can_accept": can_accept,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+_NO_ONE_CLICK_MERGE = frozenset({SuggestedUrgency.EMERGENCY, SuggestedUrgency.URGENT})
+
+
+def _similar_only(can_merge: bool, mergeable: bool, same_category: bool) -> str:
+    """Why a likely repeat is shown without 并入 to a user who could merge: "urgency" (this
+    case is 紧急 or 特急), "category" (the two were read as different categories), or ""."""
+    if not can_merge:
+        return ""
+    if not mergeable:
+        return "urgency"
+    return "" if same_category else "category"
+
+
+def _suggested_categories(cases: dict[int, Case]) -> dict[int, str]:
+    """{case id: the category its latest AI suggestion gave}, for these cases (one query)."""
+    out: dict[int, str] = {}
+    rows = (
+        CaseSuggestion.objects.filter(case_id__in=list(cases))
+        .order_by("case_id", "-created_at", "-id")
+        .values_list("case_id", "category")
+    )
+    for case_id, category in rows:
+        out.setdefault(case_id, category)
+    return out
 
 
 def _party(case: Case, suggestion: Any, *, live: Any) -> dict[str, Any] | None:
@@ -120,6 +160,38 @@ def _readable_words(user: Any, words: list[str], *cases: Case) -> list[str]:
         if _PLAIN_WORD.fullmatch(unicodedata.normalize("NFKC", w))
         and all(w in text for text in texts)
     ]
+
+
+# What a requester should do first, by the emergency rules' signs (gongzhi.triage.urgency) in
+# their words, while nobody has assessed the case yet: (the signs, the advice). A sign of no
+# group here gets the last, general line.
+_GAS = _("疑似燃气泄漏：不要开关电器、不要动明火，打开门窗，到室外拨打燃气抢修电话。")
+_FIRE = _("疑似火情：立即拨打 119，不要乘电梯，从楼梯撤离。")
+_LIFT = _("有人被困电梯：拨打电梯内的救援电话或 96333，不要强行扒门。")
+_HAZARD = _("请远离危险区域，提醒周围的人不要靠近。")
+_DANGER = _("如有人被困、受伤或人身安全受到威胁，请立即拨打 119、120 或 110。")
+SAFETY_ADVICE: tuple[tuple[frozenset[str], Any], ...] = (
+    (frozenset({"燃气泄漏", "燃气味"}), _GAS),
+    (frozenset({"起火", "冒烟", "火花"}), _FIRE),
+    (frozenset({"电梯困人", "电梯坠落"}), _LIFT),
+    (
+        frozenset({"水管爆裂", "大量漏水", "倒塌风险", "墙体开裂", "高处坠物", "井盖缺失"}),
+        _HAZARD,
+    ),
+)
+
+
+@register.simple_tag
+def safety_advice(case: Case) -> list[str]:
+    """The first things to do about an emergency the rules read in a requester's words, for
+    their own case page while the case waits for 研判 (cheap rules only, never the model)."""
+    if case.status != Status.RECEIVED:
+        return []
+    signs = set(triage_link.emergency_signs_in(case))
+    advice = [str(text) for group, text in SAFETY_ADVICE if signs & group]
+    if signs - set().union(*(group for group, _text in SAFETY_ADVICE)):
+        advice.append(str(_DANGER))
+    return advice
 
 
 @register.simple_tag(takes_context=True)

@@ -217,7 +217,7 @@ def test_an_extension_request_is_checked_next_to_its_fields(make, personas) -> N
         {"version": case.version - 1, "days": 1, "reason": "等待配件"},
         follow=True,
     )
-    assert "该诉求已被他人处理，请刷新后重试" in stale.content.decode()
+    assert "该诉求已被他人处理（当前状态：已签收），请核对后重新提交" in stale.content.decode()
     case.refresh_from_db()
     assert not case.extension_requested_days
 

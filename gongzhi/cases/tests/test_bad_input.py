@@ -48,8 +48,8 @@ def test_an_action_without_a_readable_version_is_refused_as_a_stale_form(
     case = make.dispatched()
     data = {} if version is None else {"version": version}
     response = _client(personas.property_a).post(f"/cases/{case.pk}/accept", data, follow=True)
-    assert response.status_code == 200
-    assert _stale() in response.content.decode()
+    assert response.status_code == 400  # the form again, against the case as it is now
+    assert "该诉求已被他人处理（当前状态：已交办），请核对后重新提交" in response.content.decode()
     case.refresh_from_db()
     assert case.status == Status.DISPATCHED
     assert not CaseEvent.objects.filter(case=case, new_status=Status.ACCEPTED).exists()

@@ -101,9 +101,9 @@ def test_the_company_is_offered_no_return_button_and_a_post_is_refused(
     assert 'data-testid="escalated"' in page and "超时升级至社区" in page
     # Told why the buttons are gone; the community holding the case is told only that it may
     # not hand the case back to the company (S4, test_escalation_hand_back.py).
-    assert "物业企业继续办理，但不能退单或延期；如有困难，请联系社区" in page
+    assert "物业企业继续办理，但不能退单、延期或申请终止；如有困难，请联系社区" in page
     community_page = _page(_web(personas.community_worker), escalated)
-    assert "不能退单或延期" not in community_page
+    assert "不能退单、延期或申请终止" not in community_page
     assert "社区不能将其改派回小区物业重新计时" in community_page
     before = _snapshot(escalated)
     response = client.post(

@@ -89,3 +89,24 @@ def test_a_falling_topic_says_so_and_a_week_is_split_in_two_halves(client, perso
     _file(personas, MAHJONG[0], now - dt.timedelta(hours=2))
     page = _page(client, personas.street_officer, period="7").content.decode()
     assert "前 3 天半 2 件 → 近 3 天半 2 件" in page and "持平" in page
+
+
+def test_a_message_whose_title_is_its_own_first_words_is_shown_once(personas):
+    now = timezone.now()
+    for i, (title, content) in enumerate(
+        [
+            ("电梯坏了", "电梯坏了"),
+            ("电梯坏了", "电梯坏了"),
+            ("楼下广场舞音响太吵", "楼下广场舞音响太吵了"),
+        ]
+    ):
+        with time_machine.travel(now - dt.timedelta(days=1, minutes=i), tick=False):
+            services.case_file(
+                actor=personas.street_officer, compound=personas.compound_a,
+                channel=Channel.GRID_WORKER, type=CaseType.COMPLAINT, title=title,
+                content=content, requester_name="张三",
+            )  # fmt: skip
+    (topic,) = triage_topics.hot_topics_for(
+        Case.objects.all(), start=now - dt.timedelta(days=30), end=now
+    )
+    assert topic.representative == "电梯坏了"

@@ -107,7 +107,7 @@ def test_filing_is_for_residents_of_the_compound_and_intake_staff(make, personas
     for name in EVERYONE:
         user = getattr(p, name)
         kwargs = dict(
-            actor=user, compound=p.compound_a, channel=Channel.HOTLINE_12345,
+            actor=user, compound=p.compound_a, channel=Channel.PHONE,
             type=CaseType.HELP, title="井盖松动", content="1栋门口井盖松动",
         )  # fmt: skip
         if name in allowed:

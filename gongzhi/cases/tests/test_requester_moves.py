@@ -39,6 +39,7 @@ def complaint(make, personas) -> Case:
 def _escalate(case: Case) -> None:
     case.refresh_from_db()
     assert sweeps.sweep_breaches(case.due_at + dt.timedelta(minutes=1)) == 1
+    case.refresh_from_db()  # the escalation bumped the version: a stale copy gets CaseChanged
 
 
 def _told(user, kind: str) -> list[Notification]:

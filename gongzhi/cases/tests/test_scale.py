@@ -47,7 +47,7 @@ def test_the_capped_pager_says_so(personas, make, monkeypatch) -> None:
 @pytest.mark.django_db
 def test_urgent_first_then_least_time_left_and_finished_last(personas, make) -> None:
     now = timezone.now()
-    later, soon, urgent, undated = (make.dispatched(title=t) for t in "甲乙丙丁")
+    later, soon, urgent, undated = (make.accepted(title=t) for t in "甲乙丙丁")
     Case.objects.filter(pk=later.pk).update(due_at=now + dt.timedelta(days=3))
     Case.objects.filter(pk=soon.pk).update(due_at=now + dt.timedelta(hours=2))
     Case.objects.filter(pk=urgent.pk).update(urgency="urgent", due_at=now + dt.timedelta(days=9))

@@ -55,3 +55,16 @@ def test_refuses_a_category_with_too_few_examples(small_seed, make):
         _train()
     assert "设施设备维修（2 条）" in str(err.value) and "未生成新模型" in str(err.value)
     assert not triage_link.current_model_pointer().exists()
+
+
+def test_an_unwritable_model_directory_is_a_clear_error(small_seed, make, tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")  # a file where the directory should be: unwritable even for root
+    monkeypatch.setenv("GONGZHI_TRIAGE_DIR", str(blocker / "models"))
+    for _ in range(2):
+        make.assessed()
+    with pytest.raises(CommandError) as err:
+        _train()
+    message = str(err.value)
+    assert "无法写入模型目录" in message and "GONGZHI_TRIAGE_DIR" in message
+    assert "继续使用当前模型" in message

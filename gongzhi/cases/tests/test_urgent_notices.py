@@ -64,11 +64,14 @@ def test_an_emergency_dispatched_at_night_reaches_the_company_at_once(make, reac
     assert _due(p.property_a, "case.assigned") == {"email": now, "sms": now}
 
 
-def test_a_general_case_dispatched_at_night_waits_for_the_morning(make, reachable) -> None:
+def test_a_general_case_signed_for_waits_for_the_morning(make, reachable) -> None:
     p = reachable
-    with time_machine.travel(NIGHT, tick=False):
-        _dispatch(make, p, sla_class=SlaClass.GENERAL)
-    assert _due(p.property_a, "case.assigned") == {"email": MORNING, "sms": MORNING}
+    with time_machine.travel(NIGHT - dt.timedelta(hours=3), tick=False):
+        case = _dispatch(make, p, sla_class=SlaClass.GENERAL)
+        case = services.case_accept(case=case, actor=p.property_a)
+    with time_machine.travel(NIGHT, tick=False):  # 5 working days left: no need to wake them
+        services.case_supervise(case=case, actor=p.community_worker, reason="请加快进度")
+    assert _due(p.property_a, "case.supervised") == {"email": MORNING, "sms": MORNING}
 
 
 def test_an_urgent_case_of_a_working_day_class_goes_out_at_night(make, reachable) -> None:

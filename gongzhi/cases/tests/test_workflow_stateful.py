@@ -158,7 +158,7 @@ class CaseWorkflow(RuleBasedStateMachine):
             case = services.case_file(
                 actor=self.users[persona],
                 compound=self.compounds[compound],
-                channel=Channel.HOTLINE_12345,
+                channel=Channel.PHONE,
                 type=type,
                 title="楼道灯不亮",
                 content="3单元楼道灯坏了一周",

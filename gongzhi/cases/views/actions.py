@@ -9,17 +9,25 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.forms import Textarea, TextInput
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from gongzhi.cases import forms, selectors, services, ui_selectors
+from gongzhi.cases import forms, policies, selectors, services, ui_selectors
 from gongzhi.cases.choices import source_label
 from gongzhi.cases.views.detail import ACTION_FORMS, form_for, render_detail
 from gongzhi.cases.views.feedback import add_service_errors
-from gongzhi.cases.workflow import Action, CaseChanged, InvalidTransition, check_move
+from gongzhi.cases.workflow import (
+    Action,
+    CaseChanged,
+    InvalidTransition,
+    check_move,
+    requester_label,
+)
 from gongzhi.core.parsing import parse_int
 
 ALREADY_RATED = "您已评价过本轮办理结果，每轮只能评价一次"
@@ -55,6 +63,56 @@ def _merged(case: Any) -> str:
     return _("已并入诉求 %(number)s") % {"number": case.duplicate_of.number}
 
 
+def _changed_meanwhile(
+    request: HttpRequest, pk: int, action: str, form_class: type[forms.ActionForm]
+) -> HttpResponse:
+    """Someone moved the case after this form was opened: nothing was done, and nothing typed
+    is lost. Where the action is still open, the form comes back filled in as posted but
+    against the case as it is now (its version), so that submitting it again is a decision
+    taken on the fresh page; otherwise what was typed is handed back in the message."""
+    try:
+        case = selectors.case_get(request.user, pk)  # the fresh case
+    except Http404:  # handed to another party meanwhile: out of this user's sight
+        messages.error(request, _("该诉求已被他人处理，已不在您的工作台中"))
+        return redirect("cases:queue")
+    status = (
+        requester_label(case.status)
+        if policies.sees_as_requester(request.user, case)
+        else case.get_status_display()
+    )
+    if action not in selectors.allowed_actions(request.user, case):
+        message = _("该诉求已被他人处理（当前状态：%(status)s），不能再「%(action)s」，未提交") % {
+            "status": status,
+            "action": Action(action).label,
+        }
+        typed = _typed_text(request, form_class, case, action)
+        if typed:
+            message += _("。您填写的内容：%(typed)s") % {"typed": typed}
+        messages.error(request, message)
+        return _to_message(case)
+    data = request.POST.copy()
+    data["version"] = str(case.version)
+    form = form_for(action, form_class, case, data, request.FILES, user=request.user)
+    message = _("该诉求已被他人处理（当前状态：%(status)s），请核对后重新提交") % {"status": status}
+    if request.FILES:
+        message += _("（附件须重新选择）")
+    form.add_error(None, message)
+    return render_detail(request, pk, bound=(action, form))
+
+
+def _typed_text(
+    request: HttpRequest, form_class: type[forms.ActionForm], case: Any, action: str
+) -> str:
+    """The free text posted with a refused form ("公开答复：…；处置说明：…"), to copy."""
+    form = form_for(action, form_class, case, request.POST, user=request.user)
+    parts = []
+    for name, field in form.fields.items():
+        value = (request.POST.get(name) or "").strip()
+        if value and isinstance(field.widget, (Textarea, TextInput)):
+            parts.append(f"{field.label}{pgettext('label separator', '：')}{value}")
+    return pgettext("between the parts of a sentence", "；").join(parts)
+
+
 def perform(
     request: HttpRequest,
     pk: int,
@@ -87,12 +145,13 @@ def perform(
         rated = action == Action.VISIT and ui_selectors.has_rating(case)
         messages.error(request, _(ALREADY_RATED) if rated else str(exc))
         return _to_message(case)
-    except CaseChanged as exc:
+    except CaseChanged:
         # A rating form from a tab opened before the person rated: their own rating moved the
         # case, nobody else did.
-        rated = action == Action.VISIT and ui_selectors.has_rated(case, request.user)
-        messages.error(request, _(ALREADY_RATED) if rated else str(exc))
-        return _to_message(case)
+        if action == Action.VISIT and ui_selectors.has_rated(case, request.user):
+            messages.error(request, _(ALREADY_RATED))
+            return _to_message(case)
+        return _changed_meanwhile(request, pk, action, form_class)
     except ValidationError as exc:
         add_service_errors(form, exc, aliases={"file": "evidence", "expected_version": "version"})
     return render_detail(request, pk, bound=(action, form))

@@ -12,7 +12,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gongzhi.cases import metrics, policies
+from gongzhi.cases import metrics, policies, suggestion_stats
 from gongzhi.cases.forms import MetricsFilterForm
 from gongzhi.cases.forms.fields import community_label
 from gongzhi.cases.metrics import RATES, Grouping
@@ -161,5 +161,6 @@ def metrics_page(request: HttpRequest) -> HttpResponse:
         "chart": _chart(rows),
         "download_query": form.query(format="xlsx"),
         "formulas": _note(group),
+        "adoption": suggestion_stats.adoption(request.user, **filters),
     }
     return render(request, "cases/metrics.html", context)

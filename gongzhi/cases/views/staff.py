@@ -178,6 +178,7 @@ def intake(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         request.FILES or None,
         compounds=compounds,
+        channels=ui_selectors.intake_channels(request.user),
         initial={"channel": ui_selectors.intake_channel(request.user)},
     )
     if request.method == "POST" and form.is_valid():

@@ -25,7 +25,7 @@ from gongzhi.core.notifications.preferences import (
     phone_number,
     preference_for,
 )
-from gongzhi.core.notifications.quiet_hours import send_not_before
+from gongzhi.core.notifications.quiet_hours import is_staff_recipient, send_not_before
 
 logger = logging.getLogger(__name__)
 
@@ -52,16 +52,42 @@ def site_link(link: str) -> str:
     return f"{getattr(settings, 'GONGZHI_SITE_URL', '').rstrip('/')}{link}" if link else ""
 
 
-def sms_message(notification: Notification, phone: str) -> sms.SmsMessage:
+SIGNATURE = "【共治】"  # as the texts to a requester without an account (requester_sms)
+# Kinds whose title asks the resident to do something on the page it links (请评价): the link
+# follows the title as where to do it; any other text ends with 详情 and the link.
+ACT_ON_LINK = frozenset({"case.rate_request"})
+
+
+def sms_message(notification: Notification, phone: str, *, staff: bool = True) -> sms.SmsMessage:
     # Free text leaves the platform here: mask any phone or ID number a caller wrote into it,
     # so an SMS never carries another person's number (G1).
     title = redact_text(notification.title)
-    text = redact_text(f"{notification.title}：{notification.body}" if notification.body else title)
+    if staff:
+        text = redact_text(
+            f"{notification.title}：{notification.body}" if notification.body else title
+        )
+    else:
+        text = resident_text(notification, title)
     return sms.SmsMessage(
         phone=phone,
         text=text[:SMS_TEXT_LIMIT],
         params={"title": title[:SMS_PARAM_LIMIT]},
     )
+
+
+def resident_text(notification: Notification, title: str) -> str:
+    """A resident's text: one short message (the body repeats the title at length, and two
+    billed messages for one step is one too many): the title and the case page's link, which
+    asks to rate (请评价) when that is what the notice wants."""
+    if not notification.link:
+        return f"{SIGNATURE}{title}"
+    base = getattr(settings, "GONGZHI_PUBLIC_BASE_URL", "") or getattr(
+        settings, "GONGZHI_SITE_URL", ""
+    )
+    url = f"{base.rstrip('/')}{notification.link}"
+    if notification.kind in ACT_ON_LINK:
+        return f"{SIGNATURE}{title}：{url}"
+    return f"{SIGNATURE}{title}。详情：{url}"
 
 
 def email_parts(notification: Notification) -> tuple[str, str]:
@@ -81,7 +107,8 @@ def _send(delivery: Delivery, user: Any) -> str:
         if delivery.channel == Delivery.Channel.EMAIL:
             subject, body = email_parts(notification)
             return mail.send_email(to=email_address(user), subject=subject, body=body)
-        return sms.get_backend().send(sms_message(notification, phone_number(user)))
+        message = sms_message(notification, phone_number(user), staff=is_staff_recipient(user))
+        return sms.get_backend().send(message)
 
 
 def attempt(delivery_id: int, *, now: dt.datetime | None = None) -> str:

@@ -39,8 +39,16 @@ class PreferenceForm(forms.Form):
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         error_messages=_TIME_ERRORS,
     )
+    # What `notices.urgent_for` makes urgent, in the reader's words.
     urgent_bypasses_quiet_hours = forms.BooleanField(
-        label=_("紧急事项（如诉求升级）在免打扰时段也立即通知我"), required=False
+        label=_("以下紧急事项在免打扰时段也立即通知我"),
+        help_text=_(
+            "诉求升级、疑似紧急诉求、紧急或特急诉求的通知；等到时段结束就会错过时限的事项"
+            "（如夜间交办、须在 15 分钟内签收的诉求，当晚到期的办理期限）；"
+            "按小时计时的类别（如物业类、紧急类）的新诉求和研判、签收、交办超时。"
+            "其余通知（如一般督办）在时段结束后发送。"
+        ),
+        required=False,
     )
 
     def __init__(

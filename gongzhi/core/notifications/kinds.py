@@ -1,7 +1,8 @@
 """Notification kinds: a dotted event name, its Chinese label, and whether it is urgent.
 
 Apps add their own kinds with `register_kind` at import time (e.g. in their AppConfig.ready),
-saying whether a resident may receive them (`for_residents`);
+saying whether a resident may receive them (`for_residents`) and whether only a case's
+requester ever does (`requester_only`: a staff member's settings leave it out);
 `notify` accepts any well-formed kind, the registry only feeds labels and the opt-out list.
 """
 
@@ -37,6 +38,9 @@ RESIDENT_KINDS: set[str] = {
     "case.rate_request",
     "case.extended",
 }
+# Kinds only a requester receives (请评价, a repeat's 并入): staff's 通知设置 leaves them out.
+# Registered with `requester_only=True`.
+REQUESTER_ONLY_KINDS: set[str] = {"case.rate_request"}
 
 
 def is_valid_kind(kind: str) -> bool:
@@ -44,21 +48,30 @@ def is_valid_kind(kind: str) -> bool:
 
 
 def register_kind(
-    kind: str, label: str | Promise, *, urgent: bool = False, for_residents: bool = False
+    kind: str,
+    label: str | Promise,
+    *,
+    urgent: bool = False,
+    for_residents: bool = False,
+    requester_only: bool = False,
 ) -> None:
     if not is_valid_kind(kind):
         raise ValueError(f"invalid notification kind {kind!r}")
     KINDS[kind] = label
     if urgent:
         URGENT_KINDS.add(kind)
-    if for_residents:
+    if for_residents or requester_only:
         RESIDENT_KINDS.add(kind)
+    if requester_only:
+        REQUESTER_ONLY_KINDS.add(kind)
 
 
 def kinds_for(*, staff: bool) -> dict[str, str | Promise]:
-    """The kinds a user may receive, for their 通知设置: all of them for staff, else a
-    resident's own (`RESIDENT_KINDS`)."""
-    return {k: label for k, label in KINDS.items() if staff or k in RESIDENT_KINDS}
+    """The kinds a user may receive, for their 通知设置: for staff all but the requester's own
+    (`REQUESTER_ONLY_KINDS`), else a resident's (`RESIDENT_KINDS`)."""
+    if staff:
+        return {k: label for k, label in KINDS.items() if k not in REQUESTER_ONLY_KINDS}
+    return {k: label for k, label in KINDS.items() if k in RESIDENT_KINDS}
 
 
 def label_for(kind: str) -> str | Promise:

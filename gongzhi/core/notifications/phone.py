@@ -169,16 +169,17 @@ def expire_stale_claims(now: dt.datetime) -> int:
     return delivery.expire_stale_claims(now, PhoneSms)
 
 
-def deliver_due(now: dt.datetime) -> int:
+def deliver_due(now: dt.datetime) -> list[str]:
     """The sweep's part for these rows: every due pending text (first tries deferred by quiet
-    hours, and retries). Returns how many this runner claimed; safe with any number of runners."""
+    hours, and retries). Returns the status each text this runner claimed ended in (sent,
+    failed, pending for a retry); safe with any number of runners."""
     expire_stale_claims(now)
     due = (
         PhoneSms.objects.filter(status=PhoneSms.Status.PENDING, next_attempt_at__lte=now)
         .order_by("next_attempt_at", "id")
         .values_list("id", flat=True)[:BATCH]
     )
-    return sum(1 for sms_id in list(due) if attempt(sms_id, now=now))
+    return [status for sms_id in list(due) if (status := attempt(sms_id, now=now))]
 
 
 def _attempt_after_commit(sms_id: int) -> None:

@@ -44,13 +44,14 @@ def notify(
     body: str | Text = "",
     link: str = "",
     dedupe_key: str = "",
-    urgent: bool = False,
+    urgent: bool | None = None,
 ) -> Notification | None:
     """Write an in-app notification and its external deliveries in the caller's transaction.
 
     Returns None when `dedupe_key` was already used for this recipient. Email/SMS go out after
     commit (or at the end of the recipient's quiet hours); the sweep retries failures.
-    Not audited: the business action that triggers it writes the audit row.
+    Not audited: the business action that triggers it writes the audit row. `urgent`: None
+    for the kind's (`URGENT_KINDS`), else as given (quiet_hours.py).
     """
     written = notify_many(
         recipients=[recipient],
@@ -72,7 +73,7 @@ def notify_many(
     body: str | Text = "",
     link: str = "",
     dedupe_key: str = "",
-    urgent: bool = False,
+    urgent: bool | None = None,
 ) -> list[Notification]:
     """`notify` for several recipients in a handful of statements, whatever their number: one
     read of used dedupe keys, one insert of the notifications, one read of preferences, one
@@ -105,7 +106,7 @@ def _write_many(
     texts: dict,
     link: str,
     dedupe_key: str,
-    urgent: bool,
+    urgent: bool | None,
 ) -> list[Notification]:
     if dedupe_key and users:
         used = set(
@@ -117,7 +118,8 @@ def _write_many(
     if not users:
         return []
     now = timezone.now()
-    urgent = urgent or kind in URGENT_KINDS
+    # By its kind unless the caller says: a requester's escalation notice is not urgent.
+    urgent = kind in URGENT_KINDS if urgent is None else urgent
     rows = [
         Notification(
             recipient=user,

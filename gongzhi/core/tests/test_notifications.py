@@ -261,7 +261,7 @@ def test_failures_are_retried_with_exponential_backoff_then_marked_failed(person
     delivery = Delivery.objects.get(notification=note)
     for number, wait in ((1, 60), (2, 120), (3, 240)):
         with time_machine.travel(t, tick=False):
-            assert deliver_pending(t) == 1
+            assert deliver_pending(t) == 0  # tried, not sent: waits for a retry
         delivery.refresh_from_db()
         assert (delivery.status, delivery.attempts) == ("pending", number)
         assert delivery.next_attempt_at == t + dt.timedelta(seconds=wait)
@@ -271,7 +271,7 @@ def test_failures_are_retried_with_exponential_backoff_then_marked_failed(person
             assert deliver_pending(early) == 0  # not due yet
         t += dt.timedelta(seconds=wait)
     with time_machine.travel(t, tick=False):
-        assert deliver_pending(t) == 1
+        assert deliver_pending(t) == 0  # failed for good, not a delivery
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == ("failed", 4)
     with time_machine.travel(t + dt.timedelta(days=1), tick=False):

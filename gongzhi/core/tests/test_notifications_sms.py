@@ -105,7 +105,7 @@ def test_aliyun_business_error_is_retried_later(personas, fake_aliyun):
     fake_aliyun.answer = (200, {"Code": "isv.BUSINESS_LIMIT_CONTROL", "Message": "触发小时级流控"})
     with time_machine.travel(DAYTIME, tick=False):
         _notify(personas.resident_a)
-        assert deliver_pending(DAYTIME) == 1
+        assert deliver_pending(DAYTIME) == 0  # tried, not sent
     delivery = Delivery.objects.get()
     assert (delivery.status, delivery.attempts) == ("pending", 1)
     assert "BUSINESS_LIMIT_CONTROL" in delivery.last_error

@@ -59,7 +59,7 @@ def test_once_runs_every_sweep_and_survives_a_failing_one(personas, settings, tm
     assert CALLS == [morning]
     assert Delivery.objects.get().status == "sent"
     [line] = (tmp_path / "sms.log").read_text(encoding="utf-8").splitlines()
-    assert json.loads(line)["text"] == "诉求已受理"
+    assert json.loads(line)["text"] == "【共治】诉求已受理"  # a resident's text is signed
 
 
 @pytest.mark.django_db

@@ -1,3 +1,6 @@
+import io
+import zipfile
+
 import pytest
 
 from gongzhi.triage.csvio import CsvFormatError, read_rows
@@ -57,3 +60,26 @@ def test_empty_file_and_rows_without_label():
         read_rows(b"")
     with pytest.raises(CsvFormatError, match="第 2 行"):
         read_rows("id,title,text,label\n1,标题,内容,\n".encode())
+
+
+def _xlsx() -> bytes:
+    """What Excel's "save as .xlsx" writes: a zip archive of XML parts."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>" * 50)
+        archive.writestr("xl/worksheets/sheet1.xml", "<row><c>电梯坏了</c></row>" * 50)
+    return out.getvalue()
+
+
+# An old .xls: the OLE2 compound-file signature, then its sectors.
+XLS = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 16 + b"\x3e\x00\x03\x00" + b"\xff" * 200
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "xls"])
+def test_an_excel_file_renamed_csv_is_named_as_excel(tmp_path, kind):
+    path = tmp_path / "monthly.csv"
+    path.write_bytes(_xlsx() if kind == "xlsx" else XLS)
+    with pytest.raises(CsvFormatError) as err:
+        read_rows(path)
+    assert "Excel" in str(err.value) and "另存为 CSV" in str(err.value)
+    assert "空字符" not in str(err.value) and "UTF-16" not in str(err.value)

@@ -79,3 +79,24 @@ def test_shared_words_put_the_telling_words_first():
     words = shared_words("8栋有人飞线充电，物业不管", "8栋三楼飞线充电给电动车充电，物业也不管")
     assert words[0] == "飞线充电"
     assert "物业" in words
+
+
+# Open cases of a compound the audit of issue #4 met: the same topic, another matter.
+RUBBISH = "垃圾清运不及时\n小区东门垃圾站这几天都没有清运，味道很大，苍蝇很多。"
+LIFT_NOISE = "电梯异响\n3栋1单元电梯运行时有很大的摩擦声，担心安全，请尽快检修。"
+
+
+def test_a_fire_at_the_rubbish_station_is_not_the_late_rubbish_collection():
+    fire = "\n小区北门垃圾站着火了，烟很大，已经烧到旁边的电动车棚"
+    assert find_duplicates(fire, [(1, RUBBISH), (2, LIFT_NOISE)]) == []
+    # The words shown as the reason leave out filler (很大, 小区).
+    assert shared_words(fire, RUBBISH) == ("垃圾站",)
+
+
+def test_one_shared_word_is_a_topic_not_a_repeat():
+    assert find_duplicates("\n电梯坏了", [(1, RUBBISH), (2, LIFT_NOISE)]) == []
+    # The same few words twice are still a repeat, and so is the same matter retold.
+    found = find_duplicates("\n电梯坏了", [(2, LIFT_NOISE), (3, "\n电梯坏了")])
+    assert [i for i, _ in found] == [3]
+    again = "3栋电梯又有摩擦声了\n1单元电梯一运行就有摩擦声，请检修"
+    assert [i for i, _ in find_duplicates(again, [(1, RUBBISH), (2, LIFT_NOISE)])] == [2]

@@ -62,3 +62,36 @@ def test_a_case_about_something_else_gets_the_template_not_its_reply():
     draft = compose_reply("一周了没人来修", closed)
     assert 0.15 <= draft.similarity < 0.2
     assert draft.text == FALLBACK and draft.sources == ()
+
+
+# Two earlier replies, both drafted here before: they end with the closing the draft adds itself,
+# and tell of their own day's work.
+STITCHED = [
+    (
+        "5栋门禁坏了，刷卡没反应",
+        "您好！物业维修工已于11月21日上门更换了门禁读卡器，门禁已恢复正常。"
+        "如仍有问题，欢迎继续通过平台反映。感谢您对社区工作的理解和支持！",
+    ),
+    (
+        "5栋门禁坏了刷不开",
+        "物业已于2026年11月3日下午3点更换门禁读卡器并调试。维修人员于14:30到场。"
+        "如仍有问题，欢迎继续通过平台反映。",
+    ),
+]
+
+
+def test_a_stitched_draft_says_each_sentence_once():
+    draft = draft_reply("3栋门禁坏了，刷卡没反应", STITCHED)
+    assert "门禁已恢复正常" in draft
+    assert draft.count("如仍有问题，欢迎继续通过平台反映。") == 1
+
+
+def test_another_cases_dates_and_times_are_left_for_staff_to_fill_in():
+    draft = draft_reply("3栋门禁坏了，刷卡没反应", STITCHED)
+    assert "11月21日" not in draft and "11月3日" not in draft and "14:30" not in draft
+    assert "已于〔日期〕上门更换了门禁读卡器" in draft
+    # This message's own date stays, as do a rule's hours.
+    own = draft_reply("3栋门禁11月21日坏了，刷卡没反应", STITCHED[:1])
+    assert "已于11月21日上门" in own
+    rule = [("装修太吵", "已告知该户只能在工作日8:00—12:00施工，并已停止夜间施工。")]
+    assert "8:00—12:00" in draft_reply("楼上装修太吵了", rule)

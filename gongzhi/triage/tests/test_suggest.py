@@ -118,3 +118,34 @@ def test_package_suggest_is_the_function_whatever_the_import_order(tiny_model):
     importlib.import_module("gongzhi.triage.suggestion")  # importing the module must not shadow it
     assert inspect.isfunction(triage.suggest) and triage.suggest is from_package is suggest
     assert triage.suggest("电梯坏了", model=tiny_model).category
+
+
+def test_an_english_emergency_is_flagged_while_the_category_stays_open(tiny_model):
+    s = suggest(
+        "There is a fire in building 3 and smoke everywhere, people are trapped in the lift! "
+        "Please send help.",
+        "Fire",
+        model=tiny_model,
+    )
+    assert s.category is None and s.no_suggestion_reason  # the model reads Chinese only
+    assert s.urgency == "emergency" and s.urgency_confidence >= 0.9
+    assert "起火" in s.urgency_terms and "电梯困人" in s.urgency_terms
+    # An English message without a sign, or about a past or a drill, raises nothing.
+    for calm in (
+        "The street light at the north gate is broken.",
+        "Last week someone was trapped in the lift. Will the lift be checked?",
+        "When is the next fire drill? The fire extinguisher on floor 5 is missing.",
+    ):
+        quiet = suggest(calm, model=tiny_model)
+        assert quiet.category is None and quiet.urgency is None, calm
+
+
+def test_explanation_words_leave_out_filler_but_the_prediction_is_unchanged(tiny_model):
+    text = "3栋2单元楼道里闻到很浓的煤气味，好像是哪家燃气漏气了，大家都不敢开灯，我家就在旁边"
+    s = suggest(text, model=tiny_model)
+    filler = {"很浓", "哪家", "不敢", "开灯", "旁边", "我家", "大家", "好像"}
+    assert s.top_terms and not filler & set(s.top_terms)
+    assert not filler & set(s.urgency_terms)
+    # Explanation only: the same model gives the same category and confidence as before.
+    X = tiny_model.category.transform([text])
+    assert s.confidence == round(float(tiny_model.category.proba(X)[0].max()), 3)

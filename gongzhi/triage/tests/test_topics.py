@@ -132,3 +132,14 @@ def test_labels_name_the_matter_once_and_no_generic_word():
     assert not generic & set(topic.top_terms)
     for word in topic.top_terms:  # no word twice, nor inside another label word
         assert [other for other in topic.top_terms if word in other] == [word]
+
+
+def test_english_messages_are_not_grouped_or_labelled_by_function_words():
+    messages = [
+        (1, "Broken light\nThe light in the stairwell of building 3 is broken."),
+        (2, "Noise\nThe dog in building 5 barks all night in the yard."),
+        (3, "Parking\nThe car of the neighbour in building 7 blocks the gate."),
+    ]
+    for topic in hot_topics(messages):
+        assert not {"the", "building", "in", "of"} & set(topic.top_terms)
+    assert hot_topics(messages) == []  # three matters, no topic

@@ -78,13 +78,21 @@ class Command(BaseCommand):
         version = modelmod.version_for(data)
         started = time.perf_counter()
         trained = modelmod.train(titles, texts, labels, urgencies, version)
-        path = modelmod.save(trained, modelmod.model_path(version))
+        target = modelmod.model_path(version)
         pointer = triage_link.current_model_pointer()
-        pointer.parent.mkdir(parents=True, exist_ok=True)
-        previous = pointer.read_text(encoding="utf-8").strip() if pointer.exists() else ""
-        tmp = pointer.with_name(f".{pointer.name}.tmp")
-        tmp.write_text(version, encoding="utf-8")
-        tmp.replace(pointer)  # readers never see half a version name
+        try:
+            path = modelmod.save(trained, target)
+            pointer.parent.mkdir(parents=True, exist_ok=True)
+            previous = pointer.read_text(encoding="utf-8").strip() if pointer.exists() else ""
+            tmp = pointer.with_name(f".{pointer.name}.tmp")
+            tmp.write_text(version, encoding="utf-8")
+            tmp.replace(pointer)  # readers never see half a version name
+        except OSError as exc:
+            raise CommandError(
+                f"无法写入模型目录 {target.parent}（{exc.strerror or exc}）。"
+                "请确认该目录（环境变量 GONGZHI_TRIAGE_DIR）存在且运行本命令的用户可以写入。"
+                "新模型未启用，新受理的诉求继续使用当前模型。"
+            ) from exc
         # Keep the new model, the one just replaced (a process may be about to load it) and
         # the shipped default; older retrained models are never read again.
         modelmod.prune({version, previous, default.default_version()}, path.parent)
