@@ -147,7 +147,7 @@ def test_a_demand_goes_round_the_loop_and_a_bad_rating_reopens_it(
 
     # A deadline later than the property-class rule allows (24 h) is refused, in Chinese.
     form = open_action(worker, "dispatch")
-    form.get_by_label("责任层级").select_option(label="小区")
+    form.get_by_label("责任层级").select_option(label="物业（小区）")
     form.get_by_label("物业企业").select_option(label="测试物业X有限公司")
     too_late = (timezone.now() + dt.timedelta(days=3)).astimezone(local_zone())
     form.get_by_label("办理期限").fill(too_late.strftime("%Y-%m-%dT%H:%M"))

@@ -49,7 +49,16 @@ def test_backup_under_write_load_restores_identically(workdir, django_db_blocker
         with lock:
             before = Ledger(created=dict(ledger.created), moved=list(ledger.moved))
         made = source.manage("backup", "--dir", str(workdir / "backups"))
-        time.sleep(1.0)  # writes go on after the snapshot
+        # Writes go on after the snapshot: wait for a case filed once the backup had finished
+        # (a busy host may take more than a second for one driver's round of the loop).
+        with lock:
+            after_backup = len(ledger.created)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with lock:
+                if len(ledger.created) > after_backup:
+                    break
+            time.sleep(0.1)
         stop.set()
         for driver in drivers:
             driver.join(timeout=60)
