@@ -46,7 +46,9 @@ def plan_at_scale(query, partial_index: str) -> str:
             if connection.vendor == "postgresql":
                 cursor.execute(
                     "SELECT indexname FROM pg_indexes WHERE tablename = 'cases_case'"
-                    " AND indexname LIKE 'cases_case_status_%%'"
+                    " AND (indexname LIKE 'cases_case_status_%%'"
+                    # the company's scope index leads with the status too (C4)
+                    " OR indexname = 'case_company_scope_idx')"
                 )
                 for (name,) in cursor.fetchall():
                     cursor.execute(f'DROP INDEX "{name}"')
