@@ -65,3 +65,7 @@ class CasesConfig(AppConfig):
         from gongzhi.core.notifications.phone import register_still_wanted
 
         register_still_wanted(still_wanted)
+        from gongzhi.cases.notice_links import closed_case_links
+        from gongzhi.core.notifications.links import register_link_check
+
+        register_link_check("cases", closed_case_links)

@@ -1,13 +1,11 @@
 """Which case links of a reader's notices still open (`core.notifications.links`): a case taken
 from them (改派, a 交办 to another party after a 退单 or 重办, a role withdrawn) answers 404,
-so the inbox hides its 查看. Registered when the services are imported (CasesConfig.ready
-imports them)."""
+so the inbox hides its 查看. Registered by CasesConfig.ready."""
 
 import re
 from typing import Any
 
 from gongzhi.cases.models import Case
-from gongzhi.core.notifications.links import register_link_check
 
 _CASE_LINK = re.compile(r"^/cases/(\d+)/")
 
@@ -24,6 +22,3 @@ def closed_case_links(user: Any, links: list[str]) -> set[str]:
         .values_list("pk", flat=True)
     )
     return {link for link, pk in ids.items() if pk in closed}
-
-
-register_link_check("cases", closed_case_links)

@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from gongzhi.cases.models import Case
-from gongzhi.cases.notice_links import closed_case_links  # noqa: F401  registers the link check
 from gongzhi.cases.services import notices
 from gongzhi.core.notifications.answers import notices_answered
 
