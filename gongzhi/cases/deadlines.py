@@ -15,14 +15,23 @@ from typing import Any
 
 from django.db.models import Case as Choose
 from django.db.models import F, Q, When
+from django.utils import timezone
 
 from gongzhi.cases.models import Case, SlaPolicy
 from gongzhi.cases.querysets import InClock
 from gongzhi.cases.workflow import AWAITING_DESK, CLOCK_STATUSES, Status
+from gongzhi.core.calendar import local_zone
 
 # The statuses in which a case can be 已超时: in work (CLOCK_STATUSES), or held by the desk.
 LATE_STATUSES = CLOCK_STATUSES | AWAITING_DESK
 _DESK = sorted(AWAITING_DESK)
+
+
+def local_stamp(when: dt.datetime, *, year: bool = False) -> str:
+    """A deadline as the timeline's notes write it, on the platform's clock (Asia/Shanghai):
+    "05-12 17:30", or "2026-05-12 17:30" with `year`. The same in every language."""
+    local = timezone.localtime(when, local_zone())
+    return f"{local:%Y-%m-%d %H:%M}" if year else f"{local:%m-%d %H:%M}"
 
 
 def unassessed_late_q(now: Any) -> Q:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.cases import policies
+from gongzhi.cases import event_notes, policies
 from gongzhi.cases.models import Case, CaseEvent, EventKind
 from gongzhi.cases.workflow import CLOCK_STATUSES, Action, Status, can_move
 
@@ -34,12 +34,13 @@ def return_reasons(user: Any, cases: Iterable[Case]) -> dict[int, str]:
     if not returned:
         return {}
     latest: dict[int, str] = {}
-    for case_id, note in (
+    for case_id, note, payload in (
         CaseEvent.objects.filter(case_id__in=returned, kind=EventKind.RETURNED)
         .order_by("case_id", "created_at", "id")
-        .values_list("case_id", "note")
+        .values_list("case_id", "note", "payload")
     ):
-        latest[case_id] = note  # ascending: the last one of each case wins
+        # ascending: the last one of each case wins; in the reader's language (event_notes)
+        latest[case_id] = event_notes.rendered(note, payload)
     return {pk: shown_to(user, returned[pk], note) for pk, note in latest.items()}
 
 

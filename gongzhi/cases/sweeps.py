@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import BooleanField, QuerySet
 from django.utils.translation import gettext_noop
 
-from gongzhi.cases import deadlines, sla
+from gongzhi.cases import deadlines, event_notes, sla
 from gongzhi.cases.models import RESPOND_UNFLAGGED, Case, CaseEvent, EventKind, SlaPolicy
 from gongzhi.cases.querysets import InClock, _InlineSQL, _literals
 from gongzhi.cases.services import notices
@@ -29,7 +29,6 @@ from gongzhi.cases.visit_sweeps import (  # noqa: F401 - the scheduler's and the
     visit_warning_recipients,
 )
 from gongzhi.cases.workflow import AWAITING_DESK, Status
-from gongzhi.core.calendar import local_zone
 from gongzhi.core.notifications.texts import Text
 
 
@@ -40,16 +39,16 @@ def _warn_one(case: Case, now: dt.datetime) -> bool:
         ).update(warned_at=now)
         if not won:
             return False
+        note, words = event_notes.written(Text(gettext_noop("即将超过办理期限")))
         CaseEvent.objects.create(
             case=case,
             kind=EventKind.SLA_WARNED,
             old_status=case.status,
             new_status=case.status,
-            note="即将超过办理期限",
-            payload={"due_at": case.due_at.isoformat()},
+            note=note,
+            payload={"due_at": case.due_at.isoformat(), **words},
             created_at=now,
         )
-        due_local = case.due_at.astimezone(local_zone())
         notices.send(
             notices.handlers(case),
             case=case,
@@ -59,7 +58,7 @@ def _warn_one(case: Case, now: dt.datetime) -> bool:
                 gettext_noop("%(case)s。%(limit)s %(due)s（剩余约 %(hours)s 小时）。"),
                 case,
                 limit=Text(gettext_noop("办理期限")),
-                due=f"{due_local:%Y-%m-%d %H:%M}",
+                due=deadlines.local_stamp(case.due_at, year=True),
                 hours=max(round((case.due_at - now).total_seconds() / 3600), 1),
             ),
             key=f"warn:{case.due_at.isoformat()}",
@@ -145,14 +144,20 @@ def _warn_once(
     with transaction.atomic():
         if not Case.objects.filter(pk=case.pk, **claim, **{flag: None}).update(**{flag: now}):
             return False
-        due_local = due.astimezone(local_zone())
+        note, words = event_notes.written(
+            Text(
+                gettext_noop("即将超过%(limit)s（%(due)s）"),
+                limit=Text(limit),
+                due=deadlines.local_stamp(due),
+            )
+        )
         CaseEvent.objects.create(
             case=case,
             kind=EventKind.SLA_WARNED,
             old_status=case.status,
             new_status=case.status,
-            note=f"即将超过{limit}（{due_local:%m-%d %H:%M}）",
-            payload={key: due.isoformat()},
+            note=note,
+            payload={key: due.isoformat(), **words},
             created_at=now,
         )
         notices.send(
@@ -164,7 +169,7 @@ def _warn_once(
                 gettext_noop("%(case)s。%(limit)s %(due)s。"),
                 case,
                 limit=Text(limit),
-                due=f"{due_local:%Y-%m-%d %H:%M}",
+                due=deadlines.local_stamp(due, year=True),
             ),
             key=f"{key.removesuffix('_due_at')}_warn:{due.isoformat()}",
         )
@@ -266,14 +271,14 @@ def sweep_assess_warnings(now: dt.datetime) -> int:
     return _each(due[:BATCH], lambda case: _warn_assess_one(case, now))
 
 
-def _window(minutes: float) -> str:
-    """The 研判 window in words: "15分钟", "2小时", "15天"."""
+def _window(minutes: float) -> Text:
+    """The 研判 window in words, in each reader's language: "15分钟", "2小时", "15天"."""
     minutes = round(minutes)
     if minutes >= 24 * 60 and minutes % (24 * 60) == 0:
-        return f"{minutes // (24 * 60)}天"
+        return Text(gettext_noop("%(n)s天"), n=minutes // (24 * 60))
     if minutes >= 60 and minutes % 60 == 0:
-        return f"{minutes // 60}小时"
-    return f"{minutes}分钟"
+        return Text(gettext_noop("%(n)s小时"), n=minutes // 60)
+    return Text(gettext_noop("%(n)s分钟"), n=minutes)
 
 
 def _flag_assess_one(case: Case, now: dt.datetime, windows: dict[str, int]) -> bool:
@@ -290,11 +295,11 @@ def _flag_assess_one(case: Case, now: dt.datetime, windows: dict[str, int]) -> b
         if not won:
             return False
         case.assess_breached_at = now
-        due_local = due.astimezone(local_zone())
         minutes = windows.get(sla.provisional_class(case))  # the class's response window
         window = _window(minutes if minutes else (due - case.created_at) / MINUTE)
         if case.status == Status.RECEIVED:
-            kind, note = EventKind.ASSESS_OVERDUE, "受理后超过研判时限（{}，{}）仍未研判"
+            kind = EventKind.ASSESS_OVERDUE
+            note = gettext_noop("受理后超过研判时限（%(window)s，%(due)s）仍未研判")
             title = gettext_noop("诉求超过研判时限仍未研判，请尽快研判交办")
             body = gettext_noop(
                 "诉求 %(number)s 受理已超过研判时限（%(window)s），尚未研判，请尽快研判交办。"
@@ -302,19 +307,20 @@ def _flag_assess_one(case: Case, now: dt.datetime, windows: dict[str, int]) -> b
             )
         else:
             kind = EventKind.DISPATCH_OVERDUE
-            note = "退单或重办后超过交办时限（{}，{}）仍未重新交办"
+            note = gettext_noop("退单或重办后超过交办时限（%(window)s，%(due)s）仍未重新交办")
             title = gettext_noop("诉求退单或重办后超过交办时限，请尽快重新交办")
             body = gettext_noop(
                 "诉求 %(number)s 退单或重办后已超过交办时限（%(window)s），尚未重新交办，"
                 "请尽快交办。交办期限 %(due)s。"
             )
+        note, words = event_notes.written(Text(note, window=window, due=deadlines.local_stamp(due)))
         CaseEvent.objects.create(
             case=case,
             kind=kind,
             old_status=case.status,
             new_status=case.status,
-            note=note.format(window, f"{due_local:%m-%d %H:%M}"),
-            payload={"assess_due_at": due.isoformat()},
+            note=note,
+            payload={"assess_due_at": due.isoformat(), **words},
             created_at=now,
         )
         notices.send(
@@ -322,7 +328,9 @@ def _flag_assess_one(case: Case, now: dt.datetime, windows: dict[str, int]) -> b
             case=case,
             kind=f"case.{kind}",
             title=Text(title),
-            body=Text(body, number=case.number, window=window, due=f"{due_local:%Y-%m-%d %H:%M}"),
+            body=Text(
+                body, number=case.number, window=window, due=deadlines.local_stamp(due, year=True)
+            ),
             key=f"{kind}:{due.isoformat()}",
         )
     return True

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_noop, pgettext
 
 from gongzhi.cases import policies, selectors, ui_selectors
 from gongzhi.cases.choices import NOT_ACCEPTED_CHANNEL, SlaClass
@@ -93,6 +93,22 @@ class TrackingPage:
     public_reply: str
     deadline: Deadline
     can_rate: bool
+    # Why a member of staff signed in gets no rating form where the requester would (S5).
+    staff_note: str = ""
+
+
+# A member of staff who opens a receipt's link (the company complained about, a community
+# worker) must not rate as the requester: the link's rating is recorded as theirs (actor None).
+STAFF_RATE_ON_CASE_PAGE = gettext_noop(
+    "您已以工作人员身份登录，不能通过回执链接代诉求人评价。"
+    "工作人员的回访请在工作台的诉求页面记录（电话回访）。"
+)
+
+
+def rates_as_requester(user: Any, case: Case) -> bool:
+    """Whether whoever opened the link may rate through it: anyone not signed in (the link is
+    the authority) or a resident signed in; a member of staff only on a case of their own."""
+    return policies.sees_as_requester(user, case)
 
 
 def awaits_rating(case: Case) -> bool:
@@ -113,15 +129,18 @@ def rated_by_requester(case: Case) -> bool:
     return latest is not None and latest.by_id in (None, now.requester_id)
 
 
-def tracking_page(case: Case) -> TrackingPage:
+def tracking_page(case: Case, user: Any = None) -> TrackingPage:
     """The case as the link shows it to anyone, signed in or not: built for an anonymous
-    viewer, so a member of staff opening a receipt's link sees what the requester sees."""
+    viewer, so a member of staff opening a receipt's link sees what the requester sees; only
+    the rating form is the requester's (`rates_as_requester`, `user` who opened it)."""
     viewer = AnonymousUser()
     names = [case.requester_name]
     original = None
     if case.duplicate_of_id:
         original = Case.objects.only("pk", "number", "status").get(pk=case.duplicate_of_id)
     policy = _policy(case)
+    due = awaits_rating(case)
+    may_rate = rates_as_requester(user or viewer, case)
     # Masked, not withheld: the timeline names the requester as their own page does; but a
     # complaint's link may be in other hands than the requester's: no trace of them (S9).
     if policies.requester_confidential(case):
@@ -151,7 +170,8 @@ def tracking_page(case: Case) -> TrackingPage:
         content=remove_contacts(case.content, names),
         public_reply=remove_contacts(case.public_reply, names),
         deadline=promised_deadline(case, policy),
-        can_rate=awaits_rating(case),
+        can_rate=due and may_rate,
+        staff_note=_(STAFF_RATE_ON_CASE_PAGE) if due and not may_rate else "",
     )
 
 

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from gongzhi.cases import policies, sla
+from gongzhi.cases import event_notes, policies, sla
 from gongzhi.cases.choices import (
     Category,
     Level,
@@ -354,23 +354,28 @@ def _note(
     kind: str,
     text: str,
     *,
-    prefix: str = "人工调整AI建议：",
+    prefix: str = gettext_noop("人工调整AI建议："),
     **payload: Any,
 ) -> None:
     """The internal note of a decision on the AI's advice, under the step it was taken at: 研判
-    (ASSESSED) or 交办 (DISPATCH_NOTE, which hands nothing over)."""
+    (ASSESSED) or 交办 (DISPATCH_NOTE, which hands nothing over). The prefix is the system's
+    (translated for each reader); the rest names labels as stored, in Chinese."""
+    note, words = event_notes.written(
+        Text(gettext_noop("%(prefix)s%(text)s"), prefix=Text(prefix), text=text)
+    )
     CaseEvent.objects.create(
         case=case,
         actor=actor,
         kind=kind,
         old_status=case.status,
         new_status=case.status,
-        note=prefix + text,
+        note=note,
         internal=True,
         payload={
             "ai_suggestion": suggestion.pk,
             "model_version": suggestion.model_version,
             **payload,
+            **words,
         },
         created_at=now,
     )
@@ -457,7 +462,7 @@ def record_dispatch_decision(*, case: Case, actor: Any, assignee: Any) -> None:
             timezone.now(),
             EventKind.DISPATCH_NOTE,
             f"承办 {was}（交办人不能派往该层级），已交办至{became}",
-            prefix="AI建议",
+            prefix=gettext_noop("AI建议"),
             **payload,
         )
         return

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gongzhi.cases import policies, selectors, visit_notes
+from gongzhi.cases import event_notes, policies, selectors
 from gongzhi.cases.choices import UNNAMED_DEPARTMENT, Channel, Level, party_for_requester
 from gongzhi.cases.intake_channels import recordable_channels
 from gongzhi.cases.models import Case, CaseAttachment, EventKind
@@ -143,8 +143,23 @@ _DESK_CLOCK = frozenset(
         # is told of an extension once it is approved (延期), not of a request.
         EventKind.EXTENSION_REQUESTED,
         EventKind.EXTENSION_REJECTED,
+        # So is a 申请终止: the requester is told of a termination once approved (终止, with its
+        # reason), not of a request nor of its 驳回 (`_TERMINATION_REFUSED`).
+        EventKind.TERMINATION_REQUESTED,
     }
 )
+# A 驳回终止申请 is recorded as a 督办 with this note (closure.case_reject_termination); any
+# other 督办 stays on the requester's view.
+_TERMINATION_REFUSED = "驳回终止申请："
+
+
+def _hidden_from_requester(event: Any) -> bool:
+    """Left out of the requester's and the public's timeline (`_DESK_CLOCK`)."""
+    if event.kind == EventKind.SUPERVISED:
+        return event.note.startswith(_TERMINATION_REFUSED)
+    return event.kind in _DESK_CLOCK
+
+
 # The requester's words for a step whose staff label is jargon to them ("重办 → 重办").
 _REQUESTER_EVENT = {EventKind.REOPENED: gettext_lazy("重新办理")}
 
@@ -263,7 +278,9 @@ def _note_for(note: str, detail: CaseDetail, staff_view: bool, requester: Reques
     revealed the requester on this page view, which `case_requester` logged as `pii.view`."""
     if not staff_view:
         # A department nobody has named yet is the street's to do, not a name for the requester.
-        note = note.replace(f"（{UNNAMED_DEPARTMENT}）", "")
+        # Chinese brackets, or the English note's (event_notes renders it in the reader's).
+        for bracketed in (f"（{UNNAMED_DEPARTMENT}）", f" ({UNNAMED_DEPARTMENT})"):
+            note = note.replace(bracketed, "")
     # A requester reads their own case's notes masked, as the link's holder does.
     shown = requester if staff_view else detail.requester
     return selectors.text_for_viewer(note, detail.case, shown)
@@ -315,14 +332,14 @@ def timeline_rows(
                 what=what,
                 status=status,
                 note=_note_for(
-                    visit_notes.shown(event) + internal_notes.get(event.pk, ""),
+                    event_notes.shown(event) + internal_notes.get(event.pk, ""),
                     detail,
                     staff_view,
                     card,
                 ),
                 internal=event.internal,
                 party=parties.get(event.pk, ""),
-                hidden=requester_view and event.kind in _DESK_CLOCK,
+                hidden=requester_view and _hidden_from_requester(event),
             )
         )
     return rows

@@ -8,17 +8,17 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_noop
 
-from gongzhi.cases import policies
+from gongzhi.cases import deadlines, event_notes, policies
 from gongzhi.cases.models import Case, CaseEvent, EventKind
 from gongzhi.cases.services import notices
 from gongzhi.cases.services.moves import move
 from gongzhi.cases.sweep_runs import BATCH, _each
 from gongzhi.cases.workflow import Action, CaseChanged, Status
-from gongzhi.core.calendar import local_zone
 from gongzhi.core.notifications.texts import Text
 
 
 def _auto_close_one(case: Case, now: dt.datetime) -> bool:
+    note, words = event_notes.written(Text(gettext_noop("处置后逾期未评价，系统自动办结")))
     try:
         with transaction.atomic():
             move(
@@ -27,7 +27,8 @@ def _auto_close_one(case: Case, now: dt.datetime) -> bool:
                 to=Status.CLOSED,
                 actor=None,
                 kind=EventKind.AUTO_CLOSED,
-                note="处置后逾期未评价，系统自动办结",
+                note=note,
+                payload=words,
                 updates={"closed_at": now},
                 now=now,
             )
@@ -101,14 +102,19 @@ def _warn_visit_one(case: Case, now: dt.datetime) -> bool:
         )
         if not won:
             return False
-        due_local = due.astimezone(local_zone())
+        note, words = event_notes.written(
+            Text(
+                gettext_noop("即将逾期未评价自动办结（%(due)s），请尽快回访"),
+                due=deadlines.local_stamp(due),
+            )
+        )
         CaseEvent.objects.create(
             case=case,
             kind=EventKind.SLA_WARNED,
             old_status=case.status,
             new_status=case.status,
-            note=f"即将逾期未评价自动办结（{due_local:%m-%d %H:%M}），请尽快回访",
-            payload={"visit_due_at": due.isoformat()},
+            note=note,
+            payload={"visit_due_at": due.isoformat(), **words},
             created_at=now,
         )
         notices.send(
@@ -121,7 +127,7 @@ def _warn_visit_one(case: Case, now: dt.datetime) -> bool:
                     "%(case)s。诉求人尚未评价，%(due)s 将自动办结，请尽快电话或上门回访。"
                 ),
                 case,
-                due=f"{due_local:%Y-%m-%d %H:%M}",
+                due=deadlines.local_stamp(due, year=True),
             ),
             key=f"visit_warn:{due.isoformat()}",
         )

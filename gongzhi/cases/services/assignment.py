@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from gongzhi.cases import policies, sla, triage_link
+from gongzhi.cases import event_notes, policies, sla, triage_link
 from gongzhi.cases.choices import (
     ABOUT_SERVING_COMPANY,
     CaseType,
@@ -230,7 +230,7 @@ def _check_not_back_to_returner(
         party = company.name if company else department.strip() or source_label(Level(level).label)
         raise ValidationError(
             _("%(party)s 刚退回此诉求（%(reason)s），请打开诉求核实后单独交办或改派其他单位")
-            % {"party": party, "reason": returned.note}
+            % {"party": party, "reason": event_notes.shown(returned)}
         )
 
 
@@ -401,16 +401,19 @@ def case_return(
     returners = notices.handlers(case)  # asked before the case leaves them
     lapsed_extension = bool(case.extension_requested_days)  # no deadline left to extend
     now = timezone.now()
+    note, words = event_notes.written(
+        Text(gettext_noop("非本单位职责：%(reason)s"), reason=reason.strip())
+    )
     move(
         case,
         action=Action.RETURN,
         to=Status.RETURNED,
         actor=actor,
         kind=EventKind.RETURNED,
-        note=f"非本单位职责：{reason.strip()}",
+        note=note,
         # After an escalation the level above holds the case: its 退单 is not one by the party
         # the case was dispatched to (that party's 退单率, metrics.py).
-        payload={**case_party(case), "escalated": case.escalation_level > 0},
+        payload={**case_party(case), "escalated": case.escalation_level > 0, **words},
         updates={
             "return_count": case.return_count + 1,
             "assigned_level": "",

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from gongzhi.cases import policies, sla, tracking
+from gongzhi.cases import event_notes, policies, sla, tracking
 from gongzhi.cases.choices import SATISFIED_LEVELS, RatingLevel, RatingVia, source_label
 from gongzhi.cases.models import Case, CaseRating, EventKind
 from gongzhi.cases.pending_requests import termination_requested_by
@@ -330,7 +330,7 @@ def case_close_with_exception(
 
 # What the requester reads with a termination (S2), like the channel named with 不予受理 (S7):
 # the reason, and where to turn if they disagree.
-TERMINATION_OBJECTION = "如有异议，可向街道反映。"
+TERMINATION_OBJECTION = gettext_noop("如有异议，可向街道反映。")
 TERMINATION_NEEDS_REQUEST = gettext_noop(
     "终止须经审批：请先提交终止申请，由其他社区或街道工作人员批准"
 )
@@ -391,14 +391,25 @@ def case_terminate(
     check_note(reason, field="reason", label=_("理由"))
     reason = reason.strip().rstrip("。.；;，,")
     street = policies.is_street_officer_for(actor, case)
+    note, words = event_notes.written(
+        Text(
+            gettext_noop("终止理由：%(reason)s。%(objection)s"),
+            reason=reason,
+            objection=Text(TERMINATION_OBJECTION),
+        )
+    )
     move(
         case,
         action=Action.TERMINATE,
         to=Status.TERMINATED,
         actor=actor,
         kind=EventKind.TERMINATED,
-        note=f"终止理由：{reason}。{TERMINATION_OBJECTION}",
-        payload={"requested": requested, "approved_by": "street" if street else "community"},
+        note=note,
+        payload={
+            "requested": requested,
+            "approved_by": "street" if street else "community",
+            **words,
+        },
         updates={
             "closed_at": timezone.now(),
             "termination_requested": False,
@@ -437,12 +448,16 @@ def case_reject_termination(
     if not reason.strip():
         raise ValidationError({"reason": _("请填写驳回理由")})
     check_note(reason, field="reason", label=_("理由"))
+    note, words = event_notes.written(
+        Text(gettext_noop("驳回终止申请：%(reason)s"), reason=reason.strip())
+    )
     move(
         case,
         action=Action.REJECT_TERMINATION,
         actor=actor,
         kind=EventKind.SUPERVISED,  # a refusal is the supervisor's word to carry on
-        note=f"驳回终止申请：{reason.strip()}",
+        note=note,
+        payload=words,
         updates={"termination_requested": False},
     )
     notices.send(

@@ -10,12 +10,11 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext_noop
 
-from gongzhi.cases import sla
+from gongzhi.cases import deadlines, event_notes, sla
 from gongzhi.cases.choices import (  # UNNAMED_DEPARTMENT: importable from here as before
     UNNAMED_DEPARTMENT,
     Level,
     next_level,
-    source_label,
 )
 from gongzhi.cases.models import RESPOND_UNFLAGGED, Case, CaseEvent, EventKind, RoutingRule
 from gongzhi.cases.pending_requests import extension_request
@@ -23,20 +22,33 @@ from gongzhi.cases.services import notice_answers, notices
 from gongzhi.cases.services.moves import move
 from gongzhi.cases.workflow import CLOCK_STATUSES, Action, Status, check_move
 from gongzhi.core import audit
-from gongzhi.core.calendar import local_zone
 from gongzhi.core.notifications.texts import Text, label
 from gongzhi.org.models import User
 
 
+def breach_text(level: str) -> Text:
+    """The SLA_BREACHED event's note, in each reader's language (event_notes)."""
+    return Text(gettext_noop("超过办理期限（%(level)s层级）"), level=label(Level(level).label))
+
+
+def escalation_text(level: str, department: str) -> Text:
+    """The ESCALATED event's note: the level the case went to, and its department if any."""
+    to = label(Level(level).label)
+    if department:
+        return Text(
+            gettext_noop("升级至%(level)s办理（%(department)s）"), level=to, department=department
+        )
+    return Text(gettext_noop("升级至%(level)s办理"), level=to)
+
+
 def breach_note(level: str) -> str:
-    """The SLA_BREACHED event's note (stored text: Chinese in any language)."""
-    return f"超过办理期限（{source_label(Level(level).label)}层级）"
+    """`breach_text` as stored (Chinese in any language)."""
+    return breach_text(level).source()
 
 
 def escalation_note(level: str, department: str) -> str:
-    """The ESCALATED event's note: the level the case went to, and its department if any."""
-    note = f"升级至{source_label(Level(level).label)}办理"
-    return note + (f"（{department}）" if department else "")
+    """`escalation_text` as stored (Chinese in any language)."""
+    return escalation_text(level, department).source()
 
 
 @transaction.atomic
@@ -69,13 +81,14 @@ def case_escalate(*, case: Case, now: dt.datetime) -> bool:
     case.breached_at, case.breach_count = now, case.breach_count + 1
     case.version += 1
     old_level = case.assigned_level or Level.COMPOUND
+    note, words = event_notes.written(breach_text(old_level))
     CaseEvent.objects.create(
         case=case,
         kind=EventKind.SLA_BREACHED,
         old_status=case.status,
         new_status=case.status,
-        note=breach_note(old_level),
-        payload={"due_at": case.due_at.isoformat(), "level": old_level},
+        note=note,
+        payload={"due_at": case.due_at.isoformat(), "level": old_level, **words},
         created_at=now,
     )
     level = next_level(old_level)
@@ -98,18 +111,20 @@ def case_escalate(*, case: Case, now: dt.datetime) -> bool:
         department = _department_for(case)
     old_due = case.due_at
     lapsed = extension_request(case)  # the late party's 申请延期 is not the new level's
+    note, words = event_notes.written(escalation_text(level, department))
     move(
         case,
         action=Action.ESCALATE,
         actor=None,
         kind=EventKind.ESCALATED,
-        note=escalation_note(level, department),
+        note=note,
         payload={
             "from": old_level,
             "to": level,
             "due_at": window.due_at.isoformat(),
             # The requester's timeline names where it went (ui_selectors).
             "department": department if level == Level.DEPARTMENT else "",
+            **words,
         },
         updates={
             "assigned_level": level,
@@ -133,7 +148,7 @@ def case_escalate(*, case: Case, now: dt.datetime) -> bool:
         body=notices.with_case(
             gettext_noop("%(case)s。升级后的办理期限 %(due)s，请尽快办理。"),
             case,
-            due=f"{window.due_at.astimezone(local_zone()):%Y-%m-%d %H:%M}",
+            due=deadlines.local_stamp(window.due_at, year=True),
         ),
         key=f"escalated:{old_due.isoformat()}",
     )
@@ -200,11 +215,19 @@ def _tell_requester(case: Case, level: str, department: str, old_due: dt.datetim
     )
 
 
-def _handling_party(case: Case) -> str:
+def _handling_party(case: Case) -> str | Text:
+    """Who was to sign for the case: the company by its name, else the level (translated for
+    each reader) and its department."""
     if case.assigned_company_id:
         return case.assigned_company.name
-    level = source_label(Level(case.assigned_level).label) if case.assigned_level else ""
-    return f"{level}（{case.assigned_department}）" if case.assigned_department else level
+    level = label(Level(case.assigned_level).label) if case.assigned_level else ""
+    if case.assigned_department:
+        return Text(
+            gettext_noop("%(level)s（%(department)s）"),
+            level=level,
+            department=case.assigned_department,
+        )
+    return level
 
 
 @transaction.atomic
@@ -230,22 +253,26 @@ def case_flag_respond_breach(*, case: Case, now: dt.datetime) -> bool:
         return False
     case.respond_breached_at = now
     party = _handling_party(case)
-    due_local = due.astimezone(local_zone())
+    late = Text(gettext_noop("超过签收期限（%(due)s）未签收"), due=deadlines.local_stamp(due))
+    if party:
+        late = Text(gettext_noop("%(late)s：%(party)s"), late=late, party=party)
+    note, words = event_notes.written(late)
     CaseEvent.objects.create(
         case=case,
         kind=EventKind.RESPOND_BREACHED,
         old_status=case.status,
         new_status=case.status,
-        note=f"超过签收期限（{due_local:%m-%d %H:%M}）未签收" + (f"：{party}" if party else ""),
+        note=note,
         payload={
             "respond_due_at": due.isoformat(),
             "level": case.assigned_level,
             "company": case.assigned_company_id,
+            **words,
         },
         created_at=now,
     )
     key = f"respond_breach:{due.isoformat()}"  # per 签收 deadline; one notice per person
-    due_text = f"{due_local:%Y-%m-%d %H:%M}"
+    due_text = deadlines.local_stamp(due, year=True)
     notices.send(
         notices.handlers(case),
         case=case,

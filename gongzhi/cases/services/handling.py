@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from gongzhi.cases import policies, sla
+from gongzhi.cases import deadlines, event_notes, policies, sla
 from gongzhi.cases.choices import AttachmentKind, SlaClass
 from gongzhi.cases.models import Case, CaseAttachment, EventKind
 from gongzhi.cases.pending_requests import extension_request
@@ -150,14 +150,22 @@ def _extend(
 ) -> None:
     """Move the deadline to `until` (延期, or an approved 申请延期) and tell the requester."""
     start = case.clock_started_at or timezone.now()
-    until_local = until.astimezone(local_zone())
+    until_text = deadlines.local_stamp(until, year=True)
+    note, words = event_notes.written(
+        Text(gettext_noop("%(reason)s\n新期限 %(until)s"), reason=reason, until=until_text)
+    )
     move(
         case,
         action=action,
         actor=actor,
         kind=EventKind.EXTENDED,
-        note=f"{reason}\n新期限 {until_local:%Y-%m-%d %H:%M}",
-        payload={"from": case.due_at.isoformat(), "to": until.isoformat(), **(payload or {})},
+        note=note,
+        payload={
+            "from": case.due_at.isoformat(),
+            "to": until.isoformat(),
+            **(payload or {}),
+            **words,
+        },
         updates={
             "due_at": until,
             "warn_at": sla.warn_time(start, until, policy),
@@ -174,7 +182,7 @@ def _extend(
         body=Text(
             gettext_noop("诉求 %(number)s 延期至 %(until)s，理由：%(reason)s"),
             number=case.number,
-            until=f"{until_local:%Y-%m-%d %H:%M}",
+            until=until_text,
             reason=reason,
         ),
         key=f"extended:{case.version}",
@@ -226,13 +234,16 @@ def case_request_extension(
             {"days": _("办理期限已过，不能再申请延期；如确有困难，请联系社区或街道")}
         )
     reason = reason.strip()
+    note, words = event_notes.written(
+        Text(gettext_noop("%(reason)s\n申请延期 %(days)s 天"), reason=reason, days=days)
+    )
     move(
         case,
         action=Action.REQUEST_EXTENSION,
         actor=actor,
         kind=EventKind.EXTENSION_REQUESTED,
-        note=f"{reason}\n申请延期 {days} 天",
-        payload={"days": days, "reason": reason},
+        note=note,
+        payload={"days": days, "reason": reason, **words},
         updates={"extension_requested_days": days},
     )
     notices.send(
@@ -289,7 +300,6 @@ def case_approve_extension(
         action=Action.APPROVE_EXTENSION,
         payload={"requested_by": request["by"], "days": request["days"], "note": note.strip()},
     )
-    until_local = until.astimezone(local_zone())
     notices.send(
         asked or notices.handlers(case),
         case=case,
@@ -298,7 +308,7 @@ def case_approve_extension(
         body=notices.with_case(
             gettext_noop("%(case)s。办理期限延至 %(until)s"),
             case,
-            until=f"{until_local:%Y-%m-%d %H:%M}",
+            until=deadlines.local_stamp(until, year=True),
         ),
         key=f"extension_approved:{case.version}",
     )

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from gongzhi.cases import policies, sla, triage_link
+from gongzhi.cases import deadlines, event_notes, policies, sla, triage_link
 from gongzhi.cases.attachments import checked_content, stored_name
 from gongzhi.cases.choices import (
     NOT_ACCEPTED_CHANNEL,
@@ -24,7 +24,6 @@ from gongzhi.cases.choices import (
     Category,
     Channel,
     NotAcceptedReason,
-    source_label,
 )
 from gongzhi.cases.intake_channels import check_channel
 from gongzhi.cases.models import CASE_NUMBER_PREFIX, Case, CaseAttachment, CaseCounter, EventKind
@@ -36,7 +35,7 @@ from gongzhi.cases.workflow import FINAL_STATUSES, Action, Status
 from gongzhi.core import audit
 from gongzhi.core.calendar import local_zone
 from gongzhi.core.masking import remove_contacts
-from gongzhi.core.notifications.texts import Text
+from gongzhi.core.notifications.texts import Text, label
 from gongzhi.org import selectors as org_selectors
 from gongzhi.org.models import Building, Compound, PropertyCompany, Unit
 
@@ -325,10 +324,16 @@ def create_case(
     case.save(force_insert=True)
     # Recorded now, as the 研判 clock counts from it; an order received earlier elsewhere (a
     # hotline's 受理) says when, so the timeline does not read as if it had been received now.
-    received = case.created_at.astimezone(local_zone())
-    earlier = case.created_at < now - dt.timedelta(minutes=1)
-    note = f"{case.get_channel_display()}受理于 {received:%Y-%m-%d %H:%M}" if earlier else ""
-    add_event(case, kind=EventKind.FILED, actor=actor, note=note, payload={"channel": channel})
+    note, words = "", {}
+    if case.created_at < now - dt.timedelta(minutes=1):
+        received = Text(
+            gettext_noop("%(channel)s受理于 %(when)s"),
+            channel=label(Channel(case.channel).label),
+            when=deadlines.local_stamp(case.created_at, year=True),
+        )
+        note, words = event_notes.written(received)
+    payload = {"channel": channel, **words}
+    add_event(case, kind=EventKind.FILED, actor=actor, note=note, payload=payload)
     for photo in photos:
         save_attachment(
             case=case,
@@ -374,12 +379,15 @@ def create_case(
 
 def _record_repeat(*, case: Case, original: Case, actor: Any) -> None:
     """S6: the original keeps its clock; it notes the repeat; the requester hears its progress."""
+    note, words = event_notes.written(
+        Text(gettext_noop("收到重复反映（%(numbers)s），已并入本诉求"), numbers=case.number)
+    )
     add_event(
         original,
         kind=EventKind.REPEATED,
         actor=actor,
-        note=f"收到重复反映（{case.number}），已并入本诉求",
-        payload={"repeat": case.number},
+        note=note,
+        payload={"repeat": case.number, **words},
     )
     notices.repeat_joined(case, original)
 
@@ -427,8 +435,15 @@ def case_not_accept(
     if reason not in NotAcceptedReason.values:
         raise ValidationError({"reason": _("请选择不予受理的原因")})
     check_note(note, field="note", label=_("补充说明"))
-    channel = source_label(NOT_ACCEPTED_CHANNEL[reason])
-    text = f"{source_label(NotAcceptedReason(reason).label)}，{channel}。"
+    why = Text(
+        gettext_noop("%(reason)s，%(channel)s。"),
+        reason=label(NotAcceptedReason(reason).label),
+        channel=label(NOT_ACCEPTED_CHANNEL[reason]),
+    )
+    text = why.source()  # the public reply, as before: the platform's language
+    if note.strip():
+        why = Text(gettext_noop("%(text)s\n%(note)s"), text=why, note=note.strip())
+    stored_note, words = event_notes.written(why)
     now = timezone.now()
     move(
         case,
@@ -436,8 +451,8 @@ def case_not_accept(
         to=Status.NOT_ACCEPTED,
         actor=actor,
         kind=EventKind.NOT_ACCEPTED,
-        note=text + (f"\n{note.strip()}" if note.strip() else ""),
-        payload={"reason": reason},
+        note=stored_note,
+        payload={"reason": reason, **words},
         updates={"not_accepted_reason": reason, "closed_at": now, "public_reply": text},
         now=now,
     )
@@ -480,12 +495,13 @@ def attachment_add(*, case: Case, actor: Any, file: Any, kind: str) -> CaseAttac
     if case.status in FINAL_STATUSES:
         raise ValidationError({"file": _("诉求已办结，不能再上传附件")})
     attachment = save_attachment(case=case, actor=actor, file=file, kind=kind)
+    note, words = event_notes.written(label(AttachmentKind(kind).label))
     add_event(
         case,
         kind=EventKind.ATTACHMENT,
         actor=actor,
-        note=source_label(AttachmentKind(kind).label),
-        payload={"attachment": attachment.pk},
+        note=note,
+        payload={"attachment": attachment.pk, **words},
     )
     audit.record(
         action="case.attachment_add", actor=actor, obj=case, detail={"attachment": attachment.pk}

@@ -10,12 +10,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from gongzhi.cases import policies
+from gongzhi.cases import event_notes, policies
 from gongzhi.cases.models import Case, EventKind
 from gongzhi.cases.services import notice_answers, notices
 from gongzhi.cases.services.moves import add_event, check_version, move
 from gongzhi.cases.workflow import FINAL_STATUSES, Action, Status, check_move
+from gongzhi.core.notifications.texts import Text
 
 
 def _original_for(actor: Any, case: Case, number: str) -> Case:
@@ -53,14 +55,17 @@ def case_merge(
     check_move(case.status, Action.MERGE)
     target = _original_for(actor, case, original)
     repeats = list(Case.objects.filter(duplicate_of=case).select_related("requester"))
+    note, words = event_notes.written(
+        Text(gettext_noop("重复反映，已并入诉求 %(original)s"), original=target.number)
+    )
     move(
         case,
         action=Action.MERGE,
         to=Status.MERGED,
         actor=actor,
         kind=EventKind.REPEATED,
-        note=f"重复反映，已并入诉求 {target.number}",
-        payload={"original": target.number},
+        note=note,
+        payload={"original": target.number, **words},
         updates={
             "duplicate_of": target,
             # The repeat is the same matter: it carries the original's assessment (as at filing).
@@ -70,22 +75,32 @@ def case_merge(
         },
     )
     numbers = [case.number, *(r.number for r in repeats)]
+    note, words = event_notes.written(
+        Text(gettext_noop("收到重复反映（%(numbers)s），已并入本诉求"), numbers="、".join(numbers))
+    )
     add_event(
         target,
         kind=EventKind.REPEATED,
         actor=actor,
-        note=f"收到重复反映（{'、'.join(numbers)}），已并入本诉求",
-        payload={"repeat": case.number, "repeats": numbers[1:]},
+        note=note,
+        payload={"repeat": case.number, "repeats": numbers[1:], **words},
     )
     if repeats:
         Case.objects.filter(pk__in=[r.pk for r in repeats]).update(duplicate_of=target)
+    followed, words = event_notes.written(
+        Text(
+            gettext_noop("所并入的诉求 %(repeat)s 已并入诉求 %(original)s"),
+            repeat=case.number,
+            original=target.number,
+        )
+    )
     for repeat in repeats:
         add_event(
             repeat,
             kind=EventKind.REPEATED,
             actor=actor,
-            note=f"所并入的诉求 {case.number} 已并入诉求 {target.number}",
-            payload={"original": target.number},
+            note=followed,
+            payload={"original": target.number, **words},
         )
         notices.repeat_joined(repeat, target)
     notices.repeat_joined(case, target)

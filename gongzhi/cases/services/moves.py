@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import F
 from django.utils import timezone
 
+from gongzhi.cases.event_notes import NOTE_KEY
 from gongzhi.cases.models import Case, CaseEvent
 from gongzhi.cases.workflow import CaseChanged, check_move
 from gongzhi.core import audit
@@ -69,9 +70,14 @@ def move(
         action=f"case.{action}",
         actor=actor,
         obj=case,
-        detail={"number": case.number, "from": old, "to": new, **(payload or {})},
+        # Not the note's message (event_notes): its words are the event's, not the audit's.
+        detail={"number": case.number, "from": old, "to": new, **_facts(payload)},
     )
     return event
+
+
+def _facts(payload: dict[str, Any] | None) -> dict[str, Any]:
+    return {k: v for k, v in (payload or {}).items() if k != NOTE_KEY}
 
 
 def add_event(

@@ -88,7 +88,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
 
 
 def _render_case(request: HttpRequest, case: Any, token: str, form: Any = None) -> HttpResponse:
-    page = tracking_selectors.tracking_page(case)
+    page = tracking_selectors.tracking_page(case, request.user)
     if page.can_rate and form is None:
         form = RateForm(case=case, auto_id="id_rate_%s")
     context = {
@@ -114,8 +114,13 @@ def case_page(request: HttpRequest, number: str, token: str) -> HttpResponse:
 @never_cache
 @require_POST
 def rate(request: HttpRequest, number: str, token: str) -> HttpResponse:
-    """The receipt holder rates once per round, as the requester on their own page (S5)."""
+    """The receipt holder rates once per round, as the requester on their own page (S5); never
+    a member of staff signed in (`rates_as_requester`)."""
     case = tracked_case(number, token)
+    if not tracking_selectors.rates_as_requester(request.user, case):
+        # Staff signed in record a return visit on the case's page, under their own name.
+        messages.error(request, _(tracking_selectors.STAFF_RATE_ON_CASE_PAGE))
+        return redirect("track:case", case.number, token)
     form = RateForm(request.POST, case=case, auto_id="id_rate_%s")
     if not form.is_valid():
         return _render_case(request, case, token, form)
