@@ -156,6 +156,12 @@ class NotificationPreference(models.Model):
     quiet_start = models.TimeField("免打扰开始", default=dt.time(22, 0))
     quiet_end = models.TimeField("免打扰结束", default=dt.time(7, 0))
     urgent_bypasses_quiet_hours = models.BooleanField("紧急事项不受免打扰限制", default=True)
+    # The language of the user's email and text messages (the inbox follows the page's).
+    # Each language is named in itself, as a language switcher names it.
+    LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+    language = models.CharField(
+        "邮件和短信语言", max_length=10, choices=LANGUAGES, default="zh-hans"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

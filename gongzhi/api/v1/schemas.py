@@ -108,13 +108,20 @@ class NotificationOut(Schema):
     kind: str
     title: str
     body: str
-    link: str
+    # null: the page was taken from the reader since (a case 改派, 退单 or escalated away), as
+    # the inbox shows no 查看 for it; "" for a notice that never had one.
+    link: str | None
     created_at: dt.datetime
     read_at: dt.datetime | None
 
     @staticmethod
     def resolve_title(obj: Any) -> str:
         return redact_text(obj.shown_title)
+
+    @staticmethod
+    def resolve_link(obj: Any) -> str | None:
+        # `link_closed` is set by the view (notifications.py: one query for the whole page).
+        return None if getattr(obj, "link_closed", False) else obj.link
 
     @staticmethod
     def resolve_body(obj: Any) -> str:

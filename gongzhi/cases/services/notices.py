@@ -122,9 +122,21 @@ def tell_requester(
     (`requester_sms`, for the steps it has a text for). `original`: the case a repeat joined."""
     users = [user for user in requester(case) if actor is None or user.pk != actor.pk]
     written = send(users, case=case, kind=kind, title=title, body=body, key=key)
-    if requester_sms.tell(case, kind=kind, key=key, original=original):
+    if requester_sms.tell(
+        case, kind=kind, key=key, original=original, reason=_reason_for_text(case, kind, body)
+    ):
         written += 1
     return written
+
+
+def _reason_for_text(case: Case, kind: str, body: str | Text) -> str:
+    """The 终止理由 the requester's notice gives (its body's `reason`, closure.case_terminate)
+    for their text message, cleaned as any staff words a notice carries (`staff_words`: no
+    names, phones or rooms). "" for other kinds: their texts name no reason."""
+    if kind != "case.terminated" or not isinstance(body, Text):
+        return ""
+    reason = body.args.get("reason")
+    return staff_words(case, reason) if isinstance(reason, str) and reason.strip() else ""
 
 
 TITLE_IN_NOTICE = 20  # characters of the title a requester's notice names the case by

@@ -9,8 +9,10 @@ means no text, and its quiet hours hold it.
 
 One short text per step: signed 【共治】, the case's number and status and the absolute
 tracking link (/track/<number>/<token>/, where the requester follows and rates the case) and
-nothing else: never the requester's name, phone or room, nor the case's content (S9). Stored
-texts are Chinese, like the notices.
+nothing else: never the requester's name, phone or room, nor the case's content (S9). The one
+exception is 终止: the requester is told why (the reason the community or street gave, cleaned
+of names, phones and rooms by `notices.staff_words` before it reaches `tell`, and cut to keep
+the text one billed message). Stored texts are Chinese, like the notices.
 """
 
 import datetime as dt
@@ -42,6 +44,10 @@ TEXTS = {
     "case.terminated": ("已终止", "您的诉求{number}已终止办理。详情："),
     "case.not_accepted": ("不予受理", "您的诉求{number}不予受理，原因及办理途径见："),
 }
+# 终止 with the reason given (`tell`'s `reason`); TEXTS' sentence when there is none.
+TERMINATED_WITH_REASON = "您的诉求{number}已终止办理，理由：{reason}。详情："
+# One billed message of Chinese text; the tracking link comes on top (every text is one).
+SMS_LENGTH = 70
 # S6: a repeat joined an open case, then that case's outcome (notices.OUTCOME_KINDS' values).
 JOINED = "您反映的问题已并入诉求{original}办理，当前进度：{progress}。查看进度："
 REPEAT_OUTCOMES = {
@@ -93,11 +99,15 @@ def tracking_url(case: Case) -> str:
     return f"{settings.GONGZHI_PUBLIC_BASE_URL.rstrip('/')}{path}"
 
 
-def tell(case: Case, *, kind: str, key: str, original: Case | None = None) -> bool:
+def tell(
+    case: Case, *, kind: str, key: str, original: Case | None = None, reason: str = ""
+) -> bool:
     """Queue the text of `kind` for the requester of `case` if it has no account and a mobile;
-    `original` is the case a repeat joined (S6). True when a text was queued (not a rerun)."""
+    `original` is the case a repeat joined (S6); `reason`: why it was terminated, already
+    cleaned for the requester's eyes (`notices.staff_words`). True when a text was queued (not
+    a rerun)."""
     phone = phone_of(case)
-    found = _text(case, kind=kind, original=original) if phone else None
+    found = _text(case, kind=kind, original=original, reason=reason) if phone else None
     if found is None:
         return False
     wanted, preference = owners_preference(phone, kind)
@@ -116,7 +126,9 @@ def tell(case: Case, *, kind: str, key: str, original: Case | None = None) -> bo
     return queued is not None
 
 
-def _text(case: Case, *, kind: str, original: Case | None) -> tuple[str, str] | None:
+def _text(
+    case: Case, *, kind: str, original: Case | None, reason: str = ""
+) -> tuple[str, str] | None:
     if original is not None and kind == "case.repeated":
         progress = source_label(Status(original.status).label)
         return "已并入", JOINED.format(original=original.number, progress=progress)
@@ -128,8 +140,24 @@ def _text(case: Case, *, kind: str, original: Case | None) -> tuple[str, str] | 
     if kind not in TEXTS:
         return None
     status, sentence = TEXTS[kind]
+    if kind == "case.terminated" and reason.strip():
+        return status, with_reason(case, reason)
     until = f"{timezone.localtime(case.due_at):%Y-%m-%d %H:%M}" if case.due_at else ""
     return status, sentence.format(number=case.number, until=until)
+
+
+def with_reason(case: Case, reason: str) -> str:
+    """The 终止 sentence naming the reason, cut (…) so that the signed text stays within
+    SMS_LENGTH."""
+    reason = " ".join(reason.split()).rstrip("。.；;，,")
+    room = (
+        SMS_LENGTH
+        - len(SIGNATURE)
+        - len(TERMINATED_WITH_REASON.format(number=case.number, reason=""))
+    )
+    if len(reason) > room:
+        reason = reason[: max(room - 1, 0)].rstrip("。.；;，,、 ") + "…"
+    return TERMINATED_WITH_REASON.format(number=case.number, reason=reason)
 
 
 def send_tracking_link(case: Case) -> bool:

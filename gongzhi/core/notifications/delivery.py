@@ -15,9 +15,10 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gongzhi.core.masking import redact_text
-from gongzhi.core.models import Delivery, Notification
+from gongzhi.core.models import Delivery, Notification, NotificationPreference
 from gongzhi.core.notifications import mail, sms
 from gongzhi.core.notifications.preferences import (
     channel_still_wanted,
@@ -52,20 +53,20 @@ def site_link(link: str) -> str:
     return f"{getattr(settings, 'GONGZHI_SITE_URL', '').rstrip('/')}{link}" if link else ""
 
 
-SIGNATURE = "【共治】"  # as the texts to a requester without an account (requester_sms)
 # Kinds whose title asks the resident to do something on the page it links (请评价): the link
 # follows the title as where to do it; any other text ends with 详情 and the link.
 ACT_ON_LINK = frozenset({"case.rate_request"})
 
 
 def sms_message(notification: Notification, phone: str, *, staff: bool = True) -> sms.SmsMessage:
+    """The text in the active language (`_send` sets the recipient's)."""
     # Free text leaves the platform here: mask any phone or ID number a caller wrote into it,
     # so an SMS never carries another person's number (G1).
-    title = redact_text(notification.title)
+    title = redact_text(notification.shown_title)
     if staff:
-        text = redact_text(
-            f"{notification.title}：{notification.body}" if notification.body else title
-        )
+        body = notification.shown_body
+        separator = pgettext("label separator", "：")
+        text = redact_text(f"{title}{separator}{body}" if body else title)
     else:
         text = resident_text(notification, title)
     return sms.SmsMessage(
@@ -80,30 +81,40 @@ def resident_text(notification: Notification, title: str) -> str:
     billed messages for one step is one too many): the title and the case page's link, which
     asks to rate (请评价) when that is what the notice wants."""
     if not notification.link:
-        return f"{SIGNATURE}{title}"
+        return _("【共治】%(title)s") % {"title": title}
     base = getattr(settings, "GONGZHI_PUBLIC_BASE_URL", "") or getattr(
         settings, "GONGZHI_SITE_URL", ""
     )
     url = f"{base.rstrip('/')}{notification.link}"
     if notification.kind in ACT_ON_LINK:
-        return f"{SIGNATURE}{title}：{url}"
-    return f"{SIGNATURE}{title}。详情：{url}"
+        return _("【共治】%(title)s：%(url)s") % {"title": title, "url": url}
+    return _("【共治】%(title)s。详情：%(url)s") % {"title": title, "url": url}
 
 
 def email_parts(notification: Notification) -> tuple[str, str]:
-    lines = [redact_text(notification.title), "", redact_text(notification.body)]
+    """Subject and body in the active language (`_send` sets the recipient's)."""
+    title = redact_text(notification.shown_title)
+    lines = [title, "", redact_text(notification.shown_body)]
     if notification.link:
         lines += ["", _("查看详情：%(url)s") % {"url": site_link(notification.link)}]
     lines += ["", _("调整通知方式：%(url)s") % {"url": site_link("/me/preferences/")}]
-    subject = _("【共治】%(title)s") % {"title": redact_text(notification.title)}
+    subject = _("【共治】%(title)s") % {"title": title}
     return subject, "\n".join(lines).strip() + "\n"
 
 
-def _send(delivery: Delivery, user: Any) -> str:
+def message_language(preference: NotificationPreference) -> str:
+    """The language the user chose for email and SMS (通知设置); the platform's by default or
+    when the stored choice is no longer offered."""
+    offered = {code for code, _name in settings.LANGUAGES}
+    return preference.language if preference.language in offered else settings.LANGUAGE_CODE
+
+
+def _send(delivery: Delivery, user: Any, preference: NotificationPreference) -> str:
     notification = delivery.notification
-    # Titles are stored in the platform's language; the wrapper text follows it, whatever
-    # language the request thread that triggered the send happened to be using.
-    with translation.override(settings.LANGUAGE_CODE):
+    # In the recipient's chosen language, whatever language the request thread that triggered
+    # the send happened to be using: title and body rendered again from their message
+    # (texts.py; an old notice without one is sent as stored), the wrapper text with them.
+    with translation.override(message_language(preference)):
         if delivery.channel == Delivery.Channel.EMAIL:
             subject, body = email_parts(notification)
             return mail.send_email(to=email_address(user), subject=subject, body=body)
@@ -122,13 +133,14 @@ def attempt(delivery_id: int, *, now: dt.datetime | None = None) -> str:
         return ""
     delivery = Delivery.objects.select_related("notification__recipient").get(pk=delivery_id)
     user = delivery.notification.recipient
-    if not channel_still_wanted(user, delivery.channel):
+    preference = preference_for(user)
+    if not channel_still_wanted(user, delivery.channel, preference):
         return _finish(
             delivery, Delivery.Status.CANCELLED, error="用户已关闭该渠道或未登记联系方式"
         )
     return send_and_record(
         delivery,
-        lambda: _send(delivery, user),
+        lambda: _send(delivery, user, preference),
         lambda error, permanent: _failed(delivery, error, permanent=permanent, now=now),
     )
 

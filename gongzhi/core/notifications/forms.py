@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.models import NotificationPreference
 from gongzhi.core.notifications.kinds import kinds_for
 
 _TIME_ERRORS = {
@@ -16,6 +17,15 @@ _TIME_ERRORS = {
 class PreferenceForm(forms.Form):
     email_enabled = forms.BooleanField(label=_("邮件通知"), required=False)
     sms_enabled = forms.BooleanField(label=_("短信通知"), required=False)
+    # Not required: a form posted without it (an old page) keeps the stored choice.
+    language = forms.ChoiceField(
+        label=_("邮件和短信语言"),
+        help_text=_("邮件和短信使用所选语言；站内通知跟随页面语言。"),
+        choices=NotificationPreference.LANGUAGES,
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": _("请选择简体中文或 English。")},
+    )
     # Ticked: also by email and text message. Stored the other way round, as the kinds that
     # stay in the inbox (`muted_kinds`), so that a kind added later is sent until muted.
     sent_kinds = forms.MultipleChoiceField(
@@ -81,6 +91,8 @@ class PreferenceForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        if not cleaned.get("language"):
+            cleaned.pop("language", None)  # not posted: unchanged
         if "sent_kinds" in cleaned:
             offered = [key for key, _label in self.fields["sent_kinds"].choices]
             sent = set(cleaned.pop("sent_kinds"))

@@ -47,9 +47,12 @@ def external_channels(user: Any, preference: NotificationPreference, kind: str) 
     return channels
 
 
-def channel_still_wanted(user: Any, channel: str) -> bool:
-    """Checked again at send time: the user may have switched a channel off meanwhile."""
-    preference = preference_for(user)
+def channel_still_wanted(
+    user: Any, channel: str, preference: NotificationPreference | None = None
+) -> bool:
+    """Checked again at send time: the user may have switched a channel off meanwhile
+    (`preference`: theirs, read just now)."""
+    preference = preference or preference_for(user)
     if channel == Delivery.Channel.EMAIL:
         return preference.email_enabled and bool(email_address(user))
     return preference.sms_enabled and bool(phone_number(user))

@@ -260,8 +260,10 @@ def preference_update(
     quiet_end: dt.time,
     muted_kinds: list[str] | None = None,
     urgent_bypasses_quiet_hours: bool = True,
+    language: str | None = None,
 ) -> NotificationPreference:
-    """Only the user themself changes their preferences."""
+    """Only the user themself changes their preferences. `language`: of their email and text
+    messages (None: unchanged)."""
     if not getattr(actor, "is_authenticated", False) or actor.pk != user.pk:
         raise PermissionDenied
     errors: dict[str, str] = {}
@@ -274,6 +276,8 @@ def preference_update(
     unknown = sorted(set(muted_kinds or []) - set(KINDS))
     if unknown:
         errors["muted_kinds"] = _("未知的通知类型：%(kinds)s") % {"kinds": "、".join(unknown)}
+    if language is not None and language not in dict(NotificationPreference.LANGUAGES):
+        errors["language"] = _("请选择简体中文或 English。")
     if errors:
         raise ValidationError(errors)
     preference, _created = NotificationPreference.objects.select_for_update().get_or_create(
@@ -286,6 +290,8 @@ def preference_update(
     preference.quiet_end = quiet_end
     preference.muted_kinds = sorted(set(muted_kinds or []))
     preference.urgent_bypasses_quiet_hours = urgent_bypasses_quiet_hours
+    if language is not None:
+        preference.language = language
     preference.save()
     audit.record(
         action="notifications.preference_update",
@@ -298,6 +304,7 @@ def preference_update(
                 f"{quiet_start:%H:%M}-{quiet_end:%H:%M}" if quiet_hours_enabled else "off"
             ),
             "muted": preference.muted_kinds,
+            "language": preference.language,
         },
     )
     return preference

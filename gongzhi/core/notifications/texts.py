@@ -4,9 +4,10 @@ A notice is written once, by whoever's action caused it, and read later by someo
 English-speaking resident must not get the Chinese the community worker's request was in, nor
 the other way round. So a notice's title and body may be given as a `Text` — the Chinese source
 message (marked with `gettext_noop` so that makemessages finds it) and its arguments — and are
-stored twice: rendered in the platform's language (`Notification.title`/`body`, what email and
-SMS carry and what the inbox falls back to) and as the message itself (`Notification.texts`),
-rendered again in the reader's language when the inbox or the API shows it.
+stored twice: rendered in the platform's language (`Notification.title`/`body`, what the admin
+shows and what everything falls back to) and as the message itself (`Notification.texts`),
+rendered again in the reader's language when the inbox or the API shows it, and in the language
+the recipient chose in 通知设置 when their email or text goes out (delivery.py).
 
     Text(gettext_noop("您的诉求%(done)s，由%(party)s办理"), done=Text(gettext_noop("已交办")),
          party=company.name)
