@@ -275,4 +275,5 @@ GONGZHI_SWEEPS = [
     "gongzhi.core.notifications.sweeps.deliver_pending",
     "gongzhi.cases.sweeps.run_all",
     "gongzhi.core.ratelimit.sweep_expired_counters",
+    "gongzhi.cases.services.pending_uploads.sweep_expired_uploads",
 ]

@@ -495,4 +495,5 @@ class CaseCounter(models.Model):
 
 
 from gongzhi.cases.config_models import RoutingRule, SlaPolicy  # noqa: E402,F401  (设置)
+from gongzhi.cases.pending_uploads import PendingUpload  # noqa: E402,F401  (暂存照片)
 from gongzhi.cases.suggestions import CaseSuggestion  # noqa: E402,F401  (AI网格员, G3)

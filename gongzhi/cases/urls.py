@@ -7,6 +7,7 @@ from gongzhi.cases.views import (
     detail,
     hot_topics,
     imports,
+    kept_photos,
     metrics,
     photos,
     resident,
@@ -34,6 +35,7 @@ app_name = "cases"
 urlpatterns = [
     path("", staff.queue, name="queue"),
     path("new/", resident.report, name="report"),
+    path("new/kept/<int:pk>", kept_photos.kept_photo, name="kept_photo"),
     path("mine/", resident.mine, name="mine"),
     path("intake/", staff.intake, name="intake"),
     path("bulk-dispatch", staff.bulk_dispatch, name="bulk_dispatch"),

@@ -151,6 +151,13 @@
     input.classList.toggle("is-invalid", blocking);
   }
 
+  // Photos a refused form kept on the server (cases/_kept_photos.html), less those ticked for
+  // removal: they count towards the same limit as the newly chosen ones.
+  function keptOnServer(input) {
+    const form = input.form || document;
+    return form.querySelectorAll("input[data-kept-remove]:not(:checked)").length;
+  }
+
   async function checkFiles(input) {
     const data = input.dataset;
     const chosen = Array.from(input.files || []);
@@ -173,7 +180,7 @@
       }
     }
     const maxFiles = Number(data.maxFiles || 0);
-    if (maxFiles && kept.length > maxFiles) {
+    if (maxFiles && kept.length + keptOnServer(input) > maxFiles) {
       lines.push([data.tooManyMessage || "", true]);
       blocking = [blocking, data.tooManyMessage || ""].join(" ").trim();
     }
@@ -192,6 +199,25 @@
       });
       pendingChecks.set(target, check);
     }
+  });
+
+  // A kept photo ticked 移除 is dimmed, and the chosen files are checked again against the
+  // limit (removing one may make room for them).
+  document.addEventListener("change", (event) => {
+    const target = event.target;
+    if (!(target instanceof HTMLInputElement) || !target.hasAttribute("data-kept-remove")) {
+      return;
+    }
+    const photo = target.closest("[data-kept-photo]");
+    if (photo) {
+      photo.classList.toggle("opacity-50", target.checked);
+    }
+    const form = target.form || document;
+    form.querySelectorAll("input[type=file][data-max-bytes]").forEach((input) => {
+      if (input.files && input.files.length) {
+        input.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+    });
   });
 
   // The forms are `novalidate` (the server words every error): the check stops the sending

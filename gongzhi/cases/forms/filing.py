@@ -26,6 +26,7 @@ from gongzhi.cases.forms.fields import (
     text_field,
     words_required,
 )
+from gongzhi.cases.forms.kept_photos import KeptPhotosForm
 from gongzhi.cases.metrics import Grouping
 from gongzhi.cases.periods import (
     EARLIEST,
@@ -58,7 +59,7 @@ CONTENT_WORDS = words_required(no_words_message_lazy())
 TITLE_WORDS = words_required(title_no_words_message_lazy())
 
 
-class ReportForm(StyledForm):
+class ReportForm(KeptPhotosForm):
     """我要反映: the resident's phone form."""
 
     type = forms.ChoiceField(
@@ -123,7 +124,7 @@ class TelInput(forms.TextInput):
         super().__init__({"inputmode": "tel", "autocomplete": "off", **(attrs or {})})
 
 
-class IntakeForm(StyledForm):
+class IntakeForm(KeptPhotosForm):
     """Staff record a demand from any channel (S1). The service's checks of these fields (the
     phone's format, a flat the building lacks) run here too, so that a refused form lists every
     error at once: a grid worker re-picks the photo once, not once per round."""

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from gongzhi.cases import services
 from gongzhi.cases.choices import CaseType, Category, Channel, Level
 from gongzhi.cases.models import Case, CaseAttachment, RoutingRule
+from gongzhi.cases.services.pending_uploads import pending_keep
 from gongzhi.cases.tests.images import png_bytes
 from gongzhi.cases.tracking import tracking_token
 from gongzhi.cases.workflow import SYSTEM_ACTIONS, Action
@@ -54,6 +55,13 @@ def _attachment(p: Personas) -> dict:
     return {"pk": CaseAttachment.objects.get(case_id=pk).pk}
 
 
+def _kept_photo(p: Personas) -> dict:
+    """A photo kept from resident_a's refused 我要反映 form: theirs alone to see."""
+    photo = SimpleUploadedFile("p.png", PNG, content_type="image/png")
+    kept = pending_keep(actor=p.resident_a, batch=None, files=[photo])
+    return {"pk": kept.items[0].pk}
+
+
 def _wrong_link(p: Personas) -> dict:
     """A real case's number with a tampered token. The right link opens for anyone who holds
     it, signed in or not, of any street (a bearer link: test_tracking.py); without it, nobody,
@@ -89,6 +97,7 @@ STREET = {"street_officer"}
 EXPECTATIONS: dict[str, Expect] = {
     "cases:queue": Expect(ok=STAFF, other=302),
     "cases:report": Expect(ok={"resident_a"}, other=403),
+    "cases:kept_photo": Expect(kwargs=_kept_photo, ok={"resident_a"}),
     "cases:mine": Expect(ok=EVERYONE_SIGNED_IN),
     "cases:intake": Expect(
         ok={

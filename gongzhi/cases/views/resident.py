@@ -16,6 +16,7 @@ from gongzhi.cases.choices import Channel
 from gongzhi.cases.forms import RateForm, ReportForm
 from gongzhi.cases.views.actions import perform
 from gongzhi.cases.views.feedback import add_service_errors
+from gongzhi.cases.views.kept_photos import file_with_kept, keep_refused_photos
 from gongzhi.cases.workflow import Action, Status
 from gongzhi.core.ratelimit import rate_limited, too_many_message
 from gongzhi.org import policies as org_policies
@@ -27,16 +28,21 @@ def _report_form(request: HttpRequest) -> ReportForm:
         raise PermissionDenied(_("您的账号尚未关联房屋，请联系社区工作人员"))
     name = getattr(getattr(request.user, "person", None), "name", "")  # as case_file takes it
     return ReportForm(
-        request.POST or None, request.FILES or None, places=places, requester_name=name
+        request.POST or None,
+        request.FILES or None,
+        places=places,
+        requester_name=name,
+        owner=request.user,
     )
 
 
 def _report_refused(request: HttpRequest, wait: int) -> HttpResponse:
-    """Over the filing limit: the form again with what was typed, saying when to retry."""
+    """Over the filing limit: the form again with what was typed and the photos kept, saying
+    when to retry."""
     form = _report_form(request)
+    form.is_valid()  # reads the kept photos' token and checks the newly chosen ones
     form.add_error(None, too_many_message(wait))
-    if request.FILES:
-        form.add_error(None, _("照片未能保留，请重新选择后再提交。"))
+    keep_refused_photos(request, form, images_only=True)
     return render(request, "cases/report.html", {"form": form})
 
 
@@ -46,12 +52,15 @@ def _report_refused(request: HttpRequest, wait: int) -> HttpResponse:
 )
 def report(request: HttpRequest) -> HttpResponse:
     form = _report_form(request)
-    if request.method == "POST" and form.is_valid():
+    if request.method != "POST":
+        return render(request, "cases/report.html", {"form": form})
+    if form.is_valid():
         data = form.cleaned_data
         compound, building, unit = ui_selectors.place_nodes(request.user, data["place"])
         try:
-            case = services.case_file(
-                actor=request.user,
+            case = file_with_kept(
+                request,
+                form,
                 compound=compound,
                 building=building,
                 unit=unit,
@@ -69,6 +78,7 @@ def report(request: HttpRequest) -> HttpResponse:
                 request, _("您的诉求已受理，编号 %(number)s") % {"number": case.number}
             )
             return redirect("cases:detail", case.pk)
+    keep_refused_photos(request, form, images_only=True)
     return render(request, "cases/report.html", {"form": form})
 
 

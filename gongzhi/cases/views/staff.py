@@ -23,6 +23,7 @@ from gongzhi.cases import (
 )
 from gongzhi.cases.forms import BulkDispatchForm, IntakeForm, QueueFilterForm
 from gongzhi.cases.views.feedback import add_service_errors, error_text, form_errors_text
+from gongzhi.cases.views.kept_photos import file_with_kept, keep_refused_photos
 from gongzhi.cases.workflow import CaseChanged, InvalidTransition
 from gongzhi.org import policies as org_policies
 from gongzhi.org import selectors as org_selectors
@@ -180,15 +181,20 @@ def intake(request: HttpRequest) -> HttpResponse:
         compounds=compounds,
         channels=ui_selectors.intake_channels(request.user),
         initial={"channel": ui_selectors.intake_channel(request.user)},
+        owner=request.user,
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method != "POST":
+        return render(request, "cases/intake.html", {"form": form})
+    if form.is_valid():
+        details = {k: v for k, v in form.cleaned_data.items() if k != "kept_token"}
         try:
-            case = services.case_file(actor=request.user, **form.cleaned_data)
+            case = file_with_kept(request, form, **details)
         except ValidationError as exc:
             add_service_errors(form, exc, aliases={"file": "photos"})
         else:
             messages.success(request, _("诉求已登记，编号 %(number)s") % {"number": case.number})
             return redirect("cases:detail", case.pk)
+    keep_refused_photos(request, form, images_only=False)
     return render(request, "cases/intake.html", {"form": form})
 
 

@@ -26,6 +26,7 @@ SWEEP_NAMES = {
     "gongzhi.core.notifications.sweeps.deliver_pending": ("通知投递", "条"),
     "gongzhi.cases.sweeps.run_all": ("办理时限", "件"),
     "gongzhi.core.ratelimit.sweep_expired_counters": ("清理过期限流计数", "条"),
+    "gongzhi.cases.services.pending_uploads.sweep_expired_uploads": ("清理暂存照片", "张"),
 }
 # Below this a loop only hammers the database (0 or a negative number is a typo); a tenth of a
 # second is left for tests that drive a scheduler hard (tests/faults).

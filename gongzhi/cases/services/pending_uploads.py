@@ -1,0 +1,185 @@
+"""Writes of the photos kept for a refused filing form (see `gongzhi.cases.pending_uploads`):
+keep the valid ones, file them with the case, and remove what is old.
+
+Each is atomic; a stored file is removed once the rows that name it are gone for good (after
+the commit), and a file written by a transaction that then fails is removed at once.
+"""
+
+import datetime as dt
+import io
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image
+
+from gongzhi.cases.attachments import IMAGE_FORMATS, checked_content, stored_name
+from gongzhi.cases.forms.fields import MAX_PHOTOS
+from gongzhi.cases.models import Case
+from gongzhi.cases.pending_uploads import (
+    EXPIRED,
+    KEEP_FOR,
+    PendingUpload,
+    new_batch_key,
+    sign,
+)
+from gongzhi.cases.services.intake import case_file
+
+logger = logging.getLogger(__name__)
+
+# A batch holds what one refused form had: up to nine kept and nine newly chosen.
+MAX_KEPT = 2 * MAX_PHOTOS
+THUMB_SIDE = 176  # pixels: the form shows 88 CSS pixels, sharp on a 2× phone screen
+# Old rows removed by each write, so a quiet site without the scheduler still empties itself.
+CLEAN_ON_WRITE = 50
+
+
+@dataclass
+class Kept:
+    """The batch after a refused form: its token, its photos, the chosen files not kept."""
+
+    token: str
+    items: list[PendingUpload]
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (file name, why)
+
+
+def _delete_files_after_commit(names: list[str]) -> None:
+    def delete() -> None:
+        for name in names:
+            try:
+                PendingUpload.file.field.storage.delete(name)
+            except OSError:  # already gone, or the disk refuses: the sweep is not blocked
+                logger.warning("could not delete kept upload %s", name)
+
+    if names:
+        transaction.on_commit(delete)
+
+
+def _delete_rows(rows: Iterable[PendingUpload]) -> int:
+    rows = list(rows)
+    PendingUpload.objects.filter(pk__in=[row.pk for row in rows]).delete()
+    _delete_files_after_commit(
+        [stored.name for row in rows for stored in (row.file, row.thumbnail) if stored]
+    )
+    return len(rows)
+
+
+def thumbnail(content_type: str, content: bytes) -> bytes | None:
+    """A JPEG of at most THUMB_SIDE pixels a side (an animation's first frame, transparency on
+    white), or None for a PDF. `content` has passed `checked_content`: its size is sane."""
+    if content_type not in IMAGE_FORMATS:
+        return None
+    with Image.open(io.BytesIO(content)) as image:
+        image.draft("RGB", (THUMB_SIDE, THUMB_SIDE))  # a JPEG decodes at a fraction: faster
+        small = image.convert("RGBA")
+        small.thumbnail((THUMB_SIDE, THUMB_SIDE))
+    flat = Image.new("RGB", small.size, (255, 255, 255))
+    flat.paste(small, mask=small.getchannel("A"))
+    out = io.BytesIO()
+    flat.save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
+def _remove_expired(now: dt.datetime, limit: int | None = None) -> int:
+    old = PendingUpload.objects.filter(kept_at__lt=now - KEEP_FOR).order_by("kept_at")
+    return _delete_rows(old[:limit] if limit else old)
+
+
+def pending_keep(
+    *,
+    actor: Any,
+    batch: str | None,
+    remove: Iterable[int] = (),
+    files: Iterable[Any] = (),
+    images_only: bool = True,
+) -> Kept:
+    """Keep the valid `files` of a refused form with the photos of `batch` (a verified token's
+    key, or None for a new one) except those in `remove`; a file that is not a valid photo is
+    left out and named in `refused`. The batch's photos are kept another KEEP_FOR from now.
+    Starting a new batch drops the account's older ones: one form's photos at a time."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            return _keep(actor, batch, set(remove), list(files), images_only, written)
+    except BaseException:
+        storage = PendingUpload.file.field.storage
+        for name in written:  # rolled back: no row names them any more
+            storage.delete(name)
+        raise
+
+
+def _keep(
+    actor: Any,
+    batch: str | None,
+    remove: set[int],
+    files: list[Any],
+    images_only: bool,
+    written: list[str],
+) -> Kept:
+    now = timezone.now()
+    _remove_expired(now, CLEAN_ON_WRITE)
+    mine = PendingUpload.objects.select_for_update().filter(owner=actor)
+    if batch is None:
+        batch = new_batch_key()
+        _delete_rows(mine)
+    else:
+        _delete_rows(mine.exclude(batch=batch))
+        _delete_rows(mine.filter(batch=batch, pk__in=remove))
+    items = list(mine.filter(batch=batch))
+    refused = []
+    for upload in files[:MAX_PHOTOS]:  # the form refuses more than nine in one choice
+        if len(items) >= MAX_KEPT:
+            break
+        try:
+            content_type, content = checked_content(upload, images_only=images_only)
+        except ValidationError as exc:
+            refused.append((getattr(upload, "name", ""), "；".join(exc.messages)))
+            continue
+        item = PendingUpload(
+            owner=actor, batch=batch, content_type=content_type, size=len(content), kept_at=now
+        )
+        item.file.save(stored_name(content_type), ContentFile(content), save=False)
+        written.append(item.file.name)
+        if (small := thumbnail(content_type, content)) is not None:
+            item.thumbnail.save(stored_name("image/jpeg"), ContentFile(small), save=False)
+            written.append(item.thumbnail.name)
+        item.save()
+        items.append(item)
+    PendingUpload.objects.filter(pk__in=[item.pk for item in items]).update(kept_at=now)
+    return Kept(token=sign(actor, batch, [item.pk for item in items]), items=items, refused=refused)
+
+
+@transaction.atomic
+def case_file_with_kept(
+    *, actor: Any, batch: str | None, kept: Iterable[PendingUpload], **details: Any
+) -> Case:
+    """`case_file` with the kept photos first, then the newly chosen ones (`photos`); the
+    batch is removed with the filing, in its transaction: on a refusal everything stays kept."""
+    kept = list(kept)
+    photos = list(details.pop("photos", None) or [])
+    if batch is None:
+        return case_file(actor=actor, photos=photos, **details)
+    rows = PendingUpload.objects.select_for_update().filter(owner=actor, batch=batch)
+    present = {row.pk: row for row in rows}
+    if any(item.pk not in present for item in kept):  # swept away since the form was read
+        raise ValidationError({"photos": str(EXPIRED)})
+    files = []
+    for item in kept:
+        with present[item.pk].file.open("rb") as stored:
+            files.append(ContentFile(stored.read(), name=stored_name(item.content_type)))
+    case = case_file(actor=actor, photos=[*files, *photos], **details)
+    _delete_rows(present.values())
+    return case
+
+
+def sweep_expired_uploads(now: dt.datetime) -> int:
+    """The scheduler's sweep (settings.GONGZHI_SWEEPS): kept photos older than KEEP_FOR."""
+    with transaction.atomic():
+        return _remove_expired(now)
