@@ -28,9 +28,15 @@ from gongzhi.cases.choices import (
 )
 from gongzhi.cases.models import Case, EventKind, RoutingRule, SlaPolicy
 from gongzhi.cases.requester_keys import phone_key
-from gongzhi.cases.seeding_texts import GIVEN, SURNAMES, TEMPLATES
+from gongzhi.cases.seeding_texts import (
+    GIVEN,
+    SETTLED_AT_ONCE,
+    SURNAMES,
+    TEMPLATES,
+    assessed_urgency,
+)
 from gongzhi.cases.services.escalation import UNNAMED_DEPARTMENT, breach_note, escalation_note
-from gongzhi.cases.workflow import CLOCK_STATUSES, Status
+from gongzhi.cases.workflow import CLOCK_STATUSES, OPEN_STATUSES, Status
 from gongzhi.core.calendar import WorkingCalendar
 
 SUPERVISION = "已超时限，请加快办理并及时反馈进度"
@@ -125,7 +131,8 @@ def _reached(status: str, stage: str) -> bool:
 
 
 class CaseFactory:
-    """`draft(compound, created_at)` → (case row, events, rating or None)."""
+    """`draft(compound, created_at)` → (case row, events, rating or None); a rating is
+    (level, resolved, exception reason, when)."""
 
     def __init__(self, rng: random.Random, now: dt.datetime, companies: dict[int, int]) -> None:
         """`now` and every datetime of the rows are naive UTC (cheap to compute and to write)."""
@@ -181,6 +188,8 @@ class CaseFactory:
         content = text.format(**place)
         age = (self.now - created_at).days
         status = self.by_age[0 if age < 4 else 1 if age < 30 else 2](rng)
+        if age >= 1 and status in OPEN_STATUSES and title in SETTLED_AT_ONCE:
+            status = Status.CLOSED  # a gas smell is handled the same day, not left for weeks
         phone = f"1{'3456789'[int(rng.random() * 7)]}{int(rng.random() * 1e9):09d}"
         case = dict(self.template)
         case.update(
@@ -291,6 +300,39 @@ class CaseFactory:
                 case["warned_at"] = warn
                 events.append((EventKind.SLA_WARNED, status, status, warn))
 
+    def _escalated_then_resolved(
+        self, case: Row, events: list[Event], due: dt.datetime, fraction: float
+    ) -> tuple[dt.datetime, dt.datetime, dict[str, Any]]:
+        """The breach at `due` and the escalation `case_escalate` makes then; the level above
+        resolves the case within its own window. Returns (the deadline it was resolved against,
+        when, the party that resolved it)."""
+        level = case["assigned_level"] or Level.COMPOUND
+        case["breach_count"] = 1
+        # The breach a running scheduler (or the late 已处置 itself) records: section 七 of the
+        # monthly report counts these events, 按时办结率 the case's breach_count.
+        events.append((EventKind.SLA_BREACHED, Status.IN_PROGRESS, Status.IN_PROGRESS, due,
+                       breach_note(level), {"due_at": _iso(due), "level": level}))  # fmt: skip
+        above = next_level(level)
+        party = {"level": level, "company": case["assigned_company_id"], "department": ""}
+        if above is None:
+            case["breached_at"] = due
+            return due, self._at(due, hours=24 * (fraction - 1)), party
+        next_due, warn = self._escalation_window(self.policies[case["sla_class"]], due)
+        department = ""
+        if above == Level.DEPARTMENT:
+            department = self.departments.get(case["category"], UNNAMED_DEPARTMENT)
+        case.update(assigned_level=above, assigned_user_id=None, clock_started_at=due,
+                    escalation_level=1, due_at=next_due, warn_at=warn,
+                    assigned_department=department)  # fmt: skip
+        events.append((EventKind.ESCALATED, Status.IN_PROGRESS, Status.IN_PROGRESS, due,
+                       escalation_note(above, department),
+                       {"from": level, "to": above, "due_at": _iso(next_due),
+                        "department": department}))  # fmt: skip
+        # fraction ∈ [1.05, 1.6] → 10 %…90 % of the new level's window.
+        share = 0.1 + (fraction - 1.05) / 0.55 * 0.8
+        resolved = self._at(due, seconds=(next_due - due).total_seconds() * share)
+        return next_due, resolved, {**party, "level": above, "department": department}
+
     def _lifecycle(self, case: Row, events: list[Event], category: str, reply: str) -> Any:
         """Assess → dispatch → accept → start → resolve (with `reply` as the public reply) →
         close, as far as the status says."""
@@ -298,8 +340,11 @@ class CaseFactory:
         sla_class = SlaClass.PETITION if case["channel"] == Channel.PETITION else (
             DEFAULT_SLA_CLASS.get(category, SlaClass.GENERAL))  # fmt: skip
         assessed = self._at(case["created_at"], minutes=3 + int(rng.random() * 58))
+        urgency = assessed_urgency(case["title"], rng.random())
+        if urgency == Urgency.CRITICAL and case["channel"] != Channel.PETITION:
+            sla_class = SlaClass.EMERGENCY  # 特急 runs on the emergency clock (S3)
         case.update(category=category, sla_class=sla_class, assessed_at=assessed,
-                    urgency=Urgency.URGENT if rng.random() < 0.1 else Urgency.NORMAL)  # fmt: skip
+                    urgency=urgency)  # fmt: skip
         events.append((EventKind.ASSESSED, Status.RECEIVED, Status.ASSESSED, assessed))
         if not _reached(status, Status.DISPATCHED):
             return None
@@ -351,15 +396,13 @@ class CaseFactory:
         span = (due - start).total_seconds()
         fraction = rng.uniform(1.05, 1.6) if rng.random() < 0.1 else rng.uniform(0.1, 0.95)
         resolved = self._at(start, seconds=span * fraction)
-        case.update(resolved_at=resolved, breach_count=1 if resolved > due else 0,
-                    public_reply=reply,
-                    visit_due_at=resolved + dt.timedelta(days=policy.auto_close_days))  # fmt: skip
+        case.update(breach_count=0, public_reply=reply)
         if resolved > due:
-            # The breach a running scheduler (or the late 已处置 itself) records: section 七 of
-            # the monthly report counts these events, 按时办结率 the case's breach_count.
-            events.append((EventKind.SLA_BREACHED, Status.IN_PROGRESS, Status.IN_PROGRESS, due,
-                           breach_note(case["assigned_level"]),
-                           {"due_at": _iso(due), "level": case["assigned_level"]}))  # fmt: skip
+            # Late: at its deadline the case went one level up (吹哨), and that level finished
+            # it within its own window, part way through as `fraction` says.
+            due, resolved, party = self._escalated_then_resolved(case, events, due, fraction)
+        case.update(resolved_at=resolved,
+                    visit_due_at=resolved + dt.timedelta(days=policy.auto_close_days))  # fmt: skip
         events.append((EventKind.RESOLVED, Status.IN_PROGRESS, Status.RESOLVED, resolved, "",
                        {**party, "round": 1, "on_time": resolved <= due}))  # fmt: skip
         if status != Status.CLOSED:
@@ -368,6 +411,7 @@ class CaseFactory:
         events.append((EventKind.CLOSED, Status.RESOLVED, Status.CLOSED, case["closed_at"]))
         satisfied = rng.random() < 0.9
         level = SATISFIED[int(rng.random() * 3)] if satisfied else RatingLevel.DISSATISFIED
-        # An unsatisfied visit closed only through a supervisor's reasoned exception (S5).
+        # An unsatisfied visit closed only through a supervisor's reasoned exception (S5):
+        # the demand is beyond policy, so it is not 已解决 either.
         reason = "" if satisfied else "诉求超出政策范围，已当面解释说明"
-        return (level, reason, case["closed_at"])
+        return (level, satisfied, reason, case["closed_at"])

@@ -6,7 +6,7 @@ read them, and a single boilerplate answer would make both look broken. Placehol
 building, {u} unit, {r} room, {n} a small count; a reply never names the requester (S9).
 """
 
-from gongzhi.cases.choices import Category
+from gongzhi.cases.choices import Category, Urgency
 
 # (title, content, public reply)
 TEMPLATES: dict[str, list[tuple[str, str, str]]] = {
@@ -227,3 +227,27 @@ TEMPLATES: dict[str, list[tuple[str, str, str]]] = {
 }
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀英华慧建国红霞平刚桂兰"
+
+# How pressing an assessor finds each matter (研判's 紧急程度): (urgency, share of such cases
+# found so); every other matter is 一般. A lane-light or a tree blocking light is never 紧急.
+PRESSING: dict[str, tuple[str, float]] = {
+    "燃气管道异味": (Urgency.CRITICAL, 1.0),
+    "电梯困人": (Urgency.URGENT, 1.0),  # stopped between floors, nobody trapped now
+    "停水无通知": (Urgency.URGENT, 0.8),
+    "路面塌陷": (Urgency.URGENT, 0.8),
+    "消防栓无水": (Urgency.URGENT, 0.7),
+    "电梯频繁故障": (Urgency.URGENT, 0.8),
+    "电动车楼道充电": (Urgency.URGENT, 0.7),
+    "消防通道停车": (Urgency.URGENT, 0.5),
+    "屋顶漏水": (Urgency.URGENT, 0.6),
+    "水压太低": (Urgency.URGENT, 0.5),
+}
+
+# Matters 特急 enough that no seeded case of them is still open after a day.
+SETTLED_AT_ONCE = frozenset(t for t, (u, _) in PRESSING.items() if u == Urgency.CRITICAL)
+
+
+def assessed_urgency(title: str, roll: float) -> str:
+    """The urgency 研判 gave a seeded case of this title; `roll` is uniform in [0, 1)."""
+    urgency, share = PRESSING.get(title, (Urgency.NORMAL, 0.0))
+    return urgency if roll < share else Urgency.NORMAL

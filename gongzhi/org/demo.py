@@ -110,6 +110,7 @@ def seed() -> SeedResult:
         )
         companies = demo_parties.seed_companies(people)
         seeds: dict[str, CompoundSeed] = {}
+        communities = []
         for community_spec in COMMUNITIES:
             community = services.community_create(street=street, name=community_spec.name)
             community_seeds = [
@@ -120,7 +121,9 @@ def seed() -> SeedResult:
                 demo_parties.seed_parties(compound_seed, companies, rng, people)
                 seeds[compound_seed.spec.name] = compound_seed
             demo_parties.seed_grids(community, community_spec, community_seeds)
+            communities.append((community, community_spec))
         demo_parties.seed_accounts(street, seeds, companies)
+        demo_parties.seed_staff(street, communities, companies)
     return SeedResult(True, demo_parties.ACCOUNTS)
 
 

@@ -67,6 +67,16 @@ ACCOUNTS = [
 ]
 
 
+# The staff the demo's history names (研判, 交办, 签收, 处置): besides the demo logins, each
+# community's worker and each company's staff, as records without a password.
+COMMUNITY_WORKERS = {"zhongyang": "王芳", "xianghe": "李静", "baoan": "张伟", "dushi": "赵丽",
+                     "ningsong": "孙强", "shuiyu": "周杰"}  # fmt: skip
+COMPANY_STAFF = {"C": "桃源物业·客服专员", "D": "鼎盛物业·客服专员", "E": "宁松物业·客服专员",
+                 "F": "中南城市物业·客服专员", "G": "红盾物业·客服专员"}  # fmt: skip
+# A second street officer: the 例外办结 of a case the street itself finished is another's (S5).
+STREET_STAFF = ("street_center", "南湖街道网格管理中心·黄丽")
+
+
 @functools.cache
 def demo_password_hash() -> str:
     """Hashed once per process: the hasher is deliberately slow, and every account shares it."""
@@ -214,6 +224,31 @@ def seed_grids(
         grid.workers.add(worker)
         grids.append(grid)
     return grids
+
+
+def seed_staff(
+    street: Street,
+    communities: list[tuple[Community, CommunitySpec]],
+    companies: dict[str, PropertyCompany],
+) -> None:
+    """A community worker for each community but 华锦 (`huajin`), a staff member for each
+    company but A and B (`wuye_a`, `wuye_b`) and a second street officer: named in the history,
+    unable to log in."""
+
+    def record(username: str, display_name: str, role: str, **scope: object) -> None:
+        staff = User(username=username, display_name=display_name)
+        staff.set_unusable_password()
+        staff.save()
+        services.role_grant(actor=None, user=staff, role=role, **scope)
+
+    for community, spec in communities:
+        name = COMMUNITY_WORKERS.get(spec.slug)
+        if name:
+            record(f"shequ_{spec.slug}", f"{community.name}社区·{name}",
+                   Role.COMMUNITY_WORKER, node=community)  # fmt: skip
+    for key, display_name in COMPANY_STAFF.items():
+        record(f"wuye_{key.lower()}", display_name, Role.PROPERTY_STAFF, company=companies[key])
+    record(*STREET_STAFF, Role.STREET_OFFICER, node=street)
 
 
 def seed_accounts(

@@ -81,11 +81,13 @@ class Command(BaseCommand):
                     title=title, content=content, requester=resident, unit=home,
                     respondent_company=contract.company if type == CaseType.COMPLAINT else None,
                 )  # fmt: skip
+                # The AI grid worker reads it when the assessor first opens it (deferred mode).
+                services.suggestion_for_assessor(case)
                 reached = STAGES.index(stage)
                 if reached >= 1:
                     case = services.case_assess(
                         case=case, actor=worker, category=category, sla_class="property",
-                        urgency="normal",
+                        urgency="urgent" if category == "elevator" else "normal",
                     )  # fmt: skip
                     case = services.case_dispatch(
                         case=case, actor=worker, level=Level.COMPOUND, company=contract.company

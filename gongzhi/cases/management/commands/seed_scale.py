@@ -242,8 +242,9 @@ class Command(BaseCommand):
                 for kind, old, new, at, *rest in timeline
             )
             if rating is not None:
-                level, reason, at = rating
-                ratings.append((pk, 1, True, level, "phone", "", reason, stamp(at)))
+                level, resolved, reason, at = rating
+                # Rated by the requester through the receipt link (no staff member recorded it).
+                ratings.append((pk, 1, resolved, level, "online", "", reason, stamp(at)))
         writer.write(Case._meta.db_table, ["id", *columns], cases)
         writer.write(CaseEvent._meta.db_table, EVENT_COLUMNS, events)
         writer.write(CaseRating._meta.db_table, RATING_COLUMNS, ratings)

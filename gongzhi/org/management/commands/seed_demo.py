@@ -25,7 +25,11 @@ class Command(BaseCommand):
             # name, so that org does not import cases).
             call_command("seed_routing", stdout=self.stdout)
             call_command("seed_scale", cases=DEMO_CASES, days=120, seed=2026, stdout=self.stdout)
+            # seed_scale writes no actors (speed, for benchmarks); the demo names its staff.
+            call_command("seed_history_actors", stdout=self.stdout)
             call_command("seed_live", stdout=self.stdout)  # a few in flight for the demo accounts
+            # The AI grid worker's advice on the last month's cases, and 研判's decisions on it.
+            call_command("seed_ai", stdout=self.stdout)
         else:
             self.stdout.write("演示街道已存在，未做任何更改。")
         self.stdout.write(f"\n演示账号（密码均为 {PASSWORD}）：")

@@ -1,0 +1,157 @@
+"""Who did each step of the demo's history (`seed_history_actors`, run by `seed_demo`).
+
+`seed_scale` writes its timelines without actors (fast, for benchmarks), so every step would
+show 系统. For the demo, a pass afterwards names the staff who would have taken each step, as
+the services record them: 研判/交办/不予受理 by the community's worker, 签收/开始办理/处置/退单
+by the party the case was with (a company's staff, the community worker, the street, which
+also records a department's result), 督办 by the level above the case, 终止 by the street
+(which may decide it without a request), and the return visit by the requester where they have
+an account, else as a 电话回访 by the community worker, or, when she handled the round herself
+(S5: `policies.handled_round`), by the compound's grid worker (an exception close needs a
+supervisor: then the street, another officer if the street finished it). The steps of the
+system (deadlines, escalations, 自动办结) stay the system's. Bulk updates by actor, not one save
+per event.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+
+from gongzhi.cases.choices import Level, RatingVia
+from gongzhi.cases.models import Case, CaseEvent, CaseRating, EventKind
+from gongzhi.org.models import Community, Compound, Grid, Role, RoleGrant
+
+DESK = (EventKind.ASSESSED, EventKind.DISPATCHED, EventKind.NOT_ACCEPTED)
+PARTY = (EventKind.ACCEPTED, EventKind.STARTED, EventKind.RESOLVED, EventKind.RETURNED)
+RECORD_PARTY = (EventKind.DISPATCHED, EventKind.ACCEPTED, EventKind.RESOLVED, EventKind.RETURNED)
+NAMED = (*DESK, *PARTY, EventKind.SUPERVISED, EventKind.TERMINATED, EventKind.CLOSED)
+CHUNK = 500  # ids per UPDATE: well under SQLite's limit of bound parameters
+
+
+class _Staff:
+    """The staff member of each party: the first granted the role there."""
+
+    def __init__(self) -> None:
+        grants = RoleGrant.objects.order_by("user_id")
+        by_path: dict[str, int] = {}
+        for path, user in grants.filter(role=Role.COMMUNITY_WORKER).values_list(
+            "scope_path", "user_id"
+        ):
+            by_path.setdefault(path, user)
+        paths = dict(Community.objects.values_list("id", "path"))
+        self.community_of = dict(Compound.objects.values_list("id", "community_id"))
+        self.workers = {pk: by_path.get(path) for pk, path in paths.items()}
+        self.companies: dict[int, int] = {}
+        for company, user in grants.filter(role=Role.PROPERTY_STAFF).values_list(
+            "company_id", "user_id"
+        ):
+            self.companies.setdefault(company, user)
+        self.streets = list(
+            grants.filter(role=Role.STREET_OFFICER).values_list("user_id", flat=True)
+        )
+        self.street = self.streets[0] if self.streets else None
+        grid_worker: dict[int, int] = {}
+        for grid, user in Grid.workers.through.objects.order_by("user_id").values_list(
+            "grid_id", "user_id"
+        ):
+            grid_worker.setdefault(grid, user)
+        self.grid_workers: dict[int, int] = {}
+        for grid, compound in Grid.buildings.through.objects.order_by("id").values_list(
+            "grid_id", "building__compound_id"
+        ):
+            if grid in grid_worker:
+                self.grid_workers.setdefault(compound, grid_worker[grid])
+
+    def worker(self, compound_id: int) -> int | None:
+        return self.workers.get(self.community_of.get(compound_id))
+
+    def party(self, compound_id: int, party: dict[str, Any]) -> int | None:
+        level = party.get("level")
+        if level == Level.COMPOUND:
+            return self.companies.get(party.get("company"))
+        if level == Level.COMMUNITY:
+            return self.worker(compound_id)
+        return self.street  # the street, or a department whose result the street records
+
+    def visitor(self, compound_id: int, handlers: set[int], exception: bool) -> int | None:
+        """Who rings the requester back: not whoever handled the round; an exception close
+        only by a supervisor (the community or the street)."""
+        candidates = [self.worker(compound_id), *self.streets]
+        if not exception:
+            candidates.insert(1, self.grid_workers.get(compound_id))
+        return next((pk for pk in candidates if pk and pk not in handlers), None)
+
+    def above(self, compound_id: int, level: str) -> int | None:
+        """督办 by the level above the case: the community over a compound, else the street."""
+        return self.worker(compound_id) if level in ("", Level.COMPOUND) else self.street
+
+
+@transaction.atomic
+def name_history_actors() -> int:
+    """Name the actor of every staff step still recorded without one. Returns how many."""
+    staff = _Staff()
+    events = (
+        CaseEvent.objects.filter(actor=None, kind__in=NAMED)
+        .order_by("case_id", "created_at", "id")
+        .values_list(
+            "id",
+            "kind",
+            "payload",
+            "case_id",
+            "case__compound_id",
+            "case__requester_id",
+            "case__assigned_level",
+        )
+    )
+    actors: dict[int, list[int]] = defaultdict(list)
+    dispatched: dict[int, list[int]] = defaultdict(list)  # dispatcher → cases
+    visited: dict[tuple[int, str], list[int]] = defaultdict(list)  # (by, via) → cases
+    exceptions = set(
+        CaseRating.objects.exclude(exception_reason="").values_list("case_id", flat=True)
+    )
+    party: dict[str, Any] = {}
+    handlers: set[int] = set()  # who handled the case's round (S5)
+    case = None
+    for pk, kind, payload, case_id, compound, requester, level in events:
+        if case_id != case:
+            case, party, handlers = case_id, {}, set()
+        if kind in RECORD_PARTY:
+            party = payload
+        actor = None
+        if kind in DESK:
+            actor = staff.worker(compound)
+            if kind == EventKind.DISPATCHED and actor:
+                dispatched[actor].append(case_id)
+                if party.get("level") == Level.COMMUNITY:  # handed to her own level: taken on
+                    handlers.add(actor)
+        elif kind in PARTY:
+            actor = staff.party(compound, party)
+            if kind != EventKind.RETURNED and actor:
+                handlers.add(actor)
+        elif kind == EventKind.SUPERVISED:
+            actor = staff.above(compound, level)
+        elif kind == EventKind.TERMINATED:
+            actor = staff.street
+        elif not payload:  # a seeded visit (the services' own record what they were)
+            actor = requester or staff.visitor(compound, handlers, case_id in exceptions)
+            if actor:
+                visited[(actor, RatingVia.ONLINE if requester else RatingVia.PHONE)].append(case_id)
+        if actor:
+            actors[actor].append(pk)
+    for actor, pks in actors.items():
+        for chunk in _chunks(pks):
+            CaseEvent.objects.filter(pk__in=chunk).update(actor_id=actor)
+    for actor, cases in dispatched.items():
+        for chunk in _chunks(cases):
+            Case.objects.filter(pk__in=chunk, dispatched_by=None).update(dispatched_by_id=actor)
+    for (actor, via), cases in visited.items():
+        for chunk in _chunks(cases):
+            CaseRating.objects.filter(case_id__in=chunk, by=None).update(by_id=actor, via=via)
+    return sum(len(pks) for pks in actors.values())
+
+
+def _chunks(ids: list[int]) -> Iterable[list[int]]:
+    for first in range(0, len(ids), CHUNK):
+        yield ids[first : first + CHUNK]
