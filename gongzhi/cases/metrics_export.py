@@ -18,6 +18,17 @@ def sheet_name(text: str) -> str:
     return text.translate(_NOT_IN_SHEET_NAMES)[:31]
 
 
+def print_setup(ws: Any, title_rows: str) -> None:
+    """On paper: landscape, one page wide (as many pages down as it takes), the heading and
+    column titles (`title_rows`, e.g. "1:2") repeated on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = title_rows
+
+
 def metrics_header(group_title: str) -> list[str]:
     """The group's column, 诉求数, then each rate with its numerator and denominator."""
     header = [group_title, str(_("诉求数"))]
@@ -71,6 +82,7 @@ def write_metrics(
     for index in range(2, len(header) + 1):
         ws.column_dimensions[get_column_letter(index)].width = 11
     ws.freeze_panes = "B3"
+    print_setup(ws, "1:2")
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

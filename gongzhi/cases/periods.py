@@ -91,3 +91,20 @@ def matching_preset(period: Period, today: dt.date) -> str:
         if preset_period(preset, today) == period:
             return preset
     return Preset.CUSTOM
+
+
+def so_far(period: Period, today: dt.date) -> Period:
+    """The days of `period` up to today: a month not over yet ends today (12月1日—12月2日 on
+    2 December), as the dashboard and the monthly report count it. A period wholly past is
+    unchanged; one wholly in the future is for the caller to refuse."""
+    if period.first <= today < period.last:
+        return Period(period.first, today)
+    return period
+
+
+def matching_preset_so_far(period: Period, today: dt.date) -> str:
+    """`matching_preset` for periods cut at today (`so_far`)."""
+    for preset in (Preset.THIS_MONTH, Preset.LAST_MONTH, Preset.THIS_QUARTER, Preset.THIS_YEAR):
+        if so_far(preset_period(preset, today), today) == period:
+            return preset
+    return Preset.CUSTOM

@@ -11,7 +11,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
+from gongzhi.cases.forms.fields import community_label
 from gongzhi.cases.models import Case
 from gongzhi.cases.queue_pages import BoundedPaginator
 from gongzhi.cases.queue_selectors import capped_count
@@ -37,10 +39,23 @@ class PublicRow:
     """One line of the public list: the masked texts and where the case is."""
 
     case: PublicCase
-    community: str
+    community: str  # 华锦社区, as the staff pages and the filter name it
     compound: str
     created_at: Any
     in_progress: bool
+
+    @property
+    def state(self) -> str:
+        """The two words of the list's 办理状态 filter (办理中, 已办结), not the workflow's
+        finer steps (已签收, 处置中…), which the public filter does not offer."""
+        return str(_("办理中") if self.in_progress else _("已办结"))
+
+    @property
+    def step(self) -> str:
+        """Where an open case is (已签收, 重新交办中…), shown after `state`; nothing when it
+        says the same or the case is closed."""
+        step = str(self.case.status) if self.in_progress else ""
+        return "" if step == self.state else step
 
 
 def _places(street: Street) -> dict[int, tuple[str, str]]:
@@ -101,7 +116,7 @@ def _row(case: Case, places: dict[int, tuple[str, str]]) -> PublicRow:
     community, compound = places[case.compound_id]
     return PublicRow(
         case=public_case(case),
-        community=community,
+        community=community_label(community),
         compound=compound,
         created_at=case.created_at,
         in_progress=case.status != Status.CLOSED,

@@ -52,6 +52,7 @@ class HotTopic(Halves):
     representative_case: Case | None
     top_terms: tuple[str, ...]
     cases: list[Case]  # every member, newest first
+    title: str = ""  # the representative message's title: the topic's name (`topic_title`)
 
 
 def _in_window(cases: Any, start: dt.datetime, end: dt.datetime) -> Any:
@@ -89,6 +90,19 @@ def _representative(text: str, case: Case | None) -> str:
 
     text = remove_contacts(_once(text), [case.requester_name if case else ""])
     return remove_names(text, REMOVED)
+
+
+TITLE_CHARS = 24
+
+
+def topic_title(text: str, case: Case | None) -> str:
+    """A topic's name for a reader: its representative message's title (电梯困人), masked as
+    the message is; the first words of the message when it has no title. Keywords strung
+    together (「上涨、物业费、讨论」) named no matter a meeting could recognise."""
+    title, _, content = text.partition("\n")
+    name = title.strip() or content.strip().split("\n", 1)[0]
+    name = _representative(name, case).strip()
+    return name if len(name) <= TITLE_CHARS else name[: TITLE_CHARS - 1] + "…"
 
 
 def _once(text: str) -> str:
@@ -144,6 +158,7 @@ def hot_topics_for(
                 representative_case=rep,
                 top_terms=_topic_terms(topic.top_terms),
                 cases=members,
+                title=topic_title(topic.representative_text, rep),
             )
         )
     return out

@@ -5,6 +5,8 @@ shown, from the pinned formulas of `cases.metrics`)."""
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from gongzhi.cases import metrics
 from gongzhi.cases.metrics import Ratio
 
@@ -19,12 +21,20 @@ def signed(value: Decimal | int | None, suffix: str = "") -> str:
     return f"{'+' if value > 0 else ''}{value}{suffix}"
 
 
+# Below this many last month, a percentage misleads (1 → 7 is "+600%"): the change is given
+# in cases (增减 +6) instead.
+SMALL_BASE = 10
+
+
 @dataclass(frozen=True)
 class Change:
-    """A count this month and last month; 环比 is the change over last month's count."""
+    """A count this month and last month; 环比 is the change over last month's count, given
+    only from SMALL_BASE cases last month, and never for a stock (cases still open now: this
+    month's have had less time to close than last month's, so the two do not compare)."""
 
     current: int
     previous: int
+    stock: bool = False
 
     @property
     def delta(self) -> int:
@@ -32,7 +42,9 @@ class Change:
 
     @property
     def growth(self) -> Ratio:
-        """环比 as a ratio (undefined when last month had none)."""
+        """环比 as a ratio (undefined for a stock, or below SMALL_BASE cases last month)."""
+        if self.stock or self.previous < SMALL_BASE:
+            return Ratio(self.delta, 0)
         return Ratio(self.delta, self.previous)
 
     @property
@@ -42,6 +54,15 @@ class Change:
     @property
     def growth_text(self) -> str:
         return signed(self.growth.percent, "%")
+
+    @property
+    def summary_text(self) -> str:
+        """环比 +12.5%, or 增减 +6 on a small base; nothing for a stock."""
+        if self.stock:
+            return ""
+        if self.growth.percent is None:
+            return _("增减 %(delta)s") % {"delta": self.delta_text}
+        return _("环比 %(growth)s") % {"growth": self.growth_text}
 
 
 @dataclass(frozen=True)
@@ -62,4 +83,4 @@ class RateChange:
         return signed(self.points)
 
 
-__all__ = ["Change", "RateChange", "signed"]
+__all__ = ["SMALL_BASE", "Change", "RateChange", "signed"]

@@ -41,6 +41,7 @@ from gongzhi.core.calendar import local_zone
 from gongzhi.core.masking import remove_contacts
 from gongzhi.insights import dashboard_cache
 from gongzhi.insights.changes import Change, RateChange
+from gongzhi.insights.display import department_name
 from gongzhi.org.models import Community, Compound, Role
 from gongzhi.org.scopes import scope_for
 
@@ -248,9 +249,12 @@ def month_figures(user: Any, area: Area, now: dt.datetime) -> MonthFigures:
     )
     for label, now_n, last_n, up_is_good, note in counts:
         count = Change(now_n, last_n)
-        change = count.growth_text
-        # No 环比 from nothing last month: "—", not "↑ —" (the two columns say 0 → n).
-        direction = _direction(count.delta) if change != "—" else ""
+        # On a small base (1 → 7) the change in cases, 增减 +6, not "+600.0%".
+        if count.growth.percent is not None:
+            change = count.growth_text
+        else:  # none either month: nothing to say ("—"), not "增减 0"
+            change = count.summary_text if now_n or last_n else "—"
+        direction = _direction(count.delta)
         good = None if up_is_good is None or not direction else direction == "up"
         rows.append(Comparison(label, str(now_n), str(last_n), change, direction, good, note))
     for rate in ("response_rate", "on_time_rate", "satisfaction_rate"):
@@ -369,7 +373,7 @@ class StreetCases:
 
 def _level(case: Case) -> str:
     """街道, or 职能部门 · 区房管局."""
-    names = (str(Level(case.assigned_level).label), case.assigned_department)
+    names = (str(Level(case.assigned_level).label), department_name(case.assigned_department))
     return " · ".join(name for name in names if name)
 
 

@@ -26,7 +26,7 @@ from gongzhi.insights.dashboard import Area
 DAYS = 30
 TOPICS_SHOWN = 5
 PLACES_SHOWN = 3
-CACHE_VERSION = 4  # 4: representatives without third parties' names or rooms
+CACHE_VERSION = 5  # 4: representatives without third parties' names or rooms; 5: titles
 CACHE_SECONDS = 2 * 3600  # the key changes every hour; an old hour's entry expires by itself
 
 
@@ -39,6 +39,7 @@ class TopicCard:
     second_half: int
     representative: str
     terms: list[str]
+    title: str = ""  # the representative message's title, the topic's name
 
     @property
     def trend(self) -> str:
@@ -91,6 +92,7 @@ def _compute(user: Any, area: Area, now: dt.datetime) -> dict[str, Any]:
                 "second_half": t.second_half,
                 "representative": t.representative,
                 "terms": list(t.top_terms),
+                "title": t.title,
             }
             for t in topics
         ],
@@ -127,6 +129,7 @@ def dashboard_topics(user: Any, area: Area, now: dt.datetime | None = None) -> D
                 second_half=t["second_half"],
                 representative=t["representative"],
                 terms=t["terms"],
+                title=t.get("title", ""),
             )
             for t in data["topics"]
         ],

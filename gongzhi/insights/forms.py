@@ -158,6 +158,10 @@ class MonthlyReportForm(StyledForm):
         self.groups = areas_for(user)
         self.areas = {a.value: a for top, under in self.groups for a in (top, *under)}
         self.fields["month"].widget.choices = [(m.value, m.label) for m in self.months]
+        # A NUL in a link (?month=%00) is a value not on the list, said as for any other, not
+        # Django's "null characters are not allowed".
+        for name in ("month", "area"):
+            self.fields[name].validators = []
         self.fields["area"].widget.choices = self._area_choices()
 
     def _area_choices(self) -> list[Any]:
@@ -179,7 +183,7 @@ class MonthlyReportForm(StyledForm):
         if month is None:
             raise ValidationError(
                 _("月份“%(value)s”无法识别，请从列表中选择，格式如“2026-11”"),
-                params={"value": raw[:20]},
+                params={"value": "".join(ch for ch in raw[:20] if ch.isprintable())},
             )
         if month not in self.months:
             raise ValidationError(

@@ -36,6 +36,7 @@ from gongzhi.cases.triage_topics import MAX_TOPIC_MESSAGES, hot_topics_for
 from gongzhi.cases.workflow import OPEN_STATUSES, Status
 from gongzhi.core.calendar import local_zone
 from gongzhi.insights.changes import Change, RateChange
+from gongzhi.insights.display import department_name
 from gongzhi.insights.forms import Area, Month
 from gongzhi.insights.monthly_rows import (
     CountRow,
@@ -154,7 +155,8 @@ def _overview(user: Any, area: Area, cases: Any, spans: Spans) -> Overview:
         filed=Change(current.total, previous.total),
         # 办结 as the metrics count it: the denominator of 按时办结率.
         closed=Change(current.on_time_rate.den, previous.on_time_rate.den),
-        open=change("open"),
+        # Still open now: this month's cases have had less time to close, so no 环比.
+        open=Change(counts["open_this"], counts["open_last"], stock=True),
         awaiting_visit=change("visit"),
         ended=change("ended"),
         rates=[
@@ -252,7 +254,7 @@ def _topics(user: Any, area: Area, cases: Any, month: Month, today: dt.date) -> 
     )
     scope = scope_for(user)
     key = (
-        "insights:monthly-topics:"
+        "insights:monthly-topics:v2:"
         + hashlib.sha256(
             repr((user.pk, scope.everything, scope.grants, area.value, window, state)).encode()
         ).hexdigest()
@@ -268,6 +270,7 @@ def _topics(user: Any, area: Area, cases: Any, month: Month, today: dt.date) -> 
                 second_half=t.second_half,
                 terms=tuple(t.top_terms),
                 representative=t.representative,
+                title=t.title,
             )
             for t in topics[:TOP_TOPICS]
         ]
@@ -395,7 +398,8 @@ def _party(level: str, company: str | None, department: str) -> str:
     level (a department by its name), with the company it was escalated from."""
     if level == Level.COMPOUND or not level:
         return company or "—"
-    holder = department if level == Level.DEPARTMENT and department else Level(level).label
+    has_name = level == Level.DEPARTMENT and department
+    holder = department_name(department) if has_name else Level(level).label
     if not company:
         return str(holder)
     return _("%(holder)s（原承办：%(company)s）") % {"holder": holder, "company": company}

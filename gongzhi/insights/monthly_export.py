@@ -10,9 +10,10 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gongzhi.cases.metrics import RATES, Ratio
-from gongzhi.cases.metrics_export import metrics_header, percent_cell, sheet_name
+from gongzhi.cases.metrics_export import metrics_header, percent_cell, print_setup, sheet_name
 from gongzhi.insights.changes import Change
 from gongzhi.insights.monthly import MonthlyReport
 from gongzhi.insights.monthly_rows import MetricsRow
@@ -29,6 +30,11 @@ PERCENT = "0.0%"
 SIGNED_PERCENT = "+0.0%;-0.0%;0.0%"
 SIGNED = "+0;-0;0"
 POINTS = "+0.0;-0.0;0.0"
+
+
+def _growth_header() -> str:
+    """环比 beside 增减: both are "Change" in English, so this one says "Change %"."""
+    return pgettext("change in percent", "环比")
 
 
 def filename(report: MonthlyReport) -> str:
@@ -75,11 +81,16 @@ class _Sheet:
             ]
         )
         self.ws.append([])
+        print_setup(self.ws, "1:2")
+        self.titled = False
 
     def header(self, titles: list[str]) -> None:
         from openpyxl.styles import Alignment, Font
 
         self.ws.append(titles)
+        if not self.titled:  # the first table's column titles repeat on every printed page
+            self.ws.print_title_rows = f"1:{self.ws.max_row}"
+            self.titled = True
         for cell in self.ws[self.ws.max_row]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -117,7 +128,7 @@ def _change_line(sheet: _Sheet, name: str, change: Change) -> None:
 
 def _overview(sheet: _Sheet, report: MonthlyReport) -> None:
     o = report.overview
-    sheet.header([_("项目"), _("本月"), report.previous_heading, _("增减"), _("环比")])
+    sheet.header([_("项目"), _("本月"), report.previous_heading, _("增减"), _growth_header()])
     for name, change in (
         *o.headline,
         (_("已处置待回访"), o.awaiting_visit),
@@ -157,7 +168,7 @@ def _overview(sheet: _Sheet, report: MonthlyReport) -> None:
 
 
 def _counts(sheet: _Sheet, title: str, rows: list[Any], total: Change, before: str) -> None:
-    sheet.header([title, _("本月"), _("占比"), before, _("增减"), _("环比")])
+    sheet.header([title, _("本月"), _("占比"), before, _("增减"), _growth_header()])
     formats = {3: PERCENT, 5: SIGNED, 6: SIGNED_PERCENT}
     for row in rows:
         c = row.change
@@ -196,6 +207,7 @@ def _topics(sheet: _Sheet, report: MonthlyReport) -> None:
     sheet.header(
         [
             _("序号"),
+            _("议题"),
             _("件数"),
             _("涉及小区（件数）"),
             before,
@@ -213,6 +225,7 @@ def _topics(sheet: _Sheet, report: MonthlyReport) -> None:
         sheet.line(
             [
                 index,
+                topic.name,
                 topic.size,
                 places,
                 *(trend if topics.has_trend else [None, None, None]),
@@ -220,21 +233,26 @@ def _topics(sheet: _Sheet, report: MonthlyReport) -> None:
                 topic.representative,
             ]
         )
-    sheet.note(
-        _(
+    # As the page says it: "sampled" only when some cases were left out.
+    if topics.analysed < topics.total:
+        note = _(
             "共 %(total)d 件诉求，按时间均匀抽取 %(analysed)d 件分析（件数为抽取的件数）；"
             "至少两件内容相近才算一个热点。"
         )
-        % {"total": topics.total, "analysed": topics.analysed}
-    )
+    else:
+        note = _(
+            "共 %(total)d 件诉求，已全部分析（%(analysed)d 件）；至少两件内容相近才算一个热点。"
+        )
+    sheet.note(note % {"total": topics.total, "analysed": topics.analysed})
     sheet.widths(6, 10)
-    for column, width in (("C", 28), ("D", 16), ("E", 16), ("F", 10), ("G", 20), ("H", 60)):
+    widths = (("B", 24), ("D", 28), ("E", 16), ("F", 16), ("G", 10), ("H", 20), ("I", 60))
+    for column, width in widths:
         sheet.ws.column_dimensions[column].width = width
 
 
 def _supervision(sheet: _Sheet, report: MonthlyReport) -> None:
     s = report.supervision
-    sheet.header([_("项目"), _("本月"), report.previous_heading, _("增减"), _("环比")])
+    sheet.header([_("项目"), _("本月"), report.previous_heading, _("增减"), _growth_header()])
     for name, change in s.lines:
         _change_line(sheet, name, change)
     sheet.note(str(SUPERVISION_NOTE))

@@ -109,11 +109,11 @@ def _topics(report: "MonthlyReport") -> list[str]:
             place = topic.place_counts[0][0] if topic.place_counts else ""
             out.append(
                 _(
-                    "热点「%(terms)s」明显增多：%(before)s %(first)d 件，%(after)s %(second)d 件，"
+                    "热点「%(topic)s」明显增多：%(before)s %(first)d 件，%(after)s %(second)d 件，"
                     "最多的是%(place)s。"
                 )
                 % {
-                    "terms": "、".join(topic.terms[:3]),
+                    "topic": topic.name,
                     "before": report.topics.first_label,
                     "first": topic.first_half,
                     "after": report.topics.second_label,

@@ -58,6 +58,12 @@ class TopicRow(Halves):
     second_half: int
     terms: tuple[str, ...]
     representative: str
+    title: str = ""  # the representative message's title: the topic's name
+
+    @property
+    def name(self) -> str:
+        """What the report calls the topic: its title, else its keywords."""
+        return self.title or "、".join(self.terms[:3])
 
 
 @dataclass(frozen=True)

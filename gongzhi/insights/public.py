@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db.models import Count, Sum
 
+from gongzhi.cases.forms.fields import community_label
 from gongzhi.cases.metrics import CaseMetrics, Ratio, public_metrics_by_community
 from gongzhi.core import quantities
 from gongzhi.insights.forms import Month
@@ -20,7 +21,7 @@ from gongzhi.org.models import Community, Compound, Street, Unit
 
 MONTHS_SHOWN = 12  # besides the current month
 CACHE_MINUTES = 10
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: communities named as the staff pages name them (华锦社区)
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,8 @@ def month_figures(street: Street, month: Month) -> list[CommunityFigures]:
     rows = []
     for community in Community.objects.filter(street=street).order_by("id"):
         metrics = counted.get(community.pk)
-        rows.append(_figures(community.name, metrics) if metrics else _empty(community.name))
+        name = community_label(community.name)  # 华锦社区, as the staff pages say it
+        rows.append(_figures(name, metrics) if metrics else _empty(name))
     return rows
 
 
@@ -125,7 +127,7 @@ def _count_places(street: Street) -> list[PlaceRow]:
     )
     return [
         PlaceRow(
-            c.name,
+            community_label(c.name),
             compounds.get(c.pk, 0),
             units.get(c.pk, {}).get("n", 0),
             quantities.area(units.get(c.pk, {}).get("area")),

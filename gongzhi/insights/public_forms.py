@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gongzhi.cases.choices import Category
-from gongzhi.cases.forms.fields import StyledForm
+from gongzhi.cases.forms.fields import StyledForm, community_label
 from gongzhi.cases.periods import local_today
 from gongzhi.cases.public_selectors import State
 from gongzhi.insights.forms import Month, parse_month
@@ -76,7 +76,7 @@ class PublicCaseFilterForm(StyledForm):
         communities = Community.objects.filter(street=street).order_by("id")
         self.fields["community"].choices = [
             ("", _("全部社区")),
-            *((c.pk, c.name) for c in communities),
+            *((c.pk, community_label(c.name)) for c in communities),
         ]
         self.fields["category"].choices = [("", _("全部类别")), *Category.choices]
         for field in self.fields.values():  # one row without visible labels

@@ -64,12 +64,18 @@ class Topic:
 # Words that say how much, how often, when, where in general or who, not what about: poor topic
 # labels ("很大", "及时", "十点", "我家", "属于", "看不见"). They still count for similarity.
 _FILLER = textmod.FILLER_WORDS
+# Verbs that say something happens, not about what: 「上涨、物业费、讨论」, 「电梯…安全隐患、运行」
+# named no matter. Left out of labels only.
+_EMPTY_LABELS = frozenset(
+    "讨论 运行 启动 开展 开始 继续 工作 实施 落实 安排 组织 表示 提出 发生 商量 研究 协调 沟通"
+    " 关注 方面".split()
+)
 _NUMBER_WORD = re.compile(r"^[0-9零〇一二三四五六七八九十两百千万]+[点时号天年月日个次楼层栋]?$")
 
 
 def _label_word(word: str) -> bool:
     """Whether a word may label a topic (it still counts for similarity either way)."""
-    if not word or word in _FILLER or _NUMBER_WORD.match(word):
+    if not word or word in _FILLER or word in _EMPTY_LABELS or _NUMBER_WORD.match(word):
         return False
     half, odd = divmod(len(word), 2)
     return odd or word[:half] != word[half:]  # not "装修装修"

@@ -198,12 +198,19 @@ def test_the_form_turns_a_quick_choice_into_its_days(personas) -> None:
         ("period=custom&start=2026-11-01", "自定义期间须填写开始日期和结束日期"),
         ("period=custom&start=2026-11-01&end=9999-12-31", "日期须在2000年1月1日至2099年12月31日"),
         ("period=next_century", "请选择本月、上月、本季度、本年或自定义日期"),
-        ("group=street", "请选择按小区、社区或物业公司分组"),
+        ("group=street", "请选择按小区、社区或承办单位分组"),  # as the list names them
+        ("period=custom&start=2026-02-30&end=2026-03-01", "开始日期无效：没有“2026-02-30”这一天"),
+        ("period=custom&start=2026-11-01&end=2026-11-31", "结束日期无效：没有“2026-11-31”这一天"),
+        (
+            "period=custom&start=2026-12-01&end=2026-12-31",
+            "所选期间（2026年12月1日—12月31日）还没有到",
+        ),
     ],
 )
 def test_wrong_filters_get_a_chinese_message_and_no_figures(personas, query, message) -> None:
     for suffix in ("", "&format=xlsx"):
-        response = _client(personas.street_officer).get(f"/cases/metrics/?{query}{suffix}")
+        with time_machine.travel(NOW, tick=False):  # December is the future
+            response = _client(personas.street_officer).get(f"/cases/metrics/?{query}{suffix}")
         page = response.content.decode()
         assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
         assert message in html.unescape(page)
@@ -223,7 +230,7 @@ def test_last_month_on_the_page_counts_local_days(personas, make) -> None:
         assert _heading(page) == "2025年12月1日—12月31日"
         assert _table(page)[1] == ["A小区", "1", "—", "—", "—", "—", "—", "0.0%（0/1）"]
         quarter = client.get("/cases/metrics/?period=this_quarter").content.decode()
-        assert _heading(quarter) == "2026年1月1日—3月31日"
+        assert _heading(quarter) == "2026年1月1日—1月15日"  # the quarter so far
         assert _table(quarter)[1][:2] == ["A小区", "1"]
         custom = "/cases/metrics/?period=custom&start=2025-11-30&end=2026-01-01"
         assert _table(client.get(custom).content.decode())[-1][:2] == ["合计", "3"]
@@ -255,7 +262,7 @@ def _table(page: str) -> list[list[str]]:
 def test_the_page_shows_each_rate_with_its_counts_and_no_rate_without_them(street) -> None:
     with time_machine.travel(NOW, tick=False):
         page = _client(street.street_officer).get("/cases/metrics/").content.decode()
-    assert _heading(page) == "2026年11月1日—11月30日"
+    assert _heading(page) == "2026年11月1日—11月20日"  # 本月 so far, as the dashboard says it
     assert "按小区 · 全部社区" in page
     rows = _table(page)
     assert rows[0][:3] == ["小区", "诉求数", "响应率"]
@@ -311,8 +318,8 @@ def test_the_excel_file_is_the_table_with_numbers_and_percentages(street) -> Non
     assert "attachment" in response["Content-Disposition"]
     assert ".xlsx" in response["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(response.content)).active
-    assert sheet.title == "按小区 2026-11-01至2026-11-30"
-    assert sheet["A1"].value == "办理指标（按小区）：2026年11月1日—11月30日，全部社区"
+    assert sheet.title == "按小区 2026-11-01至2026-11-20"  # 本月 so far, as on the page
+    assert sheet["A1"].value == "办理指标（按小区）：2026年11月1日—11月20日，全部社区"
     header = [c.value for c in sheet[2]]
     assert header[:8] == [
         "小区", "诉求数", "响应率", "响应率分子：按时签收", "响应率分母：交办次数",

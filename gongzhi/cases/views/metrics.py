@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from gongzhi.cases import metrics, policies, suggestion_stats
 from gongzhi.cases.forms import MetricsFilterForm
 from gongzhi.cases.forms.fields import community_label
+from gongzhi.cases.forms.metrics_filter import MetricsPeriodForm
 from gongzhi.cases.metrics import RATES, Grouping
 from gongzhi.cases.metrics_export import write_metrics
 from gongzhi.cases.periods import Preset
@@ -141,7 +142,7 @@ def metrics_page(request: HttpRequest) -> HttpResponse:
     if not policies.can_view_metrics(request.user):
         raise PermissionDenied(_("仅社区、街道及党支部可查看办理指标"))
     communities = list(org_selectors.communities_for(request.user))
-    form = MetricsFilterForm(request.GET, communities=communities)
+    form = MetricsPeriodForm(request.GET, communities=communities)
     context: dict[str, Any] = {"form": form, "rates": RATES, "presets": Preset.choices[:-1]}
     if not form.is_valid():
         return render(request, "cases/metrics.html", context)

@@ -220,7 +220,12 @@ def test_an_officer_never_sees_another_streets_cases(street, make):
         assert name not in page, name
     assert [r.name for r in response.context["rows"]] == ["远方小区"]
     # and a community of the other street is not theirs to choose
-    assert _client(officer).get(f"/insights/?community={street.community1.pk}").status_code == 404
+    # (the officer's own street and the message of the other pages, never its figures)
+    other_street = _client(officer).get(f"/insights/?community={street.community1.pk}")
+    assert other_street.status_code == 200
+    assert [r.name for r in other_street.context["rows"]] == ["远方小区"]
+    assert "请从列表中选择社区" in other_street.content.decode()
+    assert "华锦" not in other_street.content.decode()
     assert compound.pk
 
 
@@ -228,13 +233,19 @@ def test_street_officers_may_look_at_one_community_only_their_own(street):
     client = _client(street.street_officer)
     with time_machine.travel(LOOKED, tick=False):
         response = client.get(f"/insights/?community={street.community2.pk}")
-        assert client.get("/insights/?community=abc").status_code == 404
-        assert client.get("/insights/?community=999999").status_code == 404
+        # a value not in the list: the whole street, and the message the other pages give
+        for value in ("abc", "zzz", "999999"):
+            wrong = client.get(f"/insights/?community={value}")
+            assert wrong.status_code == 200, value
+            assert "请从列表中选择社区" in wrong.content.decode(), value
+            assert wrong.context["area"].community is None
         # a community worker has one community: theirs is the page as it is, another is not
         worker = _client(street.community_worker)
         own = worker.get(f"/insights/?community={street.community1.pk}")
         assert own.status_code == 200 and _tiles(own)["open"] == 4
-        assert worker.get(f"/insights/?community={street.community2.pk}").status_code == 404
+        other = worker.get(f"/insights/?community={street.community2.pk}")
+        assert other.status_code == 200 and "请从列表中选择社区" in other.content.decode()
+        assert "C小区" not in other.content.decode()
     assert [r.name for r in response.context["rows"]] == ["C小区"]
     assert _tiles(response)["open"] == 2
     assert "A小区" not in response.content.decode()

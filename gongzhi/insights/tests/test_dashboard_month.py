@@ -52,10 +52,11 @@ def test_month_over_month_across_local_midnight(personas, make):
     _at("2026-12-31 09:00:00+08:00", make.received)
 
     rows, page = _month(p.street_officer, "2026-12-31 10:00:00+08:00")
-    assert (rows["受理"].this, rows["受理"].last, rows["受理"].change) == ("3", "2", "+50.0%")
+    # Fewer than 10 last month: the change in cases, not "+50.0%" (nor "—" from none)
+    assert (rows["受理"].this, rows["受理"].last, rows["受理"].change) == ("3", "2", "增减 +1")
     assert rows["受理"].direction == "up"
-    assert (rows["办结"].this, rows["办结"].last, rows["办结"].change) == ("1", "0", "—")
-    assert rows["办结"].direction == ""  # from none: "—", no "↑ —"
+    assert (rows["办结"].this, rows["办结"].last, rows["办结"].change) == ("1", "0", "增减 +1")
+    assert rows["办结"].direction == "up"
     response = rows["响应率"]
     assert (response.this, response.last) == ("100.0%", "0.0%")
     assert response.change == "+100.0 个百分点" and response.good is True
@@ -70,7 +71,7 @@ def test_last_month_is_cut_at_the_same_day(personas, make):
     _at("2026-11-11 00:10:00+08:00", make.received)  # the 11th: not yet
     _at("2026-12-02 09:00:00+08:00", make.received)
     rows, _page = _month(personas.street_officer, "2026-12-10 10:00:00+08:00")
-    assert (rows["受理"].this, rows["受理"].last, rows["受理"].change) == ("1", "1", "0.0%")
+    assert (rows["受理"].this, rows["受理"].last, rows["受理"].change) == ("1", "1", "增减 0")
     assert rows["受理"].direction == ""
 
 
@@ -79,7 +80,7 @@ def test_a_falling_count_and_rate_read_as_such(personas, make):
     _at("2026-11-04 09:00:00+08:00", make.accepted)
     _at("2026-12-03 09:00:00+08:00", make.dispatched)  # not signed for
     rows, page = _month(personas.street_officer, "2026-12-05 10:00:00+08:00")
-    assert rows["受理"].change == "-50.0%" and rows["受理"].direction == "down"
+    assert rows["受理"].change == "增减 -1" and rows["受理"].direction == "down"
     assert rows["响应率"].change == "-100.0 个百分点" and rows["响应率"].good is False
     assert "↓" in page
 
@@ -107,4 +108,15 @@ def test_a_change_too_small_to_show_has_no_sign():
     from gongzhi.insights.changes import Change
 
     assert Change(99_999, 100_000).growth_text == "0.0%"
-    assert Change(12, 8).growth_text == "+50.0%" and Change(8, 0).growth_text == "—"
+    assert Change(12, 10).growth_text == "+20.0%" and Change(8, 0).growth_text == "—"
+
+
+def test_a_small_base_gives_the_change_in_cases_and_a_stock_no_change():
+    """1 → 7 is not "+600.0%" but 增减 +6; cases still open (a stock) get no 环比 at all."""
+    from gongzhi.insights.changes import Change
+
+    assert Change(7, 1).growth.percent is None and Change(7, 1).summary_text == "增减 +6"
+    assert Change(15, 9).summary_text == "增减 +6"
+    assert Change(12, 10).summary_text == "环比 +20.0%"
+    assert Change(29, 3, stock=True).summary_text == ""
+    assert Change(290, 30, stock=True).growth.percent is None

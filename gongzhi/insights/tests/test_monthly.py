@@ -54,10 +54,13 @@ def test_last_month_by_default_with_last_months_figures_beside_it(client, octobe
     # 1 Oct 00:30 and 31 Oct 23:59 local count in October; 30 Sep 23:30 in September (its
     # UTC date is the same as 1 Oct 00:30's), 1 Nov 00:05 in neither.
     assert (o.filed.current, o.filed.previous) == (7, 1)
-    assert o.filed.growth_text == "+600.0%" and o.filed.delta_text == "+6"
+    # 1 → 7 is no "+600.0%": on fewer than 10 last month the change is in cases
+    assert o.filed.growth_text == "—" and o.filed.delta_text == "+6"
+    assert o.filed.summary_text == "增减 +6"
     assert (o.closed.current, o.closed.previous) == (1, 0)
     assert o.closed.growth_text == "—"  # nothing to compare with: no ÷0, no "None"
     assert (o.open.current, o.open.previous) == (6, 1)
+    assert o.open.summary_text == ""  # still open now: no 环比 against an older month
     rates = {r.column.attr: r for r in o.rates}
     assert (rates["response_rate"].current.num, rates["response_rate"].current.den) == (1, 3)
     assert rates["response_rate"].current.percent == Decimal("33.3")

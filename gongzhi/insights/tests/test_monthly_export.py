@@ -77,7 +77,8 @@ def test_counts_are_numbers_and_rates_are_percentages(client, october):
     book = _book(_download(client, october.p.street_officer))
     ws = book["一、总体情况"]
     filed = _find(ws, "受理诉求")
-    assert [c.value for c in filed[:5]] == ["受理诉求", 7, 1, 6, 6.0]  # 环比 +600 %
+    # 1 → 7: the change in cases only, no "+600 %" on a base under 10
+    assert [c.value for c in filed[:5]] == ["受理诉求", 7, 1, 6, None]
     assert filed[4].number_format == "+0.0%;-0.0%;0.0%"
     closed = _find(ws, "已办结")
     assert [c.value for c in closed[:5]] == ["已办结", 1, 0, 1, None]  # no 环比 over nothing
@@ -103,8 +104,9 @@ def test_topics_supervision_and_findings_sheets(client, october):
     book = _book(_download(client, october.p.street_officer))
     topics = book["六、热点议题"]
     header = [c.value for c in _find(topics, "序号")]
-    assert header[:6] == [
+    assert header[:7] == [
         "序号",
+        "议题",
         "件数",
         "涉及小区（件数）",
         "10月1日—15日",
@@ -112,7 +114,7 @@ def test_topics_supervision_and_findings_sheets(client, october):
         "升降",
     ]
     first = [c.value for c in _find(topics, 1)]
-    assert first[1:6] == [3, "A小区 2、C小区 1", 2, 1, "↓ 下降"]
+    assert first[2:7] == [3, "A小区 2、C小区 1", 2, 1, "↓ 下降"]
     supervision = book["七、超时与督办"]
     assert [c.value for c in _find(supervision, "吹哨至职能部门")[:3]] == ["吹哨至职能部门", 1, 0]
     row = _find(supervision, october.o2.number)

@@ -16,6 +16,7 @@ from gongzhi.insights import dashboard_cache, dashboard_charts, dashboard_topics
 
 
 def _community(request: HttpRequest) -> int | None:
+    """The chosen community's id; None for none. A value that is no id raises Http404."""
     value = request.GET.get("community", "")
     if not value:
         return None
@@ -50,5 +51,11 @@ def dashboard_context(user: Any, community_id: int | None = None) -> dict[str, A
 def dashboard(request: HttpRequest) -> HttpResponse:
     if not policies.can_view_analysis(request.user):
         raise PermissionDenied(_("仅街道、社区工作人员和小区党支部可查看数据驾驶舱"))
-    context = dashboard_context(request.user, _community(request))
+    try:
+        context = dashboard_context(request.user, _community(request))
+    except Http404:
+        # Not a community of the list (a typed or stale link, another street's): the user's
+        # whole area, with the message the other pages give, never another area's figures.
+        context = dashboard_context(request.user, None)
+        context["community_error"] = _("请从列表中选择社区")
     return render(request, "insights/dashboard.html", context)
