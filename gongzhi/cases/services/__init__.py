@@ -22,6 +22,7 @@ from gongzhi.cases.services.closure import (
     case_visit,
     case_visit_by_receipt,
 )
+from gongzhi.cases.services.desk_answers import case_answer, case_not_accept
 from gongzhi.cases.services.escalation import case_escalate
 from gongzhi.cases.services.handling import (
     case_accept,
@@ -34,9 +35,7 @@ from gongzhi.cases.services.handling import (
 )
 from gongzhi.cases.services.intake import (
     attachment_add,
-    case_answer,
     case_file,
-    case_not_accept,
     suggestion_for_assessor,
 )
 from gongzhi.cases.services.merging import case_merge

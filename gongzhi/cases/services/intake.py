@@ -1,4 +1,5 @@
-"""Intake (受理): filing from every channel, repeats (S6), 咨询 answers (S1), not accepted (S7)."""
+"""Intake (受理): filing from every channel, repeats (S6) and attachments; the desk's answers
+without a hand-over (咨询, 不予受理) are in `desk_answers`."""
 
 import datetime as dt
 import logging
@@ -18,20 +19,18 @@ from django.utils.translation import gettext_noop
 from gongzhi.cases import deadlines, event_notes, policies, sla, triage_link
 from gongzhi.cases.attachments import checked_content, stored_name
 from gongzhi.cases.choices import (
-    NOT_ACCEPTED_CHANNEL,
     AttachmentKind,
     CaseType,
     Category,
     Channel,
-    NotAcceptedReason,
 )
 from gongzhi.cases.intake_channels import check_channel
 from gongzhi.cases.models import CASE_NUMBER_PREFIX, Case, CaseAttachment, CaseCounter, EventKind
 from gongzhi.cases.requester_keys import phone_key
-from gongzhi.cases.services import notice_answers, notices
-from gongzhi.cases.services.moves import add_event, check_version, move
-from gongzhi.cases.texts import MAX_REQUESTER_NAME, check_note, text_errors
-from gongzhi.cases.workflow import FINAL_STATUSES, Action, Status
+from gongzhi.cases.services import notices
+from gongzhi.cases.services.moves import add_event
+from gongzhi.cases.texts import MAX_REQUESTER_NAME, text_errors
+from gongzhi.cases.workflow import FINAL_STATUSES, Status
 from gongzhi.core import audit
 from gongzhi.core.calendar import local_zone
 from gongzhi.core.masking import remove_contacts
@@ -390,81 +389,6 @@ def _record_repeat(*, case: Case, original: Case, actor: Any) -> None:
         payload={"repeat": case.number, **words},
     )
     notices.repeat_joined(case, original)
-
-
-@transaction.atomic
-def case_answer(*, case: Case, actor: Any, reply: str, expected_version: int | None = None) -> Case:
-    """S1: a 咨询 is answered and closed at once; the answer is its public reply."""
-    if not policies.can_dispatch(actor, case):
-        raise PermissionDenied
-    check_version(case, expected_version)
-    if case.type != CaseType.CONSULTATION:
-        raise ValidationError({"type": _("仅咨询类诉求可直接答复办结")})
-    if not reply.strip():
-        raise ValidationError({"reply": _("请填写答复内容")})
-    check_public_text(reply, "reply", case)
-    now = timezone.now()
-    move(
-        case,
-        action=Action.ANSWER,
-        to=Status.CLOSED,
-        actor=actor,
-        kind=EventKind.ANSWERED,
-        note=reply.strip(),
-        updates={"public_reply": reply.strip(), "closed_at": now},
-        now=now,
-    )
-    notices.tell_requester(
-        case,
-        kind="case.closed",
-        title=Text(gettext_noop("您的咨询已答复")),
-        key="answered",
-    )
-    notice_answers.handed_over(case)
-    return case
-
-
-@transaction.atomic
-def case_not_accept(
-    *, case: Case, actor: Any, reason: str, note: str = "", expected_version: int | None = None
-) -> Case:
-    """S7: not accepted, naming the procedure the matter belongs to."""
-    if not policies.can_dispatch(actor, case):
-        raise PermissionDenied
-    check_version(case, expected_version)
-    if reason not in NotAcceptedReason.values:
-        raise ValidationError({"reason": _("请选择不予受理的原因")})
-    check_note(note, field="note", label=_("补充说明"))
-    why = Text(
-        gettext_noop("%(reason)s，%(channel)s。"),
-        reason=label(NotAcceptedReason(reason).label),
-        channel=label(NOT_ACCEPTED_CHANNEL[reason]),
-    )
-    text = why.source()  # the public reply, as before: the platform's language
-    if note.strip():
-        why = Text(gettext_noop("%(text)s\n%(note)s"), text=why, note=note.strip())
-    stored_note, words = event_notes.written(why)
-    now = timezone.now()
-    move(
-        case,
-        action=Action.NOT_ACCEPT,
-        to=Status.NOT_ACCEPTED,
-        actor=actor,
-        kind=EventKind.NOT_ACCEPTED,
-        note=stored_note,
-        payload={"reason": reason, **words},
-        updates={"not_accepted_reason": reason, "closed_at": now, "public_reply": text},
-        now=now,
-    )
-    notices.tell_requester(
-        case,
-        kind="case.not_accepted",
-        title=Text(gettext_noop("您的诉求不予受理")),
-        body=notices.case_note(case, text),
-        key="not_accepted",
-    )
-    notice_answers.handed_over(case)
-    return case
 
 
 def save_attachment(
