@@ -13,7 +13,8 @@ its pixels, its colour profile and an animation's timing: a phone photo's EXIF (
 number, GPS position), XMP, IPTC, a PNG's text chunks and a GIF's comments are dropped, since
 the property company a complaint is about downloads its photos. The EXIF orientation is applied
 to the pixels first, so the photo stays the right way up. An image Pillow cannot decode is
-refused as corrupt. A PDF is stored as uploaded.
+refused as corrupt. A PDF is stored as uploaded. Content that has passed these checks already
+(`CheckedContent`: a kept photo of a refused filing form) is stored as it is, not re-encoded again.
 
 Files are stored under a name made from the proven type, never the uploader's, and served
 with `Content-Disposition: attachment`, `nosniff` and a sandboxing CSP, so that a file can
@@ -23,6 +24,7 @@ disposition of embedded images).
 
 import io
 import struct
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -207,9 +209,24 @@ def _read_checked(file: Any, *, images_only: bool) -> tuple[str, bytes]:
     return content_type, data
 
 
+@dataclass(frozen=True)
+class CheckedContent:
+    """What `checked_content` returned for an upload, kept by the server (a refused form's photo,
+    `gongzhi.cases.pending_uploads`): filed as it is, not decoded and re-encoded a second time.
+    Only server code makes one; an upload from a browser is never one."""
+
+    content_type: str
+    content: bytes
+
+
 def checked_content(file: Any, *, images_only: bool = False) -> tuple[str, bytes]:
     """The proven content type and the bytes to store: an image re-encoded without its
-    metadata, a PDF as uploaded. Raises ValidationError (Chinese) for what is refused."""
+    metadata, a PDF as uploaded, a `CheckedContent` as it is. Raises ValidationError (Chinese)
+    for what is refused."""
+    if isinstance(file, CheckedContent):
+        if images_only and file.content_type not in IMAGE_FORMATS:
+            raise ValidationError({"file": _(NOT_AN_IMAGE)})
+        return file.content_type, file.content
     content_type, data = _read_checked(file, images_only=images_only)
     if content_type not in IMAGE_FORMATS:
         return content_type, data

@@ -4,8 +4,10 @@ them, and the reads.
 A browser never refills a file input, so a form the server refuses (text too short, a wrong
 flat, the rate limit…) used to come back without the photos, and a resident picked up to nine
 again over mobile data. The valid ones are now kept for an hour as `PendingUpload` rows, one
-batch per refused form, and the re-shown form carries a signed token naming the batch and its
-owner. A table rather than a bare folder: the owner, the age and the batch are then queried and
+batch per refused form (an account keeps a few at once: a second tab, a desk registering two
+residents), and the re-shown form carries a signed token naming the batch and its owner. Over
+the rate limit only the photos kept before are shown again: new ones are not decoded then.
+A table rather than a bare folder: the owner, the age and the batch are then queried and
 deleted in the same transaction as the case that takes the photos, and the sweep finds what is
 old by an index, not by listing a folder.
 
@@ -35,6 +37,12 @@ _SALT = "gongzhi.cases.pending-uploads"
 
 BAD_TOKEN = _("保留的照片凭证无效（可能被修改或不属于您的账号），请重新选择照片后提交。")
 EXPIRED = _("保留的照片已超过 1 小时，已被清除，请重新选择照片后提交。")
+# Within the hour, but the photos are gone: filed by another sending of the form (a double
+# submit, the form sent from another tab) or given up for the account's newer forms.
+GONE = _("保留的照片已不在（可能已随另一次提交登记），请重新选择照片后提交。")
+# A batch's time is set just before its token is signed (the photos are checked in between):
+# photos missing in the token's last minute were taken by the sweep at the hour.
+_SWEEP_SLACK = dt.timedelta(minutes=1)
 
 
 def _pending_path(instance: "PendingUpload", filename: str) -> str:
@@ -87,7 +95,8 @@ class KeptBatch:
 
 def kept_batch(owner: Any, token: str) -> KeptBatch:
     """The batch a token names, for its owner only. ValidationError (Chinese) for a token that
-    was changed, belongs to another account, or has outlived KEEP_FOR (its photos are gone)."""
+    was changed or belongs to another account ("bad_token"), has outlived KEEP_FOR ("expired"),
+    or names photos no longer kept within the hour ("gone")."""
     try:
         value = signing.loads(token, salt=_SALT, max_age=KEEP_FOR)
     except signing.SignatureExpired:
@@ -103,9 +112,18 @@ def kept_batch(owner: Any, token: str) -> KeptBatch:
         raise ValidationError(BAD_TOKEN, code="bad_token")
     key, ids = value["b"], [pk for pk in value["i"] if isinstance(pk, int)]
     items = list(kept_items(owner, key).filter(pk__in=ids))
-    if len(items) != len(set(ids)):  # swept (or filed from another tab) since it was shown
-        raise ValidationError(EXPIRED, code="expired")
+    if len(items) != len(set(ids)):
+        raise _missing(token)
     return KeptBatch(key=key, items=items)
+
+
+def _missing(token: str) -> ValidationError:
+    """Why a valid token's photos are missing: swept at the hour, or removed before it."""
+    try:
+        signing.loads(token, salt=_SALT, max_age=KEEP_FOR - _SWEEP_SLACK)
+    except signing.SignatureExpired:
+        return ValidationError(EXPIRED, code="expired")
+    return ValidationError(GONE, code="gone")
 
 
 def kept_items(owner: Any, batch: str) -> models.QuerySet[PendingUpload]:

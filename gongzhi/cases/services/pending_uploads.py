@@ -18,11 +18,16 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image
 
-from gongzhi.cases.attachments import IMAGE_FORMATS, checked_content, stored_name
+from gongzhi.cases.attachments import (
+    IMAGE_FORMATS,
+    CheckedContent,
+    checked_content,
+    stored_name,
+)
 from gongzhi.cases.forms.fields import MAX_PHOTOS
 from gongzhi.cases.models import Case
 from gongzhi.cases.pending_uploads import (
-    EXPIRED,
+    GONE,
     KEEP_FOR,
     PendingUpload,
     new_batch_key,
@@ -34,6 +39,10 @@ logger = logging.getLogger(__name__)
 
 # A batch holds what one refused form had: up to nine kept and nine newly chosen.
 MAX_KEPT = 2 * MAX_PHOTOS
+# An account keeps the batches of a few forms at once (a second tab; a desk registering two
+# residents), the newest first, within a bound on its files: the oldest go beyond either.
+MAX_BATCHES = 5
+MAX_FILES_PER_OWNER = 4 * MAX_PHOTOS
 THUMB_SIDE = 176  # pixels: the form shows 88 CSS pixels, sharp on a 2× phone screen
 # Old rows removed by each write, so a quiet site without the scheduler still empties itself.
 CLEAN_ON_WRITE = 50
@@ -69,15 +78,28 @@ def _delete_rows(rows: Iterable[PendingUpload]) -> int:
     return len(rows)
 
 
+# Modes Pillow resizes smoothly as they are; the others (a palette, 1-bit, 16-bit) only by
+# nearest pixel, as is a colour keyed transparent if its edges are to stay transparent.
+_SMOOTH_MODES = frozenset({"L", "LA", "RGB", "RGBA", "CMYK"})
+
+
 def thumbnail(content_type: str, content: bytes) -> bytes | None:
     """A JPEG of at most THUMB_SIDE pixels a side (an animation's first frame, transparency on
-    white), or None for a PDF. `content` has passed `checked_content`: its size is sane."""
+    white), or None for a PDF. `content` has passed `checked_content`: its size is sane.
+
+    Made small before it is converted: a 48-megapixel photo in RGBA is some 200 MB and a pass
+    over every pixel, for an 88-pixel preview."""
     if content_type not in IMAGE_FORMATS:
         return None
+    side = (THUMB_SIDE, THUMB_SIDE)
     with Image.open(io.BytesIO(content)) as image:
-        image.draft("RGB", (THUMB_SIDE, THUMB_SIDE))  # a JPEG decodes at a fraction: faster
-        small = image.convert("RGBA")
-        small.thumbnail((THUMB_SIDE, THUMB_SIDE))
+        if image.mode in _SMOOTH_MODES and "transparency" not in image.info:
+            image.thumbnail(side)  # a JPEG decodes at a fraction (draft), the rest is reduced
+            small = image.convert("RGBA")
+        else:
+            image.thumbnail((4 * THUMB_SIDE, 4 * THUMB_SIDE), Image.Resampling.NEAREST)
+            small = image.convert("RGBA")
+            small.thumbnail(side)
     flat = Image.new("RGB", small.size, (255, 255, 255))
     flat.paste(small, mask=small.getchannel("A"))
     out = io.BytesIO()
@@ -101,7 +123,8 @@ def pending_keep(
     """Keep the valid `files` of a refused form with the photos of `batch` (a verified token's
     key, or None for a new one) except those in `remove`; a file that is not a valid photo is
     left out and named in `refused`. The batch's photos are kept another KEEP_FOR from now.
-    Starting a new batch drops the account's older ones: one form's photos at a time."""
+    The account's other batches stay (other forms open at once), but for the oldest beyond
+    MAX_BATCHES batches or MAX_FILES_PER_OWNER files."""
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDenied
     written: list[str] = []
@@ -125,14 +148,13 @@ def _keep(
 ) -> Kept:
     now = timezone.now()
     _remove_expired(now, CLEAN_ON_WRITE)
-    mine = PendingUpload.objects.select_for_update().filter(owner=actor)
+    # The account's rows, locked: a keep or filing from another tab that touches them waits.
+    mine = list(PendingUpload.objects.select_for_update().filter(owner=actor))
     if batch is None:
         batch = new_batch_key()
-        _delete_rows(mine)
-    else:
-        _delete_rows(mine.exclude(batch=batch))
-        _delete_rows(mine.filter(batch=batch, pk__in=remove))
-    items = list(mine.filter(batch=batch))
+    ours = [row for row in mine if row.batch == batch]
+    _delete_rows(row for row in ours if row.pk in remove)
+    items = [row for row in ours if row.pk not in remove]
     refused = []
     for upload in files[:MAX_PHOTOS]:  # the form refuses more than nine in one choice
         if len(items) >= MAX_KEPT:
@@ -153,7 +175,28 @@ def _keep(
         item.save()
         items.append(item)
     PendingUpload.objects.filter(pk__in=[item.pk for item in items]).update(kept_at=now)
+    _evict_old_batches([row for row in mine if row.batch != batch], kept=len(items))
     return Kept(token=sign(actor, batch, [item.pk for item in items]), items=items, refused=refused)
+
+
+def _evict_old_batches(others: list[PendingUpload], *, kept: int) -> None:
+    """Remove the account's oldest other batches beyond MAX_BATCHES batches or
+    MAX_FILES_PER_OWNER files in all, with the `kept` files of the batch just kept; their
+    tokens then say the photos are gone (`pending_uploads.GONE`)."""
+    batches: dict[str, list[PendingUpload]] = {}
+    for row in others:
+        batches.setdefault(row.batch, []).append(row)
+    newest_first = sorted(
+        batches.values(), key=lambda rows: max((r.kept_at, r.pk) for r in rows), reverse=True
+    )
+    room, files = MAX_BATCHES - (1 if kept else 0), MAX_FILES_PER_OWNER - kept
+    evicted: list[PendingUpload] = []
+    for rows in newest_first:
+        if evicted or room < 1 or len(rows) > files:  # this one and every older one go
+            evicted += rows
+            continue
+        room, files = room - 1, files - len(rows)
+    _delete_rows(evicted)
 
 
 @transaction.atomic
@@ -161,19 +204,21 @@ def case_file_with_kept(
     *, actor: Any, batch: str | None, kept: Iterable[PendingUpload], **details: Any
 ) -> Case:
     """`case_file` with the kept photos first, then the newly chosen ones (`photos`); the
-    batch is removed with the filing, in its transaction: on a refusal everything stays kept."""
+    batch is removed with the filing, in its transaction: on a refusal everything stays kept.
+    The kept photos are filed as they were kept (checked and re-encoded once, when kept)."""
     kept = list(kept)
     photos = list(details.pop("photos", None) or [])
     if batch is None:
         return case_file(actor=actor, photos=photos, **details)
     rows = PendingUpload.objects.select_for_update().filter(owner=actor, batch=batch)
     present = {row.pk: row for row in rows}
-    if any(item.pk not in present for item in kept):  # swept away since the form was read
-        raise ValidationError({"photos": str(EXPIRED)})
+    if any(item.pk not in present for item in kept):  # filed from another tab since it was read
+        raise ValidationError({"photos": str(GONE)})
     files = []
     for item in kept:
-        with present[item.pk].file.open("rb") as stored:
-            files.append(ContentFile(stored.read(), name=stored_name(item.content_type)))
+        row = present[item.pk]
+        with row.file.open("rb") as stored:
+            files.append(CheckedContent(row.content_type, stored.read()))
     case = case_file(actor=actor, photos=[*files, *photos], **details)
     _delete_rows(present.values())
     return case

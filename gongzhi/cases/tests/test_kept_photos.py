@@ -8,14 +8,16 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
+from gongzhi.cases.attachments import CheckedContent, checked_content
 from gongzhi.cases.models import Case, CaseAttachment
 from gongzhi.cases.pending_uploads import PendingUpload
-from gongzhi.cases.services.pending_uploads import sweep_expired_uploads
+from gongzhi.cases.services.pending_uploads import sweep_expired_uploads, thumbnail
 from gongzhi.cases.tests.conftest import png
 from gongzhi.cases.tests.images import photo
 from gongzhi.org.testing import PASSWORD
@@ -24,6 +26,8 @@ pytestmark = pytest.mark.django_db
 
 BAD_TOKEN = "保留的照片凭证无效（可能被修改或不属于您的账号），请重新选择照片后提交。"
 EXPIRED = "保留的照片已超过 1 小时，已被清除，请重新选择照片后提交。"
+GONE = "保留的照片已不在（可能已随另一次提交登记），请重新选择照片后提交。"
+NEW_NOT_KEPT = "提交过于频繁，刚才新选的照片没有保存，请稍后重新选择后再提交（已保留的照片仍在）。"
 
 
 @pytest.fixture(autouse=True)
@@ -187,7 +191,10 @@ def test_kept_photos_are_swept_after_an_hour_and_the_old_token_says_so(
 
     assert not PendingUpload.objects.exists() and not any((media / "pending").iterdir())
     assert client.get(_thumbnails(page)[0]).status_code == 404
-    response = _report(client, personas, kept_token=_token(page))
+    # The token is as old as the photos it names (moved in the same hour as their time above).
+    later = timezone.now() + dt.timedelta(minutes=61)
+    with mock.patch("django.core.signing.time.time", return_value=later.timestamp()):
+        response = _report(client, personas, kept_token=_token(page))
     assert EXPIRED in response.content.decode() and not Case.objects.exists()
 
 
@@ -221,7 +228,44 @@ def test_staff_intake_keeps_its_photos_too(personas) -> None:
     assert kinds == ["application/pdf", "image/png"]
 
 
-def test_over_the_filing_limit_the_photos_are_kept(personas, settings) -> None:
+def test_over_the_filing_limit_no_photo_is_processed_and_the_kept_ones_stay(
+    personas, settings
+) -> None:
+    settings.GONGZHI_FILING_RATE_PER_MINUTE = 1
+    client = _client(personas.resident_a)
+    page = _refused_with_photos(client, personas, n=2)  # the one filing a minute, used up
+    token = _token(page)
+
+    with mock.patch("PIL.Image.open", side_effect=Image.open) as decoded:
+        for i in range(3):
+            response = client.post(
+                "/cases/new/",
+                {
+                    "type": "help",
+                    "content": "楼道灯坏了一周，晚上很黑",
+                    "place": f"unit:{personas.unit_a.pk}",
+                    "kept_token": token,
+                    "photos": [_jpeg(f"new_{i}_{n}.jpg") for n in range(3)],
+                },
+            )
+            page = response.content.decode()
+            assert response.status_code == 429
+            assert "操作过于频繁" in page and NEW_NOT_KEPT in page
+            assert len(_thumbnails(page)) == 2  # the two kept before, none of the new ones
+            token = _token(page)
+
+    assert decoded.call_count == 0  # no upload decoded, re-encoded or made a thumbnail of
+    assert PendingUpload.objects.count() == 2
+    settings.GONGZHI_FILING_RATE_PER_MINUTE = 1000
+    response = _report(client, personas, kept_token=token)
+    case = Case.objects.get()
+    assert response.redirect_chain[-1][0] == f"/cases/{case.pk}/"
+    assert CaseAttachment.objects.filter(case=case).count() == 2
+
+
+def test_over_the_filing_limit_without_kept_photos_the_new_ones_are_said_not_kept(
+    personas, settings
+) -> None:
     settings.GONGZHI_FILING_RATE_PER_MINUTE = 1
     client = _client(personas.resident_a)
     _report(client, personas, content="？？")  # the one filing a minute, used up
@@ -229,5 +273,108 @@ def test_over_the_filing_limit_the_photos_are_kept(personas, settings) -> None:
     response = _report(client, personas, photos=[_jpeg("a.jpg")])
 
     page = response.content.decode()
-    assert not Case.objects.exists() and len(_thumbnails(page)) == 1
-    assert "照片未能保留" not in page
+    assert response.status_code == 429 and not Case.objects.exists()
+    assert not _thumbnails(page) and not PendingUpload.objects.exists()
+    assert 'data-testid="files-not-kept"' in page  # choose them again once the wait is over
+
+
+def test_two_forms_open_at_once_keep_their_own_photos(personas) -> None:
+    client = _client(personas.resident_a)
+    first = _token(_refused_with_photos(client, personas, n=1))
+    second = _token(_refused_with_photos(client, personas, n=2))  # another tab
+
+    response = _report(client, personas, kept_token=first)
+    case = Case.objects.get()
+    assert response.redirect_chain[-1][0] == f"/cases/{case.pk}/"
+    assert CaseAttachment.objects.filter(case=case).count() == 1
+
+    response = _report(client, personas, kept_token=second)
+    later = Case.objects.exclude(pk=case.pk).get()
+    assert response.redirect_chain[-1][0] == f"/cases/{later.pk}/"
+    assert CaseAttachment.objects.filter(case=later).count() == 2
+
+
+def test_a_form_sent_twice_says_its_photos_went_with_the_first(personas) -> None:
+    client = _client(personas.resident_a)
+    token = _token(_refused_with_photos(client, personas))
+    _report(client, personas, kept_token=token)
+    assert Case.objects.count() == 1
+
+    response = _report(client, personas, kept_token=token)  # the back button, sent again
+
+    page = response.content.decode()
+    assert GONE in page and EXPIRED not in page
+    assert Case.objects.count() == 1
+
+
+def test_the_oldest_of_many_open_forms_gives_way_and_says_so(personas) -> None:
+    client = _client(personas.resident_a)
+    tokens = [_token(_refused_with_photos(client, personas, n=1)) for _ in range(6)]
+
+    assert PendingUpload.objects.count() == 5  # the newest five forms' photos
+    page = _report(client, personas, kept_token=tokens[0]).content.decode()
+    assert GONE in page and "1 小时" not in page
+    assert not Case.objects.exists()
+    _report(client, personas, kept_token=tokens[1])
+    assert CaseAttachment.objects.filter(case=Case.objects.get()).count() == 1
+
+
+def test_kept_photos_are_filed_as_kept_not_re_encoded_again(personas) -> None:
+    client = _client(personas.resident_a)
+    token = _token(_refused_with_photos(client, personas, n=1))
+    with PendingUpload.objects.get().file.open("rb") as stored:
+        kept = stored.read()
+
+    _report(client, personas, kept_token=token)
+
+    with CaseAttachment.objects.get(case=Case.objects.get()).file.open("rb") as stored:
+        assert stored.read() == kept
+
+
+def test_a_kept_pdf_is_not_filed_through_the_residents_form() -> None:
+    checked = CheckedContent("application/pdf", b"%PDF-1.4\n%%EOF\n")
+    with pytest.raises(ValidationError):
+        checked_content(checked, images_only=True)
+    assert checked_content(checked) == ("application/pdf", checked.content)
+
+
+def _png_photo() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (3000, 2000), (200, 30, 30)).save(out, "PNG")
+    return out.getvalue()
+
+
+def _transparent_gif() -> bytes:
+    out = io.BytesIO()
+    image = Image.new("P", (1600, 1200), 1)
+    image.putpalette([255, 0, 0, 0, 0, 255] + [0] * 762)
+    image.save(out, "GIF", transparency=1)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content_type", "make", "converted_at_most", "size", "middle"),
+    [
+        ("image/png", _png_photo, 176, (176, 117), (200, 30, 30)),
+        # A palette is shrunk by nearest pixel first, then smoothly; transparent shows white.
+        ("image/gif", _transparent_gif, 4 * 176, (176, 132), (255, 255, 255)),
+    ],
+)
+def test_a_thumbnail_is_made_small_before_it_is_converted(
+    content_type, make, converted_at_most, size, middle
+) -> None:
+    content, sizes = make(), []
+    convert = Image.Image.convert
+
+    def spy(image, *args, **kwargs):
+        sizes.append(image.size)
+        return convert(image, *args, **kwargs)
+
+    with mock.patch.object(Image.Image, "convert", spy):
+        small = thumbnail(content_type, content)
+
+    assert sizes and max(max(seen) for seen in sizes) <= converted_at_most
+    with Image.open(io.BytesIO(small)) as shown:
+        assert shown.size == size
+        pixel = shown.getpixel((size[0] // 2, size[1] // 2))
+        assert all(abs(a - b) < 12 for a, b in zip(pixel, middle, strict=True))

@@ -16,7 +16,11 @@ from gongzhi.cases.choices import Channel
 from gongzhi.cases.forms import RateForm, ReportForm
 from gongzhi.cases.views.actions import perform
 from gongzhi.cases.views.feedback import add_service_errors
-from gongzhi.cases.views.kept_photos import file_with_kept, keep_refused_photos
+from gongzhi.cases.views.kept_photos import (
+    file_with_kept,
+    keep_refused_photos,
+    reshow_kept_photos,
+)
 from gongzhi.cases.workflow import Action, Status
 from gongzhi.core.ratelimit import rate_limited, too_many_message
 from gongzhi.org import policies as org_policies
@@ -37,12 +41,13 @@ def _report_form(request: HttpRequest) -> ReportForm:
 
 
 def _report_refused(request: HttpRequest, wait: int) -> HttpResponse:
-    """Over the filing limit: the form again with what was typed and the photos kept, saying
-    when to retry."""
+    """Over the filing limit: the form again with what was typed and the photos kept before,
+    saying when to retry. Newly chosen photos are not kept: decoding them is the work the limit
+    keeps off the server (the view never runs)."""
     form = _report_form(request)
-    form.is_valid()  # reads the kept photos' token and checks the newly chosen ones
+    form.is_valid()  # reads the kept photos' token (the new files' first bytes, no more)
     form.add_error(None, too_many_message(wait))
-    keep_refused_photos(request, form, images_only=True)
+    reshow_kept_photos(request, form)
     return render(request, "cases/report.html", {"form": form})
 
 
