@@ -14,13 +14,29 @@ stay as typed.
 
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from gongzhi.cases import visit_notes
+from gongzhi.cases.choices import UNNAMED_DEPARTMENT
 from gongzhi.core.notifications import texts
 from gongzhi.core.notifications.texts import JSON, Text
 
 # The payload entry that holds the message; apart from the payload's other facts, which the
 # pages, metrics and exports read (level, due_at, repeat …).
 NOTE_KEY = "note_text"
+
+# The payload mark of a 驳回终止申请 (a 督办 the requester does not read: ui_selectors), so that
+# it is told from a 督办 whose words happen to begin the same.
+TERMINATION_REFUSED_KEY = "termination_refused"
+
+
+def department(name: str) -> Text | str:
+    """A department as a note names it: by its name, as written; but the placeholder of one the
+    street has not named yet (`UNNAMED_DEPARTMENT`, kept in Chinese in the data) as a message,
+    so that it reads in each reader's language."""
+    if name == UNNAMED_DEPARTMENT:
+        return Text(gettext_noop("待街道指定的职能部门"))
+    return name
 
 
 def written(text: Text | str) -> tuple[str, dict[str, JSON]]:

@@ -9,13 +9,14 @@ cases auto-closed; old cases are mostly finished, recent ones mostly open.
 
 import bisect
 import datetime as dt
+import functools
 import itertools
 import random
 from typing import Any
 
 from django.utils import timezone
 
-from gongzhi.cases import sla
+from gongzhi.cases import event_notes, sla
 from gongzhi.cases.choices import (
     DEFAULT_SLA_CLASS,
     CaseType,
@@ -35,7 +36,7 @@ from gongzhi.cases.seeding_texts import (
     TEMPLATES,
     assessed_urgency,
 )
-from gongzhi.cases.services.escalation import UNNAMED_DEPARTMENT, breach_note, escalation_note
+from gongzhi.cases.services.escalation import UNNAMED_DEPARTMENT, breach_text, escalation_text
 from gongzhi.cases.workflow import CLOCK_STATUSES, OPEN_STATUSES, Status
 from gongzhi.core.calendar import WorkingCalendar
 
@@ -122,6 +123,19 @@ def _template() -> Row:
 def _iso(naive_utc: dt.datetime) -> str:
     """A datetime of the rows as the services write it into a payload."""
     return naive_utc.replace(tzinfo=dt.UTC).isoformat()
+
+
+# The notes `case_escalate` writes (event_notes: the note in Chinese, its message in the
+# payload, so the demo's timelines read in each reader's language); composed once per level
+# and department, as seed_scale writes thousands of them. The payload entry is shared: read only.
+@functools.cache
+def _breach_note(level: str) -> tuple[str, dict[str, Any]]:
+    return event_notes.written(breach_text(level))
+
+
+@functools.cache
+def _escalation_note(level: str, department: str) -> tuple[str, dict[str, Any]]:
+    return event_notes.written(escalation_text(level, department))
 
 
 def _reached(status: str, stage: str) -> bool:
@@ -277,8 +291,9 @@ class CaseFactory:
         while case["due_at"] <= self.now:
             due, level = case["due_at"], case["assigned_level"] or Level.COMPOUND
             case["breach_count"] = (case["breach_count"] or 0) + 1
-            events.append((EventKind.SLA_BREACHED, status, status, due, breach_note(level),
-                           {"due_at": _iso(due), "level": level}))  # fmt: skip
+            note, words = _breach_note(level)
+            events.append((EventKind.SLA_BREACHED, status, status, due, note,
+                           {"due_at": _iso(due), "level": level, **words}))  # fmt: skip
             above = next_level(level)
             if above is None:
                 case["breached_at"] = due
@@ -291,11 +306,11 @@ class CaseFactory:
             if above == Level.DEPARTMENT:
                 department = self.departments.get(case["category"], UNNAMED_DEPARTMENT)
                 case["assigned_department"] = department
-            note = escalation_note(above, department)
+            note, words = _escalation_note(above, department)
             # The payload `case_escalate` writes: the reports count escalations by it.
             events.append((EventKind.ESCALATED, status, status, due, note,
                            {"from": level, "to": above, "due_at": _iso(next_due),
-                            "department": department}))  # fmt: skip
+                            "department": department, **words}))  # fmt: skip
             if warn <= self.now:
                 case["warned_at"] = warn
                 events.append((EventKind.SLA_WARNED, status, status, warn))
@@ -310,8 +325,9 @@ class CaseFactory:
         case["breach_count"] = 1
         # The breach a running scheduler (or the late 已处置 itself) records: section 七 of the
         # monthly report counts these events, 按时办结率 the case's breach_count.
+        note, words = _breach_note(level)
         events.append((EventKind.SLA_BREACHED, Status.IN_PROGRESS, Status.IN_PROGRESS, due,
-                       breach_note(level), {"due_at": _iso(due), "level": level}))  # fmt: skip
+                       note, {"due_at": _iso(due), "level": level, **words}))  # fmt: skip
         above = next_level(level)
         party = {"level": level, "company": case["assigned_company_id"], "department": ""}
         if above is None:
@@ -324,10 +340,10 @@ class CaseFactory:
         case.update(assigned_level=above, assigned_user_id=None, clock_started_at=due,
                     escalation_level=1, due_at=next_due, warn_at=warn,
                     assigned_department=department)  # fmt: skip
-        events.append((EventKind.ESCALATED, Status.IN_PROGRESS, Status.IN_PROGRESS, due,
-                       escalation_note(above, department),
+        note, words = _escalation_note(above, department)
+        events.append((EventKind.ESCALATED, Status.IN_PROGRESS, Status.IN_PROGRESS, due, note,
                        {"from": level, "to": above, "due_at": _iso(next_due),
-                        "department": department}))  # fmt: skip
+                        "department": department, **words}))  # fmt: skip
         # fraction ∈ [1.05, 1.6] → 10 %…90 % of the new level's window.
         share = 0.1 + (fraction - 1.05) / 0.55 * 0.8
         resolved = self._at(due, seconds=(next_due - due).total_seconds() * share)

@@ -25,7 +25,6 @@ from gongzhi.cases.choices import (
     Level,
     SlaClass,
     Urgency,
-    source_label,
     source_labels,
 )
 from gongzhi.cases.models import Case, CaseEvent, EventKind
@@ -36,7 +35,7 @@ from gongzhi.cases.suggestions import (
     SuggestedUrgency,
 )
 from gongzhi.cases.workflow import OPEN_STATUSES, Status
-from gongzhi.core.notifications.texts import Text
+from gongzhi.core.notifications.texts import Text, label
 
 logger = logging.getLogger(__name__)
 
@@ -320,20 +319,29 @@ def record_decision(*, case: Case, actor: Any, category: str, sla_class: str, ur
     suggestion = latest_suggestion(case)
     if suggestion is None or suggestion.decision != Decision.PENDING or not suggestion.category:
         return
-    changes = []
+    changes: list[Text] = []
     pairs = (
-        ("类别", Category, suggestion.category, category),
-        ("时限类别", SlaClass, suggestion.sla_class, sla_class),
-        ("紧急程度", Urgency, URGENCY_FOR_CASE.get(suggestion.urgency, ""), urgency),
+        (gettext_noop("类别"), Category, suggestion.category, category),
+        (gettext_noop("时限类别"), SlaClass, suggestion.sla_class, sla_class),
+        (gettext_noop("紧急程度"), Urgency, URGENCY_FOR_CASE.get(suggestion.urgency, ""), urgency),
     )
     for name, choices, suggested, chosen in pairs:
         if suggested and suggested != chosen:
-            # A stored note: Chinese labels, whatever the language of the assessor's page.
-            was, became = (source_label(choices(value).label) for value in (suggested, chosen))
-            changes.append(f"{name} {was}→{became}")
+            # Labels as messages: stored in Chinese, read in each reader's language.
+            was, became = (label(choices(value).label) for value in (suggested, chosen))
+            change = gettext_noop("%(name)s %(was)s→%(became)s")
+            changes.append(Text(change, name=Text(name), was=was, became=became))
     decided_by, now = _decided(suggestion, actor, Decision.OVERRIDDEN if changes else None)
     if changes:
-        _note(case, suggestion, decided_by, now, EventKind.ASSESSED, "；".join(changes))
+        _note(case, suggestion, decided_by, now, EventKind.ASSESSED, _listed(changes))
+
+
+def _listed(changes: list[Text]) -> Text:
+    """The changes one after the other ("类别 A→B；紧急程度 C→D"), in each reader's language."""
+    listed = changes[0]
+    for change in changes[1:]:
+        listed = Text(gettext_noop("%(changes)s；%(change)s"), changes=listed, change=change)
+    return listed
 
 
 def _decided(suggestion: CaseSuggestion, actor: Any, overridden: Any) -> tuple[Any, Any]:
@@ -352,14 +360,14 @@ def _note(
     actor: Any,
     now: Any,
     kind: str,
-    text: str,
+    text: Text,
     *,
     prefix: str = gettext_noop("人工调整AI建议："),
     **payload: Any,
 ) -> None:
     """The internal note of a decision on the AI's advice, under the step it was taken at: 研判
-    (ASSESSED) or 交办 (DISPATCH_NOTE, which hands nothing over). The prefix is the system's
-    (translated for each reader); the rest names labels as stored, in Chinese."""
+    (ASSESSED) or 交办 (DISPATCH_NOTE, which hands nothing over). Stored in Chinese and read
+    in each reader's language (event_notes), labels included; names stay as written."""
     note, words = event_notes.written(
         Text(gettext_noop("%(prefix)s%(text)s"), prefix=Text(prefix), text=text)
     )
@@ -382,10 +390,18 @@ def _note(
 
 
 def _party_label(level: str, company: Any, department: str) -> str:
-    """A party as a stored note names it, in Chinese (小区 · 某物业, 职能部门 · 区房管局)."""
-    parts = [source_label(Level(level).label) if level in Level.values else level]
-    parts += [name for name in (company.name if company else "", department) if name]
-    return " · ".join(parts)
+    """A party as a stored fact names it, in Chinese (小区 · 某物业, 职能部门 · 区房管局)."""
+    return event_notes.written(_party_text(level, company, department))[0]
+
+
+def _party_text(level: str, company: Any, department: str) -> Text | str:
+    """A party as a note names it (小区 · 某物业, 职能部门 · 区房管局): the level translated
+    for each reader, the company and the department by their names."""
+    party = label(Level(level).label) if level in Level.values else level
+    for name in (company.name if company else "", event_notes.department(department)):
+        if name:
+            party = Text(gettext_noop("%(party)s · %(name)s"), party=party, name=name)
+    return party
 
 
 def suggested_party(case: Case, suggestion: CaseSuggestion) -> Any:
@@ -449,9 +465,10 @@ def record_dispatch_decision(*, case: Case, actor: Any, assignee: Any) -> None:
     _keep_weighed_party(suggestion, party)
     if _party_key(party) == _party_key(assignee):
         return
-    was = _party_label(party.level, party.company, party.department)
-    became = _party_label(assignee.level, assignee.company, assignee.department)
-    payload = {"suggested_when_filed": stored} if stored != was else {}
+    was = _party_text(party.level, party.company, party.department)
+    became = _party_text(assignee.level, assignee.company, assignee.department)
+    weighed = _party_label(party.level, party.company, party.department)
+    payload = {"suggested_when_filed": stored} if stored != weighed else {}
     out_of_reach = not policies.can_dispatch_to(actor, case, party.level)
     if out_of_reach and assignee.level == closest_allowed_level(actor, case):
         decided_by = actor if getattr(actor, "is_authenticated", False) else None
@@ -461,7 +478,11 @@ def record_dispatch_decision(*, case: Case, actor: Any, assignee: Any) -> None:
             decided_by,
             timezone.now(),
             EventKind.DISPATCH_NOTE,
-            f"承办 {was}（交办人不能派往该层级），已交办至{became}",
+            Text(
+                gettext_noop("承办 %(was)s（交办人不能派往该层级），已交办至%(became)s"),
+                was=was,
+                became=became,
+            ),
             prefix=gettext_noop("AI建议"),
             **payload,
         )
@@ -473,6 +494,6 @@ def record_dispatch_decision(*, case: Case, actor: Any, assignee: Any) -> None:
         decided_by,
         now,
         EventKind.DISPATCH_NOTE,
-        f"承办 {was}→{became}",
+        Text(gettext_noop("承办 %(was)s→%(became)s"), was=was, became=became),
         **payload,
     )

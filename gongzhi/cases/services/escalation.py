@@ -36,19 +36,11 @@ def escalation_text(level: str, department: str) -> Text:
     to = label(Level(level).label)
     if department:
         return Text(
-            gettext_noop("升级至%(level)s办理（%(department)s）"), level=to, department=department
+            gettext_noop("升级至%(level)s办理（%(department)s）"),
+            level=to,
+            department=event_notes.department(department),
         )
     return Text(gettext_noop("升级至%(level)s办理"), level=to)
-
-
-def breach_note(level: str) -> str:
-    """`breach_text` as stored (Chinese in any language)."""
-    return breach_text(level).source()
-
-
-def escalation_note(level: str, department: str) -> str:
-    """`escalation_text` as stored (Chinese in any language)."""
-    return escalation_text(level, department).source()
 
 
 @transaction.atomic
@@ -225,7 +217,7 @@ def _handling_party(case: Case) -> str | Text:
         return Text(
             gettext_noop("%(level)s（%(department)s）"),
             level=level,
-            department=case.assigned_department,
+            department=event_notes.department(case.assigned_department),
         )
     return level
 
