@@ -10,7 +10,8 @@ an account, else as a 电话回访 by the community worker, or, when she handled
 (S5: `policies.handled_round`), by the compound's grid worker (an exception close needs a
 supervisor: then the street, another officer if the street finished it). The steps of the
 system (deadlines, escalations, 自动办结) stay the system's. Bulk updates by actor, not one save
-per event.
+per event. Only the demo street's seeded history, by its own staff (`seeding_scope`): a real
+step without an actor (a deleted officer's) is never credited to someone else.
 """
 
 from collections import defaultdict
@@ -21,7 +22,8 @@ from django.db import transaction
 
 from gongzhi.cases.choices import Level, RatingVia
 from gongzhi.cases.models import Case, CaseEvent, CaseRating, EventKind
-from gongzhi.org.models import Community, Compound, Grid, Role, RoleGrant
+from gongzhi.cases.seeding_scope import seeded_history
+from gongzhi.org.models import Community, Compound, Grid, Role, RoleGrant, Street
 
 DESK = (EventKind.ASSESSED, EventKind.DISPATCHED, EventKind.NOT_ACCEPTED)
 PARTY = (EventKind.ACCEPTED, EventKind.STARTED, EventKind.RESOLVED, EventKind.RETURNED)
@@ -31,17 +33,19 @@ CHUNK = 500  # ids per UPDATE: well under SQLite's limit of bound parameters
 
 
 class _Staff:
-    """The staff member of each party: the first granted the role there."""
+    """The staff member of each party of the street: the first granted the role there."""
 
-    def __init__(self) -> None:
+    def __init__(self, street: Street) -> None:
         grants = RoleGrant.objects.order_by("user_id")
         by_path: dict[str, int] = {}
-        for path, user in grants.filter(role=Role.COMMUNITY_WORKER).values_list(
-            "scope_path", "user_id"
-        ):
+        for path, user in grants.filter(
+            role=Role.COMMUNITY_WORKER, scope_path__startswith=street.path
+        ).values_list("scope_path", "user_id"):
             by_path.setdefault(path, user)
-        paths = dict(Community.objects.values_list("id", "path"))
-        self.community_of = dict(Compound.objects.values_list("id", "community_id"))
+        paths = dict(Community.objects.filter(street=street).values_list("id", "path"))
+        self.community_of = dict(
+            Compound.objects.filter(community__street=street).values_list("id", "community_id")
+        )
         self.workers = {pk: by_path.get(path) for pk, path in paths.items()}
         self.companies: dict[int, int] = {}
         for company, user in grants.filter(role=Role.PROPERTY_STAFF).values_list(
@@ -49,7 +53,9 @@ class _Staff:
         ):
             self.companies.setdefault(company, user)
         self.streets = list(
-            grants.filter(role=Role.STREET_OFFICER).values_list("user_id", flat=True)
+            grants.filter(role=Role.STREET_OFFICER, scope_path=street.path).values_list(
+                "user_id", flat=True
+            )
         )
         self.street = self.streets[0] if self.streets else None
         grid_worker: dict[int, int] = {}
@@ -89,11 +95,13 @@ class _Staff:
 
 
 @transaction.atomic
-def name_history_actors() -> int:
-    """Name the actor of every staff step still recorded without one. Returns how many."""
-    staff = _Staff()
+def name_history_actors(street: Street) -> int:
+    """Name the actor of every staff step of the street's seeded history still recorded
+    without one. Returns how many."""
+    staff = _Staff(street)
+    history = seeded_history(street)
     events = (
-        CaseEvent.objects.filter(actor=None, kind__in=NAMED)
+        CaseEvent.objects.filter(case__in=history, actor=None, kind__in=NAMED)
         .order_by("case_id", "created_at", "id")
         .values_list(
             "id",
@@ -109,7 +117,9 @@ def name_history_actors() -> int:
     dispatched: dict[int, list[int]] = defaultdict(list)  # dispatcher → cases
     visited: dict[tuple[int, str], list[int]] = defaultdict(list)  # (by, via) → cases
     exceptions = set(
-        CaseRating.objects.exclude(exception_reason="").values_list("case_id", flat=True)
+        CaseRating.objects.filter(case__in=history)
+        .exclude(exception_reason="")
+        .values_list("case_id", flat=True)
     )
     party: dict[str, Any] = {}
     handlers: set[int] = set()  # who handled the case's round (S5)

@@ -8,7 +8,8 @@ internal note); if it was handed over, its first 交办 as the 交办 service do
 (`record_dispatch_decision`: another party than the suggested one is 人工调整 too). Only the
 times are put back to when it happened: the advice a minute after filing (or at 研判), the
 decision at 研判 (or at the 交办 that overrode it); and duplicates filed after the case, which
-it could not have seen then, are dropped.
+it could not have seen then, are dropped. Only the demo street's seeded history
+(`seeding_scope`): a real case never gets advice or a decision it did not have.
 """
 
 import datetime as dt
@@ -19,10 +20,11 @@ from django.utils import timezone
 
 from gongzhi.cases import triage_link
 from gongzhi.cases.models import Case, CaseEvent, EventKind
+from gongzhi.cases.seeding_scope import seeded_history
 from gongzhi.cases.services.assignment import Assignee
 from gongzhi.cases.suggestions import CaseSuggestion, Decision
 from gongzhi.cases.workflow import Status
-from gongzhi.org.models import Community, PropertyCompany, Role, RoleGrant, User
+from gongzhi.org.models import Community, PropertyCompany, Role, RoleGrant, Street, User
 
 READ_AFTER = dt.timedelta(minutes=1)
 
@@ -33,13 +35,14 @@ def recent_since(now: dt.datetime) -> dt.datetime:
     return min(now - dt.timedelta(days=30), month_start)
 
 
-def suggest_recent(now: dt.datetime | None = None) -> tuple[int, int]:
-    """Give every recent case without advice its AI suggestion and, once assessed, the
-    decision on it. Returns (suggestions stored, decisions recorded). Idempotent."""
+def suggest_recent(street: Street, now: dt.datetime | None = None) -> tuple[int, int]:
+    """Give every recent seeded case of the street without advice its AI suggestion and, once
+    assessed, the decision on it. Returns (suggestions stored, decisions recorded). Idempotent."""
     now = now or timezone.now()
-    assessors = _community_workers()
+    assessors = _community_workers(street)
     cases = (
-        Case.objects.filter(created_at__gte=recent_since(now), ai_suggestions__isnull=True)
+        seeded_history(street)
+        .filter(created_at__gte=recent_since(now), ai_suggestions__isnull=True)
         .exclude(status__in=(Status.NOT_ACCEPTED, Status.MERGED))
         .select_related("compound__community")
         .order_by("created_at", "id")
@@ -60,11 +63,11 @@ def suggest_recent(now: dt.datetime | None = None) -> tuple[int, int]:
     return stored, decided
 
 
-def _community_workers() -> dict[str, User]:
+def _community_workers(street: Street) -> dict[str, User]:
     """Each community's worker (by path), who assesses and hands over its cases: `huajin`, and
     elsewhere the worker `seed_demo` records for the history."""
     workers: dict[str, User] = {}
-    paths = set(Community.objects.values_list("path", flat=True))
+    paths = set(Community.objects.filter(street=street).values_list("path", flat=True))
     grants = RoleGrant.objects.filter(role=Role.COMMUNITY_WORKER, scope_path__in=paths)
     for grant in grants.select_related("user").order_by("user_id"):
         workers.setdefault(grant.scope_path, grant.user)

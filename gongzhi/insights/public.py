@@ -21,7 +21,9 @@ from gongzhi.org.models import Community, Compound, Street, Unit
 
 MONTHS_SHOWN = 12  # besides the current month
 CACHE_MINUTES = 10
-CACHE_VERSION = 2  # 2: communities named as the staff pages name them (华锦社区)
+# 2: communities named as the staff pages name them (华锦社区); 3: the places cached by their
+# own names, labelled in the reader's language when read (v2 kept the first reader's).
+CACHE_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -103,13 +105,14 @@ def street_total(name: str, rows: list[CommunityFigures]) -> CommunityFigures:
 
 def place_rows(street: Street) -> list[PlaceRow]:
     """Per community of the street: compounds, households and floor area (kept CACHE_MINUTES:
-    a sum over every household of the street)."""
+    a sum over every household of the street). Only the counts and the communities' own names
+    are cached: the key has no language, so 华锦社区 / 华锦 Community is said when read."""
     key = f"insights:public:v{CACHE_VERSION}:{street.pk}:places"
     rows = cache.get(key)
     if rows is None:
         rows = _count_places(street)
         cache.set(key, rows, CACHE_MINUTES * 60)
-    return rows
+    return [PlaceRow(community_label(r.name), r.compounds, r.households, r.area) for r in rows]
 
 
 def _count_places(street: Street) -> list[PlaceRow]:
@@ -127,7 +130,7 @@ def _count_places(street: Street) -> list[PlaceRow]:
     )
     return [
         PlaceRow(
-            community_label(c.name),
+            c.name,  # as stored (华锦): labelled by place_rows in the reader's language
             compounds.get(c.pk, 0),
             units.get(c.pk, {}).get("n", 0),
             quantities.area(units.get(c.pk, {}).get("area")),

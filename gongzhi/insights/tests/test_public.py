@@ -212,3 +212,22 @@ def test_the_public_pages_and_open311_publish_the_same_cases(client, make):
     open311 = client.get("/open311/v2/requests.json").json()
     assert sorted(row["service_request_id"] for row in open311) == sorted([resolved.pk, working.pk])
     assert client.get(f"/open311/v2/requests/{unread.pk}.json").status_code == 404
+
+
+@pytest.mark.parametrize("first, then", [("en", "zh-hans"), ("zh-hans", "en")])
+def test_each_reader_sees_the_places_in_their_own_language(client, make, first, then):
+    """The places table is cached for every reader (no language in its key): the second
+    reader must not get the first reader's words (华锦 Community to a Chinese reader)."""
+    p = make.p
+    cache.clear()
+    names = {}
+    for language in (first, then):
+        with time_machine.travel(TODAY, tick=False):
+            response = client.get(
+                reverse("public:street", args=[p.street.code]), HTTP_ACCEPT_LANGUAGE=language
+            )
+        assert response.status_code == 200
+        names[language] = {row.name for row in response.context["places"]}
+    assert "华锦社区" in names["zh-hans"]
+    assert "华锦 Community" in names["en"]
+    assert not any("Community" in name for name in names["zh-hans"])

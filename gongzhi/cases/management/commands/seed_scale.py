@@ -77,12 +77,18 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=365, help="spread over the past N days")
         parser.add_argument("--seed", type=int, default=None)
         parser.add_argument("--batch", type=int, default=20000)
+        parser.add_argument(
+            "--street", default="", help="only this street's compounds (行政区划代码; seed_demo)"
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         total, batch = opts["cases"], max(1, opts["batch"])
         if total < 1:
             raise CommandError("--cases 必须为正整数")
-        compounds = list(Compound.objects.order_by("id"))
+        compounds = Compound.objects.order_by("id")
+        if opts["street"]:  # seed_demo: the demo street's history, not another street's
+            compounds = compounds.filter(community__street__code=opts["street"])
+        compounds = list(compounds)
         if not compounds:
             raise CommandError("没有小区，请先运行 seed_demo")
         started = time.monotonic()
@@ -169,7 +175,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def _households(self, compounds: list[Compound], target: int, rng: random.Random) -> int:
         """Top the street up to `target` units, spread over the compounds in new buildings."""
-        missing = target - Unit.objects.count()
+        missing = target - Unit.objects.filter(building__compound__in=compounds).count()
         if missing <= 0:
             return 0
         per_compound = -(-missing // len(compounds))
