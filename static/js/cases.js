@@ -60,7 +60,8 @@
 
   const HEIF_BRANDS = ["heic", "heix", "hevc", "hevx", "heim", "heis", "hevm", "hevs", "mif1", "msf1"];
 
-  // "image", "pdf", "heic", "" (anything else), or "?" when the file cannot be read here.
+  // "jpeg", "png", "gif", "webp", "pdf", "heic", "" (anything else), or "?" when the file cannot
+  // be read here.
   async function kindOf(file) {
     if (!file.slice || !("arrayBuffer" in Blob.prototype)) {
       return "?";
@@ -71,13 +72,17 @@
     } catch (error) {
       return "?";
     }
-    if (
-      startsWith(bytes, [0xff, 0xd8, 0xff]) ||
-      startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) ||
-      ["GIF87a", "GIF89a"].includes(ascii(bytes, 0, 6)) ||
-      (ascii(bytes, 0, 4) === "RIFF" && ascii(bytes, 8, 12) === "WEBP")
-    ) {
-      return "image";
+    if (startsWith(bytes, [0xff, 0xd8, 0xff])) {
+      return "jpeg";
+    }
+    if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) {
+      return "png";
+    }
+    if (["GIF87a", "GIF89a"].includes(ascii(bytes, 0, 6))) {
+      return "gif";
+    }
+    if (ascii(bytes, 0, 4) === "RIFF" && ascii(bytes, 8, 12) === "WEBP") {
+      return "webp";
     }
     if (ascii(bytes, 0, 5) === "%PDF-") {
       return "pdf";
@@ -88,24 +93,112 @@
     return "";
   }
 
+  // A phone camera's photo is often over 5 MB: it is made smaller here (at most SHRINK_SIDE
+  // pixels on its long side, a JPEG), rather than refused. Also a photo within the limit but
+  // larger than that (less to send over mobile data); not a PNG within the limit, often a long
+  // screenshot of a chat whose words would become unreadable. A GIF may move: never redrawn.
+  const SHRINK_SIDE = 2560;
+  const SHRINK_QUALITY = 0.85;
+  // Nothing of the original name (it may name a person or a flat), as the server stores it.
+  const SHRUNK_NAME = "upload.jpg";
+
+  // The picture decoded, the right way up (a phone stores a portrait photo sideways, with an
+  // EXIF note to turn it); null where this browser cannot decode it (HEIC, a broken file).
+  async function decoded(file) {
+    if (typeof createImageBitmap === "function") {
+      try {
+        return await createImageBitmap(file, { imageOrientation: "from-image" });
+      } catch (error) {
+        // An older browser refusing the option, or a file it cannot decode: try an <img>.
+      }
+    }
+    const url = URL.createObjectURL(file);
+    try {
+      const image = new Image();
+      image.src = url; // an <img> follows EXIF orientation (CSS image-orientation: from-image)
+      await image.decode();
+      return image;
+    } catch (error) {
+      return null;
+    } finally {
+      URL.revokeObjectURL(url);
+    }
+  }
+
+  // A smaller JPEG of `file`, or null where it needs none or cannot be made here.
+  async function shrunk(file, kind, limit) {
+    const tooBig = limit && file.size > limit;
+    if (!tooBig && kind === "png") {
+      return null;
+    }
+    const picture = await decoded(file);
+    if (!picture) {
+      return null;
+    }
+    const width = picture.naturalWidth || picture.width;
+    const height = picture.naturalHeight || picture.height;
+    const scale = Math.min(1, SHRINK_SIDE / Math.max(width, height));
+    try {
+      if (!width || !height || (!tooBig && scale === 1)) {
+        return null;
+      }
+      const canvas = document.createElement("canvas");
+      canvas.width = Math.max(1, Math.round(width * scale));
+      canvas.height = Math.max(1, Math.round(height * scale));
+      const context = canvas.getContext("2d");
+      context.fillStyle = "#fff"; // a transparent PNG's background, which a JPEG cannot keep
+      context.fillRect(0, 0, canvas.width, canvas.height);
+      context.drawImage(picture, 0, 0, canvas.width, canvas.height);
+      const blob = await new Promise((resolve) => {
+        canvas.toBlob(resolve, "image/jpeg", SHRINK_QUALITY);
+      });
+      if (!blob || (!tooBig && blob.size >= file.size)) {
+        return null;
+      }
+      return new File([blob], SHRUNK_NAME, { type: "image/jpeg", lastModified: Date.now() });
+    } catch (error) {
+      return null;
+    } finally {
+      if (picture.close) {
+        picture.close();
+      }
+    }
+  }
+
   function named(template, file) {
     return (template || "").replace("%(name)s", file.name);
   }
 
-  async function refusal(input, file) {
+  const SHRINKABLE = ["jpeg", "png", "webp"];
+
+  // [the file to send (`file` itself, or a smaller copy), ""] or [null, why it is refused].
+  async function checked(input, file) {
     const data = input.dataset;
     const limit = Number(data.maxBytes || 0);
-    if (limit && file.size > limit) {
-      return named(data.tooBigMessage, file);
-    }
     const kind = await kindOf(file);
     if (kind === "heic") {
-      return named(data.heicMessage, file);
+      return [null, named(data.heicMessage, file)];
     }
     if (kind === "" || (kind === "pdf" && data.imagesOnly === "1")) {
-      return named(data.notAllowedMessage, file);
+      return [null, named(data.notAllowedMessage, file)];
     }
-    return "";
+    const sent = (SHRINKABLE.includes(kind) && (await shrunk(file, kind, limit))) || file;
+    if (limit && sent.size > limit) {
+      return [null, named(data.tooBigMessage, file)];
+    }
+    return [sent, ""];
+  }
+
+  // A file's name as the messages quote it: the quotation marks of the too-big message around
+  // "%(name)s" (「…」 in Chinese, “…” in English).
+  function quoted(input, file) {
+    const template = input.dataset.tooBigMessage || "";
+    const at = template.indexOf("%(name)s");
+    if (at < 1) {
+      return file.name;
+    }
+    const after = template.slice(at + "%(name)s".length, at + "%(name)s".length + 1);
+    return template.slice(at - 1, at) + file.name + after;
   }
 
   // Keep only `files` chosen; false where the browser cannot change a file input's choice.
@@ -161,28 +254,45 @@
   async function checkFiles(input) {
     const data = input.dataset;
     const chosen = Array.from(input.files || []);
-    const kept = [];
     const lines = [];
-    for (const file of chosen) {
-      const reason = await refusal(input, file);
+    // More than the limit (with the photos the server kept): the first ones stay chosen, the
+    // others are named and left out, as a wrong photo is.
+    const maxFiles = Number(data.maxFiles || 0);
+    const room = maxFiles ? Math.max(0, maxFiles - keptOnServer(input)) : chosen.length;
+    const extras = chosen.slice(room);
+    if (extras.length) {
+      lines.push([data.tooManyMessage || "", true]);
+      lines.push([extras.map((file) => quoted(input, file)).join(" "), true]);
+    }
+    const limit = Number(data.maxBytes || 0);
+    const kept = [];
+    const shrunkFromTooBig = [];
+    let replaced = extras.length > 0;
+    for (const file of chosen.slice(0, room)) {
+      const [sent, reason] = await checked(input, file);
       if (reason) {
         lines.push([reason, true]);
+        replaced = true;
       } else {
-        kept.push(file);
+        kept.push(sent);
+        if (sent !== file) {
+          replaced = true;
+          if (limit && file.size > limit) {
+            shrunkFromTooBig.push(file);
+          }
+        }
       }
     }
     let blocking = "";
-    if (lines.length) {
-      if (!keepOnly(input, kept)) {
-        blocking = lines.map(([text]) => text).join(" ");
-      } else if (kept.length) {
-        lines.push([data.droppedMessage || "", false]);
-      }
-    }
-    const maxFiles = Number(data.maxFiles || 0);
-    if (maxFiles && kept.length + keptOnServer(input) > maxFiles) {
-      lines.push([data.tooManyMessage || "", true]);
-      blocking = [blocking, data.tooManyMessage || ""].join(" ").trim();
+    if (replaced && !keepOnly(input, kept)) {
+      // This browser cannot change the choice: the files it would have left out, and the
+      // photos too big to send unless made smaller, hold the form back. A photo within the
+      // limit that could have been smaller is sent as it is.
+      shrunkFromTooBig.forEach((file) => lines.push([named(data.tooBigMessage, file), true]));
+      const refused = lines.filter(([, isRefusal]) => isRefusal).map(([text]) => text);
+      blocking = refused.join(" ");
+    } else if (lines.length && kept.length) {
+      lines.push([data.droppedMessage || "", false]);
     }
     input.setCustomValidity(blocking);
     showCheck(input, lines, Boolean(blocking));
