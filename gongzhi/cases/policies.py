@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from gongzhi.cases.case_parties import LEVEL_ROLES, filed_unrequested, handled_round
 from gongzhi.cases.choices import ACCUSING_TYPES, LEVEL_ORDER, Level, SlaClass
 from gongzhi.cases.models import Case, EventKind
 from gongzhi.cases.workflow import Action, Status, can_move
@@ -36,13 +37,11 @@ DISPATCH_ROLES = frozenset({Role.STREET_OFFICER, Role.COMMUNITY_WORKER})
 SUPERVISOR_ROLES = DISPATCH_ROLES
 # Return visits by phone or in person (回访).
 VISIT_ROLES = frozenset({Role.STREET_OFFICER, Role.COMMUNITY_WORKER, Role.GRID_WORKER})
+# 办理指标, 数据驾驶舱, 月度研判报告: the community (its grid workers too) and the street, and the
+# party branch of a compound, each over their own area (the figures are scoped to it).
+METRICS_ROLES = DISPATCH_ROLES | {Role.GRID_WORKER, Role.PARTY_MEMBER}
 # Roles that may read a requester's name and phone (G2), subject to `can_view_requester`.
 CONTACT_ROLES = frozenset({Role.STREET_OFFICER, Role.COMMUNITY_WORKER, Role.GRID_WORKER})
-LEVEL_ROLES: dict[str, frozenset[str]] = {
-    Level.COMMUNITY: frozenset({Role.COMMUNITY_WORKER}),
-    Level.STREET: frozenset({Role.STREET_OFFICER}),
-    Level.DEPARTMENT: frozenset({Role.STREET_OFFICER}),
-}
 
 
 def _is_resident_of(user: Any, compound: Compound) -> bool:
@@ -328,81 +327,77 @@ def can_terminate(user: Any, case: Case) -> bool:
 
 def can_visit(user: Any, case: Case) -> bool:
     """回访评价: the requester online, or visit staff by phone or in person, but not whoever
-    handled the round (S5: `handled_round`): another member of staff or the street."""
+    handled the round (S5: `handled_round`) nor filed a case naming no requester
+    (`filed_unrequested`): another member of staff (the community's) or the street."""
     if case.requester_id is not None and case.requester_id == getattr(user, "pk", None):
         return True
     if not scope_for(user).covers(case.compound.path, VISIT_ROLES):
         return False
-    return not handled_round(user, case)
-
-
-# S5: who did the work of a round. Handing it over to one's own level (a community worker
-# dispatching to the community) is taking it on too.
-_HANDLING = frozenset({EventKind.ACCEPTED, EventKind.STARTED, EventKind.RESOLVED})
-_HANDING_OVER = frozenset({EventKind.DISPATCHED, EventKind.REASSIGNED})
-
-
-def handled_round(user: Any, case: Case) -> bool:
-    """Whether `user` took part in handling the case's current round: signed for it (签收),
-    started (开始办理) or resolved it (处置), or handed it over (交办, 改派) to their own level.
-    Such a person does not record the round's return visit (S5): the rating says how the
-    requester judges the work, not how its own handler does."""
-    pk = getattr(user, "pk", None)
-    if pk is None:
-        return False
-    events = case.events.filter(actor_id=pk, kind__in=sorted(_HANDLING | _HANDING_OVER))
-    reopened = (
-        case.events.filter(kind=EventKind.REOPENED).order_by("-id").values_list("pk", flat=True)
-    ).first()
-    if reopened is not None:  # 重办 starts the round
-        events = events.filter(pk__gt=reopened)
-    scope = scope_for(user)
-    for kind, payload in events.values_list("kind", "payload"):
-        if kind in _HANDLING:
-            return True
-        roles = LEVEL_ROLES.get((payload or {}).get("level", ""))
-        if roles and scope.covers(case.compound.path, roles):
-            return True
-    return False
+    return not handled_round(user, case) and not filed_unrequested(user, case)
 
 
 VISIT_BY_HANDLER = gettext_noop(
     "您参与了本轮办理（交办至本级、签收、办理或处置），不能记录本轮回访；"
     "请由其他工作人员或街道回访，或由诉求人自行评价"
 )
+VISIT_BY_FILER = gettext_noop(
+    "本诉求由您登记且未留诉求人，您不能记录其回访评价；请由社区其他工作人员或街道回访"
+)
 
 
-def _handled_not_requester(user: Any, case: Case) -> bool:
-    """Staff who may record visits, not the requester, and handled the round."""
+def _visit_refusal(user: Any, case: Case) -> str:
+    """Why visit staff, not the requester, may not record this visit (handled the round,
+    `handled_round`, or filed it with no requester, `filed_unrequested`); else ""."""
     if case.requester_id is not None and case.requester_id == getattr(user, "pk", None):
-        return False
+        return ""
     if not scope_for(user).covers(case.compound.path, VISIT_ROLES):
-        return False
-    return handled_round(user, case)
+        return ""
+    if handled_round(user, case):
+        return _(VISIT_BY_HANDLER)
+    return _(VISIT_BY_FILER) if filed_unrequested(user, case) else ""
 
 
 def check_can_visit(user: Any, case: Case) -> None:
-    """PermissionDenied unless `can_visit`; whoever handled the round is told why."""
+    """PermissionDenied unless `can_visit`; whoever handled the round or filed it is told why."""
     if can_visit(user, case):
         return
-    if _handled_not_requester(user, case):
-        raise PermissionDenied(_(VISIT_BY_HANDLER))
-    raise PermissionDenied
+    raise PermissionDenied(_visit_refusal(user, case))
 
 
 def visit_refused_note(user: Any, case: Case) -> str:
-    """For staff who may record return visits but handled this round: why the 回访评价 form is
-    not offered to them, while the case waits for its visit. Empty for everyone else."""
-    if case.status != Status.RESOLVED or not _handled_not_requester(user, case):
+    """For staff who may record return visits but handled this round or filed the case: why the
+    回访评价 form is not offered to them, while the case waits for its visit. Else empty."""
+    return _visit_refusal(user, case) if case.status == Status.RESOLVED else ""
+
+
+def can_record_exception(user: Any, case: Case) -> bool:
+    """例外办结 (S5), at the return visit or of a reopened case: a supervisor (`can_supervise`)."""
+    return can_supervise(user, case)
+
+
+EXCEPTION_BY_SUPERVISOR = gettext_noop("例外办结须由社区工作人员或街道记录")
+EXCEPTION_BY_SUPERVISOR_GRID = gettext_noop(
+    "例外办结须由社区工作人员或街道记录，网格员请将情况转告社区"
+)
+
+
+def exception_refused_reason(user: Any, case: Case) -> str:
+    """Why `user` may not record an exception (a grid worker hears whom to tell); else ""."""
+    if can_record_exception(user, case):
         return ""
-    return _(VISIT_BY_HANDLER)
+    if scope_for(user).covers(case.compound.path, {Role.GRID_WORKER}):
+        return _(EXCEPTION_BY_SUPERVISOR_GRID)
+    return _(EXCEPTION_BY_SUPERVISOR)
 
 
 def can_attach(user: Any, case: Case) -> bool:
     """Photos from the requester; evidence from whoever works on the case."""
     if case.requester_id is not None and case.requester_id == getattr(user, "pk", None):
         return True
-    return can_handle(user, case) or can_dispatch(user, case) or can_visit(user, case)
+    if can_handle(user, case) or can_dispatch(user, case):
+        return True
+    # Visit staff in scope, even those who may not record this visit (its filer: their photos).
+    return scope_for(user).covers(case.compound.path, VISIT_ROLES)
 
 
 def can_view_requester(user: Any, case: Case) -> bool:
@@ -469,8 +464,9 @@ def sees_as_requester(user: Any, case: Case) -> bool:
 
 
 def can_view_metrics(user: Any) -> bool:
+    """办理指标 and the analysis pages: METRICS_ROLES, the figures scoped to their own area."""
     scope = scope_for(user)
-    return scope.everything or bool(scope.roles & (DISPATCH_ROLES | {Role.PARTY_MEMBER}))
+    return scope.everything or bool(scope.roles & METRICS_ROLES)
 
 
 # Street configuration (设置). A compound's routing rules belong to the officers of its street.

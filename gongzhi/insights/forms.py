@@ -2,10 +2,10 @@
 24 before it, and one area the user reads the figures of.
 
 The areas offered are the user's own, from the grants of the roles that read the figures
-(street officers, community workers, party-branch members): a street officer's whole street, a
-community or a compound; a community worker's community or one of its compounds; a party
-member's compound. An area not offered is refused with a message, never shown. Forms check
-shape only; the selectors scope every figure to the user once more."""
+(street officers, community and grid workers, party-branch members): a street officer's whole
+street, a community or a compound; a community (or grid) worker's community or one of its
+compounds; a party member's compound. An area not offered is refused with a message, never
+shown. Forms check shape only; the selectors scope every figure to the user once more."""
 
 import datetime as dt
 import re
@@ -19,13 +19,13 @@ from django.utils.translation import gettext_lazy
 
 from gongzhi.cases.forms.fields import StyledForm, community_label
 from gongzhi.cases.periods import Period, Preset, local_today, preset_period
-from gongzhi.cases.policies import DISPATCH_ROLES
+from gongzhi.cases.policies import METRICS_ROLES
 from gongzhi.org import selectors as org_selectors
-from gongzhi.org.models import Community, Compound, Role
+from gongzhi.org.models import Community, Compound
 from gongzhi.org.scopes import scope_for
 
 MONTHS_BACK = 24  # besides the current month
-READER_ROLES = DISPATCH_ROLES | {Role.PARTY_MEMBER}  # policies.can_view_analysis
+READER_ROLES = METRICS_ROLES  # policies.can_view_analysis
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _AREA = re.compile(r"^(all|community|compound):(\d+)$")
 

@@ -37,12 +37,14 @@ def note_field(label: str, name: Any, max_length: int = MAX_NOTE, **kwargs: Any)
 
 
 class ActionForm(StyledForm):
-    """Base of every action form: the hidden version, and the service's keyword arguments."""
+    """Base of every action form: the hidden version, and the service's keyword arguments.
+    `user` is who fills it in (None: unknown), for the forms that offer each person their own."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, case: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, case: Any = None, user: Any = None, **kwargs: Any) -> None:
         self.case = case
+        self.user = user
         super().__init__(*args, **kwargs)
         if case is not None and not self.is_bound:
             self.fields["version"].initial = case.version
@@ -443,8 +445,24 @@ class VisitForm(RateForm):
         label=_("回访方式"), choices=[c for c in RatingVia.choices if c[0] != RatingVia.ONLINE]
     )
     exception_reason = note_field(
-        _("例外办结理由（仅社区/街道，未解决或不满意时填写则直接办结）"), _("例外办结理由")
+        _("例外办结理由（未解决或不满意时填写则直接办结）"), _("例外办结理由")
     )
+
+    def __init__(self, *args: Any, case: Any = None, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, user=user, **kwargs)
+        # 例外办结 only for whoever may record one (S5: the service checks the same policy).
+        known = user is not None and case is not None
+        self.exception_refused = policies.exception_refused_reason(user, case) if known else ""
+        if self.exception_refused:
+            del self.fields["exception_reason"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        # A reason posted from a page that offered the field (opened before a role changed):
+        # said on the form, the visit kept as typed, rather than recorded without it.
+        if self.exception_refused and (self.data.get("exception_reason") or "").strip():
+            self.add_error(None, self.exception_refused)
+        return cleaned
 
     def service_kwargs(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}

@@ -142,8 +142,9 @@ def _record_visit(
     check_note(note, field="note", label=_("意见"))
     check_note(exception_reason, field="exception_reason", label=_("例外办结理由"))
     exception_reason = exception_reason.strip()
-    if exception_reason and not policies.can_supervise(actor, case):
-        raise PermissionDenied(_("仅社区或街道可记录例外办结"))
+    if exception_reason and not policies.can_record_exception(actor, case):
+        # A field error: the form comes back with the visit as typed, to record without it.
+        raise ValidationError({"exception_reason": policies.exception_refused_reason(actor, case)})
     if exception_reason:
         check_exception_reason(exception_reason, field="exception_reason")
     if CaseRating.objects.filter(case=case, round=case.round).exists():
@@ -302,7 +303,7 @@ def case_close_with_exception(
     *, case: Case, actor: Any, reason: str, expected_version: int | None = None
 ) -> Case:
     """A supervisor closes a reopened case with a reasoned exception (S5)."""
-    if not policies.can_supervise(actor, case):
+    if not policies.can_record_exception(actor, case):
         raise PermissionDenied
     check_version(case, expected_version)
     check_move(case.status, Action.CLOSE_EXCEPTION)
@@ -457,7 +458,7 @@ def case_reject_termination(
         actor=actor,
         kind=EventKind.SUPERVISED,  # a refusal is the supervisor's word to carry on
         note=note,
-        payload=words,
+        payload={**words, event_notes.TERMINATION_REFUSED_KEY: True},
         updates={"termination_requested": False},
     )
     notices.send(

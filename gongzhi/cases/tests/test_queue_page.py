@@ -37,7 +37,8 @@ def _returned(make, personas, reason: str = REASON, **kw) -> Case:
 
 
 def test_only_those_who_may_read_the_metrics_get_the_button(personas) -> None:
-    for who, shown in (("community_worker", True), ("party_a", True), ("property_a", False)):
+    readers = (("community_worker", True), ("grid_worker", True), ("party_a", True))
+    for who, shown in (*readers, ("property_a", False)):
         page = _client(getattr(personas, who)).get("/cases/").content.decode()
         assert ('data-testid="metrics-link"' in page) is shown, who
 

@@ -112,7 +112,7 @@ EXPECTATIONS: dict[str, Expect] = {
     ),
     "cases:bulk_dispatch": Expect(method="post", ok=DISPATCHERS, ok_status=302, other=403),
     "cases:import": Expect(ok=DISPATCHERS, other=403),
-    "cases:metrics": Expect(ok=DISPATCHERS | {"party_a"}, other=403),
+    "cases:metrics": Expect(ok=DISPATCHERS | {"grid_worker", "party_a"}, other=403),
     "cases:hot_topics": Expect(ok=STAFF, other=403),
     "cases:settings_sla": Expect(ok=STREET, other=403),
     "cases:settings_sla_edit": Expect(kwargs=lambda p: {"code": "property"}, ok=STREET, other=403),

@@ -140,7 +140,7 @@ def _download(
 @login_required
 def metrics_page(request: HttpRequest) -> HttpResponse:
     if not policies.can_view_metrics(request.user):
-        raise PermissionDenied(_("仅社区、街道及党支部可查看办理指标"))
+        raise PermissionDenied(_("仅街道、社区工作人员（含网格员）和小区党支部可查看办理指标"))
     communities = list(org_selectors.communities_for(request.user))
     form = MetricsPeriodForm(request.GET, communities=communities)
     context: dict[str, Any] = {"form": form, "rates": RATES, "presets": Preset.choices[:-1]}

@@ -5,7 +5,7 @@ from gongzhi.cases.tests.url_expectations import closed_case
 from gongzhi.org.testing import Personas
 from gongzhi.org.url_expectations import PERSONAS, Expect
 
-READERS = {"community_worker", "street_officer", "party_a"}
+READERS = {"community_worker", "grid_worker", "street_officer", "party_a"}
 
 EXPECTATIONS: dict[str, Expect] = {
     "insights:dashboard": Expect(ok=READERS, other=403),

@@ -50,7 +50,7 @@ def dashboard_context(user: Any, community_id: int | None = None) -> dict[str, A
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     if not policies.can_view_analysis(request.user):
-        raise PermissionDenied(_("仅街道、社区工作人员和小区党支部可查看数据驾驶舱"))
+        raise PermissionDenied(_("仅街道、社区工作人员（含网格员）和小区党支部可查看数据驾驶舱"))
     try:
         context = dashboard_context(request.user, _community(request))
     except Http404:

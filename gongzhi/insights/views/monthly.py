@@ -17,7 +17,7 @@ from gongzhi.insights.forms import MonthlyReportForm
 @require_GET
 def monthly_report(request: HttpRequest) -> HttpResponse:
     if not policies.can_view_analysis(request.user):
-        raise PermissionDenied(_("仅街道、社区工作人员和小区党支部可查看月度研判报告"))
+        raise PermissionDenied(_("仅街道、社区工作人员（含网格员）和小区党支部可查看月度研判报告"))
     form = MonthlyReportForm(request.GET, user=request.user)
     context = {"form": form, **monthly_text.page_words()}
     choice = form.choice()  # None: a wrong month or area, said on the page; no figures
