@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from gongzhi.cases.models import RoutingRule, SlaPolicy
 from gongzhi.core.calendar import local_zone, official_last_year, upcoming_uncovered_years
@@ -27,6 +27,27 @@ def duration_label(minutes: int) -> str:
 
 def _working_days(days: int) -> str:
     return ngettext("%(n)d 个工作日", "%(n)d 个工作日", days) % {"n": days}
+
+
+# The default classes' names as the data migration wrote them (0002_default_sla_policies), in
+# Chinese in the data: shown in the reader's language while the street keeps them. A class the
+# street renamed is shown as typed.
+DEFAULT_POLICY_NAMES = frozenset(
+    {
+        gettext_noop("物业类（15分钟响应、24小时处置）"),
+        gettext_noop("紧急类（2小时处置）"),
+        gettext_noop("水电气热（24小时）"),
+        gettext_noop("一般类（5个工作日）"),
+        gettext_noop("复杂类（15个工作日）"),
+        gettext_noop("信访类（15日内受理、60日内办结，可延30日一次）"),
+    }
+)
+
+
+def policy_name(policy: SlaPolicy) -> str:
+    """An SLA class's name for display: a default one translated, a street's own as typed."""
+    name = policy.name
+    return gettext(name) if name in DEFAULT_POLICY_NAMES else name
 
 
 def sla_policies() -> list[dict[str, Any]]:

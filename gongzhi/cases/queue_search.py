@@ -20,6 +20,7 @@ from gongzhi.cases.models import Case
 from gongzhi.cases.requester_keys import phone_key, whole_phone
 from gongzhi.cases.tracking import phone_digits
 from gongzhi.org.models import Compound
+from gongzhi.org.scopes import scope_for
 
 _NUMBER = re.compile(r"^[A-Za-z]{2}\d{4,}$")
 # A hotline's own work-order number (12345 工单编号, "WH12345-2611-0001"): letters, digits and
@@ -121,7 +122,11 @@ def matches_what_they_see(user: Any, case: Case, q: str) -> bool:
     texts as shown to them, or, where they may see the requester, the requester's full name;
     or the requester's whole phone number, only there too (else searching a phone or a name
     would tell the party complained about who complained)."""
-    from gongzhi.cases.selectors import case_requester, text_for_viewer  # (imports this module)
+    from gongzhi.cases.selectors import (  # (imports this module)
+        case_requester,
+        shown_address,
+        text_for_viewer,
+    )
 
     requester = case_requester(user, case)
     seen = [
@@ -129,8 +134,7 @@ def matches_what_they_see(user: Any, case: Case, q: str) -> bool:
         case.external_order_no,
         *(text_for_viewer(t, case, requester) for t in (case.title, case.content)),
     ]
-    if not requester.withheld:
-        seen.append(case.address)
+    seen.append(shown_address(user, case, requester))  # no room beside a complaint (G1)
     seen.append(case.compound.name)  # shown on every row of the queue
     known = policies.can_view_requester(user, case)
     phone = whole_phone(q)
@@ -147,3 +151,11 @@ def matches_what_they_see(user: Any, case: Case, q: str) -> bool:
         )
         for term in search_terms(q)
     )
+
+
+def searches_requesters(user: Any) -> bool:
+    """Whether a requester's full name or whole phone number finds anything for `user`: where
+    they may see some requester in full (the community's staff, a company on its repairs),
+    not a party or committee member, who reads every requester masked."""
+    scope = scope_for(user)
+    return scope.everything or bool(scope.roles & policies.CONTACT_ROLES or scope.company_ids)

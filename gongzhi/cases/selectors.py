@@ -44,7 +44,7 @@ from gongzhi.cases.workflow import (
     requester_label,
 )
 from gongzhi.core import audit
-from gongzhi.core.masking import mask_name, mask_phone, redact_text
+from gongzhi.core.masking import REMOVED, mask_name, mask_phone, redact_text, remove_contacts
 from gongzhi.org.models import Role
 from gongzhi.org.scopes import scope_for
 
@@ -125,6 +125,66 @@ def case_requester(user: Any, case: Case, *, reveal: bool = False) -> RequesterC
     if policies.requester_withheld(user, case):
         return withheld_card()
     return RequesterCard(mask_name(case.requester_name), mask_phone(case.requester_phone), True)
+
+
+def room_hidden(user: Any, case: Case, requester: RequesterCard) -> bool:
+    """G1: beside a complaint (投诉, 举报, or a case naming a company) the room is someone's
+    home: whoever reads the requester masked reads no room either, or the 楼盘表 would name
+    them. The requester reads their own; staff who revealed the requester (audited) read it."""
+    if not requester.masked or requester.withheld:
+        return False
+    if case.requester_id is not None and case.requester_id == getattr(user, "pk", None):
+        return False
+    return policies.requester_confidential(case)
+
+
+def _without_room(address: str, case: Case) -> str:
+    """A free-text address with any room (and contact) gone; "" when nothing else is left."""
+    shown = remove_contacts(address, [case.requester_name])
+    rest = shown.replace(REMOVED, "").strip(" \t,，、;；:：.。-—")
+    return shown if rest else ""
+
+
+def shown_address(user: Any, case: Case, requester: RequesterCard) -> str:
+    """The case's free-text address as this viewer may read it: none for the party a case may
+    be about, no room beside a complaint read masked (`room_hidden`), else whole."""
+    if requester.withheld:
+        return ""
+    if room_hidden(user, case, requester):
+        return _without_room(case.address, case)
+    return case.address
+
+
+@dataclass(frozen=True)
+class CaseLocation:
+    """位置 on the staff case page as its viewer may read it, after the community and the
+    compound (always shown). `withheld`: the party a case may be about reads no more, and
+    `kept` says there was more."""
+
+    building: str = ""
+    unit: str = ""
+    note: str = ""
+    withheld: bool = False
+    kept: bool = False
+
+
+def case_location(user: Any, detail: "CaseDetail", requester: RequesterCard) -> CaseLocation:
+    """The building, the unit ("1单元301"; "1单元" without the room where `room_hidden`) and
+    the free-text address beyond them (`CaseDetail.address_note`), for the card `requester`
+    this page view shows (masked, or revealed and audited)."""
+    case = detail.case
+    if requester.withheld:
+        return CaseLocation(
+            withheld=True, kept=bool(case.building_id or case.unit_id or case.address)
+        )
+    building = case.building.name if case.building_id else ""
+    unit = case.unit.label if case.unit_id else ""
+    note = detail.address_note
+    if room_hidden(user, case, requester):
+        entrance = case.unit.entrance.strip() if case.unit_id else ""
+        unit = f"{entrance}单元" if entrance else ""
+        note = _without_room(note, case) if note else ""
+    return CaseLocation(building=building, unit=unit, note=note)
 
 
 _ACTION_CHECKS = {

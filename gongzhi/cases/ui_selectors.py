@@ -144,19 +144,18 @@ _DESK_CLOCK = frozenset(
         EventKind.EXTENSION_REQUESTED,
         EventKind.EXTENSION_REJECTED,
         # So is a 申请终止: the requester is told of a termination once approved (终止, with its
-        # reason), not of a request nor of its 驳回 (`_TERMINATION_REFUSED`).
+        # reason), not of a request nor of its 驳回 (`_hidden_from_requester`).
         EventKind.TERMINATION_REQUESTED,
     }
 )
-# A 驳回终止申请 is recorded as a 督办 with this note (closure.case_reject_termination); any
-# other 督办 stays on the requester's view.
-_TERMINATION_REFUSED = "驳回终止申请："
 
 
 def _hidden_from_requester(event: Any) -> bool:
-    """Left out of the requester's and the public's timeline (`_DESK_CLOCK`)."""
+    """Left out of the requester's and the public's timeline (`_DESK_CLOCK`), and so is a 驳回
+    of a 申请终止: a 督办 that `case_reject_termination` marked (migration 0030 marked the older
+    ones), never one a supervisor merely worded alike."""
     if event.kind == EventKind.SUPERVISED:
-        return event.note.startswith(_TERMINATION_REFUSED)
+        return bool((event.payload or {}).get(event_notes.TERMINATION_REFUSED_KEY))
     return event.kind in _DESK_CLOCK
 
 
@@ -279,8 +278,11 @@ def _note_for(note: str, detail: CaseDetail, staff_view: bool, requester: Reques
     if not staff_view:
         # A department nobody has named yet is the street's to do, not a name for the requester.
         # Chinese brackets, or the English note's (event_notes renders it in the reader's).
-        for bracketed in (f"（{UNNAMED_DEPARTMENT}）", f" ({UNNAMED_DEPARTMENT})"):
-            note = note.replace(bracketed, "")
+        # The placeholder as stored (a row written before the note kept it as a message) or in
+        # the reader's language.
+        for name in (UNNAMED_DEPARTMENT, _("待街道指定的职能部门")):
+            for bracketed in (f"（{name}）", f" ({name})"):
+                note = note.replace(bracketed, "")
     # A requester reads their own case's notes masked, as the link's holder does.
     shown = requester if staff_view else detail.requester
     return selectors.text_for_viewer(note, detail.case, shown)
@@ -291,7 +293,7 @@ def timeline_rows(
 ) -> list[TimelineRow]:
     """The timeline as the viewer may read it: who as role + name (masked for residents; the
     requester as the confidentiality presenter shows them), notes masked as the content unless
-    `requester` is the card the viewer revealed on this page view (`?reveal=1`, audited); the
+    `requester` is the card the viewer revealed on this page view (a POST, audited); the
     detail's own card, masked, by default (the API, which has no reveal)."""
     case = detail.case
     card = requester or detail.requester  # (`requester` below is the word in a row)

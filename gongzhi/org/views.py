@@ -6,8 +6,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext
+from django.views.decorators.http import require_http_methods
 
 from gongzhi.org import demo, policies, selectors
+from gongzhi.org.grant_labels import grant_place
 from gongzhi.org.models import Residency, Role, Unit
 from gongzhi.org.scopes import scope_for
 
@@ -51,7 +53,7 @@ def _role_badges(user: Any, households: list[Unit]) -> list[tuple[str, str]]:
     for grant in user.grants.order_by("role"):
         unit = units.get(grant.scope_path) if grant.role == Role.RESIDENT else None
         role = _relation(user, unit) if unit is not None else grant.get_role_display()
-        badges.append((role, grant.scope_label))
+        badges.append((role, grant_place(grant)))
     return badges
 
 
@@ -102,9 +104,12 @@ def building_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The household's page; 查看完整联系方式 posts `reveal=1` back to it (with the CSRF token),
+    never a link: a browser prefetching a link would log a view nobody made."""
     unit = selectors.unit_get(request.user, pk)
-    reveal = request.GET.get("reveal") == "1"
+    reveal = request.method == "POST" and request.POST.get("reveal") == "1"
     context = {
         "unit": unit,
         "people": selectors.unit_people(request.user, unit, reveal=reveal),

@@ -13,10 +13,11 @@ def detail_dict(user: Any, case_id: int) -> dict[str, Any]:
         "compound": case.compound,
         "assigned_company": case.assigned_company,
         # As the case page shows them (S9): contacts in the text redacted while the requester is
-        # masked, and no home address for the party the case may be about.
+        # masked, no home address for the party the case may be about, and no room beside a
+        # complaint read masked (G1).
         "title": detail.title,
         "content": detail.content,
-        "address": "" if detail.requester.withheld else case.address,
+        "address": selectors.shown_address(user, case, detail.requester),
         "requester": {
             "name": str(detail.requester.name),  # a lazy label when withheld
             "phone": detail.requester.phone,

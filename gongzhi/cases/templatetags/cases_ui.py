@@ -7,8 +7,10 @@ from typing import Any
 from django import template
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gongzhi.cases import policies
+from gongzhi.cases.config_selectors import policy_name
 from gongzhi.cases.workflow import (
     AWAITING_DESK,
     CLOCK_STATUSES,
@@ -188,3 +190,16 @@ def title_for_viewer(context: template.Context, case: Any) -> str:
 
     user = context["request"].user
     return selectors.shown_to(user, case, case.title)
+
+
+@register.filter
+def sla_policy_name(policy: Any) -> str:
+    """An SLA class's name in the reader's language where it is a default one (not renamed)."""
+    return policy_name(policy)
+
+
+@register.filter
+def choice_labels(choices: Any) -> str:
+    """A choice field's labels as a list in a sentence: "网格员、民情前哨、巡查"."""
+    separator = pgettext("between the items of a list", "、")
+    return separator.join(str(label) for value, label in choices if value != "")

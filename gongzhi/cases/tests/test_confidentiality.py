@@ -90,9 +90,13 @@ def test_the_company_complained_about_sees_neither_name_nor_home_on_page_or_api(
     api = bearer(p.property_a).get(f"/api/v1/cases/{case.pk}").json()
     assert api["requester"] == {"name": "（诉求人信息保密）", "phone": "", "masked": True}
     assert "13812341234" not in api["content"] and api["address"] == ""
-    # The community worker who handles the complaint still sees who and where (masked).
+    # The community worker who handles the complaint still sees who and where: masked, the
+    # building and the entrance (G1: no room beside a complaint), the room once they reveal.
     client.force_login(p.community_worker)
-    assert p.unit_a.label in client.get(f"/cases/{case.pk}/").content.decode()
+    masked = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "张*" in masked and "1栋 1单元" in masked and p.unit_a.label not in masked
+    revealed = client.post(f"/cases/{case.pk}/", {"reveal": "1"}).content.decode()
+    assert p.unit_a.label in revealed
 
 
 @pytest.mark.django_db

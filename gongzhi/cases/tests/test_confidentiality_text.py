@@ -137,7 +137,9 @@ def test_staff_find_a_callers_case_by_their_phone_or_full_name(client, make, per
     client.force_login(p.community_worker)
     page = client.get("/cases/", {"q": "138 0013 8000"}).content.decode()
     assert case.number in page and other.number not in page
-    assert "尾号等号码片段不查电话" in page  # the search box says what a phone search needs
+    assert (
+        "完整电话号码查找（号码片段不查）" in page
+    )  # the search box says what a phone search needs
 
 
 @pytest.mark.django_db

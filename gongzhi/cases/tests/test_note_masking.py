@@ -70,7 +70,7 @@ def test_staff_read_the_dispatch_note_masked_until_they_reveal_the_contacts(walk
         assert (ROOM in timeline) == (ROOM in _content(page)), staff
         assert 'data-testid="reveal"' in page and _pii_views(staff) == 0, staff
 
-        revealed = _timeline(client.get(f"/cases/{case.pk}/?reveal=1").content.decode())
+        revealed = _timeline(client.post(f"/cases/{case.pk}/", {"reveal": "1"}).content.decode())
         assert NOTE in revealed, staff
         assert _pii_views(staff) == 1, staff  # the view of the whole note is on record
 
@@ -93,8 +93,8 @@ def test_the_company_complained_about_reads_the_note_without_any_trace(walk_in) 
     p = walk_in.p
     case = _dispatched(walk_in, type=CaseType.COMPLAINT)
     client = signed_in(p.property_a)
-    for query in ("", "?reveal=1"):
-        page = client.get(f"/cases/{case.pk}/{query}").content.decode()
+    for reveal in ({}, {"reveal": "1"}):  # 查看联系方式 is a POST
+        page = client.post(f"/cases/{case.pk}/", reveal).content.decode()
         timeline = _timeline(page)
         assert REMOVED in timeline and "请上门" in timeline
         for trace in (NAME, "夏*", NOTE_PHONE, "0372", "301"):
@@ -115,7 +115,7 @@ def test_the_content_opens_with_the_card_when_the_contacts_are_revealed(walk_in)
     client = signed_in(p.community_worker)
     masked = _content(client.get(f"/cases/{case.pk}/").content.decode())
     assert NOTE_PHONE not in masked and "199****0372" in masked and NAME not in masked
-    revealed = _content(client.get(f"/cases/{case.pk}/?reveal=1").content.decode())
+    revealed = _content(client.post(f"/cases/{case.pk}/", {"reveal": "1"}).content.decode())
     assert NOTE_PHONE in revealed and NAME in revealed
     assert _pii_views(p.community_worker) == 1
 
@@ -136,5 +136,5 @@ def test_the_requesters_own_steps_name_them_once_revealed(make) -> None:
     client = signed_in(p.community_worker)
     masked = _timeline(client.get(f"/cases/{case.pk}/").content.decode())
     assert f"诉求人 {name[0]}*" in masked and name not in masked
-    revealed = _timeline(client.get(f"/cases/{case.pk}/?reveal=1").content.decode())
+    revealed = _timeline(client.post(f"/cases/{case.pk}/", {"reveal": "1"}).content.decode())
     assert f"诉求人 {name}" in revealed

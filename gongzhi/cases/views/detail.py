@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from gongzhi.cases import forms, policies, selectors, services, tracking_selectors, ui_selectors
 from gongzhi.cases.workflow import Action
@@ -47,19 +48,17 @@ _NAMES_A_PARTY = frozenset({Action.DISPATCH, Action.REASSIGN})
 def form_for(
     action: str, form_class: type[forms.ActionForm], case: Any, *args: Any, user: Any = None
 ) -> forms.ActionForm:
-    """`user` is who fills it in: a form naming a party offers only the levels they may name."""
-    extra = (
-        {"options": selectors.dispatch_options(case), "user": user}
-        if action in _NAMES_A_PARTY
-        else {}
-    )
-    return form_class(*args, case=case, auto_id=f"id_{action}_%s", **extra)
+    """`user` is who fills it in: a form naming a party offers only the levels they may name,
+    the 回访 form the 例外办结 field only to whoever may record one."""
+    extra = {"options": selectors.dispatch_options(case)} if action in _NAMES_A_PARTY else {}
+    return form_class(*args, case=case, user=user, auto_id=f"id_{action}_%s", **extra)
 
 
 def render_detail(
-    request: HttpRequest, pk: int, bound: tuple[str, Any] | None = None
+    request: HttpRequest, pk: int, bound: tuple[str, Any] | None = None, *, reveal: bool = False
 ) -> HttpResponse:
-    """The page with a form per allowed action; `bound` re-shows one form with its errors."""
+    """The page with a form per allowed action; `bound` re-shows one form with its errors;
+    `reveal`: the requester's contacts in full for who may see them (audited once)."""
     detail = selectors.case_detail(request.user, pk)
     case = detail.case
     requester_view = policies.sees_as_requester(request.user, case)
@@ -86,7 +85,7 @@ def render_detail(
                 "ends_the_work": action in ENDS_THE_WORK,
             }
         )
-    reveal = request.GET.get("reveal") == "1" and detail.can_reveal
+    reveal = reveal and detail.can_reveal
     # Revealed (and audited) once: the card, the content and the notes of this page view show
     # the same.
     requester = (
@@ -98,6 +97,8 @@ def render_detail(
         "requester": requester,
         "content": selectors.text_for_viewer(case.content, case, requester),
         "rows": ui_selectors.timeline_rows(request.user, detail, requester),
+        # No room beside a complaint read masked (G1): the 楼盘表 would name its requester.
+        "location": selectors.case_location(request.user, detail, requester),
         "action_forms": action_forms,
         "open_action": bound[0] if bound else "",
         "limits_note": "" if requester_view else policies.staff_limits_note(request.user, case),
@@ -113,5 +114,9 @@ def render_detail(
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render_detail(request, pk)
+    """The case page; 查看联系方式 posts `reveal=1` back to it (with the CSRF token). Never on a
+    GET: a browser prefetching a link would write a `pii.view` audit row nobody made."""
+    reveal = request.method == "POST" and request.POST.get("reveal") == "1"
+    return render_detail(request, pk, reveal=reveal)

@@ -16,6 +16,7 @@ from gongzhi.cases import (
     attachments,
     policies,
     queue_rows,
+    queue_search,
     queue_selectors,
     selectors,
     services,
@@ -107,6 +108,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         "search_window": f"{queue_selectors.SEARCH_WINDOW:,}",
         "window": window,
         "window_links": _window_links(request, window),
+        # 可按诉求人全名…: only to who may find a requester so (not a party member).
+        "searches_requesters": queue_search.searches_requesters(request.user),
         "bucket": filters["bucket"] or "all",
         "companies": ui_selectors.dispatch_targets(request.user),
         "can_dispatch": can_dispatch,

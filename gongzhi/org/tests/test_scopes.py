@@ -67,17 +67,21 @@ def test_pages_outside_scope_are_404_not_403(personas) -> None:
 
 @pytest.mark.django_db
 def test_contacts_are_masked_unless_the_role_needs_them(personas) -> None:
-    url = f"/org/units/{personas.unit_a.pk}/?reveal=1"
+    url = f"/org/units/{personas.unit_a.pk}/"
     committee = Client()
     committee.login(username="committee_a", password=PASSWORD)
-    page = committee.get(url).content.decode()
+    page = committee.post(url, {"reveal": "1"}).content.decode()
     assert "138****1234" in page and "13812341234" not in page
     assert "420106198001011237" not in page
     assert not AuditRecord.objects.filter(action="pii.view").exists()
 
     staff = Client()
     staff.login(username="property_a", password=PASSWORD)
-    page = staff.get(url).content.decode()
+    # Opening (or prefetching) a link reveals nothing and logs nothing: only the button's POST.
+    page = staff.get(f"{url}?reveal=1").content.decode()
+    assert "13812341234" not in page
+    assert not AuditRecord.objects.filter(action="pii.view").exists()
+    page = staff.post(url, {"reveal": "1"}).content.decode()
     assert "13812341234" in page
     view = AuditRecord.objects.get(action="pii.view")
     assert view.actor == personas.property_a
