@@ -1,14 +1,17 @@
 """Every user-facing read of the org tree, already scoped to the user."""
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core import audit, quantities
+from gongzhi.core.calendar import local_zone
 from gongzhi.core.masking import mask_id_number, mask_name, mask_phone
 from gongzhi.org import policies
 from gongzhi.org.models import (
@@ -174,6 +177,30 @@ def households_of(user: Any) -> QuerySet[Unit]:
     )
 
 
+# C4: renewal or a new selection starts six months before the contract ends.
+RENEWAL_NOTICE_DAYS = 183
+
+
+@dataclass(frozen=True)
+class ContractTerm:
+    """Where the serving contract stands today (C4): `lapsed` (past its end, continuing
+    open-ended, 民法典 Art. 948), `renewal_due` (within six months of its end, `days_left`),
+    or neither."""
+
+    lapsed: bool = False
+    renewal_due: bool = False
+    days_left: int = 0
+
+
+def contract_term(contract: Any, today: dt.date) -> ContractTerm:
+    if contract is None or contract.end is None:
+        return ContractTerm()
+    days_left = (contract.end - today).days
+    if days_left < 0:
+        return ContractTerm(lapsed=True)
+    return ContractTerm(renewal_due=days_left <= RENEWAL_NOTICE_DAYS, days_left=days_left)
+
+
 @dataclass(frozen=True)
 class CompoundParties:
     """The three parties of a compound as anyone in scope may see them (names masked)."""
@@ -185,6 +212,8 @@ class CompoundParties:
     contract: Any
     commitments: list[Any]
     grids: list[Any]
+    term: ContractTerm
+    today: dt.date
 
 
 def compound_parties(compound: Compound) -> CompoundParties:
@@ -210,8 +239,17 @@ def compound_parties(compound: Compound) -> CompoundParties:
     grids = list(
         compound.community.grids.filter(buildings__compound=compound).distinct().order_by("name")
     )
+    today = timezone.localdate(timezone.now(), local_zone())
     return CompoundParties(
-        branch, party_members, committee, committee_members, contract, commitments, grids
+        branch,
+        party_members,
+        committee,
+        committee_members,
+        contract,
+        commitments,
+        grids,
+        contract_term(contract, today),
+        today,
     )
 
 

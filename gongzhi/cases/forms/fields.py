@@ -25,7 +25,7 @@ HEIC_REFUSED = _(
 PHOTOS_DROPPED = _("以上照片未选入，已选的其他照片保留，可直接提交。")
 FILES_DROPPED = _("以上文件未选入，已选的其他文件保留，可直接提交。")
 TOO_MANY_PHOTOS = _("最多上传 %(n)d 张照片")
-TOO_MANY_FILES = _("最多上传 %(n)d 个文件")
+TOO_MANY_FILES = _("最多上传 %(n)d 张照片或文件")
 
 
 def formatted_lazy(message: Any, **params: Any) -> Any:
