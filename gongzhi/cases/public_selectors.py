@@ -13,12 +13,12 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from gongzhi.cases.forms.fields import community_label
 from gongzhi.cases.models import Case
 from gongzhi.cases.queue_pages import BoundedPaginator
 from gongzhi.cases.queue_selectors import capped_count
 from gongzhi.cases.selectors import PublicCase, public_case
 from gongzhi.cases.workflow import PUBLISHED_STATUSES, Status
+from gongzhi.org.grant_labels import community_label
 from gongzhi.org.models import Compound, Street
 
 IN_PROGRESS = sorted(PUBLISHED_STATUSES - {Status.CLOSED})  # 处置 awaiting its visit included

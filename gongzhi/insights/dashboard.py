@@ -31,7 +31,6 @@ from gongzhi.cases import metrics
 from gongzhi.cases.choices import Level
 from gongzhi.cases.deadlines import overdue_q
 from gongzhi.cases.forms import QueueFilterForm
-from gongzhi.cases.forms.fields import community_label
 from gongzhi.cases.models import Case
 from gongzhi.cases.periods import Period
 from gongzhi.cases.querysets import CASE_READER_ROLES
@@ -42,6 +41,7 @@ from gongzhi.core.masking import remove_contacts
 from gongzhi.insights import dashboard_cache
 from gongzhi.insights.changes import Change, RateChange
 from gongzhi.insights.display import department_name
+from gongzhi.org.grant_labels import community_label
 from gongzhi.org.models import Community, Compound, Role
 from gongzhi.org.scopes import scope_for
 

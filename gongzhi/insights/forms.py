@@ -17,10 +17,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gongzhi.cases.forms.fields import StyledForm, community_label
+from gongzhi.cases.forms.fields import StyledForm
 from gongzhi.cases.periods import Period, Preset, local_today, preset_period
 from gongzhi.cases.policies import METRICS_ROLES
 from gongzhi.org import selectors as org_selectors
+from gongzhi.org.grant_labels import community_label
 from gongzhi.org.models import Community, Compound
 from gongzhi.org.scopes import scope_for
 

@@ -27,7 +27,6 @@ from django.utils.translation import gettext as _
 from gongzhi.cases import metrics
 from gongzhi.cases.choices import Category, Channel, Level
 from gongzhi.cases.deadlines import late_since, overdue_q
-from gongzhi.cases.forms.fields import community_label
 from gongzhi.cases.forms.hot_topics import calendar_window
 from gongzhi.cases.metrics import RATES, CaseMetrics, Grouping, Ratio
 from gongzhi.cases.models import Case, CaseEvent, EventKind
@@ -48,6 +47,7 @@ from gongzhi.insights.monthly_rows import (
     Topics,
 )
 from gongzhi.org import selectors as org_selectors
+from gongzhi.org.grant_labels import community_label
 from gongzhi.org.scopes import scope_for
 
 TOP_TOPICS = 10

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db.models import Count, Sum
 
-from gongzhi.cases.forms.fields import community_label
 from gongzhi.cases.metrics import CaseMetrics, Ratio, public_metrics_by_community
 from gongzhi.core import quantities
 from gongzhi.insights.forms import Month
+from gongzhi.org.grant_labels import community_label
 from gongzhi.org.models import Community, Compound, Street, Unit
 
 MONTHS_SHOWN = 12  # besides the current month

@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gongzhi.cases.choices import Category
-from gongzhi.cases.forms.fields import StyledForm, community_label
+from gongzhi.cases.forms.fields import StyledForm
 from gongzhi.cases.periods import local_today
 from gongzhi.cases.public_selectors import State
 from gongzhi.insights.forms import Month, parse_month
 from gongzhi.insights.public import MONTHS_SHOWN, public_months
+from gongzhi.org.grant_labels import community_label
 from gongzhi.org.models import Community, Street
 
 

@@ -9,8 +9,8 @@ _COMMUNITY = "C"
 
 
 def community_label(name: str) -> str:
-    """A community as staff pages name it: "华锦" → "华锦社区" ("华锦 Community"); a name that
-    already ends in 社区 as it is (cases.forms.fields.community_label, the same message)."""
+    """A community as staff pages, choices and public pages name it: "华锦" → "华锦社区"
+    ("华锦 Community"); a name that already ends in 社区 as it is."""
     return name if name.endswith("社区") else _("%(name)s社区") % {"name": name}
 
 

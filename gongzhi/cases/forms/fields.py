@@ -237,12 +237,6 @@ class MultipleFileField(forms.FileField):
         raise ValidationError(message % {"name": file.name})
 
 
-def community_label(name: str) -> str:
-    """A community as a choice: "华锦" → "华锦社区" (in English "华锦 community"); a name that
-    already ends in 社区 is shown as it is."""
-    return name if name.endswith("社区") else _("%(name)s社区") % {"name": name}
-
-
 def words_required(message: str) -> Any:
     """A validator: the text has a letter, digit or Chinese character, not only "😡"."""
 

@@ -21,7 +21,6 @@ from gongzhi.cases.forms.fields import (
     QuickSelect,
     StyledForm,
     Textarea,
-    community_label,
     formatted_lazy,
     text_field,
     words_required,
@@ -50,6 +49,7 @@ from gongzhi.cases.texts import (
 )
 from gongzhi.cases.workflow import Status
 from gongzhi.core.parsing import parse_id, parse_int
+from gongzhi.org.grant_labels import community_label
 
 # --- Filing -----------------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from gongzhi.cases.forms.fields import PeriodDatesForm, community_label
+from gongzhi.cases.forms.fields import PeriodDatesForm
 from gongzhi.cases.periods import (
     EARLIEST,
     LATEST,
@@ -20,6 +20,7 @@ from gongzhi.cases.periods import (
     local_today,
     preset_period,
 )
+from gongzhi.org.grant_labels import community_label
 
 ROLLING_DAYS = {"7": 7, "30": 30, "90": 90}
 DEFAULT_PERIOD = "30"

@@ -14,12 +14,12 @@ from django.utils.translation import gettext_lazy
 
 from gongzhi.cases import metrics, policies, suggestion_stats
 from gongzhi.cases.forms import MetricsFilterForm
-from gongzhi.cases.forms.fields import community_label
 from gongzhi.cases.forms.metrics_filter import MetricsPeriodForm
 from gongzhi.cases.metrics import RATES, Grouping
 from gongzhi.cases.metrics_export import write_metrics
 from gongzhi.cases.periods import Preset
 from gongzhi.org import selectors as org_selectors
+from gongzhi.org.grant_labels import community_label
 from gongzhi.org.models import Compound
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
