@@ -10,8 +10,8 @@ the triage model learns.
 from django.db import models
 from django.utils import translation
 from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 
 def source_label(label: str | Promise) -> str:
@@ -155,7 +155,13 @@ def next_level(level: str) -> str | None:
 
 # Where a case escalated past the street goes when no routing rule names a department: the
 # street names one by 改派 (services/reassignment.py). Not a name to tell a requester.
-UNNAMED_DEPARTMENT = "待街道指定的职能部门"
+UNNAMED_DEPARTMENT = gettext_noop("待街道指定的职能部门")
+
+
+def department_label(name: str) -> str:
+    """A department as stored, but this placeholder (kept in Chinese in the data) in the
+    reader's language."""
+    return gettext(UNNAMED_DEPARTMENT) if name == UNNAMED_DEPARTMENT else name
 
 
 def party_for_requester(level: str, company: str = "", department: str = "") -> str | Promise:

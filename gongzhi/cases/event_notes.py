@@ -14,8 +14,6 @@ stay as typed.
 
 from typing import Any
 
-from django.utils.translation import gettext_noop
-
 from gongzhi.cases import visit_notes
 from gongzhi.cases.choices import UNNAMED_DEPARTMENT
 from gongzhi.core.notifications import texts
@@ -35,7 +33,7 @@ def department(name: str) -> Text | str:
     street has not named yet (`UNNAMED_DEPARTMENT`, kept in Chinese in the data) as a message,
     so that it reads in each reader's language."""
     if name == UNNAMED_DEPARTMENT:
-        return Text(gettext_noop("待街道指定的职能部门"))
+        return Text(UNNAMED_DEPARTMENT)
     return name
 
 

@@ -14,7 +14,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gongzhi.cases import event_notes, policies, selectors
-from gongzhi.cases.choices import UNNAMED_DEPARTMENT, Channel, Level, party_for_requester
+from gongzhi.cases.choices import (
+    UNNAMED_DEPARTMENT,
+    Channel,
+    Level,
+    department_label,
+    party_for_requester,
+)
 from gongzhi.cases.intake_channels import recordable_channels
 from gongzhi.cases.models import Case, CaseAttachment, EventKind
 from gongzhi.cases.selectors import CaseDetail, RequesterCard
@@ -280,7 +286,7 @@ def _note_for(note: str, detail: CaseDetail, staff_view: bool, requester: Reques
         # Chinese brackets, or the English note's (event_notes renders it in the reader's).
         # The placeholder as stored (a row written before the note kept it as a message) or in
         # the reader's language.
-        for name in (UNNAMED_DEPARTMENT, _("待街道指定的职能部门")):
+        for name in (UNNAMED_DEPARTMENT, department_label(UNNAMED_DEPARTMENT)):
             for bracketed in (f"（{name}）", f" ({name})"):
                 note = note.replace(bracketed, "")
     # A requester reads their own case's notes masked, as the link's holder does.

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gongzhi.cases import metrics
-from gongzhi.cases.choices import Level
+from gongzhi.cases.choices import Level, department_label
 from gongzhi.cases.deadlines import overdue_q
 from gongzhi.cases.forms import QueueFilterForm
 from gongzhi.cases.models import Case
@@ -40,7 +40,6 @@ from gongzhi.core.calendar import local_zone
 from gongzhi.core.masking import remove_contacts
 from gongzhi.insights import dashboard_cache
 from gongzhi.insights.changes import Change, RateChange
-from gongzhi.insights.display import department_name
 from gongzhi.org.grant_labels import community_label
 from gongzhi.org.models import Community, Compound, Role
 from gongzhi.org.scopes import scope_for
@@ -373,7 +372,7 @@ class StreetCases:
 
 def _level(case: Case) -> str:
     """街道, or 职能部门 · 区房管局."""
-    names = (str(Level(case.assigned_level).label), department_name(case.assigned_department))
+    names = (str(Level(case.assigned_level).label), department_label(case.assigned_department))
     return " · ".join(name for name in names if name)
 
 

@@ -25,7 +25,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from gongzhi.cases import metrics
-from gongzhi.cases.choices import Category, Channel, Level
+from gongzhi.cases.choices import Category, Channel, Level, department_label
 from gongzhi.cases.deadlines import late_since, overdue_q
 from gongzhi.cases.forms.hot_topics import calendar_window
 from gongzhi.cases.metrics import RATES, CaseMetrics, Grouping, Ratio
@@ -35,7 +35,6 @@ from gongzhi.cases.triage_topics import MAX_TOPIC_MESSAGES, hot_topics_for
 from gongzhi.cases.workflow import OPEN_STATUSES, Status
 from gongzhi.core.calendar import local_zone
 from gongzhi.insights.changes import Change, RateChange
-from gongzhi.insights.display import department_name
 from gongzhi.insights.forms import Area, Month
 from gongzhi.insights.monthly_rows import (
     CountRow,
@@ -399,7 +398,7 @@ def _party(level: str, company: str | None, department: str) -> str:
     if level == Level.COMPOUND or not level:
         return company or "—"
     has_name = level == Level.DEPARTMENT and department
-    holder = department_name(department) if has_name else Level(level).label
+    holder = department_label(department) if has_name else Level(level).label
     if not company:
         return str(holder)
     return _("%(holder)s（原承办：%(company)s）") % {"holder": holder, "company": company}

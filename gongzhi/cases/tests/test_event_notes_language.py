@@ -10,7 +10,6 @@ import re
 import pytest
 from django.test import Client
 from django.utils import translation
-from django.utils.translation import trans_real
 
 from gongzhi.api.tests.conftest import bearer
 from gongzhi.cases import services, sweeps
@@ -21,31 +20,8 @@ from gongzhi.org.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-# The English of the messages these tests read (the lead adds them to locale/en's django.po;
-# until then the fixture below lends them to the catalogue).
-ENGLISH = {
-    "非本单位职责：%(reason)s": "Not our responsibility: %(reason)s",
-    "%(reason)s\n申请延期 %(days)s 天": "%(reason)s\nExtension requested: %(days)s days",
-    "超过办理期限（%(level)s层级）": "Past the handling deadline (%(level)s level)",
-    "升级至%(level)s办理": "Escalated to %(level)s",
-    "升级至%(level)s办理（%(department)s）": "Escalated to %(level)s (%(department)s)",
-    "收到重复反映（%(numbers)s），已并入本诉求": (
-        "Repeat report received (%(numbers)s), merged into this case"
-    ),
-}
 RETURN_REASON = "属于电梯维保公司的合同范围"
 EXTENSION_REASON = "等待厂家配件"
-
-
-@pytest.fixture(autouse=True)
-def _english_words():
-    catalog = trans_real.translation("en")._catalog
-    lent = [msgid for msgid in ENGLISH if msgid not in catalog]
-    for msgid in lent:
-        catalog[msgid] = ENGLISH[msgid]
-    yield
-    for msgid in lent:
-        catalog._catalogs[0].pop(msgid, None)
 
 
 def _client(user, language: str) -> Client:

@@ -14,7 +14,7 @@ from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.test import Client
 from django.utils import translation
-from django.utils.translation import trans_real
+from django.utils.translation import gettext_lazy
 
 from gongzhi.cases import event_notes, services, sweeps
 from gongzhi.cases.choices import UNNAMED_DEPARTMENT, Category, Level, SlaClass, Urgency
@@ -31,35 +31,7 @@ from gongzhi.org.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-# The English of the messages these tests read (the lead adds them to locale/en's django.po;
-# until then the fixture below lends them to the catalogue).
-ENGLISH = {
-    "超过办理期限（%(level)s层级）": "Past the handling deadline (%(level)s level)",
-    "升级至%(level)s办理": "Escalated to %(level)s",
-    "升级至%(level)s办理（%(department)s）": "Escalated to %(level)s (%(department)s)",
-    "待街道指定的职能部门": "Department to be named by the street",
-    "%(name)s %(was)s→%(became)s": "%(name)s %(was)s → %(became)s",
-    "%(changes)s；%(change)s": "%(changes)s; %(change)s",
-    "%(party)s · %(name)s": "%(party)s · %(name)s",
-    "承办 %(was)s→%(became)s": "handled by %(was)s → %(became)s",
-    "承办 %(was)s（交办人不能派往该层级），已交办至%(became)s": (
-        "handled by %(was)s (the dispatcher may not send cases to that level); "
-        "dispatched to %(became)s instead"
-    ),
-}
-UNNAMED_ENGLISH = ENGLISH["待街道指定的职能部门"]
 REFUSED = "经核实诉求人仍在住，请继续办理"
-
-
-@pytest.fixture(autouse=True)
-def _english_words():
-    catalog = trans_real.translation("en")._catalog
-    lent = [msgid for msgid in ENGLISH if msgid not in catalog]
-    for msgid in lent:
-        catalog[msgid] = ENGLISH[msgid]
-    yield
-    for msgid in lent:
-        catalog._catalogs[0].pop(msgid, None)
 
 
 def _client(user, language: str = "zh-hans") -> Client:
@@ -81,6 +53,9 @@ def _english(event: CaseEvent) -> str:
 def _en(label) -> str:
     with translation.override("en"):
         return str(label)
+
+
+UNNAMED_ENGLISH = _en(gettext_lazy(UNNAMED_DEPARTMENT))
 
 
 # --- 1. A department nobody has named yet ------------------------------------------------------

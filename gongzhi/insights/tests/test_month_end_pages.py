@@ -217,10 +217,10 @@ def test_the_percent_change_column_has_its_own_context(client, october, monkeypa
 
 
 def test_the_unnamed_department_is_translated_where_shown(client, october, monkeypatch):
-    from gongzhi.insights import display
+    from gongzhi.cases import choices
 
     Case.objects.filter(pk=october.o3.pk).update(assigned_department=UNNAMED_DEPARTMENT)
-    monkeypatch.setattr(display, "_", lambda text: f"[{text}]")  # stands for the English
+    monkeypatch.setattr(choices, "gettext", lambda text: f"[{text}]")  # stands for the English
     officer = october.p.street_officer
     monthly = _get(client, officer, MONTHLY).content.decode()
     dashboard = _get(client, officer, reverse("insights:dashboard")).content.decode()
