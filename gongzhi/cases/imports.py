@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from gongzhi.cases.choices import CaseType, Channel, source_labels
+from gongzhi.cases.deadlines import local_stamp
 from gongzhi.cases.import_columns import (
     COLUMNS,
     HEADER_ROWS,
@@ -36,7 +37,6 @@ from gongzhi.cases.services import notices
 from gongzhi.cases.services.intake import address_errors, create_case, phone_errors, time_errors
 from gongzhi.cases.texts import text_errors, title_from
 from gongzhi.core import audit
-from gongzhi.core.calendar import local_zone
 from gongzhi.core.notifications.texts import Text
 from gongzhi.org.models import Compound
 
@@ -368,7 +368,7 @@ def _late(row: _Row, now: dt.datetime) -> list[str]:
     if row.due_at is None or row.due_at > now:
         return []
     whose = "信访" if row.channel == Channel.PETITION else "热线"
-    when = timezone.localtime(row.due_at, local_zone()).strftime("%Y-%m-%d %H:%M")
+    when = local_stamp(row.due_at, year=True)
     return [f"第 {row.line} 行：{whose}办理时限 {when} 导入时已过，交办后按时限类别重新计时"]
 
 

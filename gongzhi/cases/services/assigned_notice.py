@@ -6,9 +6,9 @@ from typing import Any
 from django.utils.translation import gettext_noop
 
 from gongzhi.cases import sla
+from gongzhi.cases.deadlines import local_stamp
 from gongzhi.cases.models import Case, CaseEvent, EventKind
 from gongzhi.cases.services import notices
-from gongzhi.core.calendar import local_zone
 from gongzhi.core.notifications.texts import Text
 
 HANDED_BACK_EVENTS = frozenset({EventKind.RETURNED, EventKind.REOPENED})
@@ -27,7 +27,7 @@ def notify_assigned(
     back (`back_from`, `handed_back_by`) says so: 重办 and which round of work it is, or, to the
     party whose 退单 it was, that the 退单 was not accepted; with the 交办说明 (`note`) as the
     party may read it (`notices.case_note`)."""
-    due = f"{window.due_at.astimezone(local_zone()):%Y-%m-%d %H:%M}"
+    due = local_stamp(window.due_at, year=True)
     title = gettext_noop("新的诉求已交办给您")
     body = notices.with_case(gettext_noop("%(case)s。办理期限 %(due)s。"), case, due=due)
     if back_from is not None and back_from.kind == EventKind.REOPENED:

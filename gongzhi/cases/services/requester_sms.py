@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gongzhi.cases.choices import source_label
+from gongzhi.cases.deadlines import local_stamp
 from gongzhi.cases.models import Case
 from gongzhi.cases.tracking import phone_digits, tracking_token
 from gongzhi.cases.workflow import Status
@@ -142,7 +143,7 @@ def _text(
     status, sentence = TEXTS[kind]
     if kind == "case.terminated" and reason.strip():
         return status, with_reason(case, reason)
-    until = f"{timezone.localtime(case.due_at):%Y-%m-%d %H:%M}" if case.due_at else ""
+    until = local_stamp(case.due_at, year=True) if case.due_at else ""
     return status, sentence.format(number=case.number, until=until)
 
 
