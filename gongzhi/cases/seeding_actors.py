@@ -5,13 +5,14 @@ show 系统. For the demo, a pass afterwards names the staff who would have take
 the services record them: 研判/交办/不予受理 by the community's worker, 签收/开始办理/处置/退单
 by the party the case was with (a company's staff, the community worker, the street, which
 also records a department's result), 督办 by the level above the case, 终止 by the street
-(which may decide it without a request), and the return visit by the requester where they have
-an account, else as a 电话回访 by the community worker, or, when she handled the round herself
-(S5: `policies.handled_round`), by the compound's grid worker (an exception close needs a
-supervisor: then the street, another officer if the street finished it). The steps of the
-system (deadlines, escalations, 自动办结) stay the system's. Bulk updates by actor, not one save
-per event. Only the demo street's seeded history, by its own staff (`seeding_scope`): a real
-step without an actor (a deleted officer's) is never credited to someone else.
+(which may decide it without a request), and the return visit as a 电话回访 (the seeded history
+names no requester, `seeding_scope.seeded_history`) by the community worker, or, when she
+handled the round herself (S5: `policies.handled_round`), by the compound's grid worker (an
+exception close needs a supervisor: then the street, another officer if the street finished
+it). The steps of the system (deadlines, escalations, 自动办结) stay the system's. Bulk updates
+by actor, not one save per event. Only the demo street's seeded history, by its own staff
+(`seeding_scope`): a real step without an actor (a deleted officer's) is never credited to
+someone else.
 """
 
 from collections import defaultdict
@@ -109,13 +110,12 @@ def name_history_actors(street: Street) -> int:
             "payload",
             "case_id",
             "case__compound_id",
-            "case__requester_id",
             "case__assigned_level",
         )
     )
     actors: dict[int, list[int]] = defaultdict(list)
     dispatched: dict[int, list[int]] = defaultdict(list)  # dispatcher → cases
-    visited: dict[tuple[int, str], list[int]] = defaultdict(list)  # (by, via) → cases
+    visited: dict[int, list[int]] = defaultdict(list)  # by → cases (电话回访)
     exceptions = set(
         CaseRating.objects.filter(case__in=history)
         .exclude(exception_reason="")
@@ -124,7 +124,7 @@ def name_history_actors(street: Street) -> int:
     party: dict[str, Any] = {}
     handlers: set[int] = set()  # who handled the case's round (S5)
     case = None
-    for pk, kind, payload, case_id, compound, requester, level in events:
+    for pk, kind, payload, case_id, compound, level in events:
         if case_id != case:
             case, party, handlers = case_id, {}, set()
         if kind in RECORD_PARTY:
@@ -145,9 +145,9 @@ def name_history_actors(street: Street) -> int:
         elif kind == EventKind.TERMINATED:
             actor = staff.street
         elif not payload:  # a seeded visit (the services' own record what they were)
-            actor = requester or staff.visitor(compound, handlers, case_id in exceptions)
+            actor = staff.visitor(compound, handlers, case_id in exceptions)
             if actor:
-                visited[(actor, RatingVia.ONLINE if requester else RatingVia.PHONE)].append(case_id)
+                visited[actor].append(case_id)
         if actor:
             actors[actor].append(pk)
     for actor, pks in actors.items():
@@ -156,9 +156,11 @@ def name_history_actors(street: Street) -> int:
     for actor, cases in dispatched.items():
         for chunk in _chunks(cases):
             Case.objects.filter(pk__in=chunk, dispatched_by=None).update(dispatched_by_id=actor)
-    for (actor, via), cases in visited.items():
+    for actor, cases in visited.items():
         for chunk in _chunks(cases):
-            CaseRating.objects.filter(case_id__in=chunk, by=None).update(by_id=actor, via=via)
+            CaseRating.objects.filter(case_id__in=chunk, by=None).update(
+                by_id=actor, via=RatingVia.PHONE
+            )
     return sum(len(pks) for pks in actors.values())
 
 
