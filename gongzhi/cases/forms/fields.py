@@ -1,6 +1,8 @@
 """Shared form pieces: Bootstrap styling, multiple-file upload, upload limits, text fields
 whose errors name them (Django's own too-long message reads badly in Chinese)."""
 
+import datetime as dt
+import re
 from typing import Any
 
 from django import forms
@@ -8,9 +10,11 @@ from django.core.exceptions import ValidationError
 from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.cases import attachments
+from gongzhi.cases.periods import Period, so_far
 from gongzhi.cases.texts import has_words, too_long_message_lazy
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
@@ -140,22 +144,59 @@ class StyledForm(Styled, forms.Form):
         self.style_fields()
 
 
+_DATE_SHAPE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+
+
+class DayField(forms.DateField):
+    """A date as 2026-11-01; one of that shape that is no day of the calendar (2026-02-30)
+    gets its own message ("no_such_day"), not "use this format"."""
+
+    def to_python(self, value: Any) -> dt.date | None:
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            text = value.strip() if isinstance(value, str) else ""
+            if _DATE_SHAPE.match(text):
+                raise ValidationError(
+                    self.error_messages["no_such_day"], code="no_such_day", params={"value": text}
+                ) from None
+            raise
+
+
 class PeriodDatesForm(StyledForm):
     """The two dates of a chosen period (办理指标, 热点议题): the end day included. Subclasses
-    add their quick choices and set `field_order`."""
+    add their quick choices and set `field_order`, and turn the chosen days into the days
+    looked at with `so_far`, so that both pages refuse and cut a period alike."""
 
-    start = forms.DateField(
+    start = DayField(
         label=_("开始日期"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": _("开始日期无效，请按“2026-11-01”的格式填写")},
+        error_messages={
+            "invalid": _("开始日期无效，请按“2026-11-01”的格式填写"),
+            "no_such_day": _("开始日期无效：没有“%(value)s”这一天，请检查月份和日期"),
+        },
     )
-    end = forms.DateField(
+    end = DayField(
         label=_("结束日期（含）"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": _("结束日期无效，请按“2026-11-30”的格式填写")},
+        error_messages={
+            "invalid": _("结束日期无效，请按“2026-11-30”的格式填写"),
+            "no_such_day": _("结束日期无效：没有“%(value)s”这一天，请检查月份和日期"),
+        },
     )
+
+    @staticmethod
+    def so_far(chosen: Period, today: dt.date) -> Period:
+        """The chosen days up to today (本月 on 2 December is 12月1日—12月2日); a period wholly
+        in the future is refused, rather than shown empty without a word."""
+        if chosen.first > today:
+            raise ValidationError(
+                gettext("所选期间（%(period)s）还没有到，请选择今天（%(today)s）及以前的日期"),
+                params={"period": chosen.label, "today": today.isoformat()},
+            )
+        return so_far(chosen, today)
 
 
 class Textarea(forms.Textarea):

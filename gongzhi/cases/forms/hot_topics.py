@@ -1,5 +1,6 @@
 """The 热点议题 filter: any period (the last 7/30/90 days, a calendar month or quarter for the
-monthly analysis, or chosen dates) and any area the user may see. Forms check shape only."""
+monthly analysis, or chosen dates) and any area the user may see. Forms check shape only. Dates
+are checked and cut at today as on 办理指标 (`PeriodDatesForm`): 本月 is the month so far."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -154,7 +155,8 @@ class HotTopicsFilterForm(PeriodDatesForm):
             raise ValidationError(_("结束日期不能早于开始日期"))
         else:
             chosen = Period(start, end)
-        self.data = self.data.copy()  # show the days a quick choice stands for
+        chosen = self.so_far(chosen, today)  # as 办理指标: the days up to today, none to come
+        self.data = self.data.copy()  # show the days looked at
         self.data["start"], self.data["end"] = chosen.first.isoformat(), chosen.last.isoformat()
         data["window"] = calendar_window(chosen, today)
         return data
