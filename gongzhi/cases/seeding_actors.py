@@ -9,10 +9,11 @@ also records a department's result), 督办 by the level above the case, 终止 
 names no requester, `seeding_scope.seeded_history`) by the community worker, or, when she
 handled the round herself (S5: `policies.handled_round`), by the compound's grid worker (an
 exception close needs a supervisor: then the street, another officer if the street finished
-it). The steps of the system (deadlines, escalations, 自动办结) stay the system's. Bulk updates
-by actor, not one save per event. Only the demo street's seeded history, by its own staff
-(`seeding_scope`): a real step without an actor (a deleted officer's) is never credited to
-someone else.
+it). 受理 by whoever takes such a demand in (`FILERS`): the community's desk, the compound's
+grid worker, its party branch or its property company. The steps of the system (deadlines,
+escalations, 自动办结) stay the system's. Bulk updates by actor, not one save per event. Only
+the demo street's seeded history, by its own staff (`seeding_scope`): a real step without an
+actor (a deleted officer's) is never credited to someone else.
 """
 
 from collections import defaultdict
@@ -21,15 +22,37 @@ from typing import Any
 
 from django.db import transaction
 
-from gongzhi.cases.choices import Level, RatingVia
+from gongzhi.cases.choices import Channel, Level, RatingVia
 from gongzhi.cases.models import Case, CaseEvent, CaseRating, EventKind
 from gongzhi.cases.seeding_scope import seeded_history
 from gongzhi.org.models import Community, Compound, Grid, Role, RoleGrant, Street
+from gongzhi.org.scopes import current_company_compounds
 
 DESK = (EventKind.ASSESSED, EventKind.DISPATCHED, EventKind.NOT_ACCEPTED)
 PARTY = (EventKind.ACCEPTED, EventKind.STARTED, EventKind.RESOLVED, EventKind.RETURNED)
 RECORD_PARTY = (EventKind.DISPATCHED, EventKind.ACCEPTED, EventKind.RESOLVED, EventKind.RETURNED)
-NAMED = (*DESK, *PARTY, EventKind.SUPERVISED, EventKind.TERMINATED, EventKind.CLOSED)
+NAMED = (
+    EventKind.FILED,
+    *DESK,
+    *PARTY,
+    EventKind.SUPERVISED,
+    EventKind.TERMINATED,
+    EventKind.CLOSED,
+)
+# Who records a demand from each channel (`intake_channels`), the first of them the compound
+# has; the community's desk after them all. 线上 is filed by a resident, whom the seeded
+# history does not name, and AI网格员 by the machine: those stay 系统.
+FILERS: dict[str, tuple[str, ...]] = {
+    Channel.PROPERTY_HOTLINE: ("company",),
+    Channel.GRID_WORKER: ("grid",),
+    Channel.PATROL: ("grid",),
+    Channel.SENTINEL: ("party", "grid"),  # 民情前哨: the party branch's eyes in the compound
+    Channel.HOTLINE_12345: (),
+    Channel.PETITION: (),
+    Channel.SUPERIOR: (),
+    Channel.VISIT: (),
+    Channel.PHONE: (),
+}
 CHUNK = 500  # ids per UPDATE: well under SQLite's limit of bound parameters
 
 
@@ -44,15 +67,26 @@ class _Staff:
         ).values_list("scope_path", "user_id"):
             by_path.setdefault(path, user)
         paths = dict(Community.objects.filter(street=street).values_list("id", "path"))
-        self.community_of = dict(
-            Compound.objects.filter(community__street=street).values_list("id", "community_id")
-        )
+        compounds = Compound.objects.filter(community__street=street)
+        self.community_of = dict(compounds.values_list("id", "community_id"))
+        compound_paths = dict(compounds.values_list("path", "id"))
+        party: dict[str, int] = {}
+        for path, user in grants.filter(
+            role=Role.PARTY_MEMBER, scope_path__startswith=street.path
+        ).values_list("scope_path", "user_id"):
+            party.setdefault(path, user)
+        self.party_members = {compound_paths[p]: u for p, u in party.items() if p in compound_paths}
         self.workers = {pk: by_path.get(path) for pk, path in paths.items()}
         self.companies: dict[int, int] = {}
         for company, user in grants.filter(role=Role.PROPERTY_STAFF).values_list(
             "company_id", "user_id"
         ):
             self.companies.setdefault(company, user)
+        self.company_of = {
+            compound_paths[path]: company
+            for path, company in current_company_compounds(set(self.companies)).items()
+            if path in compound_paths
+        }
         self.streets = list(
             grants.filter(role=Role.STREET_OFFICER, scope_path=street.path).values_list(
                 "user_id", flat=True
@@ -81,6 +115,18 @@ class _Staff:
         if level == Level.COMMUNITY:
             return self.worker(compound_id)
         return self.street  # the street, or a department whose result the street records
+
+    def filer(self, compound_id: int, channel: str) -> int | None:
+        """Who recorded a demand from `channel` (受理), or None for the resident or the machine."""
+        if channel not in FILERS:
+            return None
+        found = {
+            "company": self.companies.get(self.company_of.get(compound_id)),
+            "grid": self.grid_workers.get(compound_id),
+            "party": self.party_members.get(compound_id),
+        }
+        first = next((found[who] for who in FILERS[channel] if found[who]), None)
+        return first or self.worker(compound_id)
 
     def visitor(self, compound_id: int, handlers: set[int], exception: bool) -> int | None:
         """Who rings the requester back: not whoever handled the round; an exception close
@@ -111,6 +157,7 @@ def name_history_actors(street: Street) -> int:
             "case_id",
             "case__compound_id",
             "case__assigned_level",
+            "case__channel",
         )
     )
     actors: dict[int, list[int]] = defaultdict(list)
@@ -124,13 +171,15 @@ def name_history_actors(street: Street) -> int:
     party: dict[str, Any] = {}
     handlers: set[int] = set()  # who handled the case's round (S5)
     case = None
-    for pk, kind, payload, case_id, compound, level in events:
+    for pk, kind, payload, case_id, compound, level, channel in events:
         if case_id != case:
             case, party, handlers = case_id, {}, set()
         if kind in RECORD_PARTY:
             party = payload
         actor = None
-        if kind in DESK:
+        if kind == EventKind.FILED:
+            actor = staff.filer(compound, channel)
+        elif kind in DESK:
             actor = staff.worker(compound)
             if kind == EventKind.DISPATCHED and actor:
                 dispatched[actor].append(case_id)
