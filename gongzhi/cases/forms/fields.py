@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.cases import attachments
-from gongzhi.cases.periods import Period, so_far
+from gongzhi.cases.periods import EARLIEST, LATEST, Period, so_far
 from gongzhi.cases.texts import has_words, too_long_message_lazy
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
@@ -186,6 +186,18 @@ class PeriodDatesForm(StyledForm):
             "no_such_day": _("结束日期无效：没有“%(value)s”这一天，请检查月份和日期"),
         },
     )
+
+    @staticmethod
+    def chosen_dates(data: dict[str, Any]) -> Period:
+        """The custom period typed in: both days, within the calendar the pages know, in order."""
+        start, end = data.get("start"), data.get("end")
+        if not start or not end:
+            raise ValidationError(gettext("自定义期间须填写开始日期和结束日期"))
+        if not (EARLIEST <= start <= LATEST and EARLIEST <= end <= LATEST):
+            raise ValidationError(gettext("日期须在2000年1月1日至2099年12月31日之间"))
+        if end < start:
+            raise ValidationError(gettext("结束日期不能早于开始日期"))
+        return Period(start, end)
 
     @staticmethod
     def so_far(chosen: Period, today: dt.date) -> Period:

@@ -30,7 +30,6 @@ from gongzhi.cases.metrics import Grouping
 from gongzhi.cases.periods import (
     EARLIEST,
     LATEST,
-    Period,
     Preset,
     local_today,
     matching_preset,
@@ -448,23 +447,13 @@ class MetricsFilterForm(PeriodDatesForm):
         if preset != Preset.CUSTOM:
             period = preset_period(preset, self.today)
         else:
-            period = self._chosen_dates(data)
+            period = self.chosen_dates(data)
         data["group"] = data.get("group") or Grouping.COMPOUND
         data["range"] = period
         data["period"] = matching_preset(period, self.today)
         self.data = self.data.copy()  # show the days the quick choice stands for
         self.data["start"], self.data["end"] = period.first.isoformat(), period.last.isoformat()
         return data
-
-    def _chosen_dates(self, data: dict[str, Any]) -> Period:
-        start, end = data.get("start"), data.get("end")
-        if not start or not end:
-            raise ValidationError(_("自定义期间须填写开始日期和结束日期"))
-        if not (EARLIEST <= start <= LATEST and EARLIEST <= end <= LATEST):
-            raise ValidationError(_("日期须在2000年1月1日至2099年12月31日之间"))
-        if end < start:
-            raise ValidationError(_("结束日期不能早于开始日期"))
-        return Period(start, end)
 
     def filters(self) -> dict[str, Any]:
         """For the selectors: [start, end) in local time and the community (a valid form)."""

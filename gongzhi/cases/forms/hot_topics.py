@@ -7,15 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from gongzhi.cases.forms.fields import PeriodDatesForm
 from gongzhi.cases.periods import (
-    EARLIEST,
-    LATEST,
     Period,
     Preset,
     local_today,
@@ -147,14 +144,8 @@ class HotTopicsFilterForm(PeriodDatesForm):
             return data
         if period != Preset.CUSTOM:
             chosen = preset_period(period, today)
-        elif not start or not end:
-            raise ValidationError(_("自定义日期须填写开始日期和结束日期"))
-        elif not (EARLIEST <= start <= LATEST and EARLIEST <= end <= LATEST):
-            raise ValidationError(_("日期须在2000年1月1日至2099年12月31日之间"))
-        elif end < start:
-            raise ValidationError(_("结束日期不能早于开始日期"))
         else:
-            chosen = Period(start, end)
+            chosen = self.chosen_dates(data)
         chosen = self.so_far(chosen, today)  # as 办理指标: the days up to today, none to come
         self.data = self.data.copy()  # show the days looked at
         self.data["start"], self.data["end"] = chosen.first.isoformat(), chosen.last.isoformat()

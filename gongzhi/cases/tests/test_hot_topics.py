@@ -145,7 +145,7 @@ def test_this_month_so_far_splits_the_days_already_passed(client, october):
             {"period": "custom", "start": "2026-11-10", "end": "2026-11-01"},
             "结束日期不能早于开始日期",
         ),
-        ({"period": "custom", "start": "2026-11-01"}, "自定义日期须填写开始日期和结束日期"),
+        ({"period": "custom", "start": "2026-11-01"}, "自定义期间须填写开始日期和结束日期"),
         ({"period": "custom", "start": "2026/13/01", "end": "2026-11-30"}, "开始日期无效"),
         ({"period": "45"}, "请从列表中选择时间范围"),
         ({"period": "30", "area": "compound:999999"}, "请从列表中选择区域"),
