@@ -10,6 +10,21 @@ _SEP = r"[ \t\-－—]?"
 _MOBILE_IN_TEXT = re.compile(
     rf"(?<![\d+])(?:(?:\+|00)?86{_SEP})?(1[3-9]\d){_SEP}\d{{4}}{_SEP}(\d{{4}})(?!\d)"
 )
+# A mobile number spelt out digit by digit, in words or spaced: 一三九一二三四五六七八,
+# 幺三九…, 1 3 9 1 2 3 4 5 6 7 8, 1-3-9-…: eleven digits, each maybe set apart by one mark.
+_SPELT_DIGITS = "0123456789零〇一二三四五六七八九幺"
+_SPELT_SEP = r"[ \t\-－—]?"
+_MOBILE_SPELT = re.compile(
+    rf"(?<![{_SPELT_DIGITS}十百千万])[1一幺]{_SPELT_SEP}[3-9三四五六七八九]"
+    rf"(?:{_SPELT_SEP}[{_SPELT_DIGITS}]){{9}}(?![{_SPELT_DIGITS}十百千万])"
+)
+_DIGIT_WORDS = str.maketrans("零〇一二三四五六七八九幺", "001234567891")
+
+
+def _spelt_digits(number: str) -> str:
+    return "".join(ch for ch in number.translate(_DIGIT_WORDS) if ch.isdigit())
+
+
 # Landlines with an area code: 027-87654321, (027)8765 4321, 0710 1234567.
 _LANDLINE_IN_TEXT = re.compile(
     rf"(?<!\d)[(（]?(0\d{{2,3}})[)）]?{_SEP}\d{{3,4}}{_SEP}(\d{{4}})(?!\d)"
@@ -36,17 +51,21 @@ _ANNOUNCED_ID = re.compile(
 )
 _ID_IN_TEXT = re.compile(r"(?<![\dXx])(\d)\d{15}(\d[\dXx])(?![\dXx])")
 # Room numbers narrow a writer down to one household: 9栋1单元301, 9-1-301, 301室.
-_BUILDING = r"\d+\s*(?:栋|幢|号楼|座)"
+# Numbers as people also write them: 十二栋三单元五零二 (a count in words, a room digit by digit).
+_CN_COUNT = "[一二三四五六七八九十零〇两]"
+_CN_DIGIT = "[零〇一二三四五六七八九幺]"
+_COUNT = rf"(?:\d+|{_CN_COUNT}{{1,3}})"
+_BUILDING = rf"{_COUNT}\s*(?:栋|幢|号楼|座)"
 # What follows a number that is a quantity, not a room: a year, an amount, a size, a count
 # (30天 is a count of days; 301天天吵 a door).
 _NOT_A_QUANTITY = r"(?![\d.%％年元块万米平个次户人多余分秒吨斤盏台辆件只条张袋桶箱]|天(?!天))"
-_ROOM_AFTER_UNIT = re.compile(
-    rf"((?:{_BUILDING}\s*)?\d+\s*单元)\s*\d{{3,4}}{_NOT_A_QUANTITY}\s*(?:室|号|房)?"
-)
+# A room number, in digits or digit by digit in words (五零二): not 三百户, nor 一二三四五.
+_ROOM = rf"(?:\d{{3,4}}|{_CN_DIGIT}{{3,4}}(?!{_CN_COUNT}|百|千)){_NOT_A_QUANTITY}"
+_ROOM_AFTER_UNIT = re.compile(rf"((?:{_BUILDING}\s*)?{_COUNT}\s*单元)\s*{_ROOM}\s*(?:室|号|房)?")
 # A room after its floor: 9栋1单元3楼301, 1号楼12层1203, 3楼301 (3楼楼道灯 stays: no room).
 _ROOM_AFTER_FLOOR = re.compile(
-    rf"(?:{_BUILDING}\s*)?(?:\d+\s*单元\s*)?(?<![\d号])\d{{1,2}}\s*(?:楼|层)\s*\d{{3,4}}"
-    rf"{_NOT_A_QUANTITY}\s*(?:室|号|房)?"
+    rf"(?:{_BUILDING}\s*)?(?:{_COUNT}\s*单元\s*)?"
+    rf"(?:(?<![\d号])\d{{1,2}}|{_CN_COUNT}{{1,3}}|顶|底)\s*(?:楼|层)\s*{_ROOM}\s*(?:室|号|房)?"
 )
 _DASH = r"[\-－—]"
 _ROOM_SHORTHAND = re.compile(
@@ -54,18 +73,22 @@ _ROOM_SHORTHAND = re.compile(
 )
 # A room right after the building, without the unit: 26栋2507, 8号楼1203室 (the building stays).
 # Not a year, an amount or a count after it: 3栋2024年, 5栋1500元.
-_ROOM_AFTER_BUILDING = re.compile(rf"({_BUILDING})\s*\d{{3,4}}{_NOT_A_QUANTITY}\s*(?:室|号|房)?")
+_ROOM_AFTER_BUILDING = re.compile(rf"({_BUILDING})\s*{_ROOM}\s*(?:室|号|房)?")
 # A bare room after a word that makes it a door: 我家301门口, 住在1201, 楼上501, 我是301的
 # (the word stays).
 _ROOM_AFTER_HOME = re.compile(
     r"(?P<lead>(?:我家|家住|住在|我住|家在|楼上|楼下|隔壁|对门|我是|本人是)\s*(?:是|在)?\s*)"
-    rf"\d{{3,4}}(?!\s*(?:号楼|栋|幢|座|单元|楼|层)){_NOT_A_QUANTITY}\s*(?:室|号|房)?"
+    rf"(?:\d{{3,4}}|{_CN_DIGIT}{{3,4}}(?!{_CN_COUNT}|百|千))"
+    rf"(?!\s*(?:号楼|栋|幢|座|单元|楼|层)){_NOT_A_QUANTITY}\s*(?:室|号|房)?"
 )
 # 301室, 302号房, 501房 (not 300房租, 500房款: a sum).
-_ROOM_NUMBER = re.compile(r"(?<![\d.])\d{3,4}\s*(?:室|房间|号房|房(?![租价款费贷产源子屋东型龄]))")
+_ROOM_NUMBER = re.compile(
+    rf"(?:(?<![\d.])\d{{3,4}}|(?<!{_CN_COUNT}){_CN_DIGIT}{{3,4}})"
+    r"\s*(?:室|房间|号房|房(?![租价款费贷产源子屋东型龄]))"
+)
 # A door named by whoever lives there: 301的业主, 1201住户, 502的租户 (not 200多户业主, 有300业主).
 _ROOM_BEFORE_RESIDENT = re.compile(
-    r"(?<![\d.有共近约超逾第])\d{3,4}(?=\s*(?:室|号)?\s*的?\s*(?:业主|住户|户主|租户|房东|居民))"
+    r"(?<![\d.有共近约超逾第])\d{3,4}(?=\s*(?:室|号)?\s*的?\s*(?:业主|住户|户主|租户|房东|居民|老人|人家|邻居))"
 )
 # A door number before 家 (好像是502家里漏气, 502家天天吵), not a count of shops (200家商户).
 _ROOM_BEFORE_HOME = re.compile(r"(?<![\d.])\d{3,4}(?=\s*家(?!商|店|企|单位|公司|门店|餐|医))")
@@ -132,6 +155,7 @@ def redact_text(text: str, names: Iterable[str | None] = ()) -> str:
     text = _EMAIL.sub(lambda m: m.group("first") + "***" + m.group("domain"), text)
     text = _ID_IN_TEXT.sub(lambda m: m.group(1) + "*" * 15 + m.group(2), text)
     text = _MOBILE_IN_TEXT.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
+    text = _MOBILE_SPELT.sub(lambda m: mask_phone(_spelt_digits(m.group())), text)
     text = _LANDLINE_IN_TEXT.sub(lambda m: f"{m.group(1)}-****{m.group(2)}", text)
     text = _ANNOUNCED_NUMBER.sub(lambda m: m.group("lead") + mask_phone(m.group("num")), text)
     text = _ANNOUNCED_ID.sub(lambda m: m.group("lead") + m.group("id")[0] + "***", text)
@@ -147,6 +171,7 @@ def remove_contacts(text: str, names: Iterable[str | None] = ()) -> str:
     text = _EMAIL.sub(REMOVED, text)
     text = _ID_IN_TEXT.sub(REMOVED, text)
     text = _MOBILE_IN_TEXT.sub(REMOVED, text)
+    text = _MOBILE_SPELT.sub(REMOVED, text)
     text = _LANDLINE_IN_TEXT.sub(REMOVED, text)
     text = _ANNOUNCED_NUMBER.sub(lambda m: m.group("lead") + REMOVED, text)
     text = _ANNOUNCED_ID.sub(lambda m: m.group("lead") + REMOVED, text)
@@ -170,5 +195,6 @@ def remove_contacts(text: str, names: Iterable[str | None] = ()) -> str:
 
 def contains_contacts(text: str) -> bool:
     """Whether free text holds a phone or ID number, an email or a WeChat / QQ id."""
-    patterns = (_EMAIL, _ID_IN_TEXT, _MOBILE_IN_TEXT, _LANDLINE_IN_TEXT, _ANNOUNCED_NUMBER)
+    patterns = (_EMAIL, _ID_IN_TEXT, _MOBILE_SPELT, _MOBILE_IN_TEXT, _LANDLINE_IN_TEXT)
+    patterns += (_ANNOUNCED_NUMBER,)
     return any(pattern.search(text) for pattern in (*patterns, _ANNOUNCED_ID))

@@ -35,9 +35,9 @@ from gongzhi.cases.models import Case
 from gongzhi.cases.periods import Period
 from gongzhi.cases.querysets import CASE_READER_ROLES
 from gongzhi.cases.queue_selectors import count_parts, queue_count
+from gongzhi.cases.texts import without_people
 from gongzhi.cases.workflow import OPEN_STATUSES
 from gongzhi.core.calendar import local_zone
-from gongzhi.core.masking import remove_contacts
 from gongzhi.insights import dashboard_cache
 from gongzhi.insights.changes import Change, RateChange
 from gongzhi.org.grant_labels import community_label
@@ -358,7 +358,7 @@ def area_rows(user: Any, area: Area, now: dt.datetime, month: Period) -> list[Ar
 class StreetCase:
     pk: int
     number: str
-    title: str  # without phone numbers, rooms or the requester's name (S9)
+    title: str  # without phone numbers, rooms or anyone's name, as the hot topics (S9, G1)
     compound: str
     level: str
     case: Case = field(repr=False)  # for the clock (cases_ui.sla_clock)
@@ -397,7 +397,7 @@ def street_cases(user: Any, area: Area) -> StreetCases | None:
             StreetCase(
                 pk=c.pk,
                 number=c.number,
-                title=remove_contacts(c.title, [c.requester_name]),
+                title=without_people(c.title, [c.requester_name]),
                 compound=c.compound.name,
                 level=_level(c),
                 case=c,

@@ -7,7 +7,9 @@ messages it also marks a good many ordinary words so (井盖, 门岗, 单元楼,
 word it marks is taken for a name only when it starts with a common surname, is two or three
 characters long, is not a common dictionary word (李桂香, 刘建国 and 王建军 are rare there; 许可
 and 高峰 are not) and is not on the allow-list below. A surname directly before a form of
-address (张师傅, 王阿姨, 李爹爹) is a name whatever jieba says.
+address (张师傅, 王阿姨, 李爹爹) is a name whatever jieba says, and so is a surname and one or
+two characters right after a word that introduces a person (我是李娜, 业主张伟投诉, 本人欧阳娜娜):
+jieba cuts those wrongly (业 / 主张 / 伟) and common names are common words to it.
 """
 
 from __future__ import annotations
@@ -90,6 +92,23 @@ def _pseg():
     return _tagger
 
 
+# A person introduced: 我是李娜, 我叫司马光明, 本人欧阳娜娜, 业主张伟投诉, 联系人是李红梅. The name
+# is a surname and one or two characters that do not start the next words (投诉, 反映, 的, 住…);
+# 向, 任 and 于 after these words are words (业主向物业反映, 本人于今年).
+_INTRODUCER = r"(?:我是|我叫|本人|业主|住户|租户|联系人)(?:是|叫|为)?[:：\s]*"
+_NOT_GIVEN = (
+    "的了是在和与跟及或也都就还又再才已曾被把给让叫向对于从到自为因说讲称反投举诉要想请"
+    "不没未无很太最更住家楼栋号室单元门们"
+)
+_GIVEN = rf"(?![{_NOT_GIVEN}])[\u4e00-\u9fff]"
+_INTRODUCED_NAME = re.compile(
+    rf"{_INTRODUCER}(?P<name>(?:{'|'.join(COMPOUND_SURNAMES)}|"
+    rf"[{''.join(sorted(SURNAMES - set('向任于')))}])(?:{_GIVEN}){{1,2}})"
+)
+# Words after 业主 / 本人 that jieba's dictionary tags as names: 未经业主许可.
+_NOT_INTRODUCED = frozenset({"许可", "宁静"})
+
+
 def _has_surname(word: str) -> bool:
     return word[:1] in SURNAMES or word.startswith(COMPOUND_SURNAMES)
 
@@ -111,6 +130,36 @@ def _name_like(word: str, *, before_title: bool = False) -> bool:
     return not _common(word, COMMON_WORD_FREQ) and not (
         len(word) == 3 and _common(word[:2], COMMON_PREFIX_FREQ)
     )
+
+
+def _word(word: str, freq: int = 1) -> bool:
+    return _common(word, freq)
+
+
+def _is_name_tag(word: str) -> bool:
+    return str(_pseg().word_tag_tab.get(word, "")).startswith("nr")
+
+
+def _introduced(text: str, start: int, end: int) -> int:
+    """The end of the name introduced at text[start:end] (see _INTRODUCED_NAME), or `start`
+    when it is words: 业主钱包丢了, 我是高层住户, 我是程序员, 我是周边居民."""
+    word = text[start:end]
+    surname = next((s for s in COMPOUND_SURNAMES if word.startswith(s)), word[0])
+    given = word[len(surname) :]
+    # 李娜保安打人: 保安 is the next word, not a part of the name.
+    if len(given) == 2 and not _word(given) and _word(given[1] + text[end : end + 1], 100):
+        given, end = given[:1], end - 1
+        word = surname + given
+    if word in ALLOWED or word in _NOT_INTRODUCED or word.endswith(_PLACE_END):
+        return start
+    # 高层, 钱包, 程序(员), 周边(居): a common word, not a person; 王国庆 keeps its name (国庆
+    # is a word too), and so does 李娜 (a name to jieba).
+    for part in (word, word[: len(surname) + 1]):
+        if len(part) < len(word) and _word(given):
+            continue
+        if _word(part, COMMON_WORD_FREQ) and not _is_name_tag(part):
+            return start
+    return end
 
 
 def name_spans(text: str) -> list[tuple[int, int]]:
@@ -146,6 +195,10 @@ def name_spans(text: str) -> list[tuple[int, int]]:
             spans.append((start, end))
     for m in _SURNAME_TITLE.finditer(text):  # 王阿姨, whatever jieba made of it
         spans.append((m.start(), m.end()))
+    for m in _INTRODUCED_NAME.finditer(text):  # 我是李娜, 业主张伟投诉
+        end = _introduced(text, m.start("name"), m.end("name"))
+        if end > m.start("name"):
+            spans.append((m.start("name"), end))
     # A name's form of address goes with it.
     widened = []
     for start, end in spans:

@@ -9,8 +9,8 @@ case (重办) is open again.
 from typing import Any
 
 from gongzhi.cases.choices import NOT_ACCEPTED_CHANNEL
+from gongzhi.cases.texts import without_people
 from gongzhi.cases.workflow import FINAL_STATUSES, Status
-from gongzhi.core.masking import remove_contacts
 
 OPEN, CLOSED = "open", "closed"
 _CLOSED_STATUSES = frozenset(FINAL_STATUSES | {Status.RESOLVED})
@@ -28,8 +28,9 @@ def statuses_for(open311_value: str) -> list[str]:
 def status_notes(case: Any) -> str:
     """The public reply once there is one; otherwise what the status means, in public words."""
     if case.public_reply:
-        # Public words for anyone: the reply passes the same cleaning as every public page.
-        return remove_contacts(case.public_reply, [case.requester_name])
+        # Public words for anyone: the reply as the public case page shows it (S9: no contact,
+        # room or person's name, the requester's or anyone's).
+        return without_people(case.public_reply, [case.requester_name])
     if case.status == Status.NOT_ACCEPTED and case.not_accepted_reason:
         return str(NOT_ACCEPTED_CHANNEL.get(case.not_accepted_reason, ""))
     if case.status == Status.MERGED and case.duplicate_of_id:

@@ -27,10 +27,10 @@ def case_link(case: Case) -> str:
 
 
 def case_label(case: Case) -> Text:
-    """`诉求 NH…：title` for a message. The title may have been cut from the content, and a
-    recipient may be the party the case is about: no number, room or name of the requester
-    rides along (S9)."""
-    title = remove_contacts(case.title, [case.requester_name])
+    """`诉求 NH…：title` for a staff message. The title may have been cut from the content, and a
+    recipient may be the party the case is about: it reads the title as that party's case page
+    shows it (`staff_words`: no number, room or person's name, 业主王建国投诉 included, S9)."""
+    title = staff_words(case, case.title)
     return Text(gettext_noop("诉求 %(number)s：%(title)s"), number=case.number, title=title)
 
 
@@ -335,14 +335,15 @@ def _tell_repeats(case: Case, *, kind: str, key: str) -> None:
     """S6: each requester of a repeat merged into `case` hears its outcome once, under their
     own repeat, which they may open (by its tracking link when they have no account: a text
     to their mobile, `requester_sms`). The text names the case's number, its status and (in
-    the app) its public reply (S9: free of personal data), never its requester or title."""
+    the app) its public reply as the public page shows it (S9: `without_people`), never its
+    requester or title."""
     progress = label(Status(case.status).label)
     if case.public_reply.strip():
         body = Text(
             gettext_noop("已并入诉求 %(number)s，当前进度：%(progress)s。答复：%(reply)s"),
             number=case.number,
             progress=progress,
-            reply=case.public_reply.strip()[:100],
+            reply=without_people(case.public_reply, [case.requester_name]).strip()[:100],
         )
     else:
         body = Text(
