@@ -17,6 +17,7 @@ from django.utils.translation import gettext_noop
 from gongzhi.cases.case_parties import LEVEL_ROLES, filed_unrequested, handled_round
 from gongzhi.cases.choices import ACCUSING_TYPES, LEVEL_ORDER, Level, SlaClass
 from gongzhi.cases.models import Case, EventKind
+from gongzhi.cases.receipt_policies import can_print_receipt  # noqa: F401 - the 受理回执's rule
 from gongzhi.cases.workflow import Action, Status, can_move
 from gongzhi.org import policies as org_policies
 from gongzhi.org.models import Compound, Role, Street
@@ -424,8 +425,9 @@ def can_view_requester(user: Any, case: Case) -> bool:
 
 
 def requester_withheld(user: Any, case: Case) -> bool:
-    """S9: the viewer may belong to the party the case is about (an accusation, or a case naming
-    their company): it is shown no trace of the requester, not even a masked name or the unit."""
+    """S9: the viewer may belong to the party the case is about (an accusation, a case naming
+    their company, the owners' committee): it is shown no trace of the requester, not even a
+    masked name or the unit."""
     if user is None or not getattr(user, "is_authenticated", False):
         return True
     if case.requester_id is not None and case.requester_id == user.pk:
@@ -435,26 +437,26 @@ def requester_withheld(user: Any, case: Case) -> bool:
         return False
     if case.type in ACCUSING_TYPES:
         return True
-    return bool(case.respondent_company_id) and case.respondent_company_id in scope.company_ids
+    if case.respondent_company_id and case.respondent_company_id in scope.company_ids:
+        return True
+    return _reads_as_committee_only(user, case)
+
+
+def _reads_as_committee_only(user: Any, case: Case) -> bool:
+    """The owners' committee reads a compound's cases only because they are public, and is often
+    the body complained about: it reads them as the public does (S9), no requester, no room."""
+    if case.created_by_id == user.pk or can_handle(user, case):
+        return False
+    scope = scope_for(user)
+    if scope.covers(case.compound.path, {Role.PARTY_MEMBER}):  # leads the three parties
+        return False
+    return scope.covers(case.compound.path, {Role.COMMITTEE_MEMBER})
 
 
 def requester_confidential(case: Case) -> bool:
     """S9: the requester is withheld from some party (an accusation, or a case naming a
     company), so nothing reachable without signing in may confirm who filed it."""
     return case.type in ACCUSING_TYPES or bool(case.respondent_company_id)
-
-
-def can_print_receipt(user: Any, case: Case) -> bool:
-    """受理回执: its link opens the case and rates it as the requester (S5), so only the requester
-    and the community, grid and street staff of the compound, who hand receipts out at intake.
-    Never a property company, not even on a repair it handles: with the link it could follow,
-    and rate, the case as its requester (S9)."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    if case.requester_id is not None and case.requester_id == user.pk:
-        return True
-    scope = scope_for(user)
-    return scope.everything or scope.covers(case.compound.path, CONTACT_ROLES)
 
 
 def sees_as_requester(user: Any, case: Case) -> bool:

@@ -12,6 +12,7 @@ from typing import Any
 
 import segno
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext
 
-from gongzhi.cases import policies, selectors, ui_selectors
+from gongzhi.cases import policies, receipt_policies, selectors, ui_selectors
 from gongzhi.cases.choices import NOT_ACCEPTED_CHANNEL, SlaClass
 from gongzhi.cases.models import Case, CaseRating, SlaPolicy
 from gongzhi.cases.selectors import CaseDetail, RequesterCard
@@ -93,7 +94,8 @@ class TrackingPage:
     public_reply: str
     deadline: Deadline
     can_rate: bool
-    # Why a member of staff signed in gets no rating form where the requester would (S5).
+    # Why no rating form is offered while the round awaits one (S5): the requester has an
+    # account and rates under 我的诉求, or a member of staff signed in (`link_rate_refusal`).
     staff_note: str = ""
 
 
@@ -106,9 +108,18 @@ STAFF_RATE_ON_CASE_PAGE = gettext_noop(
 
 
 def rates_as_requester(user: Any, case: Case) -> bool:
-    """Whether whoever opened the link may rate through it: anyone not signed in (the link is
-    the authority) or a resident signed in; a member of staff only on a case of their own."""
-    return policies.sees_as_requester(user, case)
+    """Whether whoever opened the link may rate through it: never a case whose requester has an
+    account (they rate signed in, `receipt_policies.rates_by_link`); else anyone not signed in
+    (the link is the authority) or a resident signed in; a member of staff only on their own."""
+    return receipt_policies.rates_by_link(case) and policies.sees_as_requester(user, case)
+
+
+def link_rate_refusal(case: Case) -> str:
+    """Why the link offers no rating form to whoever opened it (`rates_as_requester` False):
+    the requester rates under 我的诉求, or a member of staff is signed in."""
+    if not receipt_policies.rates_by_link(case):
+        return _(receipt_policies.LINK_RATE_BY_ACCOUNT)
+    return _(STAFF_RATE_ON_CASE_PAGE)
 
 
 def awaits_rating(case: Case) -> bool:
@@ -171,7 +182,7 @@ def tracking_page(case: Case, user: Any = None) -> TrackingPage:
         public_reply=remove_contacts(case.public_reply, names),
         deadline=promised_deadline(case, policy),
         can_rate=due and may_rate,
-        staff_note=_(STAFF_RATE_ON_CASE_PAGE) if due and not may_rate else "",
+        staff_note=link_rate_refusal(case) if due and not may_rate else "",
     )
 
 
@@ -187,11 +198,14 @@ class Receipt:
 
 
 def receipt_for(user: Any, pk: int) -> Receipt:
-    """The 受理回执 of a case, for its requester and the staff who hand it out (S9: never a
-    property company, whose staff could otherwise follow and rate the case by its link). 404
-    else."""
+    """The 受理回执 of a case, for its requester and the staff who hand it out
+    (`receipt_policies`). Staff who may not print this one are told why; 404 for anyone else
+    (S9: never a property company, which could follow and rate the case by its link)."""
     case = selectors.case_get(user, pk)
     if not policies.can_print_receipt(user, case):
+        refusal = receipt_policies.receipt_refusal(user, case)
+        if refusal:
+            raise PermissionDenied(refusal)
         raise Http404
     return Receipt(
         case=case,

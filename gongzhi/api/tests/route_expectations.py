@@ -130,9 +130,7 @@ ROUTES: dict[str, Route] = {
             "compound_id": params["compound_id"],
             "type": "help",
             "title": "楼道堆物",
-            "content": "楼道堆放杂物",
-            "requester_name": "王五",
-            "requester_phone": "13700001111",
+            "content": "楼道堆放杂物",  # no requester named: a resident files as themselves
         },
     ),  # fmt: skip
     "GET /api/v1/cases/{case_id}": Route(ok=SEES_DISPATCHED, params=_case("dispatched")),

@@ -1,5 +1,6 @@
 """Cases: list (filters, cursor), file, detail, timeline, attachments — cases selectors/services."""
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja import File, Form, Query, Router, Schema
 from ninja.decorators import decorate_view
@@ -18,11 +19,14 @@ from gongzhi.api.v1.case_schemas import (
     EventOut,
 )
 from gongzhi.api.v1.case_views import detail_dict
+from gongzhi.api.v1.errors import error_response
 from gongzhi.api.v1.openapi import IDEMPOTENT
 from gongzhi.api.v1.schemas import Error
-from gongzhi.cases import selectors, services, ui_selectors
+from gongzhi.cases import policies, selectors, services, ui_selectors
 from gongzhi.cases.choices import AttachmentKind, CaseType, Category, Channel
+from gongzhi.cases.services.intake import FILING_RATE_BUCKET
 from gongzhi.cases.workflow import Status
+from gongzhi.core.ratelimit import hit, too_many_message
 from gongzhi.org import selectors as org_selectors
 
 router = Router()
@@ -67,15 +71,25 @@ def case_list(request: HttpRequest, filters: Query[CaseFilters]):
 
 @router.post(
     "",
-    response={201: CaseDetailOut, 403: Error, 404: Error},
+    response={201: CaseDetailOut, 403: Error, 404: Error, 429: Error},
     url_name="case_file",
     openapi_extra=IDEMPOTENT,
 )
 @decorate_view(idempotent)
 def case_file(request: HttpRequest, body: CaseIn):
-    """登记诉求（居民为本小区；工作人员为范围内任何小区代为登记）。"""
+    """登记诉求（居民为本小区，诉求人为本人；工作人员为范围内任何小区代为登记）。与网页登记
+    共用每个账号每分钟的登记次数上限（居民本人登记），超出时返回 429。"""
     user = request.user
     compound = org_selectors.compound_get(user, body.compound_id)
+    if not policies.is_intake_staff(user, compound):
+        # A resident's own filing counts on the web form's counter (`views.resident.report`):
+        # one limit however they file. Staff recording calls at the desk are not limited there.
+        limit = getattr(settings, "GONGZHI_FILING_RATE_PER_MINUTE", 10)
+        wait = hit(f"{FILING_RATE_BUCKET}:user:{user.pk}", limit)
+        if wait is not None:
+            response = error_response(429, "rate_limited", too_many_message(wait))
+            response["Retry-After"] = str(wait)
+            return response
     building = org_selectors.building_get(user, body.building_id) if body.building_id else None
     unit = org_selectors.unit_get(user, body.unit_id) if body.unit_id else None
     case = services.case_file(

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from gongzhi.cases import event_notes, policies, sla, tracking
+from gongzhi.cases import event_notes, policies, receipt_policies, sla, tracking
 from gongzhi.cases.choices import SATISFIED_LEVELS, RatingLevel, RatingVia, source_label
 from gongzhi.cases.models import Case, CaseRating, EventKind
 from gongzhi.cases.pending_requests import termination_requested_by
@@ -101,6 +101,8 @@ def case_visit_by_receipt(
     in the audit log), and the event and audit row say `source: receipt_link`."""
     if not tracking.token_matches(case, token):
         raise PermissionDenied
+    if not receipt_policies.rates_by_link(case):  # an account holder rates signed in
+        raise PermissionDenied(_(receipt_policies.LINK_RATE_BY_ACCOUNT))
     return _record_visit(
         case=case,
         actor=None,

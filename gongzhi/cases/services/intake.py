@@ -30,6 +30,7 @@ from gongzhi.cases.requester_keys import phone_key
 from gongzhi.cases.services import notices
 from gongzhi.cases.services.moves import add_event
 from gongzhi.cases.texts import MAX_REQUESTER_NAME, text_errors
+from gongzhi.cases.tracking import phone_digits
 from gongzhi.cases.workflow import FINAL_STATUSES, Status
 from gongzhi.core import audit
 from gongzhi.core.calendar import local_zone
@@ -38,6 +39,9 @@ from gongzhi.core.notifications.texts import Text, label
 from gongzhi.org import selectors as org_selectors
 from gongzhi.org.models import Building, Compound, PropertyCompany, Unit
 
+# The per-account filing counter (settings.GONGZHI_FILING_RATE_PER_MINUTE) of the web form
+# (`rate_limited("file-case", per_user=True)`: bucket "file-case:user:<pk>") and the REST API.
+FILING_RATE_BUCKET = "file-case"
 _PHONE = re.compile(r"^[0-9+\- ]{7,20}$")
 logger = logging.getLogger(__name__)
 _COUNTER = CaseCounter._meta.db_table
@@ -225,13 +229,40 @@ def case_file(*, actor: Any, compound: Compound, **details: Any) -> Case:
         check_channel(actor, fields.get("channel", ""))
     else:
         # A resident files for themselves, online, with photos only (the resident's form takes
-        # no PDF); only staff judge a repeat (S6).
+        # no PDF); only staff judge a repeat (S6). Their account is the requester: no one
+        # else's name or phone (the API takes both, for staff filing on someone's behalf).
+        check_own_requester(
+            actor, fields.pop("requester_name", ""), fields.pop("requester_phone", "")
+        )
         fields.update(
             requester=actor, channel=Channel.ONLINE, duplicate_of=None, photos_images_only=True
         )
     # The desk learns of a case recorded by staff (a grid worker's report, a walk-in) as of a
     # resident's own filing, except the person who recorded it.
     return create_case(actor=actor, compound=compound, notify_desk=True, **fields)
+
+
+FILED_FOR_OTHERS_NAME = gettext_noop(
+    "居民只能以本人名义反映诉求，诉求人为您的账号本人；如需代他人反映，请联系社区工作人员"
+)
+FILED_FOR_OTHERS_PHONE = gettext_noop(
+    "居民只能以本人名义反映诉求，联系电话为您账号登记的手机号；如需代他人反映，请联系社区工作人员"
+)
+
+
+def check_own_requester(actor: Any, name: str, phone: str) -> None:
+    """A resident names no requester but themselves: a name or phone other than their own
+    account's is refused (a complaint filed under a neighbour's name and phone), nothing saved."""
+    person = getattr(actor, "person", None)
+    own_name = person.name if person is not None else str(actor)
+    own_phone = person.phone if person is not None else ""
+    errors: dict[str, str] = {}
+    if "".join(str(name).split()) not in ("", "".join(own_name.split())):
+        errors["requester_name"] = _(FILED_FOR_OTHERS_NAME)
+    if str(phone).strip() and phone_digits(phone) != phone_digits(own_phone):
+        errors["requester_phone"] = _(FILED_FOR_OTHERS_PHONE)
+    if errors:
+        raise ValidationError(errors)
 
 
 def create_case(
@@ -431,3 +462,18 @@ def attachment_add(*, case: Case, actor: Any, file: Any, kind: str) -> CaseAttac
         action="case.attachment_add", actor=actor, obj=case, detail={"attachment": attachment.pk}
     )
     return attachment
+
+
+@transaction.atomic
+def receipt_print(*, actor: Any, case: Case) -> None:
+    """G4: who showed (to print) a case's 受理回执, whose link follows and rates the case as its
+    requester. The caller has checked `policies.can_print_receipt`."""
+    if not policies.can_print_receipt(actor, case):
+        raise PermissionDenied
+    by_requester = case.requester_id is not None and case.requester_id == actor.pk
+    audit.record(
+        action="case.receipt_print",
+        actor=actor,
+        obj=case,
+        detail={"number": case.number, "by_requester": by_requester},
+    )

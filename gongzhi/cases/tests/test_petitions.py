@@ -262,5 +262,6 @@ def test_a_case_reassessed_as_petition_counts_from_filing_with_its_extension_int
 
 def test_a_petitions_receipt_promises_sixty_days_from_filing(make, personas) -> None:
     case = _assess(_file_petition(make), personas)  # assessed, not yet dispatched
-    page = _client(personas.community_worker).get(f"/cases/{case.pk}/receipt").content.decode()
+    # Filed for a resident with an account: they print it (staff print only for those without).
+    page = _client(personas.resident_a).get(f"/cases/{case.pk}/receipt").content.decode()
     assert "信访类：受理之日起 60 日内办结" in page and "1440 小时" not in page

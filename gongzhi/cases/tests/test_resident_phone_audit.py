@@ -18,6 +18,7 @@ from gongzhi.cases import attachments, workflow
 from gongzhi.cases.forms import ReportForm
 from gongzhi.cases.models import Case, CaseAttachment
 from gongzhi.cases.tests.images import photo, png_bytes
+from gongzhi.cases.tests.test_tracking import WalkIn
 from gongzhi.cases.tracking import tracking_token
 from gongzhi.cases.workflow import CaseChanged
 from gongzhi.org.testing import PASSWORD
@@ -147,7 +148,7 @@ def _link(case: Case) -> str:
 def test_rating_twice_through_the_link_says_it_was_rated(make, language, expected) -> None:
     """Two tabs of the link: the second rating is refused as already given, in the page's
     language, not as "someone else handled it"."""
-    case = make.resolved()
+    case = WalkIn(make.p).resolved()  # a requester without an account rates by the link
     client = Client(HTTP_ACCEPT_LANGUAGE=language)
     form = {"resolved": "1", "level": "satisfied", "version": case.version}
     first = client.post(_link(case) + "rate", form)
@@ -162,7 +163,7 @@ def test_rating_twice_through_the_link_says_it_was_rated(make, language, expecte
 
 def test_a_stale_link_form_after_another_change_still_says_so(make) -> None:
     """Not rated yet, the case changed under the form (by staff): nothing to misread."""
-    case = make.resolved()
+    case = WalkIn(make.p).resolved()  # a requester without an account rates by the link
     version = case.version
     Case.objects.filter(pk=case.pk).update(version=F("version") + 1)
     client = Client()

@@ -279,6 +279,7 @@ def test_the_receipt_links_to_the_configured_site(walk_in, settings) -> None:
     settings.GONGZHI_SITE_URL = "https://gongzhi.example.cn/"
     case = walk_in.received()
     page = signed_in(walk_in.p.grid_worker).get(f"/cases/{case.pk}/receipt").content.decode()
+    assert 'href="/cases/"' in page and "工作台" in page and "交给诉求人" in page
     assert "https://gongzhi.example.cn" + link(case) in page
     assert "https://gongzhi.example.cn/track/" in page
 
@@ -294,8 +295,9 @@ def test_a_resident_finds_the_receipt_of_their_own_demand_on_its_page(make) -> N
     assert "凭二维码随时查看办理进度" in page and "交给诉求人" not in page
     assert "http://testserver" + link(case) in page
 
-    staff = signed_in(make.p.community_worker).get(f"/cases/{case.pk}/receipt").content.decode()
-    assert 'href="/cases/"' in staff and "工作台" in staff and "交给诉求人" in staff
+    # Staff print no receipt for it: its requester follows and rates it signed in.
+    staff = signed_in(make.p.community_worker).get(f"/cases/{case.pk}/receipt")
+    assert staff.status_code == 403 and "无需打印受理回执" in staff.content.decode()
     neighbour = signed_in(make.p.resident_b).get(f"/cases/{case.pk}/").status_code
     assert neighbour == 404
 

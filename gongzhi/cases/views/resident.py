@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from gongzhi.cases import selectors, services, ui_selectors
 from gongzhi.cases.choices import Channel
 from gongzhi.cases.forms import RateForm, ReportForm
+from gongzhi.cases.services.intake import FILING_RATE_BUCKET
 from gongzhi.cases.views.actions import perform
 from gongzhi.cases.views.feedback import add_service_errors
 from gongzhi.cases.views.kept_photos import (
@@ -53,7 +54,7 @@ def _report_refused(request: HttpRequest, wait: int) -> HttpResponse:
 
 @login_required
 @rate_limited(
-    "file-case", "GONGZHI_FILING_RATE_PER_MINUTE", 10, per_user=True, refused=_report_refused
+    FILING_RATE_BUCKET, "GONGZHI_FILING_RATE_PER_MINUTE", 10, per_user=True, refused=_report_refused
 )
 def report(request: HttpRequest) -> HttpResponse:
     form = _report_form(request)

@@ -21,11 +21,12 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from gongzhi.cases import policies, services, tracking_selectors, ui_selectors
+from gongzhi.cases import policies, receipt_policies, services, tracking_selectors, ui_selectors
 from gongzhi.cases.forms import RateForm
 from gongzhi.cases.forms.tracking import TrackLookupForm
 from gongzhi.cases.services import requester_sms
 from gongzhi.cases.services.closure import ALREADY_RATED
+from gongzhi.cases.services.intake import receipt_print
 from gongzhi.cases.tracking import tracked_case
 from gongzhi.cases.views.feedback import add_service_errors
 from gongzhi.cases.views.resident import _rated
@@ -51,8 +52,10 @@ def _absolute(request: HttpRequest, path: str) -> str:
 @never_cache  # it carries the link that opens the case
 @login_required
 def receipt(request: HttpRequest, pk: int) -> HttpResponse:
-    """The printable 受理回执 (404 for whoever may not see the requester, S9)."""
+    """The printable 受理回执 (staff who may not print it are told why, 404 for whoever may not
+    see the requester, S9); each one shown is audited, as it carries the link that rates."""
     found = tracking_selectors.receipt_for(request.user, pk)
+    receipt_print(actor=request.user, case=found.case)
     url = _absolute(request, found.path)
     context = {
         "receipt": found,
@@ -61,6 +64,7 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
         "qr": tracking_selectors.qr_svg(url),
         "lookup_url": _absolute(request, reverse("track:lookup")),
         "for_requester": policies.sees_as_requester(request.user, found.case),
+        "link_rates": receipt_policies.rates_by_link(found.case),
     }
     return render(request, "cases/receipt.html", context)
 
@@ -98,6 +102,7 @@ def _render_case(request: HttpRequest, case: Any, token: str, form: Any = None) 
         "rows": page.rows,
         "form": form if page.can_rate else None,
         "token": token,
+        "link_rates": receipt_policies.rates_by_link(case),
     }
     response = render(
         request, "cases/track_case.html", context, status=400 if form and form.errors else 200
@@ -115,11 +120,12 @@ def case_page(request: HttpRequest, number: str, token: str) -> HttpResponse:
 @require_POST
 def rate(request: HttpRequest, number: str, token: str) -> HttpResponse:
     """The receipt holder rates once per round, as the requester on their own page (S5); never
-    a member of staff signed in (`rates_as_requester`)."""
+    a case whose requester has an account (they rate signed in, under 我的诉求), nor a member of
+    staff signed in (`rates_as_requester`)."""
     case = tracked_case(number, token)
     if not tracking_selectors.rates_as_requester(request.user, case):
         # Staff signed in record a return visit on the case's page, under their own name.
-        messages.error(request, _(tracking_selectors.STAFF_RATE_ON_CASE_PAGE))
+        messages.error(request, tracking_selectors.link_rate_refusal(case))
         return redirect("track:case", case.number, token)
     form = RateForm(request.POST, case=case, auto_id="id_rate_%s")
     if not form.is_valid():
