@@ -1,10 +1,56 @@
 // Small behaviours without inline scripts (the CSP allows scripts from our origin only).
+// A select marked data-autosubmit (the language switcher) submits when a choice is picked
+// with a finger or the mouse. Arrowing through it with the keys must not reload the page at
+// each step: after a key press it waits for Enter (or its 切换 button).
+function isAutosubmit(target) {
+  return target instanceof HTMLSelectElement && target.hasAttribute("data-autosubmit");
+}
 document.addEventListener("change", (event) => {
-  const target = event.target;
-  if (target instanceof HTMLSelectElement && target.hasAttribute("data-autosubmit")) {
-    target.form.submit();
+  const select = event.target;
+  if (!isAutosubmit(select)) {
+    return;
+  }
+  if (!select.dataset.keyed) {
+    select.form.submit();
+    return;
+  }
+  // Chosen with the keys: show the form's button (hidden until Tab reaches it) to confirm.
+  const button = select.form.querySelector(".visually-hidden-focusable[type=submit], .visually-hidden-focusable:not([type])");
+  if (button) {
+    button.classList.remove("visually-hidden-focusable");
   }
 });
+document.addEventListener("keydown", (event) => {
+  if (!isAutosubmit(event.target)) {
+    return;
+  }
+  if (event.key === "Enter") {
+    event.preventDefault();
+    event.target.form.submit();
+  } else if (event.key !== "Tab") {
+    event.target.dataset.keyed = "1";
+  }
+});
+document.addEventListener("pointerdown", (event) => {
+  if (isAutosubmit(event.target)) {
+    delete event.target.dataset.keyed;
+  }
+});
+
+// A refused form opens on its error summary (autofocus). Chromium ignores autofocus when the
+// address has a #fragment, and a page may be restored from the cache: then focus is still on
+// the page itself and a screen reader says nothing, so move it to the first error summary.
+function focusErrorSummary() {
+  const summary = document.querySelector("[data-testid=error-summary], [data-error-summary]");
+  if (summary && (document.activeElement === document.body || !document.activeElement)) {
+    summary.focus();
+  }
+}
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", focusErrorSummary);
+} else {
+  focusErrorSummary();
+}
 
 // A form that cannot be undone asks first (data-confirm holds the translated question).
 document.addEventListener("submit", (event) => {

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from gongzhi.cases.tests.conftest import CaseMaker
+from gongzhi.cases.tests.test_tracking import WalkIn
 from gongzhi.org.testing import Personas
 from tests.browser.steps import sign_in
 
@@ -103,7 +104,7 @@ def test_the_keyboard_skips_the_menu_and_sees_where_it_is(
 def test_small_links_on_a_phone_are_finger_sized(
     live_server, personas: Personas, phone_page, shots
 ) -> None:
-    case = CaseMaker(personas).received(title="楼道灯不亮")
+    case = WalkIn(personas).received(title="楼道灯不亮")  # a visitor without an account: a receipt
     page, problems = phone_page
     sign_in(page, live_server.url, personas.community_worker.username)
     page.goto(f"{live_server.url}/cases/{case.pk}/")

@@ -52,7 +52,7 @@ def test_the_message_after_rating_follows_what_was_chosen(
     response = _rate(_client(personas.resident_a), case, resolved, level)
     case.refresh_from_db()
     assert case.status == status
-    flash = response.content.decode().split('role="alert">', 1)[1].split("</div>", 1)[0]
+    flash = response.content.decode().split('data-testid="flash">', 1)[1].split("</div>", 1)[0]
     assert message in flash and not_said not in flash
 
 

@@ -89,6 +89,16 @@ class PreferenceForm(forms.Form):
                 self.fields[name].widget.attrs["disabled"] = True
                 self.fields[name].help_text = hint
 
+    def error_summary(self) -> list[dict[str, str]]:
+        """The field errors listed above the form (templates/_error_summary.html), each with the
+        id to go to: a group of boxes (语言, 类型) has no id of its own, so its first box."""
+        items = []
+        for bound in self:
+            target = bound.id_for_label or (f"{bound.auto_id}_0" if bound.auto_id else "")
+            label = str(bound.label or "")
+            items += [{"id": target, "label": label, "message": str(e)} for e in bound.errors]
+        return items
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if not cleaned.get("language"):
