@@ -212,30 +212,32 @@ def database_is_empty() -> bool:
         return cursor.fetchone()[0] == 0
 
 
-def restore(file: Path, *, force: bool = False) -> Manifest:
-    """Restore `file` into the configured database, then check counts and the audit chain."""
+SQLITE_MAGIC = b"SQLite format 3\x00"
+PG_DUMP_MAGIC = b"PGDMP"  # pg_dump -Fc
+
+
+def restore(file: Path, *, force: bool = False, without_manifest: bool = False) -> Manifest:
+    """Restore `file` into the configured database. The backup is first restored into a staging
+    copy (a file beside the SQLite database, a scratch PostgreSQL database) and checked there:
+    row counts and audit head against the manifest, the whole audit chain. Only a backup that
+    passes replaces the target, so a bad one leaves the target as it was."""
     file = Path(file)
-    if not file.exists():
+    if not file.is_file():
         raise BackupError(f"备份文件不存在：{file}")
+    _check_file_kind(file)
+    expected = _read_manifest(file, required=not without_manifest)
     if not database_is_empty() and not force:
         raise BackupError("目标数据库不是空的；确认要覆盖时请加 --force（FORCE=1）")
     if connection.vendor == "postgresql":
-        _restore_postgres(file)
+        _restore_postgres(file, expected)
     else:
-        _restore_sqlite(file)
+        _restore_sqlite(file, expected)
     connections.close_all()  # read what is now on disk, not a cached connection's view
-    expected = Manifest.read(manifest_path(file))
     counts, seq, head = current_snapshot()
     if expected is not None:
-        wrong = {
-            table: (count, counts.get(table))
-            for table, count in expected.counts.items()
-            if counts.get(table) != count
-        }
-        if wrong:
-            raise BackupError(f"恢复后的行数与备份清单不一致：{wrong}")
-        if (seq, head) != (expected.audit_seq, expected.audit_hash):
-            raise BackupError("恢复后的审计链头与备份清单不一致")
+        problems = _manifest_problems(expected, counts, seq, head)
+        if problems:  # the staging copy passed: only a concurrent writer gets here
+            raise BackupError("恢复后的数据库与备份清单不符：" + "；".join(problems))
     report = verify_chain()
     if not report.ok:
         raise BackupError(f"恢复后审计链校验失败：第 {report.first_bad_seq} 条，{report.problem}")
@@ -244,25 +246,129 @@ def restore(file: Path, *, force: bool = False) -> Manifest:
     )
 
 
-def _restore_sqlite(file: Path) -> None:
-    target = Path(connection.settings_dict["NAME"])
-    connections.close_all()
-    src = sqlite3.connect(f"file:{file}?mode=ro", uri=True)
+def _check_file_kind(file: Path) -> None:
+    """Refuse what is not a backup of the configured engine, before anything else is said."""
+    with file.open("rb") as stream:
+        magic = stream.read(len(SQLITE_MAGIC))
+    if connection.vendor == "postgresql":
+        if magic.startswith(PG_DUMP_MAGIC):
+            return
+        if magic == SQLITE_MAGIC:
+            raise BackupError("这是 SQLite 数据库的备份，当前配置的是 PostgreSQL，未恢复")
+        raise BackupError("不是有效的备份文件（不是 pg_dump 自定义格式的 PostgreSQL 备份）")
+    if magic == SQLITE_MAGIC:
+        return
+    if magic.startswith(PG_DUMP_MAGIC):
+        raise BackupError("这是 PostgreSQL 的备份（pg_dump），当前配置的是 SQLite，未恢复")
+    raise BackupError("不是有效的备份文件（不是 SQLite 数据库）")
+
+
+def _read_manifest(file: Path, *, required: bool) -> Manifest | None:
+    path = manifest_path(file)
     try:
-        check = src.execute("PRAGMA integrity_check").fetchone()[0]
-        if check != "ok":
-            raise BackupError(f"备份文件已损坏：{check}")
+        manifest = Manifest.read(path)
+    except (ValueError, TypeError, OSError) as exc:
+        raise BackupError(f"备份清单 {path} 无法读取（{exc}），未恢复") from None
+    if manifest is None and required:
+        raise BackupError(
+            f"未找到备份清单 {path}，无法核对行数，未恢复"
+            "（确认不核对清单时请加 --no-manifest，仍会校验审计链）"
+        )
+    if manifest is not None and manifest.engine != connection.vendor:
+        raise BackupError(f"备份清单 {path} 属于 {manifest.engine} 的备份，与备份文件不符，未恢复")
+    return manifest
+
+
+def _manifest_problems(
+    expected: Manifest, counts: dict[str, int], seq: int, head: str
+) -> list[str]:
+    """What differs from the manifest, one Chinese sentence each."""
+    problems = []
+    for table, count in sorted(expected.counts.items()):
+        actual = counts.get(table)
+        if actual is None:
+            problems.append(f"表 {table} 应有 {count} 行，备份中没有这张表")
+        elif actual != count:
+            problems.append(f"表 {table} 应有 {count} 行，备份中 {actual} 行")
+    if (seq, head) != (expected.audit_seq, expected.audit_hash):
+        problems.append(
+            f"审计链头应为第 {expected.audit_seq} 条（{expected.audit_hash[:12]}…），"
+            f"备份中为第 {seq} 条（{head[:12]}…）"
+        )
+    return problems
+
+
+def _check_staging(name: str, expected: Manifest | None) -> None:
+    """Counts, audit head and the whole chain of the staging copy `name`, through the default
+    connection pointed at it for the moment; BackupError (target untouched) when wrong."""
+    connections.close_all()
+    settings_dict = connection.settings_dict
+    original = settings_dict["NAME"]
+    settings_dict["NAME"] = name
+    try:
+        counts, seq, head = current_snapshot()
+        problems = _manifest_problems(expected, counts, seq, head) if expected else []
+        if problems:
+            raise BackupError("备份与清单不符：" + "；".join(problems) + "；数据库未改动")
+        report = verify_chain()
+        if not report.ok:
+            raise BackupError(
+                f"备份中的审计链校验失败：第 {report.first_bad_seq} 条，{report.problem}；"
+                "数据库未改动"
+            )
+    finally:
+        connection.close()
+        settings_dict["NAME"] = original
+
+
+def _restore_sqlite(file: Path, expected: Manifest | None) -> None:
+    target = Path(connection.settings_dict["NAME"])
+    staging = target.with_name(f"{target.name}.restore-{os.getpid()}")
+    connections.close_all()
+    try:
+        src = sqlite3.connect(f"file:{file}?mode=ro", uri=True)
+        try:
+            try:
+                check = src.execute("PRAGMA integrity_check").fetchone()[0]
+            except sqlite3.DatabaseError as exc:
+                raise BackupError(f"备份文件已损坏：{exc}；数据库未改动") from None
+            if check != "ok":
+                raise BackupError(f"备份文件已损坏：{check}；数据库未改动")
+            copy = sqlite3.connect(staging)
+            try:
+                src.backup(copy)
+            finally:
+                copy.close()
+        finally:
+            src.close()
+        _check_staging(str(staging), expected)
+        copy = sqlite3.connect(staging)
         dst = sqlite3.connect(target, timeout=30)
         try:
             # Through SQLite, never a file copy: a -wal file beside the target stays coherent.
-            src.backup(dst)
+            copy.backup(dst)
         finally:
             dst.close()
+            copy.close()
     finally:
-        src.close()
+        for leftover in (staging, Path(f"{staging}-wal"), Path(f"{staging}-shm")):
+            leftover.unlink(missing_ok=True)
 
 
-def _restore_postgres(file: Path) -> None:
+def _restore_postgres(file: Path, expected: Manifest | None) -> None:
+    scratch = f"{_pg_env()['PGDATABASE']}_restore_check"[:63]
+    _maintenance(f"DROP DATABASE IF EXISTS {_quote(scratch)}")
+    try:
+        _maintenance(f"CREATE DATABASE {_quote(scratch)}")
+    except Exception as exc:  # noqa: BLE001 - any refusal by the server, said to the operator
+        raise BackupError(
+            f"无法创建临时数据库 {scratch} 来核对备份（{exc}）；数据库未改动"
+        ) from None
+    try:
+        _pg_restore(file, scratch)
+        _check_staging(scratch, expected)
+    finally:
+        _maintenance(f"DROP DATABASE IF EXISTS {_quote(scratch)} WITH (FORCE)")
     connection.ensure_connection()
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_schema()")
@@ -272,6 +378,27 @@ def _restore_postgres(file: Path) -> None:
             cursor.execute(f"DROP SCHEMA {_quote(schema)} CASCADE")
             cursor.execute(f"CREATE SCHEMA {_quote(schema)}")
     connections.close_all()
+    _pg_restore(file, _pg_env()["PGDATABASE"])
+
+
+def _maintenance(sql: str) -> None:
+    """CREATE/DROP DATABASE, which cannot run inside a transaction: on a connection of its own
+    to the server's maintenance database."""
+    import psycopg
+
+    s = connection.settings_dict
+    conninfo = psycopg.conninfo.make_conninfo(
+        host=s.get("HOST") or None,
+        port=str(s.get("PORT") or "") or None,
+        user=s.get("USER") or None,
+        password=s.get("PASSWORD") or None,
+        dbname="postgres",
+    )
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def _pg_restore(file: Path, database: str) -> None:
     with tempfile.TemporaryFile() as log:
         result = subprocess.run(  # noqa: S603
             [
@@ -281,7 +408,7 @@ def _restore_postgres(file: Path) -> None:
                 "--no-owner",
                 "--no-privileges",
                 "-d",
-                _pg_env()["PGDATABASE"],
+                database,
                 str(file),
             ],
             env=_pg_env(),
@@ -292,4 +419,4 @@ def _restore_postgres(file: Path) -> None:
         log.seek(0)
         output = log.read().decode("utf-8", "replace").strip()
     if result.returncode != 0:
-        raise BackupError(f"pg_restore 失败，未写入任何数据：{output}")
+        raise BackupError(f"pg_restore 失败，数据库未改动：{output}")

@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
-from gongzhi.org.models import AreaSource, Residency, Unit
+from django.utils.translation import gettext as _
+
+from gongzhi.org.models import AreaSource, Compound, Residency, Unit
 
 COLUMNS = (
     "楼栋",
@@ -39,6 +41,8 @@ COLUMNS = (
 OPTIONAL_COLUMNS = frozenset({"住户"})
 MAX_BYTES = 5 * 1024 * 1024
 SEP = "、"
+# The export marks its workbook as the roster of one compound: document subject and title.
+ROSTER_SUBJECT = "楼盘表"
 
 AREA_SOURCES = {
     "登记": AreaSource.REGISTERED,
@@ -137,9 +141,12 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def read_table(upload: IO[bytes], filename: str = "") -> tuple[list[str], list[tuple[int, dict]]]:
-    """The header and the non-blank rows (Excel row number, {column: raw value}) of the first
-    sheet. Raises RosterError for a file that is not a readable .xlsx of at most 5 MB."""
+def read_table(
+    upload: IO[bytes], filename: str = ""
+) -> tuple[list[str], list[tuple[int, dict]], str]:
+    """The header, the non-blank rows (Excel row number, {column: raw value}) of the first
+    sheet, and the compound the file names ('' for none; see `_compound_claim`). Raises
+    RosterError for a file that is not a readable .xlsx of at most 5 MB."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -152,6 +159,7 @@ def read_table(upload: IO[bytes], filename: str = "") -> tuple[list[str], list[t
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
         raw_rows = list(sheet.iter_rows(values_only=True))
+        claim = _compound_claim(workbook.properties, sheet.title)
         workbook.close()
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, IndexError, OSError):
         raise RosterError(["文件已损坏或不是有效的 Excel（.xlsx）文件"]) from None
@@ -163,12 +171,40 @@ def read_table(upload: IO[bytes], filename: str = "") -> tuple[list[str], list[t
         if all(_text(v) == "" for v in values):
             continue
         rows.append((number, {h: v for h, v in zip(header, values, strict=False) if h}))
-    return header, rows
+    return header, rows, claim
 
 
-def parse(upload: IO[bytes], filename: str = "") -> list[RosterRow]:
-    """Read and validate the whole file; raise RosterError listing every problem."""
-    header, raw_rows = read_table(upload, filename)
+def _compound_claim(properties: Any, sheet_title: str) -> str:
+    """The compound a workbook names: the export's document title, else (older exports) a first
+    sheet titled with the name of a compound on the platform. A hand-made sheet called
+    "Sheet1" or "1栋" names none, so it imports into whichever compound the operator picks."""
+    if properties.subject == ROSTER_SUBJECT and properties.title:
+        return str(properties.title).strip()
+    title = (sheet_title or "").strip()
+    if title and Compound.objects.filter(name=title).exists():
+        return title
+    return ""
+
+
+def check_compound(claim: str, compound: Compound) -> None:
+    """Refuse the roster of another compound: importing it would overwrite this one's units."""
+    if claim and claim != compound.name:
+        raise RosterError(
+            [
+                _("该文件是「%(file)s」的楼盘表，与目标小区「%(target)s」不符，未导入任何数据")
+                % {"file": claim, "target": compound.name}
+            ]
+        )
+
+
+def parse(
+    upload: IO[bytes], filename: str = "", *, compound: Compound | None = None
+) -> list[RosterRow]:
+    """Read and validate the whole file; raise RosterError listing every problem. With
+    `compound`, a file that names another compound is refused before any row is read."""
+    header, raw_rows, claim = read_table(upload, filename)
+    if compound is not None:
+        check_compound(claim, compound)
     missing = [c for c in COLUMNS if c not in header and c not in OPTIONAL_COLUMNS]
     if missing:
         raise RosterError([f"表头缺少「{c}」列" for c in missing])

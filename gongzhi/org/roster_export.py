@@ -8,6 +8,7 @@ from gongzhi.org.roster import (
     AREA_SOURCE_LABELS,
     COLUMNS,
     RESIDENT_KIND_LABELS,
+    ROSTER_SUBJECT,
     SEP,
     STATUS_LABELS,
     PersonEntry,
@@ -18,14 +19,19 @@ from gongzhi.org.roster import (
 # --- Writing -----------------------------------------------------------------------------------
 
 
-def write_workbook(rows: list[RosterRow], title: str = "楼盘表") -> bytes:
-    """The rows as an .xlsx file in the import format (text cells for phones and IDs)."""
+def write_workbook(rows: list[RosterRow], title: str = "") -> bytes:
+    """The rows as an .xlsx file in the import format (text cells for phones and IDs). `title`,
+    the compound's name, is the sheet's and the document's: the import refuses the file for
+    any other compound."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     workbook = Workbook()
+    if title:
+        workbook.properties.subject = ROSTER_SUBJECT
+        workbook.properties.title = title
     sheet = workbook.active
-    sheet.title = title[:31]
+    sheet.title = (title or ROSTER_SUBJECT)[:31]
     sheet.append(list(COLUMNS))
     for cell in sheet[1]:
         cell.font = Font(bold=True)

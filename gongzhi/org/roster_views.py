@@ -52,7 +52,7 @@ def roster_import(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            rows = roster.parse(upload, upload.name)
+            rows = roster.parse(upload, upload.name, compound=compound)
             report = services.roster_import(actor=request.user, compound=compound, rows=rows)
         except roster.RosterError as exc:
             errors = exc.messages

@@ -2,11 +2,13 @@
 service as 设置 › 派单规则, so that the AI grid worker and the 交办 form suggest departments
 and a case escalated past the street (吹哨) names one. Idempotent: an existing rule stays."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from gongzhi.cases.choices import Category, Level
 from gongzhi.cases.models import RoutingRule
 from gongzhi.cases.services import configuration
+from gongzhi.core.command_checks import require_migrated_database
 from gongzhi.org.models import User
 
 # Street-wide defaults: (category, level, department). The street edits them in 设置.
@@ -28,10 +30,12 @@ class Command(BaseCommand):
         parser.add_argument("--officer", default="street", help="街道干部账号")
 
     def handle(self, *args: object, **options: object) -> None:
+        require_migrated_database()
         officer = User.objects.filter(username=options["officer"]).first()
         if officer is None:
-            self.stdout.write(f"没有账号 {options['officer']}，未载入派单规则。")
-            return
+            raise CommandError(
+                _("没有账号 %(username)s，未载入派单规则。") % {"username": options["officer"]}
+            )
         added = 0
         for category, level, department in DEMO_RULES:
             if RoutingRule.objects.filter(compound=None, category=category).exists():

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from gongzhi.core import backups
 
@@ -23,6 +24,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["keep"] < 0:
+            raise CommandError(
+                _("--keep 应为 0（全部保留）或正整数，而不是 %(keep)s；未备份")
+                % {"keep": options["keep"]}
+            )
         try:
             path, manifest = backups.backup(Path(options["dir"]) if options["dir"] else None)
         except backups.BackupError as exc:

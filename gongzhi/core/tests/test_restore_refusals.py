@@ -1,0 +1,125 @@
+"""`restore` refuses a backup it cannot vouch for *before* it touches the target: a backup that
+differs from its manifest, a backup without a manifest (unless --no-manifest), a file that is
+not a backup at all. The real commands run in their own processes against a database of their
+own (SQLite file or PostgreSQL database of DATABASE_URL), never the pytest one."""
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from tests.faults.harness import Database
+
+MARKER = "恢复测试标记"
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, Path]]:
+    """A seeded database and one backup of it; after the backup, one more person (the marker
+    a refused restore must leave in place)."""
+    workdir = tmp_path_factory.mktemp("restore")
+    db = Database(workdir, "restore_refusals")
+    try:
+        db.prepare()
+        made = db.manage("backup", "--dir", str(workdir / "backups"))
+        assert made.returncode == 0, made.stderr
+        (backup,) = (workdir / "backups").glob("gongzhi-*.[sd][qu]*")
+        _add_marker(db)
+        yield db, backup
+    finally:
+        db.drop()
+
+
+def _add_marker(db: Database) -> None:
+    done = db.manage(
+        "shell",
+        "-c",
+        "from gongzhi.org.models import Person; "
+        f"Person.objects.create(name='{MARKER}', phone='19900009999')",
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def _marker_present(db: Database) -> bool:
+    with db.snapshot() as cursor:
+        cursor.execute("SELECT count(*) FROM org_person WHERE name = %s", [MARKER])
+        return cursor.fetchone()[0] == 1
+
+
+def _copy(backup: Path, directory: Path, *, manifest: bool = True) -> Path:
+    copy = directory / f"copy{backup.suffix}"
+    shutil.copyfile(backup, copy)
+    if manifest:
+        shutil.copyfile(backup.with_suffix(".json"), copy.with_suffix(".json"))
+    return copy
+
+
+def test_a_backup_that_differs_from_its_manifest_leaves_the_target_alone(
+    live, tmp_path, django_db_blocker
+) -> None:
+    db, backup = live
+    tampered = _copy(backup, tmp_path)
+    manifest = json.loads(tampered.with_suffix(".json").read_text())
+    persons = manifest["counts"]["org_person"]
+    manifest["counts"]["org_person"] = persons + 1  # one person fewer in the backup than listed
+    tampered.with_suffix(".json").write_text(json.dumps(manifest))
+
+    result = db.manage("restore", str(tampered), "--force")
+
+    assert result.returncode == 1
+    assert (
+        f"备份与清单不符：表 org_person 应有 {persons + 1} 行，备份中 {persons} 行；数据库未改动"
+    ) in result.stderr
+    assert "{" not in result.stderr  # sentences, not a raw dict
+    with django_db_blocker.unblock():
+        assert _marker_present(db)  # the target still holds what it held
+
+
+def test_a_backup_without_its_manifest_is_refused_unless_told(
+    live, tmp_path, django_db_blocker
+) -> None:
+    db, backup = live
+    bare = _copy(backup, tmp_path, manifest=False)
+
+    refused = db.manage("restore", str(bare), "--force")
+
+    assert refused.returncode == 1
+    assert f"未找到备份清单 {bare.with_suffix('.json')}，无法核对行数，未恢复" in refused.stderr
+    with django_db_blocker.unblock():
+        assert _marker_present(db)
+    assert "--no-manifest" in db.manage("restore", "--help").stdout
+
+    restored = db.manage("restore", str(bare), "--force", "--no-manifest")
+
+    assert restored.returncode == 0, restored.stderr
+    assert "审计链校验通过" in restored.stdout
+    with django_db_blocker.unblock():
+        assert not _marker_present(db)  # now exactly the backup
+    _add_marker(db)
+
+
+def test_a_file_that_is_not_a_backup_is_named_so_before_anything_else(
+    live, tmp_path, django_db_blocker
+) -> None:
+    db, backup = live
+    junk = tmp_path / f"notes{backup.suffix}"
+    junk.write_text("这不是备份")
+    shutil.copyfile(backup.with_suffix(".json"), junk.with_suffix(".json"))
+
+    for extra in ([], ["--force"]):
+        result = db.manage("restore", str(junk), *extra)
+
+        assert result.returncode == 1
+        assert "不是有效的备份文件" in result.stderr
+        assert "Traceback" not in result.stderr and "不是空的" not in result.stderr
+    with django_db_blocker.unblock():
+        assert _marker_present(db)
+
+
+def test_a_negative_keep_is_refused_and_no_backup_is_taken(tmp_path) -> None:
+    with pytest.raises(CommandError, match="--keep 应为 0（全部保留）或正整数，而不是 -1"):
+        call_command("backup", dir=str(tmp_path), keep=-1)
+    assert list(tmp_path.iterdir()) == []
