@@ -5,6 +5,7 @@ row above the header ("南湖街道12345工单导出（2026年11月）", merged 
 is the first of the first rows that holds every required column under one of its names.
 """
 
+import calendar
 import datetime as dt
 import re
 import unicodedata
@@ -37,6 +38,11 @@ _NAME_OF = {
 }
 # "*工单编号", "工单编号（必填）", "办理 时限": what a template adds around a column's name.
 _MARKS = re.compile(r"[\s*＊]+|[（(](?:必填|选填|可选)[)）]")
+
+
+class NoSuchMoment(ValueError):
+    """A cell written as a date (and time) that does not exist (2026-02-30, 25:00): the message
+    (Chinese) says what is wrong, where "时间格式应为…" would send the user to fix a format."""
 
 
 class HeaderNotFound(ValueError):
@@ -154,9 +160,25 @@ def parse_when(value: Any, *, deadline: bool = False) -> dt.datetime:
             return moment if moment.tzinfo else moment.replace(tzinfo=zone)
         raise ValueError(text)
     parts = match.groupdict()
-    day = dt.date(int(parts["y"]), int(parts["m"] or parts["m2"]), int(parts["d"] or parts["d2"]))
+    day = _existing_day(
+        int(parts["y"]), int(parts["m"] or parts["m2"]), int(parts["d"] or parts["d2"])
+    )
     if parts["H"] is None:
         return parse_when(day, deadline=deadline)
-    minute, second = parts["M"] or parts["M2"] or 0, parts["S"] or parts["S2"] or 0
-    moment = dt.time(int(parts["H"]), int(minute), int(second))
-    return dt.datetime.combine(day, moment, tzinfo=zone)
+    hour, minute = int(parts["H"]), int(parts["M"] or parts["M2"] or 0)
+    second = int(parts["S"] or parts["S2"] or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        raise NoSuchMoment(f"时间不存在：{hour}:{minute:02d}（时应为 0 到 23，分、秒应为 0 到 59）")
+    return dt.datetime.combine(day, dt.time(hour, minute, second), tzinfo=zone)
+
+
+def _existing_day(year: int, month: int, day: int) -> dt.date:
+    written = f"{year:04d}-{month:02d}-{day:02d}"
+    if not 1 <= month <= 12:
+        raise NoSuchMoment(f"日期不存在：{written}（月份应为 1 到 12）")
+    if year < dt.MINYEAR:
+        raise NoSuchMoment(f"日期不存在：{written}")
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        raise NoSuchMoment(f"日期不存在：{written}（{year} 年 {month} 月只有 {days} 天）")
+    return dt.date(year, month, day)

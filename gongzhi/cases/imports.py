@@ -3,7 +3,9 @@
 Columns: 工单编号, 受理时间, 来源渠道, 诉求类型, 诉求内容, 诉求地址 (required), 诉求人, 联系电话,
 办理时限, each also under the names real exports give it (`import_columns.ALIASES`), the header
 found among the first rows. The compound is the one whose name the address contains (punctuation
-and spaces aside). Idempotent on 工单编号. A deadline already past is imported with a warning.
+and spaces aside). Idempotent on 工单编号: an order already imported is never updated, with a
+warning when the file now writes its content or address differently. A deadline already past
+is imported with a warning.
 
 A row is held to what filing on the web asks (`texts.text_errors`, `intake.time_errors`): content
 in words and within the web form's limit, address and name within their columns, received in
@@ -27,6 +29,7 @@ from gongzhi.cases.import_columns import (
     HEADER_ROWS,
     REQUIRED,
     HeaderNotFound,
+    NoSuchMoment,
     find_header,
     parse_when,
     squashed,
@@ -35,7 +38,7 @@ from gongzhi.cases.import_columns import cell_text as _text
 from gongzhi.cases.models import Case
 from gongzhi.cases.services import notices
 from gongzhi.cases.services.intake import address_errors, create_case, phone_errors, time_errors
-from gongzhi.cases.texts import text_errors, title_from
+from gongzhi.cases.texts import has_words, text_errors, title_from
 from gongzhi.core import audit
 from gongzhi.core.notifications.texts import Text
 from gongzhi.org.models import Compound
@@ -56,6 +59,12 @@ class _Formula:
 
 
 FORMULA = _Formula()
+
+# What 联系电话 must look like (`intake.phone_errors`), for the operator who fixes the file.
+PHONE_EXPECTED = (
+    "格式不正确：应为一个电话号码，7 到 20 位，只含数字、空格、“-”或“+”，"
+    "例如 13812345678 或 027-87654321"
+)
 
 # The column of each field the filing checks name.
 _COLUMN_OF = {
@@ -152,11 +161,15 @@ def _parse_row(
     if values["受理时间"]:
         try:
             received_at = parse_when(cells["受理时间"])
+        except NoSuchMoment as exc:
+            bad("受理时间", str(exc))
         except ValueError:
             bad("受理时间", "时间格式应为 2026-11-29 09:30")
     if values["办理时限"]:
         try:
             due_at = parse_when(cells["办理时限"], deadline=True)
+        except NoSuchMoment as exc:
+            bad("办理时限", str(exc))
         except ValueError:
             bad("办理时限", "时间格式应为 2026-12-05 或 2026-12-05 18:00")
     channel = _channel(values["来源渠道"]) if values["来源渠道"] else None
@@ -166,7 +179,7 @@ def _parse_row(
     if values["诉求类型"] and case_type is None:
         bad("诉求类型", f"无法识别的类型「{values['诉求类型']}」")
     if phone_errors(values["联系电话"]):
-        bad("联系电话", "格式不正确")
+        bad("联系电话", PHONE_EXPECTED)
     if len(values["工单编号"]) > 40:
         bad("工单编号", "长度不能超过 40")
     checked = text_errors(
@@ -178,6 +191,9 @@ def _parse_row(
     checked.pop("title", None)  # made from the content: the content's problem names it
     if not values["诉求内容"]:
         checked.pop("content", None)  # "不能为空" above
+    if values["诉求内容"] and not has_words(values["诉求内容"]):
+        # text_errors asks the resident to describe the problem; the operator fixes a file.
+        checked["content"] = "反映内容没有文字（只有表情或符号），请核对原工单后补充文字"
     checked |= time_errors(received_at, due_at)
     for field_name, problem in checked.items():
         bad(_COLUMN_OF[field_name], problem)
@@ -215,7 +231,10 @@ def read_rows(stream: BinaryIO) -> tuple[list[tuple[int, dict[str, Any]]], dict[
     without a stored result reads as `FORMULA`."""
     workbook = _open(stream, data_only=True)
     try:
-        rows, names, index = _filled_rows(workbook.worksheets[0])
+        try:
+            rows, names, index = _filled_rows(workbook.worksheets[0])
+        except ImportFailed as exc:
+            raise ImportFailed(exc.errors + _other_sheets(workbook)) from exc
     finally:
         workbook.close()
     empty = {line: [c for c in REQUIRED if not _text(cells.get(c))] for line, cells in rows}
@@ -230,7 +249,59 @@ def _open(stream: BinaryIO, *, data_only: bool) -> Any:
     try:
         return load_workbook(stream, read_only=True, data_only=data_only)
     except Exception as exc:  # openpyxl raises several unrelated types for a non-xlsx file
-        raise ImportFailed(["文件无法读取，请上传 .xlsx 格式的工单导出文件"]) from exc
+        raise ImportFailed([_not_a_workbook(stream)]) from exc
+
+
+# An old .xls, or an .xlsx saved with a password (both OLE2 compound files).
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _not_a_workbook(stream: BinaryIO) -> str:
+    """What the file is instead of an .xlsx, where its first bytes tell (the command and the
+    web page both say this, so it names no button or path)."""
+    stream.seek(0)
+    head = stream.read(4096)
+    if head.startswith(_OLE2):
+        return (
+            "这是旧版 Excel（.xls）或设有密码的文件，请在 Excel 中另存为 .xlsx（不设密码）后再导入"
+        )
+    if _is_text_table(head):
+        return "这是 CSV 文件，请在 Excel 中另存为 .xlsx 后再导入"
+    return "文件无法读取，请上传 .xlsx 格式的工单导出文件"
+
+
+def _is_text_table(head: bytes) -> bool:
+    """The start of a CSV (or tab-separated) export: text in UTF-8 or GBK with separators."""
+    if b"\x00" in head:
+        return False
+    for encoding in ("utf-8-sig", "gbk"):
+        for cut in range(4):  # the sample may end inside a character
+            try:
+                text = head[: len(head) - cut].decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            return any(separator in text for separator in ",\t;")
+    return False
+
+
+def _other_sheets(workbook: Any) -> list[str]:
+    """Only the first sheet is read: said when it has no header, naming the sheet that has."""
+    first, others = workbook.worksheets[0], workbook.worksheets[1:]
+    if not others:
+        return []
+    holding = []
+    for sheet in others:
+        try:
+            find_header(list(itertools.islice(sheet.iter_rows(values_only=True), HEADER_ROWS)))
+        except HeaderNotFound:
+            continue
+        holding.append(f"「{sheet.title}」")
+    if holding:
+        return [
+            f"只读取第一个工作表「{first.title}」；工单似乎在工作表{''.join(holding)}中，"
+            "请把它移到第一个位置（或删去其他工作表）后再导入"
+        ]
+    return [f"只读取第一个工作表「{first.title}」，其他工作表不会导入"]
 
 
 def _filled_rows(
@@ -309,11 +380,12 @@ def import_hotline(stream: BinaryIO, *, actor: Any = None) -> ImportResult:
             parsed.append(row)
     if errors:
         raise ImportFailed(_listed(errors))
-    existing = set(
-        Case.objects.filter(external_order_no__in=list(seen)).values_list(
-            "external_order_no", flat=True
-        )
-    )
+    existing = {
+        number: (content, address)
+        for number, content, address in Case.objects.filter(
+            external_order_no__in=list(seen)
+        ).values_list("external_order_no", "content", "address")
+    }
     result = ImportResult(existing=len(existing))
     now = timezone.now()
     created: list[Case] = []
@@ -321,6 +393,7 @@ def import_hotline(stream: BinaryIO, *, actor: Any = None) -> ImportResult:
         with transaction.atomic():
             for row in parsed:
                 if row.order_no in existing:
+                    result.warnings += _changed(row, *existing[row.order_no])
                     continue
                 case = create_case(
                     notify_desk=False,
@@ -359,6 +432,22 @@ def _listed(errors: list[str]) -> list[str]:
     if len(errors) <= MAX_ERRORS:
         return errors
     return [*errors[:MAX_ERRORS], f"另有 {len(errors) - MAX_ERRORS} 处问题未列出"]
+
+
+def _changed(row: _Row, content: str, address: str) -> list[str]:
+    """An order imported before whose content or address the file now writes differently: it
+    is left as it is (an import never edits a case), and the importer is told."""
+    what = [
+        name
+        for name, differs in (("内容", row.content != content), ("地址", row.address != address))
+        if differs
+    ]
+    if not what:
+        return []
+    return [
+        f"第 {row.line} 行：工单 {row.order_no} 已存在，本次文件中的{'和'.join(what)}"
+        "与系统中不同，未更新"
+    ]
 
 
 def _late(row: _Row, now: dt.datetime) -> list[str]:

@@ -2,8 +2,9 @@
 
 The statutory holidays and make-up workdays (调休) come from the maintained `chinese_calendar`
 library; `CalendarOverride` rows (entered by the street on 设置 › 工作日历) win over it. Outside the
-years the library knows, weekends are rest days and weekdays are workdays: `uncovered_years`
-names those years so that the street is told to enter the State Council's schedule for them.
+years the library knows (after its last year, and before its first: it starts in 2004), weekends
+are rest days and weekdays are workdays: `uncovered_years` names those years so that the street
+is told to enter the State Council's schedule for them.
 """
 
 import datetime as dt
@@ -31,6 +32,11 @@ def _official_workday(day: dt.date) -> bool:
         return day.weekday() < 5
 
 
+def official_first_year() -> int:
+    """The first year whose holidays the installed library knows (2004)."""
+    return min(day.year for day in chinese_calendar.constants.holidays)
+
+
 def official_last_year() -> int:
     """The last year whose holidays and make-up workdays the installed library knows."""
     return max(day.year for day in chinese_calendar.constants.holidays)
@@ -56,10 +62,12 @@ def rest_days_entered(years: list[int]) -> dict[int, int]:
 
 
 def uncovered_years(first: dt.date, last: dt.date) -> list[int]:
-    """Years between `first` and `last` that the library does not cover and for which the
-    street has not entered the statutory holidays either (fewer than STATUTORY_REST_DAYS rest
-    days): their deadlines count Monday to Friday only."""
-    years = list(range(max(first.year, official_last_year() + 1), last.year + 1))
+    """Years between `first` and `last` that the library does not cover (before its first
+    year or after its last) and for which the street has not entered the statutory holidays
+    either (fewer than STATUTORY_REST_DAYS rest days): their deadlines count Monday to Friday
+    only."""
+    known = range(official_first_year(), official_last_year() + 1)
+    years = [year for year in range(first.year, last.year + 1) if year not in known]
     entered = rest_days_entered(years)
     return [year for year in years if entered.get(year, 0) < STATUTORY_REST_DAYS]
 

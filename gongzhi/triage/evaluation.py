@@ -22,8 +22,12 @@ class EvalResult:
     macro_f1: float
     train_seconds: float
     predict_seconds_per_1000: float
+    # (label, F1, test rows) for each label of the test set.
     per_class: tuple[tuple[str, float, int], ...]
     predictions: tuple[str, ...]
+    # (label, F1 = 0, how often predicted) for labels predicted but absent from the test set:
+    # every prediction of them is wrong, and macro F1 averages them in at 0.
+    predicted_only: tuple[tuple[str, float, int], ...] = ()
 
     def summary(self) -> dict:
         """The JSON contract of `triage_eval --json`: exactly these keys."""
@@ -41,12 +45,18 @@ class TrainingSetError(ValueError):
     """The training rows cannot make a classifier; the message (Chinese) says why."""
 
 
-def evaluate(train: Sequence[LabelledRow], test: Sequence[LabelledRow]) -> EvalResult:
+def check_training_set(train: Sequence[LabelledRow]) -> None:
+    """TrainingSetError when the rows cannot make a classifier at all (checked before the
+    warnings about the test set: they would be beside the point)."""
     labels_seen = sorted({r.label for r in train})
     if len(labels_seen) < 2:
         raise TrainingSetError(
             f"至少需要两个不同的类别（label 列）才能训练，现在只有“{labels_seen[0]}”。"
         )
+
+
+def evaluate(train: Sequence[LabelledRow], test: Sequence[LabelledRow]) -> EvalResult:
+    check_training_set(train)
     started = time.perf_counter()
     try:
         category, _ = modelmod.train_category(
@@ -66,7 +76,8 @@ def evaluate(train: Sequence[LabelledRow], test: Sequence[LabelledRow]) -> EvalR
     truth = [r.label for r in test]
     labels = sorted(set(truth) | set(predicted))
     per_label = f1_score(truth, predicted, labels=labels, average=None, zero_division=0)
-    support = Counter(truth)
+    support, guessed = Counter(truth), Counter(predicted)
+    scored = [(label, float(f)) for label, f in zip(labels, per_label, strict=True)]
     return EvalResult(
         n_train=len(train),
         n_test=len(test),
@@ -74,9 +85,9 @@ def evaluate(train: Sequence[LabelledRow], test: Sequence[LabelledRow]) -> EvalR
         macro_f1=float(f1_score(truth, predicted, average="macro", zero_division=0)),
         train_seconds=train_seconds,
         predict_seconds_per_1000=predict_seconds / max(len(test), 1) * 1000,
-        per_class=tuple(
-            (label, float(f), support.get(label, 0))
-            for label, f in zip(labels, per_label, strict=True)
-        ),
+        per_class=tuple((label, f, support[label]) for label, f in scored if label in support),
         predictions=tuple(predicted),
+        predicted_only=tuple(
+            (label, f, guessed[label]) for label, f in scored if label not in support
+        ),
     )

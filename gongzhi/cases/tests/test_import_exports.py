@@ -205,11 +205,19 @@ def test_the_deadline_may_be_written_as_exports_write_it(personas, written, due)
     assert Case.objects.get().external_due_at == due.replace(tzinfo=SH)
 
 
-@pytest.mark.parametrize("written", ["昨天", "2026年13月1日", "11/30/2026", "2026-11-30 25:00"])
-def test_other_dates_are_refused_with_an_example(personas, written) -> None:
+@pytest.mark.parametrize(
+    ("written", "problem"),
+    [
+        ("昨天", "时间格式应为 2026-11-29 09:30"),
+        ("11/30/2026", "时间格式应为 2026-11-29 09:30"),
+        ("2026年13月1日", "日期不存在：2026-13-01（月份应为 1 到 12）"),
+        ("2026-11-30 25:00", "时间不存在：25:00（时应为 0 到 23，分、秒应为 0 到 59）"),
+    ],
+)
+def test_other_dates_are_refused_with_an_example(personas, written, problem) -> None:
     with pytest.raises(ImportFailed) as failure:
         import_hotline(book([[ROW[0], written, *ROW[2:]]]))
-    assert failure.value.errors == ["第 2 行「受理时间」：时间格式应为 2026-11-29 09:30"]
+    assert failure.value.errors == [f"第 2 行「受理时间」：{problem}"]
 
 
 # --- 4. Compound names with a middle dot -----------------------------------------------------

@@ -63,7 +63,8 @@ def test_one_bad_row_writes_nothing_and_every_problem_is_named(personas) -> None
         "第 4 行「诉求内容」：不能为空",
         "第 4 行「受理时间」：时间格式应为 2026-11-29 09:30",
         "第 4 行「来源渠道」：无法识别的渠道「传真」",
-        "第 4 行「联系电话」：格式不正确",
+        "第 4 行「联系电话」：格式不正确：应为一个电话号码，7 到 20 位，只含数字、空格、“-”或“+”，"
+        "例如 13812345678 或 027-87654321",
         "第 4 行「诉求地址」：未匹配到小区（地址中应包含小区名称）",
         "第 5 行「工单编号」：与第 2 行重复",
     ]
@@ -116,8 +117,8 @@ def test_rows_are_held_to_what_filing_on_the_web_allows(personas) -> None:
         "第 6 行「诉求人」：诉求人姓名不能超过 50 字",
         "第 7 行「受理时间」：受理时间不能晚于当前时间",
         "第 8 行「办理时限」：办理时限须晚于受理时间",
-        "第 9 行「诉求内容」：请用文字描述您反映的问题",
-        "第 10 行「诉求内容」：请用文字描述您反映的问题",
+        "第 9 行「诉求内容」：反映内容没有文字（只有表情或符号），请核对原工单后补充文字",
+        "第 10 行「诉求内容」：反映内容没有文字（只有表情或符号），请核对原工单后补充文字",
     ]
     assert not Case.objects.exists()
 
@@ -149,7 +150,9 @@ def test_the_title_is_the_contents_first_line_in_words(personas) -> None:
 def test_the_command_names_an_empty_looking_row(personas, tmp_path) -> None:
     path = tmp_path / "orders.xlsx"
     path.write_bytes(xlsx([["X-2", *GOOD[0][1:4], "？？？", *GOOD[0][5:]]]).getvalue())
-    with pytest.raises(CommandError, match="第 2 行「诉求内容」：请用文字描述您反映的问题"):
+    with pytest.raises(
+        CommandError, match="第 2 行「诉求内容」：反映内容没有文字（只有表情或符号）"
+    ):
         call_command("import_cases", str(path))
     assert not Case.objects.exists()
 

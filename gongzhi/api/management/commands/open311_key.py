@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from gongzhi.api import services
 from gongzhi.api.models import Open311Client
-from gongzhi.org.models import Street
+from gongzhi.core.command_checks import require_migrated_database, require_street
 
 
 class Command(BaseCommand):
@@ -16,19 +16,23 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         create = sub.add_parser("create", help="创建密钥；密钥只显示这一次")
-        create.add_argument("name")
-        create.add_argument("--street", required=True, help="街道代码（jurisdiction_id）")
+        create.add_argument("name", help="客户端名称，如 区12345平台（撤销时用它指明密钥）")
+        create.add_argument(
+            "--street",
+            required=True,
+            help="街道代码（jurisdiction_id，即街道的行政区划代码，如 420106011；"
+            "可在管理后台的“街道”中查看，填错时会列出现有街道的代码和名称）",
+        )
         create.add_argument("--per-minute", type=int, default=120, help="每分钟请求上限")
         revoke = sub.add_parser("revoke", help="撤销密钥")
-        revoke.add_argument("name")
+        revoke.add_argument("name", help="创建时给的客户端名称（见 open311_key list）")
         sub.add_parser("list", help="列出密钥")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        require_migrated_database()
         action = options["action"]
         if action == "create":
-            street = Street.objects.filter(code=options["street"]).first()
-            if street is None:
-                raise CommandError(f"街道代码不存在：{options['street']}")
+            street = require_street(options["street"])
             try:
                 issued = services.open311_client_create(
                     actor=None,
@@ -49,7 +53,10 @@ class Command(BaseCommand):
             services.open311_client_revoke(actor=None, client=client)
             self.stdout.write(f"已撤销：{client.name}")
         else:
-            for client in Open311Client.objects.select_related("street").order_by("name"):
+            clients = list(Open311Client.objects.select_related("street").order_by("name"))
+            if not clients:
+                self.stdout.write("暂无密钥（用 open311_key create 名称 --street 街道代码 创建）")
+            for client in clients:
                 state = "已撤销" if client.revoked_at else "有效"
                 self.stdout.write(
                     f"{client.name}\t{client.street.code}\t{client.prefix}…\t"

@@ -10,6 +10,7 @@ from django.core.management.base import (
 
 from gongzhi.cases.import_columns import ALIASES, HEADER_ROWS, OPTIONAL, REQUIRED
 from gongzhi.cases.imports import ImportFailed, import_hotline
+from gongzhi.core.command_checks import require_migrated_database
 from gongzhi.org.models import User
 
 
@@ -22,7 +23,7 @@ def _columns_help() -> str:
         return "\n".join(f"  {c}（也可写作 {'、'.join(ALIASES[c])}）" for c in columns)
 
     return (
-        f"表头在第一个工作表的前 {HEADER_ROWS} 行内（上方可有标题行）。\n"
+        f"只读取第一个工作表；表头在其前 {HEADER_ROWS} 行内（上方可有标题行）。\n"
         f"必填列：\n{listed(REQUIRED)}\n"
         f"可选列：\n{listed(OPTIONAL)}\n"
         "时间可写作 2026-11-30 14:05、2026/11/30 14:05、2026年11月30日 14时05分、2026.11.30；"
@@ -55,6 +56,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: object, **options: object) -> None:
+        require_migrated_database()
         actor = None
         if options["user"]:
             actor = User.objects.filter(username=options["user"]).first()

@@ -8,6 +8,7 @@ and ratings need no round trip; run it on a database nobody else writes cases to
 (on PostgreSQL each batch holds a lock on the case table). The run itself is one audit record.
 """
 
+import argparse
 import datetime as dt
 import json
 import random
@@ -25,6 +26,7 @@ from gongzhi.cases.models import CASE_NUMBER_PREFIX, Case, CaseCounter, CaseEven
 from gongzhi.cases.seeding import CaseFactory, case_columns
 from gongzhi.cases.sla import ensure_default_policies
 from gongzhi.core import audit
+from gongzhi.core.command_checks import require_migrated_database, require_street
 from gongzhi.org import services as org_services
 from gongzhi.org.models import Compound, PropertyCompany, Unit
 from gongzhi.org.scopes import current_company_compounds
@@ -69,26 +71,65 @@ class _Writer:
                 cursor.cursor.executemany(sql, rows)
 
 
+def whole_number(what: str, minimum: int | None = None) -> Any:
+    """An argparse type for an integer option whose mistakes are explained in Chinese."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what}应为整数，而不是 {text!r}") from None
+        if minimum is not None and value < minimum:
+            raise argparse.ArgumentTypeError(f"{what}应至少为 {minimum}，而不是 {text}")
+        return value
+
+    return parse
+
+
 class Command(BaseCommand):
     help = "添加 N 条模拟诉求（及相应住户）用于性能测试"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--cases", type=int, required=True)
-        parser.add_argument("--days", type=int, default=365, help="spread over the past N days")
-        parser.add_argument("--seed", type=int, default=None)
-        parser.add_argument("--batch", type=int, default=20000)
         parser.add_argument(
-            "--street", default="", help="only this street's compounds (行政区划代码; seed_demo)"
+            "--cases", type=whole_number("诉求条数", 1), required=True, help="添加多少条诉求"
+        )
+        parser.add_argument(
+            "--days",
+            type=whole_number("天数", 1),
+            default=365,
+            help="诉求的受理时间分布在过去多少天内（默认 365）",
+        )
+        parser.add_argument(
+            "--seed",
+            type=whole_number("随机种子"),
+            default=None,
+            help="随机种子：同一种子生成同样的数据（默认每次不同）",
+        )
+        parser.add_argument(
+            "--batch",
+            type=whole_number("每批条数", 1),
+            default=20000,
+            help="每个事务写入多少条诉求（默认 20000）",
+        )
+        parser.add_argument(
+            "--street",
+            default="",
+            help="只用这个街道的小区（街道的行政区划代码，如 seed_demo 的 420106011）；"
+            "默认全部小区",
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         total, batch = opts["cases"], max(1, opts["batch"])
         if total < 1:
             raise CommandError("--cases 必须为正整数")
+        require_migrated_database()
         compounds = Compound.objects.order_by("id")
         if opts["street"]:  # seed_demo: the demo street's history, not another street's
-            compounds = compounds.filter(community__street__code=opts["street"])
+            street = require_street(opts["street"])
+            compounds = compounds.filter(community__street=street)
         compounds = list(compounds)
+        if not compounds and opts["street"]:
+            raise CommandError(f"街道 {opts['street']}（{street.name}）下没有小区")
         if not compounds:
             raise CommandError("没有小区，请先运行 seed_demo")
         started = time.monotonic()

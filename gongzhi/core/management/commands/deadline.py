@@ -13,6 +13,7 @@ from gongzhi.core.calendar import (
     rest_days_entered,
     uncovered_years,
 )
+from gongzhi.core.command_checks import require_migrated_database
 
 # Wide enough for any real deadline, narrow enough to answer at once and stay in range.
 MAX_HOURS = 24 * 366 * 10  # 87,840: ten years
@@ -79,6 +80,8 @@ class Command(BaseCommand):
             raise CommandError(f"开始时间格式错误，应为 ISO 8601：{options['start']}") from exc
         if start.tzinfo is None:  # a time without offset is read as local time
             start = start.replace(tzinfo=local_zone())
+        if options["working_days"] is not None:  # the calendar's overrides are in the database
+            require_migrated_database()
         try:
             if options["working_days"] is not None:
                 due = WorkingCalendar().add_working_days(start, int(options["working_days"]))

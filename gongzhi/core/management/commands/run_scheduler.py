@@ -19,6 +19,8 @@ from django.db import close_old_connections
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from gongzhi.core.command_checks import require_migrated_database
+
 logger = logging.getLogger("gongzhi.scheduler")
 
 # What the operator reads for each sweep of settings.GONGZHI_SWEEPS (another: its function name).
@@ -52,7 +54,7 @@ class Command(BaseCommand):
             "--interval",
             type=interval_seconds,
             default=60.0,
-            help="两轮之间的间隔秒数（默认 60，至少 1）",
+            help=f"两轮之间的间隔秒数（默认 60，至少 {MIN_INTERVAL:g}）",
         )
 
     def handle(self, *args: Any, once: bool = False, interval: float = 60.0, **opts: Any) -> None:
@@ -60,6 +62,7 @@ class Command(BaseCommand):
             interval = interval_seconds(interval)  # also when called with interval=…
         except argparse.ArgumentTypeError as exc:
             raise CommandError(str(exc)) from None
+        require_migrated_database()  # else every sweep fails with a traceback, every pass
         self._stopping = False
         if once:
             failures = self.run_pass()

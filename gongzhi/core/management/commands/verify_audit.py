@@ -1,12 +1,14 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from gongzhi.core.audit import verify_chain
+from gongzhi.core.command_checks import require_migrated_database
 
 
 class Command(BaseCommand):
     help = "校验审计日志哈希链的完整性 (verify the audit log's hash chain)"
 
     def handle(self, *args: object, **options: object) -> None:
+        require_migrated_database()
         report = verify_chain()
         if not report.ok:
             raise CommandError(

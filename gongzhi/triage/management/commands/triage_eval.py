@@ -14,12 +14,13 @@ import json
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from gongzhi.triage import text as textmod
-from gongzhi.triage.csvio import CsvFormatError, LabelledRow, read_rows
-from gongzhi.triage.evaluation import TrainingSetError, evaluate
+from gongzhi.triage.csvio import REQUIRED_COLUMNS, CsvFormatError, LabelledRow, decode, read_rows
+from gongzhi.triage.evaluation import TrainingSetError, check_training_set, evaluate
 from gongzhi.triage.suggestion import MIN_CJK_CHARS
 
 # How many ids a warning names before "等".
@@ -39,7 +40,31 @@ def _read(role: str, path: str) -> list[LabelledRow]:
     except OSError as exc:
         raise CommandError(f"{role} {path}：无法读取文件（{exc.strerror or exc}）。") from exc
     except CsvFormatError as exc:
-        raise CommandError(f"{role} {path}：{exc}") from exc
+        problem = _separator_problem(path) or str(exc)
+        raise CommandError(f"{role} {path}：{problem}") from exc
+
+
+# Separators a spreadsheet uses instead of the comma (a European Excel writes ";").
+OTHER_SEPARATORS = ((";", "分号（;）"), ("\t", "制表符（Tab）"), ("|", "竖线（|）"))
+
+
+def _separator_problem(path: str) -> str | None:
+    """Why the columns were not found when the header names them all, split by another
+    separator: "缺少必需的列 id、title、text、label" would send the user to rename them."""
+    try:
+        lines = decode(Path(path).read_bytes()).splitlines()
+    except (OSError, CsvFormatError):
+        return None
+    if not lines or "," in lines[0]:
+        return None
+    for separator, name in OTHER_SEPARATORS:
+        names = [column.strip().lower() for column in lines[0].split(separator)]
+        if all(column in names for column in REQUIRED_COLUMNS):
+            return (
+                f"各列之间用的是{name}，不是逗号。请另存为逗号分隔的 CSV"
+                "（Excel：另存为“CSV UTF-8（逗号分隔）”）后重试。"
+            )
+    return None
 
 
 def _ids(rows: Sequence[LabelledRow]) -> str:
@@ -123,6 +148,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         train = _read("训练集", options["train"])
+        try:  # a training set that cannot train is refused before anything is said of the test set
+            check_training_set(train)
+        except TrainingSetError as exc:
+            raise CommandError(f"训练集 {options['train']}：{exc}") from exc
         test = _read("测试集", options["test"])
         warnings = [
             duplicate_id_warning("训练集", options["train"], train),
@@ -151,6 +180,12 @@ class Command(BaseCommand):
         )
         for label, f1, support in result.per_class:
             self.stdout.write(f"  {label}: {f1:.4f}（测试 {support} 条）")
+        if result.predicted_only:
+            listed = "、".join(f"{label}（预测 {n} 条）" for label, _, n in result.predicted_only)
+            self.stdout.write(
+                f"测试集中没有、只出现在预测中的类别：{listed}。"
+                "这些预测都算错，宏平均 F1 把它们按 0 计入。"
+            )
 
     def _warning_style(self):
         return self.style.WARNING if self.stderr.isatty() else None
