@@ -86,8 +86,8 @@ backup: $(VENV)/.installed
 	$(MANAGE) backup $(if $(KEEP),--keep $(KEEP))
 
 restore: $(VENV)/.installed
-	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/gongzhi-….sqlite3 [FORCE=1]" >&2; exit 2; }
-	$(MANAGE) restore "$(FILE)" $(if $(FORCE),--force)
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/gongzhi-….sqlite3 [FORCE=1] [NO_MANIFEST=1]" >&2; exit 2; }
+	$(MANAGE) restore "$(FILE)" $(if $(FORCE),--force) $(if $(NO_MANIFEST),--no-manifest)
 
 clean:
 	rm -rf $(VENV) node_modules var staticfiles locale/.compiled

@@ -391,7 +391,14 @@ class ImportForm(StyledForm):
 
     def clean_file(self) -> Any:
         file = self.cleaned_data["file"]
-        if not file.name.lower().endswith(".xlsx"):
+        name = file.name.lower()
+        if name.endswith(".csv"):
+            raise ValidationError(_("这是 CSV 文件，请在 Excel 中另存为 .xlsx 后再导入"))
+        if name.endswith(".xls"):
+            raise ValidationError(
+                _("这是旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 后再导入")
+            )
+        if not name.endswith(".xlsx"):
             raise ValidationError(_("仅支持 .xlsx 格式的 Excel 文件"))
         if file.size > 10 * 1024 * 1024:
             raise ValidationError(_("文件不能超过 10 MB"))

@@ -71,6 +71,10 @@ def test_a_file_that_is_not_excel_is_refused(personas) -> None:
     page = client.post("/cases/import/", {"file": fake}).content.decode()
     assert "文件无法读取" in page
     page = client.post("/cases/import/", {"file": SimpleUploadedFile("a.csv", b"x")})
+    assert "这是 CSV 文件，请在 Excel 中另存为 .xlsx 后再导入" in page.content.decode()
+    page = client.post("/cases/import/", {"file": SimpleUploadedFile("old.XLS", b"x")})
+    assert "这是旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx" in page.content.decode()
+    page = client.post("/cases/import/", {"file": SimpleUploadedFile("orders.txt", b"x")})
     assert "仅支持 .xlsx 格式的 Excel 文件" in page.content.decode()
     assert not Case.objects.exists()
 
