@@ -25,6 +25,7 @@ from gongzhi.cases import policies, receipt_policies, selectors, ui_selectors
 from gongzhi.cases.choices import NOT_ACCEPTED_CHANNEL, SlaClass
 from gongzhi.cases.models import Case, CaseRating, SlaPolicy
 from gongzhi.cases.selectors import CaseDetail, RequesterCard
+from gongzhi.cases.texts import without_people
 from gongzhi.cases.tracking import normalise_number, phone_digits, tracking_token
 from gongzhi.cases.workflow import Status
 from gongzhi.core.masking import mask_name, redact_text, remove_contacts
@@ -152,6 +153,7 @@ def tracking_page(case: Case, user: Any = None) -> TrackingPage:
     policy = _policy(case)
     due = awaits_rating(case)
     may_rate = rates_as_requester(user or viewer, case)
+    own_words = without_people if policies.requester_confidential(case) else remove_contacts
     # Masked, not withheld: the timeline names the requester as their own page does; but a
     # complaint's link may be in other hands than the requester's: no trace of them (S9).
     if policies.requester_confidential(case):
@@ -176,10 +178,11 @@ def tracking_page(case: Case, user: Any = None) -> TrackingPage:
         case=case,
         detail=detail,
         rows=ui_selectors.timeline_rows(viewer, detail),
-        # Whoever holds the link may not be the requester: no number, room or name (S9).
-        title=remove_contacts(case.title, names),
-        content=remove_contacts(case.content, names),
-        public_reply=remove_contacts(case.public_reply, names),
+        # Whoever holds the link may not be the requester: no number, room or name (S9); of
+        # a complaint, nobody's name either, and the public reply reads as on public pages.
+        title=own_words(case.title, names),
+        content=own_words(case.content, names),
+        public_reply=without_people(case.public_reply, names),
         deadline=promised_deadline(case, policy),
         can_rate=due and may_rate,
         staff_note=link_rate_refusal(case) if due and not may_rate else "",

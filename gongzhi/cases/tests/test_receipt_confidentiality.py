@@ -130,6 +130,22 @@ def test_a_complaints_tracking_page_does_not_name_the_requester(walk_in) -> None
     assert "夏*" in repair
 
 
+def test_a_complaints_tracking_page_names_no_one_else_and_its_reply_reads_as_public(
+    walk_in,
+) -> None:
+    """The link may be in other hands: a complaint's own words lose everyone's name, and the
+    public reply on the tracking page is the public page's, whatever the case."""
+    case = _complaint(walk_in, content="保安王建国在东门推搡业主，物业经理李红梅不处理")
+    page = Client().get(link(case)).content.decode()
+    assert "王建国" not in page and "李红梅" not in page
+    assert "保安[已隐去]在东门推搡业主" in page
+    repair = walk_in.resolved()
+    repair.public_reply = "已更换楼道灯，联系人李红梅。"
+    repair.save(update_fields=["public_reply"])
+    page = Client().get(link(repair)).content.decode()
+    assert "李红梅" not in page and "联系人[已隐去]" in page
+
+
 # --- 4. Rooms however written: gone for the company complained about and on public pages ----
 
 ROOMS = ("9栋1单元3楼301", "301室", "3楼502", "我家1202门口", "9－1－301")
