@@ -73,6 +73,21 @@ def provisional_class(case: Case) -> str:
     )
 
 
+_POLICIES_READ = "_sla_policies_read"  # {class code: SlaPolicy or None} on one case object
+
+
+def provisional_policy(case: Case) -> SlaPolicy | None:
+    """The `SlaPolicy` row of the case's `provisional_class`, or None without one. Read once
+    per case object (a filing reads it for the 研判 deadline, then for its notices' urgency,
+    `notices.runs_through_the_night`): a memo on the object, which lives one request or one
+    sweep's step, so a street's edit of the policies applies from the next one."""
+    code = provisional_class(case)
+    read = case.__dict__.setdefault(_POLICIES_READ, {})
+    if code not in read:
+        read[code] = SlaPolicy.objects.filter(code=code).first()
+    return read[code]
+
+
 def assess_window(case: Case, arrived: dt.datetime | None = None) -> Window | None:
     """研判期限 of a case being filed: 受理 (`created_at`) plus the `respond_minutes` of its
     provisional class (物业类 15 minutes, 信访类 15 days: S3's 受理 deadline), in clock
@@ -82,7 +97,7 @@ def assess_window(case: Case, arrived: dt.datetime | None = None) -> Window | No
     None for a merged repeat (S6: no new clock) or a class without a policy row."""
     if case.status == Status.MERGED:
         return None
-    policy = SlaPolicy.objects.filter(code=provisional_class(case)).first()
+    policy = provisional_policy(case)
     if policy is None:
         return None
     start = max(case.created_at, arrived) if arrived else case.created_at

@@ -65,10 +65,24 @@ def intake_channel(user: Any) -> str:
     return Channel.VISIT
 
 
+_HOUSEHOLDS_READ = "_resident_households_read"  # (the scope they were read for, the units)
+
+
+def _households(user: Any) -> list[Unit]:
+    """`households_of(user)`, read once per user object (per request: the form's choices, then
+    the place chosen) and again once the user's scope is recomputed (`forget_scope`)."""
+    scope = org_scopes.scope_for(user)
+    read = getattr(user, _HOUSEHOLDS_READ, None)
+    if read is None or read[0] is not scope:
+        read = (scope, list(org_selectors.households_of(user)))
+        setattr(user, _HOUSEHOLDS_READ, read)
+    return read[1]
+
+
 def resident_places(user: Any) -> list[tuple[str, str]]:
     """Choices for "what does it concern" on the resident form: the user's own households,
     their buildings and their compounds' common areas, as (`kind:pk`, label)."""
-    units = list(org_selectors.households_of(user))
+    units = _households(user)
     places: list[tuple[str, str]] = []
     for unit in units:
         b = unit.building
@@ -89,19 +103,18 @@ def resident_places(user: Any) -> list[tuple[str, str]]:
 def place_nodes(user: Any, value: str) -> tuple[Compound, Any, Any]:
     """(compound, building, unit) of a `resident_places` value the user may pick."""
     kind, _, pk = value.partition(":")
-    units = org_selectors.households_of(user)
+    units = _households(user)
     if kind == "unit":
-        unit = units.get(pk=pk)
-        return unit.building.compound, unit.building, unit
-    if kind == "building":
-        unit = units.filter(building_id=pk).first()
-        if unit is None:
-            raise Unit.DoesNotExist
-        return unit.building.compound, unit.building, None
-    unit = units.filter(building__compound_id=pk).first()
-    if unit is None:
+        found = [u for u in units if str(u.pk) == pk]
+    elif kind == "building":
+        found = [u for u in units if str(u.building_id) == pk]
+    else:
+        found = [u for u in units if str(u.building.compound_id) == pk]
+    if not found:
         raise Unit.DoesNotExist
-    return unit.building.compound, None, None
+    unit = found[0]  # the first by id, as the form lists them
+    building = unit.building if kind in ("unit", "building") else None
+    return unit.building.compound, building, unit if kind == "unit" else None
 
 
 def dispatch_targets(user: Any) -> list[PropertyCompany]:

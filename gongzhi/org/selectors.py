@@ -274,6 +274,8 @@ def _building_in(compound: Compound, address: str) -> tuple[Building | None, str
         text = text.replace(spelling, ours)
     if compound.name:
         text = text.split(compound.name, 1)[-1]
+    if not text:  # nothing written (a staff intake without an address): no buildings to read
+        return None, ""
     found: list[tuple[Building, re.Match[str]]] = []
     for building in compound.buildings.all():
         if not building.name:

@@ -393,14 +393,18 @@ def create_case(
                 gettext_noop("诉求编号 %(number)s，我们将尽快研判交办。"), number=case.number
             ),
             key="created",
+            fresh=True,  # a case created just now: nobody has a notice of it yet
         )
         if notify_desk:
+            # Its requester (a desk member filed for by a colleague) heard of it just above.
+            told = (actor.pk, case.requester_id)
             notices.send(
-                [user for user in notices.supervisors(case) if user.pk != actor.pk],
+                [user for user in notices.supervisors(case) if user.pk not in told],
                 case=case,
                 kind="case.created",
                 title=Text(gettext_noop("收到新的居民诉求")),
                 key="created",
+                fresh=True,
             )
     if case.status != Status.MERGED:  # a repeat is already linked to its original by a person
         suggest_after_filing(case)  # AI网格员 (G3); never raises, never blocks filing

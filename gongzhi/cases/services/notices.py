@@ -115,13 +115,15 @@ def tell_requester(
     key: str,
     actor: Any = None,
     original: Case | None = None,
+    fresh: bool = False,
 ) -> int:
     """Every notice to a case's requester goes through here. A requester with an account gets
     the notice (in-app, and email/SMS as they chose; never `actor` themself); one recorded
     without an account, with a mobile number, gets one text message instead
-    (`requester_sms`, for the steps it has a text for). `original`: the case a repeat joined."""
+    (`requester_sms`, for the steps it has a text for). `original`: the case a repeat joined.
+    `fresh`: as `send`'s."""
     users = [user for user in requester(case) if actor is None or user.pk != actor.pk]
-    written = send(users, case=case, kind=kind, title=title, body=body, key=key)
+    written = send(users, case=case, kind=kind, title=title, body=body, key=key, fresh=fresh)
     if requester_sms.tell(
         case, kind=kind, key=key, original=original, reason=_reason_for_text(case, kind, body)
     ):
@@ -219,10 +221,13 @@ def send(
     body: str | Text = "",
     key: str,
     linked: bool = True,
+    fresh: bool = False,
 ) -> int:
     """Notify each distinct active recipient once per `key` (the dedupe key makes reruns
     harmless); all of them in a few statements. `linked=False` for those who may no longer
     open the case (it was taken from them): no link to a page they would find missing.
+    `fresh=True` for a case created in this transaction: nobody has a notice under its keys
+    yet, so none is looked for (`notify_many`); each recipient must then be sent it once.
     Urgent for the staff recipients it presses (`urgent_for`); an outcome notice also reaches
     the requesters of the repeats merged into the case (`OUTCOME_KINDS`)."""
     users = list({u.pk: u for u in recipients if u is not None and u.is_active}.values())
@@ -240,6 +245,7 @@ def send(
                 key=key,
                 linked=linked,
                 urgent=group_urgent,
+                fresh=fresh,
             )
     if kind in OUTCOME_KINDS:
         _tell_repeats(case, kind=OUTCOME_KINDS[kind], key=key)
@@ -276,7 +282,7 @@ def urgent_for(users: list[Any], case: Case, kind: str) -> set[int]:
 def runs_through_the_night(case: Case) -> bool:
     """A class counted in clock hours that runs out within NIGHT_CLOCK_HOURS (before 研判, the
     class the AI's suggestion and the category point to)."""
-    policy = SlaPolicy.objects.filter(code=sla.provisional_class(case)).first()
+    policy = sla.provisional_policy(case)  # as the filing read it for the 研判 deadline
     return (
         policy is not None
         and policy.clock == SlaPolicy.Clock.HOURS
@@ -305,6 +311,7 @@ def _notify(
     key: str,
     linked: bool,
     urgent: bool,
+    fresh: bool = False,
 ) -> int:
     from gongzhi.core.notifications import notify_many
 
@@ -318,6 +325,7 @@ def _notify(
         link=case_link(case) if linked else "",
         dedupe_key=f"case:{case.pk}:{key}",
         urgent=urgent,
+        fresh=fresh,
     )
     return len(written)
 

@@ -37,6 +37,11 @@ from gongzhi.cases.services.intake import case_file
 
 logger = logging.getLogger(__name__)
 
+# `case_file`'s body in the transaction of `case_file_with_kept`, without a savepoint of its
+# own (a SAVEPOINT and a RELEASE a filing): a refusal propagates through ours, which nothing
+# here catches, and rolls it back whole (outermost: all of it; nested: to our savepoint).
+_case_file_in_ours = transaction.atomic(savepoint=False)(case_file.__wrapped__)
+
 # A batch holds what one refused form had: up to nine kept and nine newly chosen.
 MAX_KEPT = 2 * MAX_PHOTOS
 # An account keeps the batches of a few forms at once (a second tab; a desk registering two
@@ -209,7 +214,7 @@ def case_file_with_kept(
     kept = list(kept)
     photos = list(details.pop("photos", None) or [])
     if batch is None:
-        return case_file(actor=actor, photos=photos, **details)
+        return _case_file_in_ours(actor=actor, photos=photos, **details)
     rows = PendingUpload.objects.select_for_update().filter(owner=actor, batch=batch)
     present = {row.pk: row for row in rows}
     if any(item.pk not in present for item in kept):  # filed from another tab since it was read
@@ -219,7 +224,7 @@ def case_file_with_kept(
         row = present[item.pk]
         with row.file.open("rb") as stored:
             files.append(CheckedContent(row.content_type, stored.read()))
-    case = case_file(actor=actor, photos=[*files, *photos], **details)
+    case = _case_file_in_ours(actor=actor, photos=[*files, *photos], **details)
     _delete_rows(present.values())
     return case
 

@@ -74,12 +74,17 @@ def notify_many(
     link: str = "",
     dedupe_key: str = "",
     urgent: bool | None = None,
+    fresh: bool = False,
 ) -> list[Notification]:
     """`notify` for several recipients in a handful of statements, whatever their number: one
     read of used dedupe keys, one insert of the notifications, one read of preferences, one
     insert of deliveries. Returns the notifications written (recipients already notified under
     `dedupe_key` are skipped). A `Text` title or body is read in each reader's language
-    (texts.py); a plain string is shown as written."""
+    (texts.py); a plain string is shown as written.
+
+    `fresh=True`: nobody can have been notified under `dedupe_key` yet, as it names a row this
+    transaction created (`case:<new pk>:created`): no read of used keys, no savepoint. Should
+    one be used all the same, the insert fails and the caller's whole transaction with it."""
     title, title_text = stored(title)
     body, body_text = stored(body)
     _check(kind, title, link, dedupe_key)  # before the transaction: a bad call changes nothing
@@ -94,7 +99,20 @@ def notify_many(
             link=link,
             dedupe_key=dedupe_key,
             urgent=urgent,
+            fresh=fresh,
         )
+
+
+def _used_key(dedupe_key: str, **recipients: Any) -> Any:
+    """Notifications already sent under `dedupe_key` to `recipients`, read through the partial
+    unique index `notification_dedupe`: SQLite uses a partial index only when the query states
+    its condition (dedupe_key <> ''), and the model's ordering would sort for nothing. Without
+    both it reads every notification of the recipients (46 ms at 50,000 of them)."""
+    return (
+        Notification.objects.filter(dedupe_key=dedupe_key, **recipients)
+        .exclude(dedupe_key="")
+        .order_by()
+    )
 
 
 def _write_many(
@@ -107,12 +125,14 @@ def _write_many(
     link: str,
     dedupe_key: str,
     urgent: bool | None,
+    fresh: bool = False,
 ) -> list[Notification]:
-    if dedupe_key and users:
+    if dedupe_key and users and not fresh:
+        recipient_ids = [u.pk for u in users]
         used = set(
-            Notification.objects.filter(
-                recipient__in=[u.pk for u in users], dedupe_key=dedupe_key
-            ).values_list("recipient_id", flat=True)
+            _used_key(dedupe_key, recipient__in=recipient_ids).values_list(
+                "recipient_id", flat=True
+            )
         )
         users = [u for u in users if u.pk not in used]
     if not users:
@@ -134,20 +154,23 @@ def _write_many(
         )
         for user in users
     ]
-    try:
-        with transaction.atomic():  # savepoint: a concurrent duplicate must not break the caller
-            written = Notification.objects.bulk_create(rows)
-    except IntegrityError:
-        # Someone else notified one of them under this key meanwhile: one at a time, skipping
-        # whoever already has it.
-        return [n for u in users if (n := _notify_one(u, rows[0], now)) is not None]
+    if fresh:
+        written = Notification.objects.bulk_create(rows)
+    else:
+        try:
+            with transaction.atomic():  # savepoint: a concurrent duplicate must not break us
+                written = Notification.objects.bulk_create(rows)
+        except IntegrityError:
+            # Someone else notified one of them under this key meanwhile: one at a time,
+            # skipping whoever already has it.
+            return [n for u in users if (n := _notify_one(u, rows[0], now)) is not None]
     _schedule_deliveries(written, now)
     return written
 
 
 def _notify_one(user: Any, template: Notification, now: dt.datetime) -> Notification | None:
     key = template.dedupe_key
-    if key and Notification.objects.filter(recipient=user, dedupe_key=key).exists():
+    if key and _used_key(key, recipient=user).exists():
         return None
     try:
         with transaction.atomic():
@@ -163,7 +186,7 @@ def _notify_one(user: Any, template: Notification, now: dt.datetime) -> Notifica
                 created_at=now,
             )
     except IntegrityError:
-        if key and Notification.objects.filter(recipient=user, dedupe_key=key).exists():
+        if key and _used_key(key, recipient=user).exists():
             return None  # a concurrent duplicate: already notified
         raise
     _schedule_deliveries([notification], now)
@@ -218,9 +241,7 @@ def notification_answered(*, recipient_id: int | None, dedupe_key: str) -> int:
     quiet hours or a retry. Returns how many were marked."""
     if recipient_id is None:
         return 0
-    unread = Notification.objects.filter(
-        recipient_id=recipient_id, dedupe_key=dedupe_key, read_at__isnull=True
-    )
+    unread = _used_key(dedupe_key, recipient_id=recipient_id).filter(read_at__isnull=True)
     _cancel_pending_deliveries(unread)
     return unread.update(read_at=timezone.now())
 
