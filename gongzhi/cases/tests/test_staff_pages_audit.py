@@ -117,7 +117,7 @@ def test_dispatch_and_reassign_name_the_property_company(personas, make):
     dispatched = make.dispatched()
     page = street.get(f"/cases/{dispatched.pk}/").content.decode()
     assert _level_options(page, "reassign")[0] == "物业（小区）"
-    assert '承办</dt><dd class="col-8 col-md-9">物业 · ' in page
+    assert '承办</dt><dd class="col-12 col-sm-8 col-md-9">物业 · ' in page
 
 
 # --- 登记诉求: the channels each person records ------------------------------------------------
