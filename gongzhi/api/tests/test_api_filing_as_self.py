@@ -59,6 +59,16 @@ def test_a_resident_files_as_themselves(personas) -> None:
     }
 
 
+def test_a_resident_without_a_phone_on_file_is_told_so(personas) -> None:
+    person = personas.resident_b.person
+    person.phone = ""
+    person.save(update_fields=["phone"])
+    response = _file(bearer(personas.resident_b), _body(personas, requester_phone="13711112222"))
+    assert response.status_code == 422
+    assert "您的账号未登记手机号" in response.json()["fields"]["requester_phone"][0]
+    assert not Case.objects.exists()
+
+
 def test_staff_still_file_on_someones_behalf(personas) -> None:
     body = _body(personas, channel="visit", requester_name="王五", requester_phone="13711112222")
     response = _file(bearer(personas.grid_worker), body)

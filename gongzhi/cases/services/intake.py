@@ -249,6 +249,10 @@ FILED_FOR_OTHERS_PHONE = gettext_noop(
     "居民只能以本人名义反映诉求，联系电话为您账号登记的手机号；如需代他人反映，请联系社区工作人员"
 )
 
+NO_PHONE_ON_FILE = gettext_noop(
+    "您的账号未登记手机号，不能另填联系电话；如需登记手机号，请联系社区工作人员"
+)
+
 
 def check_own_requester(actor: Any, name: str, phone: str) -> None:
     """A resident names no requester but themselves: a name or phone other than their own
@@ -259,7 +263,9 @@ def check_own_requester(actor: Any, name: str, phone: str) -> None:
     errors: dict[str, str] = {}
     if "".join(str(name).split()) not in ("", "".join(own_name.split())):
         errors["requester_name"] = _(FILED_FOR_OTHERS_NAME)
-    if str(phone).strip() and phone_digits(phone) != phone_digits(own_phone):
+    if str(phone).strip() and not own_phone.strip():
+        errors["requester_phone"] = _(NO_PHONE_ON_FILE)
+    elif str(phone).strip() and phone_digits(phone) != phone_digits(own_phone):
         errors["requester_phone"] = _(FILED_FOR_OTHERS_PHONE)
     if errors:
         raise ValidationError(errors)
