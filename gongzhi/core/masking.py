@@ -14,9 +14,11 @@ _MOBILE_IN_TEXT = re.compile(
 # 幺三九…, 1 3 9 1 2 3 4 5 6 7 8, 1-3-9-…: eleven digits, each maybe set apart by one mark.
 _SPELT_DIGITS = "0123456789零〇一二三四五六七八九幺"
 _SPELT_SEP = r"[ \t\-－—]?"
+# Eleven numerals before a measure word are a count or a sum, not a phone: 一五九八七六五四三二一次.
+_SPELT_COUNTED = r"\s*[次个元块毛角天年月日号岁人户位名台辆件只条张份遍趟层栋楼米斤吨分秒倍]"
 _MOBILE_SPELT = re.compile(
     rf"(?<![{_SPELT_DIGITS}十百千万])[1一幺]{_SPELT_SEP}[3-9三四五六七八九]"
-    rf"(?:{_SPELT_SEP}[{_SPELT_DIGITS}]){{9}}(?![{_SPELT_DIGITS}十百千万])"
+    rf"(?:{_SPELT_SEP}[{_SPELT_DIGITS}]){{9}}(?![{_SPELT_DIGITS}十百千万]|{_SPELT_COUNTED})"
 )
 _DIGIT_WORDS = str.maketrans("零〇一二三四五六七八九幺", "001234567891")
 
@@ -60,12 +62,16 @@ _BUILDING = rf"{_COUNT}\s*(?:栋|幢|号楼|座)"
 # (30天 is a count of days; 301天天吵 a door).
 _NOT_A_QUANTITY = r"(?![\d.%％年元块万米平个次户人多余分秒吨斤盏台辆件只条张袋桶箱]|天(?!天))"
 # A room number, in digits or digit by digit in words (五零二): not 三百户, nor 一二三四五.
-_ROOM = rf"(?:\d{{3,4}}|{_CN_DIGIT}{{3,4}}(?!{_CN_COUNT}|百|千)){_NOT_A_QUANTITY}"
-_ROOM_AFTER_UNIT = re.compile(rf"((?:{_BUILDING}\s*)?{_COUNT}\s*单元)\s*{_ROOM}\s*(?:室|号|房)?")
+# A shop's number is no one's home: 一楼一二三号商铺, 2栋105门面 stay.
+_NOT_A_SHOP = r"(?!\s*号?\s*(?:商铺|门面|店|铺|档口|摊位))"
+_ROOM = rf"(?:\d{{3,4}}|{_CN_DIGIT}{{3,4}}(?!{_CN_COUNT}|百|千)){_NOT_A_QUANTITY}{_NOT_A_SHOP}"
+# The word after a room goes with it: 901号房, 502室.
+_ROOM_WORD = r"(?:室|号房|房间|号|房)?"
+_ROOM_AFTER_UNIT = re.compile(rf"((?:{_BUILDING}\s*)?{_COUNT}\s*单元)\s*{_ROOM}\s*{_ROOM_WORD}")
 # A room after its floor: 9栋1单元3楼301, 1号楼12层1203, 3楼301 (3楼楼道灯 stays: no room).
 _ROOM_AFTER_FLOOR = re.compile(
     rf"(?:{_BUILDING}\s*)?(?:{_COUNT}\s*单元\s*)?"
-    rf"(?:(?<![\d号])\d{{1,2}}|{_CN_COUNT}{{1,3}}|顶|底)\s*(?:楼|层)\s*{_ROOM}\s*(?:室|号|房)?"
+    rf"(?:(?<![\d号])\d{{1,2}}|{_CN_COUNT}{{1,3}}|顶|底)\s*(?:楼|层)\s*{_ROOM}\s*{_ROOM_WORD}"
 )
 _DASH = r"[\-－—]"
 _ROOM_SHORTHAND = re.compile(
@@ -73,13 +79,13 @@ _ROOM_SHORTHAND = re.compile(
 )
 # A room right after the building, without the unit: 26栋2507, 8号楼1203室 (the building stays).
 # Not a year, an amount or a count after it: 3栋2024年, 5栋1500元.
-_ROOM_AFTER_BUILDING = re.compile(rf"({_BUILDING})\s*{_ROOM}\s*(?:室|号|房)?")
+_ROOM_AFTER_BUILDING = re.compile(rf"({_BUILDING})\s*{_ROOM}\s*{_ROOM_WORD}")
 # A bare room after a word that makes it a door: 我家301门口, 住在1201, 楼上501, 我是301的
 # (the word stays).
 _ROOM_AFTER_HOME = re.compile(
     r"(?P<lead>(?:我家|家住|住在|我住|家在|楼上|楼下|隔壁|对门|我是|本人是)\s*(?:是|在)?\s*)"
     rf"(?:\d{{3,4}}|{_CN_DIGIT}{{3,4}}(?!{_CN_COUNT}|百|千))"
-    rf"(?!\s*(?:号楼|栋|幢|座|单元|楼|层)){_NOT_A_QUANTITY}\s*(?:室|号|房)?"
+    rf"(?!\s*(?:号楼|栋|幢|座|单元|楼|层)){_NOT_A_QUANTITY}\s*{_ROOM_WORD}"
 )
 # 301室, 302号房, 501房 (not 300房租, 500房款: a sum).
 _ROOM_NUMBER = re.compile(

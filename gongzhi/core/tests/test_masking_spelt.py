@@ -20,6 +20,8 @@ from gongzhi.core import masking
         ("楼下一二零一漏水", "楼下[已隐去]漏水"),
         ("五零二室漏水", "[已隐去]漏水"),
         ("1801的老人没人管", "[已隐去]的老人没人管"),
+        ("九楼九零一号房漏水", "[已隐去]漏水"),
+        ("3栋2单元301号房", "[已隐去]"),
     ],
 )
 def test_a_room_in_chinese_numerals_goes(written, removed):
@@ -59,6 +61,11 @@ def test_a_mobile_spelt_out_digit_by_digit_goes(written):
         "一楼大厅有积水",
         "顶楼漏水",
         "1 2 3 4 5 6 7 8 9 0 1",
+        "一楼一二三号商铺转让",
+        "1楼102号商铺漏水",
+        "2栋105门面装修扰民",
+        "一五九八七六五四三二一次",
+        "一三九一二三四五六七八元",
     ],
 )
 def test_counts_floors_and_other_numbers_in_words_stay(text):
