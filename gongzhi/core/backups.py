@@ -8,6 +8,7 @@ recomputes the whole audit chain, before it reports success.
 """
 
 import datetime as dt
+import hashlib
 import json
 import os
 import shutil
@@ -58,25 +59,17 @@ def _sqlite_snapshot(cursor: Any) -> tuple[dict[str, int], int, str]:
     cursor.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
     )
-    tables = sorted(row[0] for row in cursor.fetchall())
-    counts = {}
-    for table in tables:
-        cursor.execute(f"SELECT count(*) FROM {_quote(table)}")  # noqa: S608 - catalog names
-        counts[table] = cursor.fetchone()[0]
-    seq, head = 0, "0" * 64
-    if "core_auditchainhead" in counts:
-        cursor.execute("SELECT seq, hash FROM core_auditchainhead WHERE id = 1")
-        row = cursor.fetchone()
-        if row:
-            seq, head = int(row[0]), row[1]
-    return counts, seq, head
+    return _counts_and_head(cursor, sorted(row[0] for row in cursor.fetchall()))
 
 
 def _pg_snapshot(cursor: Any) -> tuple[dict[str, int], int, str]:
     cursor.execute(
         "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename"
     )
-    tables = [row[0] for row in cursor.fetchall()]
+    return _counts_and_head(cursor, [row[0] for row in cursor.fetchall()])
+
+
+def _counts_and_head(cursor: Any, tables: list[str]) -> tuple[dict[str, int], int, str]:
     counts = {}
     for table in tables:
         cursor.execute(f"SELECT count(*) FROM {_quote(table)}")  # noqa: S608 - catalog names
@@ -102,10 +95,31 @@ def _stamp() -> str:
     return dt.datetime.now().astimezone().strftime("%Y%m%d-%H%M%S")
 
 
+def _libpq_options() -> dict[str, str]:
+    """The libpq parameters among the configured OPTIONS (sslmode, options, …), without
+    Django's own keys (isolation_level, pool, …)."""
+    import psycopg
+
+    known = {o.keyword.decode() for o in psycopg.pq.Conninfo.get_defaults()}
+    options = connection.settings_dict.get("OPTIONS") or {}
+    return {key: str(value) for key, value in options.items() if key in known}
+
+
 def _pg_env() -> dict[str, str]:
-    """libpq's environment for the configured database (the password never on a command line)."""
+    """libpq's environment for the configured database (the password never on a command line),
+    with the OPTIONS that libpq reads from the environment (PGSSLMODE, PGOPTIONS, …)."""
+    import psycopg
+
     s = connection.settings_dict
     env = dict(os.environ)
+    envvars = {
+        o.keyword.decode(): o.envvar.decode()
+        for o in psycopg.pq.Conninfo.get_defaults()
+        if o.envvar
+    }
+    for key, value in _libpq_options().items():
+        if key in envvars:
+            env[envvars[key]] = value
     for key, value in (
         ("PGHOST", s.get("HOST")),
         ("PGPORT", s.get("PORT")),
@@ -220,7 +234,8 @@ def restore(file: Path, *, force: bool = False, without_manifest: bool = False) 
     """Restore `file` into the configured database. The backup is first restored into a staging
     copy (a file beside the SQLite database, a scratch PostgreSQL database) and checked there:
     row counts and audit head against the manifest, the whole audit chain. Only a backup that
-    passes replaces the target, so a bad one leaves the target as it was."""
+    passes replaces the target, so a bad one leaves the target as it was. PostgreSQL replaces
+    it in one transaction (`_restore_postgres`); a failure there says what the target holds."""
     file = Path(file)
     if not file.is_file():
         raise BackupError(f"备份文件不存在：{file}")
@@ -355,39 +370,96 @@ def _restore_sqlite(file: Path, expected: Manifest | None) -> None:
             leftover.unlink(missing_ok=True)
 
 
+def scratch_name(target: str) -> str:
+    """The staging database's name: `<target>_restore_check`, or for a long name its first bytes
+    and a hash of the whole, within PostgreSQL's 63 bytes. Never the target itself: a longer
+    name, or one ending in a hash of the target that the target cannot end in."""
+    scratch = f"{target}_restore_check"
+    if len(scratch.encode()) > 63:
+        suffix = "_restore_" + hashlib.sha256(target.encode()).hexdigest()[:8]
+        head = target.encode()[: 63 - len(suffix)].decode("utf-8", "ignore")
+        scratch = head + suffix
+    if scratch == target:  # pragma: no cover - see above; checked, never assumed
+        raise BackupError(f"临时数据库名与目标数据库 {target} 相同，未恢复")
+    return scratch
+
+
 def _restore_postgres(file: Path, expected: Manifest | None) -> None:
-    scratch = f"{_pg_env()['PGDATABASE']}_restore_check"[:63]
-    _maintenance(f"DROP DATABASE IF EXISTS {_quote(scratch)}")
+    """Check the backup in a scratch database; then, in ONE transaction on the target, drop the
+    schema and run the backup's SQL: a failure anywhere (or a killed psql) rolls back to the
+    target as it was."""
+    import psycopg
+
+    target = _pg_env()["PGDATABASE"]
+    scratch = scratch_name(target)
     try:
-        _maintenance(f"CREATE DATABASE {_quote(scratch)}")
-    except Exception as exc:  # noqa: BLE001 - any refusal by the server, said to the operator
-        raise BackupError(
-            f"无法创建临时数据库 {scratch} 来核对备份（{exc}）；数据库未改动"
-        ) from None
-    try:
-        _pg_restore(file, scratch)
-        _check_staging(scratch, expected)
-    finally:
         _maintenance(f"DROP DATABASE IF EXISTS {_quote(scratch)} WITH (FORCE)")
+        _maintenance(f"CREATE DATABASE {_quote(scratch)}")
+    except psycopg.Error as exc:
+        raise BackupError(
+            f"无法通过 PostgreSQL 维护数据库 postgres 创建临时数据库 {scratch} 来核对备份"
+            f"（{str(exc).strip()}）；数据库未改动"
+        ) from None
+    with tempfile.TemporaryDirectory(prefix="gongzhi-restore-") as workdir:
+        script = Path(workdir) / "restore.sql"
+        try:
+            _pg_restore(file, ["-d", scratch])
+            _check_staging(scratch, expected)
+            _pg_restore(file, ["-f", str(script)])  # the same backup as SQL, for psql below
+        finally:
+            try:
+                _maintenance(f"DROP DATABASE IF EXISTS {_quote(scratch)} WITH (FORCE)")
+            except psycopg.Error:
+                pass  # a leftover scratch database is dropped by the next restore
+        _replace_target(script)
+
+
+def _replace_target(script: Path) -> None:
     connection.ensure_connection()
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_schema()")
-        schema = cursor.fetchone()[0] or "public"
-    if not database_is_empty():  # --force: start from an empty schema
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP SCHEMA {_quote(schema)} CASCADE")
-            cursor.execute(f"CREATE SCHEMA {_quote(schema)}")
+        schema = _quote(cursor.fetchone()[0] or "public")
+    # --force: start from an empty schema, dropped in the same transaction as the restore.
+    emptying = (
+        [] if database_is_empty() else [f"DROP SCHEMA {schema} CASCADE", f"CREATE SCHEMA {schema}"]
+    )
+    before = current_snapshot()
     connections.close_all()
-    _pg_restore(file, _pg_env()["PGDATABASE"])
+    command = [_tool("psql"), "-X", "-q", "--single-transaction", "-v", "ON_ERROR_STOP=1"]
+    for sql in emptying:
+        command += ["-c", sql]
+    output = _run(command + ["-f", str(script)])
+    if output is not None:
+        raise BackupError(_after_failure(before, output))
+
+
+def _after_failure(before: tuple[dict[str, int], int, str], output: str) -> str:
+    """What a failed restore did to the target, as seen now: the message must be true."""
+    try:
+        connections.close_all()
+        now, empty = current_snapshot(), database_is_empty()
+    except Exception as exc:  # noqa: BLE001 - the server may be what failed
+        return (
+            f"恢复未完成：{output}；无法连接目标数据库确认其状态（{str(exc).strip()}）。"
+            "恢复在一个事务中进行，未提交的部分不会留下；请检查后重新运行 restore"
+        )
+    finally:
+        connections.close_all()
+    if now == before:
+        return f"恢复失败，数据库未改动：{output}"
+    if empty:
+        return f"目标数据库已清空，恢复未完成，请重新运行 restore：{output}"
+    return f"恢复未完成，目标数据库已与恢复前不同，请重新运行 restore：{output}"
 
 
 def _maintenance(sql: str) -> None:
     """CREATE/DROP DATABASE, which cannot run inside a transaction: on a connection of its own
-    to the server's maintenance database."""
+    to the server's maintenance database, with the configured OPTIONS (sslmode, …)."""
     import psycopg
 
     s = connection.settings_dict
     conninfo = psycopg.conninfo.make_conninfo(
+        **_libpq_options(),
         host=s.get("HOST") or None,
         port=str(s.get("PORT") or "") or None,
         user=s.get("USER") or None,
@@ -398,25 +470,32 @@ def _maintenance(sql: str) -> None:
         conn.execute(sql)
 
 
-def _pg_restore(file: Path, database: str) -> None:
+def _pg_restore(file: Path, destination: list[str]) -> None:
+    """The backup into a database (`-d NAME`, in one transaction) or as SQL (`-f FILE`)."""
+    single = ["--single-transaction"] if destination[0] == "-d" else []
+    output = _run(
+        [
+            _tool("pg_restore"),
+            *single,
+            "--exit-on-error",
+            "--no-owner",
+            "--no-privileges",
+            *destination,
+            str(file),
+        ]
+    )
+    if output is not None:
+        raise BackupError(f"pg_restore 失败，数据库未改动：{output}")
+
+
+def _run(command: list[str]) -> str | None:
+    """Run a PostgreSQL client tool; None when it succeeded, else what it said."""
     with tempfile.TemporaryFile() as log:
         result = subprocess.run(  # noqa: S603
-            [
-                _tool("pg_restore"),
-                "--single-transaction",  # all or nothing
-                "--exit-on-error",
-                "--no-owner",
-                "--no-privileges",
-                "-d",
-                database,
-                str(file),
-            ],
-            env=_pg_env(),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            check=False,
+            command, env=_pg_env(), stdout=log, stderr=subprocess.STDOUT, check=False
         )
         log.seek(0)
         output = log.read().decode("utf-8", "replace").strip()
-    if result.returncode != 0:
-        raise BackupError(f"pg_restore 失败，数据库未改动：{output}")
+    if result.returncode == 0:
+        return None
+    return output or f"退出码 {result.returncode}"

@@ -43,6 +43,8 @@ MAX_BYTES = 5 * 1024 * 1024
 SEP = "、"
 # The export marks its workbook as the roster of one compound: document subject and title.
 ROSTER_SUBJECT = "楼盘表"
+# …and its document identifier the compound's number: the name may change, the number not.
+COMPOUND_IDENTIFIER = "gongzhi-compound:"
 
 AREA_SOURCES = {
     "登记": AreaSource.REGISTERED,
@@ -141,11 +143,20 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+@dataclass(frozen=True)
+class CompoundClaim:
+    """The compound a workbook says it belongs to: its number (exports since the number was
+    written) and its name ('' and None: a hand-made sheet, which names none)."""
+
+    id: int | None = None
+    name: str = ""
+
+
 def read_table(
     upload: IO[bytes], filename: str = ""
-) -> tuple[list[str], list[tuple[int, dict]], str]:
+) -> tuple[list[str], list[tuple[int, dict]], CompoundClaim]:
     """The header, the non-blank rows (Excel row number, {column: raw value}) of the first
-    sheet, and the compound the file names ('' for none; see `_compound_claim`). Raises
+    sheet, and the compound the file names (see `_compound_claim`). Raises
     RosterError for a file that is not a readable .xlsx of at most 5 MB."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
@@ -174,25 +185,45 @@ def read_table(
     return header, rows, claim
 
 
-def _compound_claim(properties: Any, sheet_title: str) -> str:
-    """The compound a workbook names: the export's document title, else (older exports) a first
-    sheet titled with the name of a compound on the platform. A hand-made sheet called
-    "Sheet1" or "1栋" names none, so it imports into whichever compound the operator picks."""
-    if properties.subject == ROSTER_SUBJECT and properties.title:
-        return str(properties.title).strip()
+def _compound_claim(properties: Any, sheet_title: str) -> CompoundClaim:
+    """The compound a workbook names: the export's identifier `gongzhi-compound:<id>` and
+    document title; else (older exports) a first sheet titled with the name of a compound on
+    the platform. A hand-made sheet called "Sheet1" or "1栋" names none, so it imports into
+    whichever compound the operator picks."""
+    exported = properties.subject == ROSTER_SUBJECT and properties.title
+    name = str(properties.title).strip() if exported else ""
+    found = re.fullmatch(rf"{COMPOUND_IDENTIFIER}(\d+)", (properties.identifier or "").strip())
+    if found:  # the name only to say which compound; a sheet title if the title was cleared
+        return CompoundClaim(int(found.group(1)), name or (sheet_title or "").strip())
+    if name:
+        return CompoundClaim(None, name)
     title = (sheet_title or "").strip()
     if title and Compound.objects.filter(name=title).exists():
-        return title
-    return ""
+        return CompoundClaim(None, title)
+    return CompoundClaim()
 
 
-def check_compound(claim: str, compound: Compound) -> None:
-    """Refuse the roster of another compound: importing it would overwrite this one's units."""
-    if claim and claim != compound.name:
+def check_compound(claim: CompoundClaim, compound: Compound) -> None:
+    """Refuse the roster of another compound: importing it would overwrite this one's units.
+    The number decides (a renamed compound keeps it; a namesake has another); the name only
+    for an older file without one."""
+    if claim.id == compound.pk or not claim.name:
+        return
+    if claim.id is not None and claim.name == compound.name:
+        raise RosterError(
+            [
+                _(
+                    "该文件是另一个同名小区「%(file)s」（编号 %(file_id)s）的楼盘表，"
+                    "与目标小区（编号 %(target_id)s）不符，未导入任何数据"
+                )
+                % {"file": claim.name, "file_id": claim.id, "target_id": compound.pk}
+            ]
+        )
+    if claim.id is not None or claim.name != compound.name:
         raise RosterError(
             [
                 _("该文件是「%(file)s」的楼盘表，与目标小区「%(target)s」不符，未导入任何数据")
-                % {"file": claim, "target": compound.name}
+                % {"file": claim.name, "target": compound.name}
             ]
         )
 

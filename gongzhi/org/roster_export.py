@@ -7,6 +7,7 @@ from gongzhi.org.models import Compound, Residency, Unit
 from gongzhi.org.roster import (
     AREA_SOURCE_LABELS,
     COLUMNS,
+    COMPOUND_IDENTIFIER,
     RESIDENT_KIND_LABELS,
     ROSTER_SUBJECT,
     SEP,
@@ -19,14 +20,20 @@ from gongzhi.org.roster import (
 # --- Writing -----------------------------------------------------------------------------------
 
 
-def write_workbook(rows: list[RosterRow], title: str = "") -> bytes:
-    """The rows as an .xlsx file in the import format (text cells for phones and IDs). `title`,
-    the compound's name, is the sheet's and the document's: the import refuses the file for
-    any other compound."""
+def write_workbook(
+    rows: list[RosterRow], title: str = "", *, compound: Compound | None = None
+) -> bytes:
+    """The rows as an .xlsx file in the import format (text cells for phones and IDs). With
+    `compound`, the workbook is marked as its roster: its number as the document identifier,
+    its name as the document's and the sheet's title; the import refuses the file for any other
+    compound. `title` alone (older callers) marks the name only."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     workbook = Workbook()
+    if compound is not None:
+        title = compound.name
+        workbook.properties.identifier = f"{COMPOUND_IDENTIFIER}{compound.pk}"
     if title:
         workbook.properties.subject = ROSTER_SUBJECT
         workbook.properties.title = title

@@ -4,13 +4,16 @@ not a backup at all. The real commands run in their own processes against a data
 own (SQLite file or PostgreSQL database of DATABASE_URL), never the pytest one."""
 
 import json
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
+from gongzhi.core import backups
 from tests.faults.harness import Database
 
 MARKER = "恢复测试标记"
@@ -123,3 +126,85 @@ def test_a_negative_keep_is_refused_and_no_backup_is_taken(tmp_path) -> None:
     with pytest.raises(CommandError, match="--keep 应为 0（全部保留）或正整数，而不是 -1"):
         call_command("backup", dir=str(tmp_path), keep=-1)
     assert list(tmp_path.iterdir()) == []
+
+
+def _wrap(bindir: Path, tool: str, body: str) -> None:
+    """A `tool` first on PATH that runs `body` (sh), with $REAL the real one."""
+    real = shutil.which(tool)
+    assert real, f"{tool} not installed"
+    script = bindir / tool
+    script.write_text(f'#!/bin/sh\nREAL="{real}"\n{body}\n')
+    script.chmod(0o755)
+
+
+def test_a_failure_while_replacing_the_target_leaves_it_as_it_was(
+    live, tmp_path, monkeypatch, django_db_blocker
+) -> None:
+    """PostgreSQL: the final step fails after the old schema was dropped and the backup loaded
+    (psql: one statement too many; killed), or (the old way) the restore into the target fails
+    outright (pg_restore -d <target>): the target keeps its data and the message says so."""
+    db, backup = live
+    if db.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    _wrap(
+        bindir,
+        "pg_restore",
+        f'prev=""; for a in "$@"; do if [ "$prev" = "-d" ] && [ "$a" = "{db.name}" ]; then '
+        'echo "simulated: could not extend file: No space left on device"; exit 1; fi; '
+        'prev="$a"; done\nexec "$REAL" "$@"',
+    )
+    monkeypatch.setenv("PATH", f"{bindir}:{os.environ['PATH']}")
+    failures = {
+        "one statement too many": 'exec "$REAL" "$@" -c "SELECT 1/0"',
+        "killed mid-transaction": '"$REAL" "$@" -c "SELECT pg_sleep(10)" &\n'
+        'sleep 4; kill -9 $!; echo "simulated: killed"; exit 137',
+    }
+    for failure, body in failures.items():
+        _wrap(bindir, "psql", body)
+
+        result = db.manage("restore", str(backup), "--force")
+
+        with django_db_blocker.unblock():
+            assert _marker_present(db), failure  # the old data, not an empty schema
+        assert result.returncode == 1
+        assert "恢复失败，数据库未改动" in result.stderr, failure
+        assert "Traceback" not in result.stderr
+    with django_db_blocker.unblock(), db.snapshot() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_database WHERE datname = %s",
+            [backups.scratch_name(db.name)],
+        )
+        assert cursor.fetchone()[0] == 0  # no staging database left behind
+
+
+def test_an_unreachable_maintenance_database_is_said_in_words(tmp_path, monkeypatch) -> None:
+    """The maintenance connection uses the configured OPTIONS (here an SSL demand it cannot
+    meet) and its failure is a sentence, before anything is created or touched."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    options = dict(connection.settings_dict.get("OPTIONS") or {})
+    options.update(sslmode="verify-full", sslrootcert=str(tmp_path / "missing-root.crt"))
+    monkeypatch.setitem(connection.settings_dict, "OPTIONS", options)
+
+    def never(*args: object) -> None:
+        raise AssertionError("reached pg_restore: the maintenance connection ignored OPTIONS")
+
+    monkeypatch.setattr(backups, "_pg_restore", never)
+
+    with pytest.raises(backups.BackupError) as refused:
+        backups._restore_postgres(tmp_path / "x.dump", None)
+
+    message = str(refused.value)
+    assert message.startswith("无法通过 PostgreSQL 维护数据库 postgres 创建临时数据库")
+    assert message.endswith("；数据库未改动")
+
+
+def test_the_staging_database_is_never_the_target() -> None:
+    assert backups.scratch_name("gongzhi") == "gongzhi_restore_check"
+    for name in ("g" * 63, "g" * 50, "共治数据库" * 4, "x" * 49 + "_restore_check"):
+        scratch = backups.scratch_name(name)
+        assert scratch != name
+        assert len(scratch.encode()) <= 63  # PostgreSQL would cut a longer name
+        assert scratch.startswith(name.encode()[:40].decode("utf-8", "ignore"))

@@ -58,7 +58,7 @@ def roster_export(*, actor: Any, compound: Compound) -> bytes:
     if actor is not None and not policies.can_manage_roster(actor, compound):
         raise PermissionDenied(_("无权导出该小区的楼盘表"))
     rows = rows_for_compound(compound)
-    data = write_workbook(rows, title=compound.name)
+    data = write_workbook(rows, compound=compound)
     audit.record(
         action="pii.export",
         actor=actor,

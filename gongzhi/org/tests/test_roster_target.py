@@ -13,6 +13,7 @@ from gongzhi.core.models import AuditRecord
 from gongzhi.org import services
 from gongzhi.org.models import Unit
 from gongzhi.org.roster import COLUMNS
+from gongzhi.org.roster_export import rows_for_compound, write_workbook
 from gongzhi.org.tests.roster_files import GOOD_ROWS, workbook_bytes
 from gongzhi.org.tests.test_roster_import import _snapshot
 from gongzhi.org.tests.test_roster_views import _client, _post
@@ -144,3 +145,55 @@ def test_an_export_to_a_missing_directory_says_so_and_audits_nothing(garden, tmp
         call_command("export_roster", str(garden.pk), tmp_path)
 
     assert not AuditRecord.objects.filter(action="pii.export").exists()
+
+
+def _export(compound, path):
+    call_command("export_roster", str(compound.pk), path, stdout=io.StringIO())
+    return path
+
+
+@pytest.mark.django_db
+def test_a_namesakes_export_is_refused_by_its_number(personas, garden, tmp_path) -> None:
+    namesake = services.compound_create(community=personas.community2, name="锦华花园")
+    exported = _export(garden, tmp_path / "锦华花园.xlsx")
+
+    refused = (
+        f"该文件是另一个同名小区「锦华花园」（编号 {garden.pk}）的楼盘表，"
+        f"与目标小区（编号 {namesake.pk}）不符，未导入任何数据"
+    )
+    with pytest.raises(CommandError, match=refused):
+        call_command("import_roster", str(namesake.pk), exported, stdout=io.StringIO())
+
+    assert not Unit.objects.filter(building__compound=namesake).exists()
+
+
+@pytest.mark.django_db
+def test_a_renamed_compound_imports_its_own_export(personas, garden, court, tmp_path) -> None:
+    exported = _export(garden, tmp_path / "锦华花园.xlsx")
+    garden.name = "锦华花园一期"
+    garden.save(update_fields=["name"])
+
+    out = io.StringIO()
+    call_command("import_roster", str(garden.pk), exported, stdout=out)
+
+    assert "锦华花园一期：新增 0，更新 0，未变 5" in out.getvalue()
+    with pytest.raises(CommandError, match=REFUSED):  # still not the neighbour's
+        call_command("import_roster", str(court.pk), exported, stdout=io.StringIO())
+    page = _post(_client(personas.community_worker), garden, exported.read_bytes(), "x.xlsx")
+    assert "未导入任何数据" not in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_export_without_a_number_is_still_checked_by_name(garden, court, tmp_path) -> None:
+    """Exports written before the number was: document title only, checked as before."""
+    older = tmp_path / "older.xlsx"
+    older.write_bytes(write_workbook(rows_for_compound(garden), title="锦华花园"))
+    before = _snapshot(court)
+
+    with pytest.raises(CommandError, match=REFUSED):
+        call_command("import_roster", str(court.pk), older, stdout=io.StringIO())
+
+    assert _snapshot(court) == before
+    out = io.StringIO()
+    call_command("import_roster", str(garden.pk), older, stdout=out)
+    assert "锦华花园：新增 0，更新 0，未变 5" in out.getvalue()

@@ -6,8 +6,11 @@ unless `--no-manifest`. The backup is restored into a staging copy first (a file
 SQLite database, a scratch PostgreSQL database) and checked there: the row counts and the audit
 chain's head must equal the manifest's and the whole chain must verify. Only then is the target
 replaced; otherwise the command fails (exit status 1), says what differs, and the target is as it
-was. Refuses a database that already has tables unless `--force`. Stop the server and the
-scheduler first.
+was. On PostgreSQL the target's schema is dropped and the backup loaded by psql in one
+transaction, so a failure there (or a killed psql) rolls back to the target as it was; the
+message says what the target holds. It needs psql beside pg_restore, and room in TMPDIR for the
+backup as SQL. Refuses a database that already has tables unless `--force`. Stop the server and
+the scheduler first.
 """
 
 from pathlib import Path
