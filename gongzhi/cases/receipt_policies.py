@@ -71,6 +71,13 @@ def receipt_refusal(user: Any, case: Case) -> str:
     return ""
 
 
+def handler_refusal(user: Any, case: Case) -> str:
+    """The refusal worth saying on the case page: a receipt is due (a requester without an
+    account) but this member of staff handled the round; "" otherwise."""
+    refusal = receipt_refusal(user, case)
+    return refusal if refusal == _(RECEIPT_BY_HANDLER) else ""
+
+
 def can_print_receipt(user: Any, case: Case) -> bool:
     """受理回执: the requester their own; receipt staff for a case filed on behalf of a requester
     without an account, unless they handled its current round (`receipt_refusal`)."""

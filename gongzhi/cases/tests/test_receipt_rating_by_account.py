@@ -124,10 +124,18 @@ def test_whoever_handled_the_round_prints_no_receipt(walk_in) -> None:
         public_reply="已更换楼道灯，恢复照明。",
         evidence=[png()],
     )
-    refused = signed_in(p.community_worker).get(f"/cases/{case.pk}/receipt")
+    worker = signed_in(p.community_worker)
+    # The case page says why, instead of the 打印回执 link.
+    page = worker.get(f"/cases/{case.pk}/").content.decode()
+    assert 'data-testid="print-receipt"' not in page
+    assert "您参与了本轮办理，不能打印受理回执" in page
+    refused = worker.get(f"/cases/{case.pk}/receipt")
     assert refused.status_code == 403
     assert "您参与了本轮办理，不能打印受理回执" in refused.content.decode()
     assert link(case) not in refused.content.decode()
     assert not AuditRecord.objects.filter(action="case.receipt_print").exists()
-    # Another member of staff still hands the caller a receipt.
-    assert signed_in(p.grid_worker).get(f"/cases/{case.pk}/receipt").status_code == 200
+    # Another member of staff still hands the caller a receipt, and is told nothing else.
+    other = signed_in(p.grid_worker)
+    page = other.get(f"/cases/{case.pk}/").content.decode()
+    assert 'data-testid="print-receipt"' in page and 'data-testid="receipt-held-back"' not in page
+    assert other.get(f"/cases/{case.pk}/receipt").status_code == 200

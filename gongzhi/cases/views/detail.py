@@ -8,7 +8,15 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from gongzhi.cases import forms, policies, selectors, services, tracking_selectors, ui_selectors
+from gongzhi.cases import (
+    forms,
+    policies,
+    receipt_policies,
+    selectors,
+    services,
+    tracking_selectors,
+    ui_selectors,
+)
 from gongzhi.cases.workflow import Action
 
 # The form each action button opens (the rating form replaces VisitForm for the requester).
@@ -104,6 +112,8 @@ def render_detail(
         "limits_note": "" if requester_view else policies.staff_limits_note(request.user, case),
         # 打印回执: not `can_reveal`, which a company handling a repair has too (S9).
         "can_print_receipt": policies.can_print_receipt(request.user, case),
+        # A handler of the round is told why the walk-in's receipt is another's to print.
+        "receipt_held_back": receipt_policies.handler_refusal(request.user, case),
         # The deadline the requester is promised, as their tracking link shows it.
         "deadline": tracking_selectors.promised_deadline(case, detail.policy)
         if requester_view
