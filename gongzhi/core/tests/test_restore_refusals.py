@@ -13,7 +13,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from gongzhi.core import backups
+from gongzhi.core import backups, pg_restore
 from tests.faults.harness import Database
 
 MARKER = "恢复测试标记"
@@ -174,7 +174,7 @@ def test_a_failure_while_replacing_the_target_leaves_it_as_it_was(
     with django_db_blocker.unblock(), db.snapshot() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_database WHERE datname = %s",
-            [backups.scratch_name(db.name)],
+            [pg_restore.scratch_name(db.name)],
         )
         assert cursor.fetchone()[0] == 0  # no staging database left behind
 
@@ -191,10 +191,10 @@ def test_an_unreachable_maintenance_database_is_said_in_words(tmp_path, monkeypa
     def never(*args: object) -> None:
         raise AssertionError("reached pg_restore: the maintenance connection ignored OPTIONS")
 
-    monkeypatch.setattr(backups, "_pg_restore", never)
+    monkeypatch.setattr(pg_restore, "_pg_restore", never)
 
     with pytest.raises(backups.BackupError) as refused:
-        backups._restore_postgres(tmp_path / "x.dump", None)
+        pg_restore.restore_postgres(tmp_path / "x.dump", None)
 
     message = str(refused.value)
     assert message.startswith("无法通过 PostgreSQL 维护数据库 postgres 创建临时数据库")
@@ -202,9 +202,9 @@ def test_an_unreachable_maintenance_database_is_said_in_words(tmp_path, monkeypa
 
 
 def test_the_staging_database_is_never_the_target() -> None:
-    assert backups.scratch_name("gongzhi") == "gongzhi_restore_check"
+    assert pg_restore.scratch_name("gongzhi") == "gongzhi_restore_check"
     for name in ("g" * 63, "g" * 50, "共治数据库" * 4, "x" * 49 + "_restore_check"):
-        scratch = backups.scratch_name(name)
+        scratch = pg_restore.scratch_name(name)
         assert scratch != name
         assert len(scratch.encode()) <= 63  # PostgreSQL would cut a longer name
         assert scratch.startswith(name.encode()[:40].decode("utf-8", "ignore"))
